@@ -1,0 +1,3 @@
+"""GLOW: GitHub-native, accessibility-first workshops, with a local GitHub to rehearse on."""
+
+__version__ = "0.1.0"

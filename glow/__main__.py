@@ -1,0 +1,110 @@
+"""The ``glow`` command: one table of subcommands, each imported only when it runs.
+
+Start-up stays cheap (a bot that has nothing to do must exit in well under half a second), so this
+module imports nothing beyond the standard library; each command's module is loaded on demand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    module: str
+    summary: str
+
+
+# The command names are a contract: workflows, docs and tests use them (DESIGN.md, "Entry points").
+COMMANDS: tuple[Command, ...] = (
+    Command("register", "glow.cohort.register_cli", "Handle a registration issue event."),
+    Command("local", "glow.localhub.cli", "Run the local GitHub: `glow local serve`."),
+    Command(
+        "demo", "glow.demo", "Rehearse on the local GitHub, end to end, and print what happened."
+    ),
+)
+
+EPILOG = """examples:
+  glow demo                       rehearse on a throwaway local GitHub
+  glow local serve --port 8765    run the local GitHub until interrupted
+  glow COMMAND --help             what a command does, with an example
+"""
+
+
+def _top_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="glow",
+        description="GLOW: GitHub-native, accessibility-first workshops.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for command in COMMANDS:
+        sub.add_parser(command.name, help=command.summary, add_help=False)
+    return parser
+
+
+def _find(name: str) -> Command | None:
+    return next((c for c in COMMANDS if c.name == name), None)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0].startswith("-"):
+        parser = _top_parser()
+        parsed = parser.parse_args(args)
+        if parsed.version:
+            from glow import __version__
+
+            print(f"glow {__version__}")
+            return 0
+        parser.print_help()
+        return 0
+    command = _find(args[0])
+    if command is None:
+        _top_parser().parse_args(args)  # argparse prints the valid choices and exits 2
+        return 2
+    return run_command(command, args[1:])
+
+
+def run_command(command: Command, args: list[str]) -> int:
+    """The one error boundary: a GlowError is one clear line and a non-zero exit."""
+    from glow.errors import GlowError
+
+    try:
+        module = importlib.import_module(command.module)
+        parser = argparse.ArgumentParser(
+            prog=f"glow {command.name}",
+            description=module.__doc__,
+            epilog=getattr(module, "EPILOG", None),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        module.add_arguments(parser)
+        parsed = parser.parse_args(args)
+        return int(module.run(parsed) or 0)
+    except GlowError as exc:
+        print(f"glow {command.name}: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print(f"glow {command.name}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the boundary: never a traceback unless asked for
+        if os.environ.get("GLOW_DEBUG"):
+            raise
+        print(
+            f"glow {command.name}: unexpected {type(exc).__name__}: {exc} "
+            "(set GLOW_DEBUG=1 for the traceback)",
+            file=sys.stderr,
+        )
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,180 @@
+"""GitHub Actions endpoints: workflow dispatch, the workflow list, and workflow runs."""
+
+from __future__ import annotations
+
+import zlib
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from glow.localhub import gitstore, shapes
+from glow.localhub.api.common import paginate, repo_for, str_field
+from glow.localhub.events import repo_json
+from glow.localhub.routing import Ctx, HubError, Response, invalid, not_found
+
+if TYPE_CHECKING:
+    from glow.localhub.hub import LocalHub
+
+WORKFLOWS_DIR = ".github/workflows"
+
+
+def workflow_id(path: str) -> int:
+    return zlib.crc32(path.encode()) & 0x7FFFFFFF
+
+
+def workflow_paths(hub: LocalHub, repo: dict[str, Any], sha: str) -> list[str]:
+    git_dir = hub.store.git_dir(repo)
+    if gitstore.entry_at(git_dir, sha, WORKFLOWS_DIR) is None:
+        return []
+    return [
+        f"{WORKFLOWS_DIR}/{e.path}"
+        for e in gitstore.list_tree(git_dir, f"{sha}:{WORKFLOWS_DIR}")
+        if e.type == "blob" and e.path.endswith((".yml", ".yaml"))
+    ]
+
+
+def has_dispatch_trigger(text: str) -> bool:
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return False
+    if not isinstance(doc, dict):
+        return False
+    on = doc.get("on", doc.get(True))
+    if isinstance(on, str):
+        return on == "workflow_dispatch"
+    if isinstance(on, list):
+        return "workflow_dispatch" in on
+    return isinstance(on, dict) and "workflow_dispatch" in on
+
+
+def run_json(hub: LocalHub, repo: dict[str, Any], run: dict[str, Any]) -> dict[str, Any]:
+    repo_api = f"{hub.urls.api}/repos/{repo['full_name']}"
+    api = f"{repo_api}/actions/runs/{run['id']}"
+    minimal = repo_json(hub, repo)
+    return {
+        "id": run["id"],
+        "node_id": shapes.node_id("WFR", run["id"]),
+        "name": run["name"],
+        "head_branch": run.get("head_branch"),
+        "head_sha": run["head_sha"],
+        "path": run["workflow_path"],
+        "display_title": run.get("display_title") or run["name"],
+        "run_number": run.get("run_number", 1),
+        "run_attempt": 1,
+        "event": run["event"],
+        "status": run["status"],
+        "conclusion": run.get("conclusion"),
+        "workflow_id": workflow_id(run["workflow_path"]),
+        "url": api,
+        "html_url": f"{hub.urls.web}/{repo['full_name']}/actions/runs/{run['id']}",
+        "pull_requests": [],
+        "created_at": run["created_at"],
+        "updated_at": run["updated_at"],
+        "run_started_at": run["created_at"],
+        "jobs_url": f"{api}/jobs",
+        "logs_url": f"{api}/logs",
+        "check_suite_url": f"{api}/check-suite",
+        "artifacts_url": f"{api}/artifacts",
+        "cancel_url": f"{api}/cancel",
+        "rerun_url": f"{api}/rerun",
+        "workflow_url": f"{repo_api}/actions/workflows/{workflow_id(run['workflow_path'])}",
+        "head_commit": None,
+        "repository": minimal,
+        "head_repository": minimal,
+    }
+
+
+def register(hub: LocalHub) -> None:
+    r = hub.router
+    store = hub.store
+
+    def find_workflow(repo: dict[str, Any], ident: str, sha: str) -> str:
+        for path in workflow_paths(hub, repo, sha):
+            if ident in (path.rsplit("/", 1)[-1], str(workflow_id(path)), path):
+                return path
+        raise not_found()
+
+    @r.route("POST", "/repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches")
+    def dispatch(ctx: Ctx) -> Response:
+        repo = repo_for(hub, ctx, "actions", "write", "write")
+        ref = str_field(ctx, "ref", "Dispatch", required=True) or ""
+        inputs = ctx.field("inputs", dict, resource="Dispatch") or {}
+        branch = ref.removeprefix("refs/heads/")
+        sha = gitstore.rev_parse(store.git_dir(repo), f"refs/heads/{branch}")
+        if sha is None:
+            raise invalid("Dispatch", "ref", "invalid", f"No ref found for: {ref}")
+        path = find_workflow(repo, ctx.params["workflow_id"], sha)
+        text = gitstore.read_blob(
+            store.git_dir(repo), gitstore.entry_at(store.git_dir(repo), sha, path).sha
+        )  # type: ignore[union-attr]
+        if not has_dispatch_trigger(text.decode(errors="replace")):
+            raise HubError(422, "Workflow does not have 'workflow_dispatch' trigger")
+        if len(inputs) > 25:
+            raise invalid("Dispatch", "inputs", "invalid", "at most 25 inputs")
+        hub.emit(
+            repo,
+            "workflow_dispatch",
+            {
+                "inputs": {
+                    k: v
+                    if isinstance(v, str)
+                    else str(v).lower()
+                    if isinstance(v, bool)
+                    else str(v)
+                    for k, v in inputs.items()
+                },
+                "ref": f"refs/heads/{branch}",
+                "workflow": path,
+            },
+            ctx.principal,
+            sha=sha,
+            ref=f"refs/heads/{branch}",
+        )
+        return Response(204)
+
+    @r.route("GET", "/repos/{owner}/{repo}/actions/workflows")
+    def list_workflows(ctx: Ctx) -> Response:
+        repo = repo_for(hub, ctx, "actions", "read", "read")
+        sha = gitstore.rev_parse(store.git_dir(repo), f"refs/heads/{repo['default_branch']}")
+        items = []
+        web = f"{hub.urls.web}/{repo['full_name']}"
+        for path in workflow_paths(hub, repo, sha) if sha else []:
+            wid = workflow_id(path)
+            api = f"{hub.urls.api}/repos/{repo['full_name']}/actions/workflows/{wid}"
+            items.append(
+                {
+                    "id": wid,
+                    "node_id": shapes.node_id("W", wid),
+                    "name": path.rsplit("/", 1)[-1],
+                    "path": path,
+                    "state": "active",
+                    "created_at": repo["created_at"],
+                    "updated_at": repo["updated_at"],
+                    "url": api,
+                    "html_url": f"{web}/blob/{repo['default_branch']}/{path}",
+                    "badge_url": f"{web}/workflows/{wid}/badge.svg",
+                }
+            )
+        return paginate(hub, ctx, items, wrap="workflows")
+
+    @r.route("GET", "/repos/{owner}/{repo}/actions/runs")
+    def list_runs(ctx: Ctx) -> Response:
+        repo = repo_for(hub, ctx, "actions", "read", "read")
+        runs = [
+            run
+            for run in store.data["runs"].values()
+            if run["repo_id"] == repo["id"]
+            and (not ctx.q("status") or ctx.q("status") in (run["status"], run.get("conclusion")))
+            and (not ctx.q("event") or run["event"] == ctx.q("event"))
+        ]
+        runs.sort(key=lambda run: run["id"], reverse=True)
+        return paginate(hub, ctx, [run_json(hub, repo, run) for run in runs], wrap="workflow_runs")
+
+    @r.route("GET", "/repos/{owner}/{repo}/actions/runs/{run_id}")
+    def get_run(ctx: Ctx) -> Response:
+        repo = repo_for(hub, ctx, "actions", "read", "read")
+        run = store.data["runs"].get(ctx.params["run_id"])
+        if run is None or run["repo_id"] != repo["id"]:
+            raise not_found()
+        return Response(200, run_json(hub, repo, run))

@@ -1,0 +1,199 @@
+"""GitHub Apps: the App itself (JWT), its installations and installation access tokens."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from glow.localhub import shapes
+from glow.localhub.auth import LEVELS, new_token, normalize_permissions
+from glow.localhub.routing import Ctx, HubError, Response, invalid, not_found
+from glow.localhub.state import iso
+
+if TYPE_CHECKING:
+    from glow.localhub.hub import LocalHub
+
+
+def app_json(hub: LocalHub, app: dict[str, Any]) -> dict[str, Any]:
+    owner = hub.account_or_ghost(app["owner"])
+    return {
+        "id": app["id"],
+        "slug": app["slug"],
+        "node_id": shapes.node_id("A", app["id"]),
+        "client_id": app["client_id"],
+        "owner": shapes.user(hub.urls, owner),
+        "name": app["name"],
+        "description": app.get("description", ""),
+        "external_url": f"{hub.urls.web}/apps/{app['slug']}",
+        "html_url": f"{hub.urls.web}/apps/{app['slug']}",
+        "created_at": app["created_at"],
+        "updated_at": app["created_at"],
+        "permissions": app["permissions"],
+        "events": app["events"],
+        "installations_count": sum(
+            1 for i in hub.store.data["installations"].values() if i["app_id"] == app["id"]
+        ),
+    }
+
+
+def installation_json(hub: LocalHub, inst: dict[str, Any]) -> dict[str, Any]:
+    app = hub.store.data["apps"][str(inst["app_id"])]
+    account = hub.account_or_ghost(inst["account"])
+    return {
+        "id": inst["id"],
+        "account": shapes.user(hub.urls, account),
+        "repository_selection": inst["repository_selection"],
+        "access_tokens_url": f"{hub.urls.api}/app/installations/{inst['id']}/access_tokens",
+        "repositories_url": f"{hub.urls.api}/installation/repositories",
+        "html_url": f"{hub.urls.web}/organizations/{account['login']}/settings/installations/"
+        f"{inst['id']}",
+        "app_id": app["id"],
+        "app_slug": app["slug"],
+        "client_id": app["client_id"],
+        "target_id": account["id"],
+        "target_type": account["type"],
+        "permissions": inst["permissions"],
+        "events": app["events"],
+        "created_at": inst["created_at"],
+        "updated_at": inst["created_at"],
+        "single_file_name": None,
+        "has_multiple_single_files": False,
+        "single_file_paths": [],
+        "suspended_by": None,
+        "suspended_at": None,
+    }
+
+
+def _require_app(ctx: Ctx) -> dict[str, Any]:
+    if ctx.principal.kind != "app":
+        raise HubError(401, "A JSON web token could not be decoded")
+    return ctx.principal.app
+
+
+def register(hub: LocalHub) -> None:
+    r = hub.router
+    store = hub.store
+
+    def installs_of(app: dict[str, Any]) -> list[dict[str, Any]]:
+        return [i for i in store.data["installations"].values() if i["app_id"] == app["id"]]
+
+    @r.route("GET", "/app")
+    def get_app(ctx: Ctx) -> Response:
+        return Response(200, app_json(hub, _require_app(ctx)))
+
+    @r.route("GET", "/app/installations")
+    def list_installations(ctx: Ctx) -> Response:
+        from glow.localhub.api.common import paginate
+
+        app = _require_app(ctx)
+        return paginate(hub, ctx, [installation_json(hub, i) for i in installs_of(app)])
+
+    def find_for(ctx: Ctx, account: str) -> Response:
+        app = _require_app(ctx)
+        inst = next((i for i in installs_of(app) if i["account"].lower() == account.lower()), None)
+        if inst is None:
+            raise not_found()
+        return Response(200, installation_json(hub, inst))
+
+    @r.route("GET", "/repos/{owner}/{repo}/installation")
+    def repo_installation(ctx: Ctx) -> Response:
+        if store.repo(ctx.params["owner"], ctx.params["repo"]) is None:
+            _require_app(ctx)
+            raise not_found()
+        return find_for(ctx, ctx.params["owner"])
+
+    @r.route("GET", "/orgs/{org}/installation")
+    def org_installation(ctx: Ctx) -> Response:
+        return find_for(ctx, ctx.params["org"])
+
+    @r.route("GET", "/users/{username}/installation")
+    def user_installation(ctx: Ctx) -> Response:
+        return find_for(ctx, ctx.params["username"])
+
+    @r.route("POST", "/app/installations/{installation_id}/access_tokens")
+    def mint(ctx: Ctx) -> Response:
+        app = _require_app(ctx)
+        inst = store.data["installations"].get(ctx.params["installation_id"])
+        if inst is None or inst["app_id"] != app["id"]:
+            raise not_found()
+        perms = dict(inst["permissions"])
+        asked = ctx.field("permissions", dict, resource="InstallationToken")
+        if asked:
+            asked = normalize_permissions(asked) or {}
+            for scope, level in asked.items():
+                if LEVELS[level] > LEVELS.get(perms.get(scope, "none"), 0):
+                    raise HubError(
+                        422,
+                        f"The permissions requested are not granted to this "
+                        f"installation: {scope}:{level}",
+                    )
+            perms = asked
+        repo_ids = _selected_repos(hub, ctx, inst)
+        expires = store.epoch() + 3600
+        token = new_token(
+            store,
+            "ghs_",
+            {
+                "kind": "installation",
+                "login": f"{app['slug']}[bot]",
+                "permissions": perms,
+                "installation_id": inst["id"],
+                "repo_ids": repo_ids,
+                "expires_at": expires,
+            },
+        )
+        from datetime import UTC, datetime
+
+        body: dict[str, Any] = {
+            "token": token,
+            "expires_at": iso(datetime.fromtimestamp(expires, UTC)),
+            "permissions": perms,
+            "repository_selection": "selected"
+            if repo_ids is not None
+            else inst["repository_selection"],
+        }
+        return Response(201, body)
+
+    @r.route("GET", "/installation/repositories")
+    def installation_repos(ctx: Ctx) -> Response:
+        from glow.localhub.api.common import paginate
+        from glow.localhub.auth import token_allows_repo
+        from glow.localhub.events import repo_json
+
+        if ctx.principal.kind != "installation":
+            raise HubError(403, "This endpoint is for installation access tokens")
+        inst = store.data["installations"][str(ctx.principal.token["installation_id"])]
+        repos = [
+            repo_json(hub, repo)
+            for repo in store.repos_of(inst["account"])
+            if token_allows_repo(ctx.principal, store, repo)
+        ]
+        return paginate(
+            hub,
+            ctx,
+            repos,
+            wrap="repositories",
+            extra={"repository_selection": inst["repository_selection"]},
+        )
+
+
+def _selected_repos(hub: LocalHub, ctx: Ctx, inst: dict[str, Any]) -> list[int] | None:
+    names = ctx.field("repositories", list, resource="InstallationToken")
+    ids = ctx.field("repository_ids", list, resource="InstallationToken")
+    if names is None and ids is None:
+        if inst["repository_selection"] == "selected":
+            return list(inst.get("repo_ids", []))
+        return None
+    selected: list[int] = []
+    for name in names or []:
+        repo = hub.store.repo(inst["account"], str(name))
+        if repo is None:
+            raise invalid(
+                "InstallationToken",
+                "repositories",
+                "invalid",
+                f"There is at least one repository that does not exist or is not "
+                f"accessible to the parent installation: {name}",
+            )
+        selected.append(repo["id"])
+    selected += [int(i) for i in ids or []]
+    return selected

@@ -1,0 +1,88 @@
+"""Helpers shared by the endpoint modules: repository lookup with permissions, pagination."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
+from glow.localhub.auth import check_repo
+from glow.localhub.routing import Ctx, HubError, Response, invalid
+
+if TYPE_CHECKING:
+    from glow.localhub.hub import LocalHub
+
+
+def repo_for(
+    hub: LocalHub, ctx: Ctx, scope: str = "metadata", level: str = "read", role: str = "read"
+) -> dict[str, Any]:
+    owner = ctx.params.get("owner") or ctx.params.get("template_owner") or ""
+    name = ctx.params.get("repo") or ctx.params.get("template_repo") or ""
+    repo = hub.store.repo(owner, name)
+    check_repo(hub.store, ctx.principal, repo, scope, level, role)
+    assert repo is not None
+    return repo
+
+
+def role_for(hub: LocalHub, ctx: Ctx, repo: dict[str, Any]) -> str:
+    from glow.localhub.auth import effective_role
+
+    return effective_role(hub.store, ctx.principal, repo)
+
+
+def paginate(
+    hub: LocalHub,
+    ctx: Ctx,
+    items: list[Any],
+    *,
+    wrap: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Response:
+    per_page = ctx.q_int("per_page", 30)
+    page = ctx.q_int("page", 1)
+    if per_page < 1 or page < 1:
+        raise invalid("Query", "per_page" if per_page < 1 else "page", "invalid")
+    per_page = min(per_page, 100)
+    total = len(items)
+    last = max((total + per_page - 1) // per_page, 1)
+    chunk = items[(page - 1) * per_page : page * per_page]
+    headers = {}
+    links = []
+    base = {k: v[-1] for k, v in ctx.query.items()}
+
+    def link(p: int, rel: str) -> str:
+        query = urlencode({**base, "per_page": per_page, "page": p})
+        return f'<{hub.urls.api}{ctx.path[len("/api/v3") :]}?{query}>; rel="{rel}"'
+
+    if page < last:
+        links += [link(page + 1, "next"), link(last, "last")]
+    if page > 1:
+        links += [link(1, "first"), link(page - 1, "prev")]
+    if links:
+        headers["link"] = ", ".join(links)
+    body: Any = chunk if wrap is None else {"total_count": total, wrap: chunk, **(extra or {})}
+    return Response(200, body, headers)
+
+
+def bool_field(ctx: Ctx, name: str, resource: str) -> bool | None:
+    value = ctx.body().get(name)
+    if value is None:
+        return None
+    if not isinstance(value, bool):
+        raise invalid(resource, name, "invalid", f"{name} must be a boolean")
+    return value
+
+
+def str_field(ctx: Ctx, name: str, resource: str, *, required: bool = False) -> str | None:
+    value = ctx.field(name, str, required=required, resource=resource)
+    if required and not value.strip():
+        raise invalid(resource, name, "missing_field", f"{name} is missing")
+    return value
+
+
+def touch(hub: LocalHub, repo: dict[str, Any]) -> None:
+    repo["updated_at"] = hub.store.now_iso()
+    hub.store.mark_dirty()
+
+
+def forbidden(message: str) -> HubError:
+    return HubError(403, message)

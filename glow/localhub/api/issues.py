@@ -1,0 +1,572 @@
+"""Issues, labels and issue comments, with the events GitHub delivers for each change."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from glow.localhub import shapes
+from glow.localhub.api.common import paginate, repo_for, role_for, str_field, touch
+from glow.localhub.auth import ROLES
+from glow.localhub.routing import Ctx, HubError, Response, invalid, not_found
+
+if TYPE_CHECKING:
+    from glow.localhub.auth import Principal
+    from glow.localhub.hub import LocalHub
+
+COLOR_HEX = set("0123456789abcdefABCDEF")
+
+
+def association(hub: LocalHub, repo: dict[str, Any], login: str | None) -> str:
+    if not login:
+        return "NONE"
+    owner = hub.store.account(repo["owner"])
+    key = login.lower()
+    if repo["owner"].lower() == key or (
+        owner and key in (a.lower() for a in owner.get("admins", []))
+    ):
+        return "OWNER"
+    if owner and key in (m.lower() for m in owner.get("members", [])):
+        return "MEMBER"
+    if key in repo.get("collaborators", {}):
+        return "COLLABORATOR"
+    return "NONE"
+
+
+def labels_of(repo: dict[str, Any], iss: dict[str, Any]) -> list[dict[str, Any]]:
+    return [repo["labels"][key] for key in iss["labels"] if key in repo["labels"]]
+
+
+def issue_json(hub: LocalHub, repo: dict[str, Any], iss: dict[str, Any]) -> dict[str, Any]:
+    closed_by = hub.user_json(iss["closed_by"]) if iss.get("closed_by") else None
+    return shapes.issue(
+        hub.urls,
+        repo["full_name"],
+        iss,
+        hub.account_or_ghost(iss["user"]),
+        labels_of(repo, iss),
+        closed_by,
+    )
+
+
+def get_issue(repo: dict[str, Any], number: str) -> dict[str, Any]:
+    iss = repo["issues"].get(number)
+    if iss is None:
+        raise not_found()
+    return iss
+
+
+def actor(principal: Principal) -> str | None:
+    return "github-actions[bot]" if principal.kind == "job" else principal.login
+
+
+def new_issue(
+    hub: LocalHub,
+    repo: dict[str, Any],
+    principal: Principal,
+    title: str,
+    body: str | None,
+    labels: list[str],
+    *,
+    pull: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    store = hub.store
+    with store.lock:
+        number = repo["next_number"]
+        repo["next_number"] += 1
+        now = store.now_iso()
+        login = actor(principal)
+        iss = {
+            "id": store.next_id(),
+            "number": number,
+            "title": title,
+            "body": body,
+            "state": "open",
+            "state_reason": None,
+            "user": login,
+            "labels": [],
+            "created_at": now,
+            "updated_at": now,
+            "closed_at": None,
+            "closed_by": None,
+            "comments": 0,
+            "author_association": association(hub, repo, login),
+        }
+        if pull is not None:
+            iss["pull"] = pull
+        else:
+            repo["open_issues"] = repo.get("open_issues", 0) + 1
+        for name in labels:
+            iss["labels"].append(ensure_label(hub, repo, name)["name"].lower())
+        repo["issues"][str(number)] = iss
+        touch(hub, repo)
+        return iss
+
+
+def ensure_label(hub: LocalHub, repo: dict[str, Any], name: str) -> dict[str, Any]:
+    key = name.lower()
+    if key not in repo["labels"]:
+        repo["labels"][key] = {
+            "id": hub.store.next_id(),
+            "name": name,
+            "color": "ededed",
+            "description": None,
+            "default": False,
+        }
+    return repo["labels"][key]
+
+
+def label_names(ctx: Ctx, resource: str = "Label") -> list[str]:
+    body = ctx.body()
+    raw = body.get("labels")
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise invalid(resource, "labels", "invalid", "labels must be an array")
+    names = []
+    for item in raw:
+        name = item.get("name") if isinstance(item, dict) else item
+        if not isinstance(name, str) or not name.strip():
+            raise invalid(resource, "labels", "invalid", "each label must be a non-empty name")
+        names.append(name)
+    return names
+
+
+def register(hub: LocalHub) -> None:
+    r = hub.router
+    store = hub.store
+
+    def emit_issue(
+        repo: dict[str, Any], iss: dict[str, Any], action: str, ctx: Ctx, **extra: Any
+    ) -> None:
+        event = "pull_request" if iss.get("pull") else "issues"
+        if event == "pull_request":
+            from glow.localhub.api.pulls import emit_pull
+
+            emit_pull(hub, repo, iss, action, ctx.principal, **extra)
+            return
+        hub.emit(
+            repo,
+            "issues",
+            {"action": action, "issue": issue_json(hub, repo, iss), **extra},
+            ctx.principal,
+        )
+
+    @r.route("POST", "/repos/{owner}/{repo}/issues", creates_content=True)
+    def create_issue(ctx: Ctx) -> Response:
+        repo = repo_for(hub, ctx, "issues", "write", "read")
+        title = ctx.field("title", (str, int), required=True, resource="Issue")
+        if not str(title).strip():
+            raise invalid("Issue", "title", "missing_field", "title is missing")
+        body = str_field(ctx, "body", "Issue")
+        labels = label_names(ctx, "Issue")
+        if ROLES.index(role_for(hub, ctx, repo)) < ROLES.index("triage"):
+            labels = []  # GitHub silently drops labels from people who cannot triage
+        iss = new_issue(hub, repo, ctx.principal, str(title), body, labels)
+        emit_issue(repo, iss, "opened", ctx)
+        return Response(
+            201,
+            issue_json(hub, repo, iss),
+            {"location": f"{hub.urls.api}/repos/{repo['full_name']}/issues/{iss['number']}"},
+        )
+
+    @r.route("GET", "/repos/{owner}/{repo}/issues")
+    def list_issues(ctx: Ctx) -> Response:
+        repo = repo_for(hub, ctx, "issues", "read", "read")
+        items = filter_issues(repo, ctx)
+        return paginate(hub, ctx, [issue_json(hub, repo, i) for i in items])
+
+    @r.route("GET", "/repos/{owner}/{repo}/issues/{issue_number}")
+    def read_issue(ctx: Ctx) -> Response:
+        repo = repo_for(hub, ctx, "issues", "read", "read")
+        return Response(200, issue_json(hub, repo, get_issue(repo, ctx.params["issue_number"])))
+
+    @r.route("PATCH", "/repos/{owner}/{repo}/issues/{issue_number}")
+    def update_issue(ctx: Ctx) -> Response:
+        repo = repo_for(hub, ctx, "issues", "write", "read")
+        with store.lock:
+            iss = get_issue(repo, ctx.params["issue_number"])
+            role = role_for(hub, ctx, repo)
+            is_author = (actor(ctx.principal) or "").lower() == (iss["user"] or "").lower()
+            if ROLES.index(role) < ROLES.index("triage") and not is_author:
+                raise HubError(403, ctx.principal.message_403())
+            events = apply_issue_update(hub, repo, iss, ctx, can_label=ROLES.index(role) >= 2)
+        for action, extra in events:
+            emit_issue(repo, iss, action, ctx, **extra)
+        return Response(200, issue_json(hub, repo, iss))
+
+    register_labels(hub, emit_issue)
+    register_comments(hub)
+
+
+def apply_issue_update(
+    hub: LocalHub, repo: dict[str, Any], iss: dict[str, Any], ctx: Ctx, *, can_label: bool
+) -> list[tuple[str, dict[str, Any]]]:
+    store = hub.store
+    body = ctx.body()
+    events: list[tuple[str, dict[str, Any]]] = []
+    changes: dict[str, Any] = {}
+    title = body.get("title")
+    if title is not None:
+        if not isinstance(title, str | int) or not str(title).strip():
+            raise invalid("Issue", "title", "invalid", "title can't be blank")
+        if str(title) != iss["title"]:
+            changes["title"] = {"from": iss["title"]}
+            iss["title"] = str(title)
+    if "body" in body:
+        text = body["body"]
+        if text is not None and not isinstance(text, str):
+            raise invalid("Issue", "body", "invalid", "body must be a string")
+        if text != iss.get("body"):
+            changes["body"] = {"from": iss.get("body") or ""}
+            iss["body"] = text
+    if changes:
+        events.append(("edited", {"changes": changes}))
+    state = body.get("state")
+    if state is not None:
+        if state not in ("open", "closed"):
+            raise invalid("Issue", "state", "invalid", "state must be open or closed")
+        if state != iss["state"]:
+            events.append(set_state(hub, repo, iss, state, body.get("state_reason"), ctx.principal))
+    if "labels" in body and can_label:
+        wanted = [n.lower() for n in label_names(ctx, "Issue")]
+        for name in label_names(ctx, "Issue"):
+            ensure_label(hub, repo, name)
+        for key in [k for k in iss["labels"] if k not in wanted]:
+            iss["labels"].remove(key)
+            events.append(
+                (
+                    "unlabeled",
+                    {"label": shapes.label(hub.urls, repo["full_name"], repo["labels"][key])},
+                )
+            )
+        for key in wanted:
+            if key not in iss["labels"]:
+                iss["labels"].append(key)
+                events.append(
+                    (
+                        "labeled",
+                        {"label": shapes.label(hub.urls, repo["full_name"], repo["labels"][key])},
+                    )
+                )
+    if events:
+        iss["updated_at"] = store.now_iso()
+        store.mark_dirty()
+    return events
+
+
+def set_state(
+    hub: LocalHub,
+    repo: dict[str, Any],
+    iss: dict[str, Any],
+    state: str,
+    reason: Any,
+    principal: Principal,
+) -> tuple[str, dict[str, Any]]:
+    delta = -1 if state == "closed" else 1
+    if not iss.get("pull"):
+        repo["open_issues"] = max(repo.get("open_issues", 0) + delta, 0)
+    iss["state"] = state
+    if state == "closed":
+        iss["closed_at"] = hub.store.now_iso()
+        iss["closed_by"] = actor(principal)
+        iss["state_reason"] = (
+            reason if reason in ("completed", "not_planned", "duplicate") else "completed"
+        )
+        return ("closed", {})
+    iss["closed_at"] = None
+    iss["closed_by"] = None
+    iss["state_reason"] = "reopened"
+    return ("reopened", {})
+
+
+def filter_issues(repo: dict[str, Any], ctx: Ctx) -> list[dict[str, Any]]:
+    state = ctx.q("state", "open")
+    if state not in ("open", "closed", "all"):
+        raise invalid("Issue", "state", "invalid", "state must be open, closed or all")
+    wanted = [w.strip().lower() for w in (ctx.q("labels") or "").split(",") if w.strip()]
+    creator = (ctx.q("creator") or "").lower()
+    since = ctx.q("since")
+    items = [
+        i
+        for i in repo["issues"].values()
+        if (state == "all" or i["state"] == state)
+        and all(w in i["labels"] for w in wanted)
+        and (not creator or (i["user"] or "").lower() == creator)
+        and (not since or i["updated_at"] >= since)
+    ]
+    sort = ctx.q("sort", "created")
+    if sort not in ("created", "updated", "comments"):
+        raise invalid("Issue", "sort", "invalid", "sort must be created, updated or comments")
+    key = {"created": "created_at", "updated": "updated_at", "comments": "comments"}[sort]
+    items.sort(key=lambda i: (i[key], i["number"]), reverse=ctx.q("direction", "desc") != "asc")
+    return items
+
+
+def register_labels(hub: LocalHub, emit_issue: Any) -> None:
+    r = hub.router
+    store = hub.store
+
+    def label_out(repo: dict[str, Any], lab: dict[str, Any]) -> dict[str, Any]:
+        return shapes.label(hub.urls, repo["full_name"], lab)
+
+    def check_color(color: Any) -> str:
+        if (
+            not isinstance(color, str)
+            or len(color.lstrip("#")) != 6
+            or not set(color.lstrip("#")) <= COLOR_HEX
+        ):
+            raise invalid("Label", "color", "invalid", "color must be a 6-digit hex code")
+        return color.lstrip("#").lower()
+
+    @r.route("GET", "/repos/{owner}/{repo}/labels")
+    def list_labels(ctx: Ctx) -> Response:
+        repo = repo_for(hub, ctx, "issues", "read", "read")
+        return paginate(hub, ctx, [label_out(repo, lab) for lab in repo["labels"].values()])
+
+    @r.route("POST", "/repos/{owner}/{repo}/labels", creates_content=True)
+    def create_label(ctx: Ctx) -> Response:
+        repo = repo_for(hub, ctx, "issues", "write", "write")
+        name = str_field(ctx, "name", "Label", required=True) or ""
+        color = check_color(ctx.body().get("color", "ededed"))
+        with store.lock:
+            if name.lower() in repo["labels"]:
+                raise HubError(
+                    422,
+                    "Validation Failed",
+                    errors=[{"resource": "Label", "code": "already_exists", "field": "name"}],
+                )
+            lab = {
+                "id": store.next_id(),
+                "name": name,
+                "color": color,
+                "description": str_field(ctx, "description", "Label"),
+                "default": False,
+            }
+            repo["labels"][name.lower()] = lab
+            store.mark_dirty()
+        return Response(201, label_out(repo, lab))
+
+    @r.route("GET", "/repos/{owner}/{repo}/labels/{name}")
+    def get_label(ctx: Ctx) -> Response:
+        repo = repo_for(hub, ctx, "issues", "read", "read")
+        lab = repo["labels"].get(ctx.params["name"].lower())
+        if lab is None:
+            raise not_found()
+        return Response(200, label_out(repo, lab))
+
+    @r.route("PATCH", "/repos/{owner}/{repo}/labels/{name}")
+    def update_label(ctx: Ctx) -> Response:
+        repo = repo_for(hub, ctx, "issues", "write", "write")
+        with store.lock:
+            lab = repo["labels"].get(ctx.params["name"].lower())
+            if lab is None:
+                raise not_found()
+            body = ctx.body()
+            if "color" in body:
+                lab["color"] = check_color(body["color"])
+            if "description" in body:
+                lab["description"] = str_field(ctx, "description", "Label")
+            new_name = str_field(ctx, "new_name", "Label")
+            if new_name and new_name.lower() != lab["name"].lower():
+                if new_name.lower() in repo["labels"]:
+                    raise HubError(
+                        422,
+                        "Validation Failed",
+                        errors=[{"resource": "Label", "code": "already_exists", "field": "name"}],
+                    )
+                old_key = lab["name"].lower()
+                del repo["labels"][old_key]
+                repo["labels"][new_name.lower()] = lab
+                for iss in repo["issues"].values():
+                    iss["labels"] = [new_name.lower() if k == old_key else k for k in iss["labels"]]
+            if new_name:
+                lab["name"] = new_name
+            store.mark_dirty()
+        return Response(200, label_out(repo, lab))
+
+    @r.route("DELETE", "/repos/{owner}/{repo}/labels/{name}")
+    def delete_label(ctx: Ctx) -> Response:
+        repo = repo_for(hub, ctx, "issues", "write", "write")
+        key = ctx.params["name"].lower()
+        with store.lock:
+            if repo["labels"].pop(key, None) is None:
+                raise not_found()
+            for iss in repo["issues"].values():
+                if key in iss["labels"]:
+                    iss["labels"].remove(key)
+            store.mark_dirty()
+        return Response(204)
+
+    @r.route("GET", "/repos/{owner}/{repo}/issues/{issue_number}/labels")
+    def issue_labels(ctx: Ctx) -> Response:
+        repo = repo_for(hub, ctx, "issues", "read", "read")
+        iss = get_issue(repo, ctx.params["issue_number"])
+        return paginate(hub, ctx, [label_out(repo, lab) for lab in labels_of(repo, iss)])
+
+    def change_labels(ctx: Ctx, replace: bool) -> Response:
+        repo = repo_for(hub, ctx, "issues", "write", "triage")
+        names = label_names(ctx)
+        if not names and not replace and "labels" not in ctx.body():
+            raise invalid("Label", "labels", "missing_field", "labels is missing")
+        events = []
+        with store.lock:
+            iss = get_issue(repo, ctx.params["issue_number"])
+            wanted = [ensure_label(hub, repo, n)["name"].lower() for n in names]
+            if replace:
+                for key in [k for k in iss["labels"] if k not in wanted]:
+                    iss["labels"].remove(key)
+                    events.append(("unlabeled", key))
+            for key in wanted:
+                if key not in iss["labels"]:
+                    iss["labels"].append(key)
+                    events.append(("labeled", key))
+            if events:
+                iss["updated_at"] = store.now_iso()
+            store.mark_dirty()
+        for action, key in events:
+            lab = repo["labels"].get(key) or {"id": 0, "name": key, "color": "ededed"}
+            emit_issue(repo, iss, action, ctx, label=label_out(repo, lab))
+        return Response(200, [label_out(repo, lab) for lab in labels_of(repo, iss)])
+
+    r.add(
+        "POST",
+        "/repos/{owner}/{repo}/issues/{issue_number}/labels",
+        lambda ctx: change_labels(ctx, False),
+    )
+    r.add(
+        "PUT",
+        "/repos/{owner}/{repo}/issues/{issue_number}/labels",
+        lambda ctx: change_labels(ctx, True),
+    )
+
+    @r.route("DELETE", "/repos/{owner}/{repo}/issues/{issue_number}/labels/{name}")
+    def remove_label(ctx: Ctx) -> Response:
+        repo = repo_for(hub, ctx, "issues", "write", "triage")
+        key = ctx.params["name"].lower()
+        with store.lock:
+            iss = get_issue(repo, ctx.params["issue_number"])
+            if key not in iss["labels"]:
+                raise HubError(404, "Label does not exist")
+            iss["labels"].remove(key)
+            iss["updated_at"] = store.now_iso()
+            store.mark_dirty()
+        emit_issue(repo, iss, "unlabeled", ctx, label=label_out(repo, repo["labels"][key]))
+        return Response(200, [label_out(repo, lab) for lab in labels_of(repo, iss)])
+
+
+def register_comments(hub: LocalHub) -> None:
+    r = hub.router
+    store = hub.store
+
+    def comment_out(repo: dict[str, Any], com: dict[str, Any]) -> dict[str, Any]:
+        return shapes.comment(hub.urls, repo["full_name"], com, hub.account_or_ghost(com["user"]))
+
+    def emit_comment(
+        repo: dict[str, Any], com: dict[str, Any], action: str, ctx: Ctx, **extra: Any
+    ) -> None:
+        iss = repo["issues"][str(com["issue_number"])]
+        hub.emit(
+            repo,
+            "issue_comment",
+            {
+                "action": action,
+                "issue": issue_json(hub, repo, iss),
+                "comment": comment_out(repo, com),
+                **extra,
+            },
+            ctx.principal,
+        )
+
+    def get_comment(repo: dict[str, Any], ident: str) -> dict[str, Any]:
+        com = repo["comments"].get(ident)
+        if com is None:
+            raise not_found()
+        return com
+
+    @r.route("GET", "/repos/{owner}/{repo}/issues/{issue_number}/comments")
+    def list_comments(ctx: Ctx) -> Response:
+        repo = repo_for(hub, ctx, "issues", "read", "read")
+        number = int(get_issue(repo, ctx.params["issue_number"])["number"])
+        since = ctx.q("since")
+        items = [
+            c
+            for c in repo["comments"].values()
+            if c["issue_number"] == number and (not since or c["updated_at"] >= since)
+        ]
+        items.sort(key=lambda c: c["id"])
+        return paginate(hub, ctx, [comment_out(repo, c) for c in items])
+
+    @r.route("GET", "/repos/{owner}/{repo}/issues/comments")
+    def list_repo_comments(ctx: Ctx) -> Response:
+        repo = repo_for(hub, ctx, "issues", "read", "read")
+        items = sorted(repo["comments"].values(), key=lambda c: c["id"])
+        return paginate(hub, ctx, [comment_out(repo, c) for c in items])
+
+    @r.route("POST", "/repos/{owner}/{repo}/issues/{issue_number}/comments", creates_content=True)
+    def create_comment(ctx: Ctx) -> Response:
+        repo = repo_for(hub, ctx, "issues", "write", "read")
+        body = str_field(ctx, "body", "IssueComment", required=True)
+        with store.lock:
+            iss = get_issue(repo, ctx.params["issue_number"])
+            now = store.now_iso()
+            login = actor(ctx.principal)
+            com = {
+                "id": store.next_id(),
+                "issue_number": iss["number"],
+                "body": body,
+                "user": login,
+                "created_at": now,
+                "updated_at": now,
+                "author_association": association(hub, repo, login),
+            }
+            repo["comments"][str(com["id"])] = com
+            iss["comments"] = iss.get("comments", 0) + 1
+            iss["updated_at"] = now
+            store.mark_dirty()
+        emit_comment(repo, com, "created", ctx)
+        return Response(
+            201,
+            comment_out(repo, com),
+            {"location": f"{hub.urls.api}/repos/{repo['full_name']}/issues/comments/{com['id']}"},
+        )
+
+    @r.route("GET", "/repos/{owner}/{repo}/issues/comments/{comment_id}")
+    def read_comment(ctx: Ctx) -> Response:
+        repo = repo_for(hub, ctx, "issues", "read", "read")
+        return Response(200, comment_out(repo, get_comment(repo, ctx.params["comment_id"])))
+
+    def may_change(ctx: Ctx, repo: dict[str, Any], com: dict[str, Any]) -> None:
+        mine = (actor(ctx.principal) or "").lower() == (com["user"] or "").lower()
+        if not mine and ROLES.index(role_for(hub, ctx, repo)) < ROLES.index("write"):
+            raise HubError(403, ctx.principal.message_403())
+
+    @r.route("PATCH", "/repos/{owner}/{repo}/issues/comments/{comment_id}")
+    def update_comment(ctx: Ctx) -> Response:
+        repo = repo_for(hub, ctx, "issues", "write", "read")
+        body = str_field(ctx, "body", "IssueComment", required=True)
+        with store.lock:
+            com = get_comment(repo, ctx.params["comment_id"])
+            may_change(ctx, repo, com)
+            old = com["body"]
+            changed = old != body
+            if changed:
+                com["body"] = body
+                com["updated_at"] = store.now_iso()
+                store.mark_dirty()
+        if changed:
+            emit_comment(repo, com, "edited", ctx, changes={"body": {"from": old}})
+        return Response(200, comment_out(repo, com))
+
+    @r.route("DELETE", "/repos/{owner}/{repo}/issues/comments/{comment_id}")
+    def delete_comment(ctx: Ctx) -> Response:
+        repo = repo_for(hub, ctx, "issues", "write", "read")
+        with store.lock:
+            com = get_comment(repo, ctx.params["comment_id"])
+            may_change(ctx, repo, com)
+            del repo["comments"][ctx.params["comment_id"]]
+            iss = repo["issues"].get(str(com["issue_number"]))
+            if iss:
+                iss["comments"] = max(iss.get("comments", 1) - 1, 0)
+            store.mark_dirty()
+        emit_comment(repo, com, "deleted", ctx)
+        return Response(204)

@@ -1,0 +1,285 @@
+"""The control API under ``/_localhub/`` for tests and rehearsals (a contract: see DESIGN.md).
+
+Users, orgs, Apps and installations, tokens, fault injection, the clock, configuration, and the
+request, delivery and run logs. JSON in and out; no authentication (loopback only).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from glow.localhub import shapes
+from glow.localhub.api.accounts import validate_login
+from glow.localhub.auth import new_token, normalize_permissions
+from glow.localhub.limits import parse_fault
+from glow.localhub.routing import Ctx, HubError, Response, invalid, not_found
+from glow.localhub.state import DEFAULT_CONFIG
+
+if TYPE_CHECKING:
+    from glow.localhub.hub import LocalHub
+
+
+def _since(ctx: Ctx, items: Any) -> list[dict[str, Any]]:
+    since = ctx.q_int("since", 0)
+    return [item for item in list(items) if item["id"] > since]
+
+
+def register(hub: LocalHub) -> None:
+    c = hub.control
+    store = hub.store
+
+    @c.route("POST", "/_localhub/users")
+    def create_user(ctx: Ctx) -> Response:
+        login = validate_login(ctx.body().get("login"))
+        if store.account(login) is not None:
+            raise HubError(
+                422,
+                "Validation Failed",
+                errors=[{"resource": "User", "field": "login", "code": "already_exists"}],
+            )
+        acc = hub.create_account(
+            login, "User", name=ctx.body().get("name"), email=ctx.body().get("email")
+        )
+        return Response(201, shapes.user(hub.urls, acc))
+
+    @c.route("POST", "/_localhub/orgs")
+    def create_org(ctx: Ctx) -> Response:
+        login = validate_login(ctx.body().get("login"), "Organization")
+        admins = ctx.field("admins", list, resource="Organization") or []
+        members = ctx.field("members", list, resource="Organization") or []
+        for person in admins + members:
+            acc = store.account(str(person))
+            if acc is None or acc["type"] != "User":
+                raise invalid("Organization", "admins", "invalid", f"no such user: {person}")
+        if store.account(login) is not None:
+            raise HubError(
+                422,
+                "Validation Failed",
+                errors=[{"resource": "Organization", "field": "login", "code": "already_exists"}],
+            )
+        acc = hub.create_account(
+            login,
+            "Organization",
+            admins=[str(a) for a in admins],
+            members=[str(m) for m in members],
+        )
+        return Response(201, shapes.organization(hub.urls, acc, 0))
+
+    @c.route("POST", "/_localhub/orgs/{org}/members")
+    def add_member(ctx: Ctx) -> Response:
+        org = store.account(ctx.params["org"])
+        login = ctx.body().get("login")
+        if org is None or org["type"] != "Organization" or store.account(str(login)) is None:
+            raise not_found()
+        role = ctx.body().get("role", "member")
+        with store.lock:
+            key = "admins" if role == "admin" else "members"
+            if login not in org.setdefault(key, []):
+                org[key].append(login)
+            store.mark_dirty()
+        return Response(
+            200,
+            {
+                "login": org["login"],
+                "admins": org.get("admins", []),
+                "members": org.get("members", []),
+            },
+        )
+
+    @c.route("POST", "/_localhub/tokens")
+    def create_token(ctx: Ctx) -> Response:
+        login = ctx.body().get("login")
+        acc = store.account(str(login)) if login else None
+        if acc is None or acc["type"] != "User":
+            raise invalid("Token", "login", "invalid", f"no such user: {login}")
+        perms = normalize_permissions(ctx.field("permissions", dict, resource="Token"))
+        token = new_token(
+            store,
+            "ghp_",
+            {"kind": "user", "login": acc["login"], "permissions": perms, "repo_ids": None},
+        )
+        return Response(201, {"token": token})
+
+    @c.route("POST", "/_localhub/apps")
+    def create_app(ctx: Ctx) -> Response:
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        body = ctx.body()
+        slug = body.get("slug")
+        owner = store.account(str(body.get("owner")))
+        if not isinstance(slug, str) or not slug or owner is None:
+            raise invalid(
+                "App",
+                "slug" if owner else "owner",
+                "invalid",
+                "slug and an existing owner are required",
+            )
+        perms = normalize_permissions(body.get("permissions") or {}) or {}
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        private_pem = key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.TraditionalOpenSSL,
+            serialization.NoEncryption(),
+        ).decode()
+        public_pem = (
+            key.public_key()
+            .public_bytes(
+                serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+            )
+            .decode()
+        )
+        app_id = store.next_id()
+        app = {
+            "id": app_id,
+            "slug": slug,
+            "name": body.get("name") or slug,
+            "owner": owner["login"],
+            "client_id": f"Iv23li{app_id:010d}",
+            "permissions": perms,
+            "events": list(body.get("events") or []),
+            "public_key": public_pem,
+            "created_at": store.now_iso(),
+        }
+        with store.lock:
+            store.data["apps"][str(app_id)] = app
+            store.mark_dirty()
+        if store.account(f"{slug}[bot]") is None:
+            hub.create_account(f"{slug}[bot]", "Bot")
+        return Response(
+            201,
+            {
+                "id": app_id,
+                "slug": slug,
+                "client_id": app["client_id"],
+                "private_key": private_pem,
+                "permissions": perms,
+            },
+        )
+
+    @c.route("POST", "/_localhub/installations")
+    def install(ctx: Ctx) -> Response:
+        body = ctx.body()
+        app = store.data["apps"].get(str(body.get("app_id")))
+        account = store.account(str(body.get("account")))
+        if app is None or account is None:
+            raise invalid("Installation", "app_id" if app is None else "account", "invalid")
+        selection = body.get("repository_selection", "all")
+        repo_ids = []
+        for name in body.get("repositories") or []:
+            repo = store.repo(account["login"], str(name))
+            if repo is None:
+                raise invalid("Installation", "repositories", "invalid", f"no such repo: {name}")
+            repo_ids.append(repo["id"])
+        inst = {
+            "id": store.next_id(),
+            "app_id": app["id"],
+            "account": account["login"],
+            "permissions": normalize_permissions(body.get("permissions")) or app["permissions"],
+            "repository_selection": "selected" if repo_ids else selection,
+            "repo_ids": repo_ids,
+            "created_at": store.now_iso(),
+        }
+        with store.lock:
+            store.data["installations"][str(inst["id"])] = inst
+            store.mark_dirty()
+        return Response(201, {"id": inst["id"], "app_id": app["id"], "account": account["login"]})
+
+    @c.route("POST", "/_localhub/secrets")
+    def set_secret(ctx: Ctx) -> Response:
+        repo_name = str(ctx.body().get("repo") or "")
+        name, value = ctx.body().get("name"), ctx.body().get("value")
+        owner, _, repo = repo_name.partition("/")
+        if (
+            store.repo(owner, repo) is None
+            or not isinstance(name, str)
+            or not isinstance(value, str)
+        ):
+            raise invalid("Secret", "repo", "invalid", "repo (owner/name), name and value needed")
+        with store.lock:
+            store.data["secrets"].setdefault(repo_name.lower(), {})[name] = value
+            store.mark_dirty()
+        return Response(201, {"repo": repo_name, "name": name})
+
+    @c.route("POST", "/_localhub/faults")
+    def add_fault(ctx: Ctx) -> Response:
+        fault = parse_fault(ctx.body())
+        hub.limits.add_fault(fault)
+        return Response(201, {"kind": fault.kind, "count": fault.remaining})
+
+    @c.route("GET", "/_localhub/faults")
+    def list_faults(ctx: Ctx) -> Response:
+        return Response(
+            200,
+            [
+                {
+                    "kind": f.kind,
+                    "remaining": f.remaining,
+                    "status": f.status,
+                    "method": f.method,
+                    "path_prefix": f.path_prefix,
+                }
+                for f in hub.limits.faults
+            ],
+        )
+
+    @c.route("DELETE", "/_localhub/faults")
+    def clear_faults(ctx: Ctx) -> Response:
+        hub.limits.clear_faults()
+        return Response(204)
+
+    @c.route("GET", "/_localhub/clock")
+    def get_clock(ctx: Ctx) -> Response:
+        return Response(200, {"now": store.now_iso(), "offset_seconds": store.data["clock_offset"]})
+
+    @c.route("POST", "/_localhub/clock")
+    def advance(ctx: Ctx) -> Response:
+        seconds = ctx.body().get("advance_seconds")
+        if not isinstance(seconds, int | float) or isinstance(seconds, bool) or seconds < 0:
+            raise invalid(
+                "Clock",
+                "advance_seconds",
+                "invalid",
+                "advance_seconds must be a number of seconds, zero or more",
+            )
+        before, after = store.advance_clock(float(seconds))
+        if hub.runner is not None:
+            from glow.localhub.runner_host import tick_schedules
+
+            tick_schedules(hub, before, after)
+        return Response(200, {"now": store.now_iso(), "offset_seconds": store.data["clock_offset"]})
+
+    @c.route("GET", "/_localhub/config")
+    def get_config(ctx: Ctx) -> Response:
+        return Response(200, dict(store.config))
+
+    @c.route("POST", "/_localhub/config")
+    def set_config(ctx: Ctx) -> Response:
+        for key, value in ctx.body().items():
+            if key not in DEFAULT_CONFIG:
+                raise invalid("Config", key, "invalid", f"unknown setting {key}")
+            if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
+                raise invalid("Config", key, "invalid", f"{key} must be a number, zero or more")
+            store.config[key] = value
+        store.mark_dirty()
+        return Response(200, dict(store.config))
+
+    @c.route("GET", "/_localhub/requests")
+    def requests_log(ctx: Ctx) -> Response:
+        return Response(200, _since(ctx, hub.requests))
+
+    @c.route("GET", "/_localhub/deliveries")
+    def deliveries_log(ctx: Ctx) -> Response:
+        return Response(200, _since(ctx, hub.deliveries))
+
+    @c.route("GET", "/_localhub/runs")
+    def runs_log(ctx: Ctx) -> Response:
+        runs = sorted(store.data["runs"].values(), key=lambda run: run["id"])
+        return Response(200, [run for run in runs if run["id"] > ctx.q_int("since", 0)])
+
+    @c.route("POST", "/_localhub/idle")
+    def idle(ctx: Ctx) -> Response:
+        timeout = ctx.body().get("timeout", 60)
+        if not isinstance(timeout, int | float) or timeout < 0:
+            raise invalid("Idle", "timeout", "invalid")
+        return Response(200, {"idle": hub.wait_idle(float(timeout))})

@@ -1,0 +1,316 @@
+"""The local GitHub: one object that owns the state, answers requests and emits events.
+
+``LocalHub(data_dir).start()`` serves on loopback in a background thread; ``handle`` is the
+whole request pipeline (faults, authentication, rate limits, routing, ETag), shared by the HTTP
+server and by tests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import logging
+import threading
+import traceback
+import uuid
+from collections import deque
+from pathlib import Path
+from typing import Any
+
+from glow.localhub import shapes
+from glow.localhub.auth import ANONYMOUS, Principal, authenticate
+from glow.localhub.limits import Limits
+from glow.localhub.routing import Ctx, HubError, Response, Router, parse_query
+from glow.localhub.state import FlushThread, Store
+
+log = logging.getLogger("glow.localhub")
+
+API_PREFIX = "/api/v3"
+API_VERSIONS = ("2022-11-28", "2026-03-10")
+ACTIONS_BOT = "github-actions[bot]"
+
+
+class LocalHub:
+    def __init__(
+        self,
+        data_dir: Path | str,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        runner: bool = True,
+        record_bodies: bool = False,
+        runner_workers: int = 1,
+    ) -> None:
+        self.data_dir = Path(data_dir)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.store = Store(self.data_dir)
+        self.host, self.port = host, port
+        self.limits = Limits(self.store.config)
+        self.record_bodies = record_bodies
+        self.requests: deque[dict[str, Any]] = deque(maxlen=100_000)
+        self.deliveries: deque[dict[str, Any]] = deque(maxlen=20_000)
+        self._request_ids = itertools.count(1)
+        self._background = 0
+        self._bg_cond = threading.Condition()
+        self.router = Router()
+        self.control = Router()
+        self.urls = shapes.Urls(web="http://unstarted", api="http://unstarted" + API_PREFIX)
+        self._server: Any = None
+        self._flusher: FlushThread | None = None
+        self._use_runner = runner
+        self._runner_workers = runner_workers
+        self.runner: Any = None
+        self._register()
+        self._ensure_builtin_accounts()
+
+    # -- life cycle ----------------------------------------------------------------------------
+    def _register(self) -> None:
+        from glow.localhub import control
+        from glow.localhub.api import register_all
+
+        register_all(self)
+        control.register(self)
+
+    def start(self) -> LocalHub:
+        from glow.localhub.server import serve_in_thread
+
+        self._server = serve_in_thread(self, self.host, self.port)
+        self.port = self._server.server_address[1]
+        base = f"http://{self.host}:{self.port}"
+        self.urls = shapes.Urls(web=base, api=base + API_PREFIX)
+        self._flusher = FlushThread(self.store)
+        self._flusher.start()
+        if self._use_runner:
+            from glow.localhub.runner_host import start_runner
+
+            self.runner = start_runner(self, workers=self._runner_workers)
+        return self
+
+    def stop(self) -> None:
+        if self.runner is not None:
+            self.runner.shutdown()
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        if self._flusher is not None:
+            self._flusher.stop()
+        self.store.flush()
+
+    def __enter__(self) -> LocalHub:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        return self.urls.web
+
+    @property
+    def api_url(self) -> str:
+        return self.urls.api
+
+    # -- background work (template copies) and idleness ------------------------------------------
+    def background(self, delay: float, fn: Any) -> None:
+        with self._bg_cond:
+            self._background += 1
+
+        def run() -> None:
+            try:
+                fn()
+            except Exception:  # a background failure is logged, never silent
+                log.exception("background task failed")
+            finally:
+                with self._bg_cond:
+                    self._background -= 1
+                    self._bg_cond.notify_all()
+
+        timer = threading.Timer(delay, run)
+        timer.daemon = True
+        timer.start()
+
+    def wait_idle(self, timeout: float = 60.0) -> bool:
+        """Wait until no template copy is pending and the runner has nothing queued or running."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._bg_cond:
+                while self._background:
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        return False
+                    self._bg_cond.wait(left)
+            left = deadline - time.monotonic()
+            if self.runner is not None and not self.runner.wait_idle(max(left, 0.01)):
+                return False
+            with self._bg_cond:
+                if self._background == 0:
+                    return True
+
+    # -- accounts ------------------------------------------------------------------------------
+    def _ensure_builtin_accounts(self) -> None:
+        if self.store.account(ACTIONS_BOT) is None:
+            self.create_account(ACTIONS_BOT, "Bot", ident=41898282)
+
+    def create_account(
+        self, login: str, kind: str, *, ident: int | None = None, **extra: Any
+    ) -> dict[str, Any]:
+        with self.store.lock:
+            acc = {
+                "login": login,
+                "id": ident or self.store.next_id(),
+                "type": kind,
+                "created_at": self.store.now_iso(),
+                **extra,
+            }
+            self.store.data["accounts"][login.lower()] = acc
+            self.store.mark_dirty()
+            return acc
+
+    def account_or_ghost(self, login: str | None) -> dict[str, Any]:
+        acc = self.store.account(login) if login else None
+        return acc or {
+            "login": "ghost",
+            "id": 10137,
+            "type": "User",
+            "created_at": "2008-05-13T00:00:00Z",
+        }
+
+    def user_json(self, login: str | None) -> dict[str, Any]:
+        return shapes.user(self.urls, self.account_or_ghost(login))
+
+    # -- events --------------------------------------------------------------------------------
+    def emit(
+        self,
+        repo: dict[str, Any],
+        event: str,
+        payload: dict[str, Any],
+        principal: Principal,
+        *,
+        sha: str | None = None,
+        ref: str | None = None,
+    ) -> None:
+        """Record a delivery and start the workflows it triggers, with GitHub's token rules."""
+        from glow.localhub.events import finish_payload
+
+        payload = finish_payload(self, repo, payload, principal)
+        triggers = not principal.is_job or event in ("workflow_dispatch", "repository_dispatch")
+        approval = principal.is_job and event == "pull_request"
+        delivery = {
+            "id": next(self._request_ids),
+            "guid": str(uuid.uuid4()),
+            "event": event,
+            "action": payload.get("action"),
+            "repository": repo["full_name"],
+            "sender": payload["sender"]["login"],
+            "at": self.store.now_iso(),
+            "triggers_workflows": triggers or approval,
+            "payload": payload,
+        }
+        self.deliveries.append(delivery)
+        if self.runner is None or not (triggers or approval):
+            return
+        from glow.localhub.runner_host import dispatch
+
+        dispatch(self, repo, event, payload, sha=sha, ref=ref, approval_required=approval)
+
+    # -- the request pipeline ------------------------------------------------------------------
+    def handle(self, method: str, target: str, headers: dict[str, str], body: bytes) -> Response:
+        path, _, qs = target.partition("?")
+        request_id = next(self._request_ids)
+        ctx = Ctx(method=method, path=path, query=parse_query(qs), headers=headers, raw_body=body)
+        entry: dict[str, Any] = {
+            "id": request_id,
+            "at": self.store.now_iso(),
+            "method": method,
+            "path": path,
+        }
+        try:
+            if path.startswith("/_localhub/"):
+                resp = self._dispatch(self.control, ctx, path)
+            elif path.startswith(API_PREFIX + "/") or path == API_PREFIX:
+                resp = self._api(ctx, path[len(API_PREFIX) :] or "/", entry)
+            elif ".git/" in path or path.endswith(".git"):
+                from glow.localhub.githttp import handle_git
+
+                resp = handle_git(self, ctx)
+            else:
+                raise HubError(404, "Not Found")
+        except HubError as err:
+            resp = Response(err.status, err.body(), dict(err.headers))
+        except Exception as exc:  # a bug in the local GitHub: say so, never hang the client
+            log.error("internal error on %s %s\n%s", method, path, traceback.format_exc())
+            resp = Response(
+                500,
+                {
+                    "message": f"local GitHub internal error: {exc}",
+                    "documentation_url": "https://docs.github.com/rest",
+                },
+            )
+        resp.headers.setdefault("x-github-request-id", f"LOCAL:{request_id}")
+        entry["status"] = resp.status
+        if self.record_bodies and resp.raw is None:
+            entry["response"] = resp.body
+        self.requests.append(entry)
+        return resp
+
+    def _dispatch(self, router: Router, ctx: Ctx, path: str) -> Response:
+        found = router.match(ctx.method, path)
+        if found is None:
+            raise HubError(404, "Not Found")
+        ctx.route, ctx.params = found
+        return ctx.route.handler(ctx)
+
+    def _api(self, ctx: Ctx, path: str, entry: dict[str, Any]) -> Response:
+        version = ctx.headers.get("x-github-api-version")
+        if version and version not in API_VERSIONS:
+            raise HubError(400, f"API version {version} is not supported.")
+        self.limits.apply_fault(ctx.method, API_PREFIX + path)
+        ctx.principal = authenticate(self.store, ctx.headers.get("authorization"))
+        entry.update(kind=ctx.principal.kind, login=ctx.principal.login)
+        found = self.router.match(ctx.method, path)
+        if found is None:
+            raise HubError(404, "Not Found")
+        ctx.route, ctx.params = found
+        entry["route"] = ctx.route.template
+        entry["route_method"] = ctx.route.method
+        entry["creates_content"] = ctx.route.creates_content
+        key, limit = self._limit_key(ctx.principal)
+        rate = self.limits.primary_headers(key, limit, self.store.epoch(), charge=False)
+        try:
+            if ctx.route.creates_content:
+                self.limits.charge_content_creation(self.store.epoch())
+            resp = ctx.route.handler(ctx)
+        except HubError as err:
+            err.headers = {**self._charge(key, limit), **err.headers}
+            raise
+        if resp.raw is None and ctx.method == "GET" and resp.status == 200:
+            etag = (
+                'W/"'
+                + hashlib.sha256(json.dumps(resp.body, sort_keys=True).encode()).hexdigest()[:40]
+                + '"'
+            )
+            resp.headers["etag"] = etag
+            if etag in (ctx.headers.get("if-none-match") or ""):
+                # A 304 does not count against the primary rate limit.
+                resp.headers.update(rate)
+                return Response(304, None, resp.headers)
+        resp.headers.update(self._charge(key, limit))
+        if version:
+            resp.headers["x-github-api-version-selected"] = version
+        return resp
+
+    def _charge(self, key: str, limit: int) -> dict[str, str]:
+        return self.limits.primary_headers(key, limit, self.store.epoch(), charge=True)
+
+    def _limit_key(self, p: Principal) -> tuple[str, int]:
+        cfg = self.store.config
+        if p is ANONYMOUS or p.kind == "anonymous":
+            return "anonymous", 60
+        if p.kind == "job":
+            return f"repo:{p.token and p.token.get('repo_id')}", int(
+                cfg["job_token_limit_per_hour"]
+            )
+        return f"{p.kind}:{p.login}", int(cfg["primary_limit_per_hour"])

@@ -1,0 +1,162 @@
+"""Rate limits and fault injection: the parts of GitHub that make bots back off.
+
+Primary limit: ``x-ratelimit-*`` headers on every answer (a 304 costs nothing). Secondary limit:
+a budget of content-creating requests per minute and per hour; over it, 403 with
+``retry-after``, as GitHub answers. Faults are queued rules from ``POST /_localhub/faults``.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from glow.localhub.routing import HubError
+
+SECONDARY_MESSAGE = (
+    "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. "
+    "If you reach out to GitHub Support for help, please include the request ID."
+)
+
+
+@dataclass
+class Fault:
+    kind: str  # secondary | status | slow
+    remaining: int
+    status: int = 502
+    retry_after: int | None = 1
+    delay_seconds: float = 0.0
+    method: str | None = None
+    path_prefix: str | None = None
+
+    def matches(self, method: str, path: str) -> bool:
+        if self.method and self.method.upper() != method:
+            return False
+        return not (self.path_prefix and not path.startswith(self.path_prefix))
+
+
+def parse_fault(body: dict[str, Any]) -> Fault:
+    kind = body.get("kind")
+    if kind not in ("secondary", "status", "slow"):
+        raise HubError(
+            422,
+            "Validation Failed",
+            errors=[
+                {
+                    "resource": "Fault",
+                    "field": "kind",
+                    "code": "invalid",
+                    "message": "kind must be one of secondary, status, slow",
+                }
+            ],
+        )
+    count = body.get("count", 1)
+    if not isinstance(count, int) or count < 1:
+        raise HubError(
+            422,
+            "Validation Failed",
+            errors=[{"resource": "Fault", "field": "count", "code": "invalid"}],
+        )
+    match = body.get("match") or {}
+    return Fault(
+        kind=kind,
+        remaining=count,
+        status=int(body.get("status", 502)),
+        retry_after=body.get("retry_after", 1),
+        delay_seconds=float(body.get("delay_seconds", 0.0)),
+        method=match.get("method"),
+        path_prefix=match.get("path_prefix"),
+    )
+
+
+@dataclass
+class Limits:
+    config: dict[str, Any]
+    faults: list[Fault] = field(default_factory=list)
+    _created: deque[float] = field(default_factory=deque)
+    _primary: dict[str, tuple[int, int]] = field(default_factory=dict)  # key -> (window, used)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add_fault(self, fault: Fault) -> None:
+        with self._lock:
+            self.faults.append(fault)
+
+    def clear_faults(self) -> None:
+        with self._lock:
+            self.faults.clear()
+
+    def take_fault(self, method: str, path: str) -> Fault | None:
+        with self._lock:
+            for fault in self.faults:
+                if fault.remaining > 0 and fault.matches(method, path):
+                    fault.remaining -= 1
+                    if fault.remaining == 0:
+                        self.faults.remove(fault)
+                    return fault
+        return None
+
+    def apply_fault(self, method: str, path: str) -> None:
+        fault = self.take_fault(method, path)
+        if fault is None:
+            return
+        if fault.kind == "slow":
+            time.sleep(fault.delay_seconds)
+            return
+        headers = {}
+        if fault.retry_after is not None:
+            headers["retry-after"] = str(fault.retry_after)
+        if fault.kind == "secondary":
+            raise HubError(403, SECONDARY_MESSAGE, headers=headers)
+        raise HubError(
+            fault.status,
+            "Server Error" if fault.status >= 500 else "Injected fault",
+            headers=headers,
+        )
+
+    def charge_content_creation(self, now: float) -> None:
+        """Count one content-creating request; 403 with retry-after when over budget."""
+        per_min = int(self.config["content_creation_per_minute"])
+        per_hour = int(self.config["content_creation_per_hour"])
+        with self._lock:
+            while self._created and self._created[0] <= now - 3600:
+                self._created.popleft()
+            last_minute = [t for t in self._created if t > now - 60]
+            if len(last_minute) >= per_min:
+                wait = math.ceil(last_minute[0] + 60 - now)
+                raise HubError(403, SECONDARY_MESSAGE, headers={"retry-after": str(max(wait, 1))})
+            if len(self._created) >= per_hour:
+                wait = math.ceil(self._created[0] + 3600 - now)
+                raise HubError(403, SECONDARY_MESSAGE, headers={"retry-after": str(max(wait, 1))})
+            self._created.append(now)
+
+    def primary_headers(self, key: str, limit: int, now: float, *, charge: bool) -> dict[str, str]:
+        window = int(now // 3600) * 3600
+        with self._lock:
+            start, used = self._primary.get(key, (window, 0))
+            if start != window:
+                start, used = window, 0
+            if charge:
+                used += 1
+            self._primary[key] = (start, used)
+        if used > limit:
+            raise HubError(
+                403,
+                f"API rate limit exceeded for {key}.",
+                headers={
+                    "x-ratelimit-limit": str(limit),
+                    "x-ratelimit-remaining": "0",
+                    "x-ratelimit-used": str(used),
+                    "x-ratelimit-reset": str(start + 3600),
+                    "x-ratelimit-resource": "core",
+                },
+            )
+        return {
+            "x-ratelimit-limit": str(limit),
+            "x-ratelimit-remaining": str(max(limit - used, 0)),
+            "x-ratelimit-used": str(used),
+            "x-ratelimit-reset": str(start + 3600),
+            "x-ratelimit-resource": "core",
+        }

@@ -1,0 +1,154 @@
+"""The bridge between the local GitHub and its Actions runner (``RunnerHost``).
+
+Events reach the runner here, with GitHub's rules already applied by ``LocalHub.emit``; the
+runner reads workflow files at the event's commit, mints per-job tokens and reports runs back.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import asdict, is_dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from glow.localhub import gitstore
+from glow.localhub.api.actions import workflow_paths
+from glow.localhub.auth import new_token, normalize_permissions
+
+if TYPE_CHECKING:
+    from glow.localhub.hub import LocalHub
+
+
+class HubRunnerHost:
+    def __init__(self, hub: LocalHub) -> None:
+        self.hub = hub
+        self.api_url = hub.urls.api
+        self.server_url = hub.urls.web
+
+    def _repo(self, repo: str) -> dict[str, Any]:
+        owner, _, name = repo.partition("/")
+        found = self.hub.store.repo(owner, name)
+        if found is None:
+            raise LookupError(f"no repository {repo}")
+        return found
+
+    def workflow_files(self, repo: str, sha: str) -> list[tuple[str, str]]:
+        record = self._repo(repo)
+        git_dir = self.hub.store.git_dir(record)
+        files = []
+        for path in workflow_paths(self.hub, record, sha):
+            entry = gitstore.entry_at(git_dir, sha, path)
+            if entry is not None:
+                files.append(
+                    (path, gitstore.read_blob(git_dir, entry.sha).decode(errors="replace"))
+                )
+        return files
+
+    def default_branch(self, repo: str) -> str:
+        return str(self._repo(repo)["default_branch"])
+
+    def branch_sha(self, repo: str, branch: str) -> str | None:
+        return gitstore.rev_parse(self.hub.store.git_dir(self._repo(repo)), f"refs/heads/{branch}")
+
+    def mint_job_token(self, repo: str, permissions: dict[str, str]) -> str:
+        record = self._repo(repo)
+        return new_token(
+            self.hub.store,
+            "ghs_",
+            {
+                "kind": "job",
+                "login": "github-actions[bot]",
+                "repo_id": record["id"],
+                "permissions": normalize_permissions(permissions),
+                "expires_at": self.hub.store.epoch() + 24 * 3600,
+            },
+        )
+
+    def revoke_token(self, token: str) -> None:
+        with self.hub.store.lock:
+            self.hub.store.data["tokens"].pop(token, None)
+            self.hub.store.mark_dirty()
+
+    def secrets(self, repo: str) -> dict[str, str]:
+        return dict(self.hub.store.data["secrets"].get(repo.lower(), {}))
+
+    def clone_url(self, repo: str) -> str:
+        return f"{self.hub.urls.web}/{repo}.git"
+
+    def now(self) -> datetime:
+        return self.hub.store.now()
+
+    def record_run(self, run: Any) -> None:
+        data = asdict(run) if is_dataclass(run) else dict(run.model_dump())
+        record = self._repo(data["repo"]) if data.get("repo") else None
+        data["repo_id"] = record["id"] if record else None
+        for key, value in list(data.items()):
+            if isinstance(value, datetime):
+                data[key] = value.strftime("%Y-%m-%dT%H:%M:%SZ")
+        with self.hub.store.lock:
+            self.hub.store.data["runs"][str(data["id"])] = _jsonable(data)
+            self.hub.store.mark_dirty()
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+def start_runner(hub: LocalHub, *, workers: int = 1) -> Any:
+    import os
+
+    from glow.localhub.runner import Runner
+
+    work_root = hub.data_dir / "runner"
+    work_root.mkdir(parents=True, exist_ok=True)
+    base_env = {"PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")}
+    for name in ("GLOW_DEBUG", "PYTHONPATH"):
+        if name in os.environ:
+            base_env[name] = os.environ[name]
+    return Runner(HubRunnerHost(hub), work_root=work_root, base_env=base_env, workers=workers)
+
+
+def dispatch(
+    hub: LocalHub,
+    repo: dict[str, Any],
+    event: str,
+    payload: dict[str, Any],
+    *,
+    sha: str | None,
+    ref: str | None,
+    approval_required: bool,
+) -> None:
+    """Queue the runs an event triggers: workflows are read from the default branch, except for
+    push, pull_request and workflow_dispatch, which use the commit the event names."""
+    git_dir = hub.store.git_dir(repo)
+    default = repo["default_branch"]
+    default_sha = gitstore.rev_parse(git_dir, f"refs/heads/{default}")
+    if event in ("push", "pull_request", "workflow_dispatch", "create") and sha:
+        workflow_sha = sha
+    else:
+        workflow_sha = default_sha
+    if workflow_sha is None:
+        return
+    hub.runner.dispatch_event(
+        repo["full_name"],
+        event,
+        payload,
+        sha=workflow_sha,
+        ref=ref or f"refs/heads/{default}",
+        approval_required=approval_required,
+    )
+
+
+def tick_schedules(hub: LocalHub, before: datetime, after: datetime) -> None:
+    for repo in list(hub.store.data["repos"].values()):
+        sha = gitstore.rev_parse(hub.store.git_dir(repo), f"refs/heads/{repo['default_branch']}")
+        if sha:
+            hub.runner.tick_schedule(repo["full_name"], sha, before, after)
