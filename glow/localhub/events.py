@@ -53,6 +53,51 @@ def finish_payload(
                 )
             },
         )
+    installation = _installation_for(hub, repo, principal)
+    if installation is not None:
+        out.setdefault("installation", installation)
+    return webhook_shape(out)
+
+
+def _installation_for(
+    hub: LocalHub, repo: dict[str, Any], principal: Principal
+) -> dict[str, Any] | None:
+    """GitHub names the App installation in deliveries when the repository has one."""
+    installs = hub.store.data["installations"]
+    inst = None
+    if principal.kind == "installation" and principal.token:
+        inst = installs.get(str(principal.token.get("installation_id")))
+    if inst is None:
+        inst = next(
+            (i for i in installs.values() if i["account"].lower() == repo["owner"].lower()), None
+        )
+    if inst is None:
+        return None
+    return {
+        "id": inst["id"],
+        "node_id": shapes.node_id("MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9u", inst["id"]),
+    }
+
+
+def webhook_shape(value: Any) -> Any:
+    """REST objects as webhooks carry them: webhook schemas are closed and differ in a few keys
+    (no ``user_view_type``; repositories carry ``custom_properties``; issues no ``closed_by``;
+    comments name ``performed_via_github_app``)."""
+    if isinstance(value, list):
+        return [webhook_shape(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    out = {key: webhook_shape(item) for key, item in value.items()}
+    if "login" in out and "site_admin" in out:
+        out.pop("user_view_type", None)
+    if "full_name" in out and "clone_url" in out:
+        out.pop("network_count", None)
+        out.pop("subscribers_count", None)
+        out.setdefault("custom_properties", {})
+    if "repository_url" in out and "labels_url" in out and "number" in out:
+        out.pop("closed_by", None)
+    if "issue_url" in out and "author_association" in out and "number" not in out:
+        out.setdefault("performed_via_github_app", None)
     return out
 
 
@@ -64,6 +109,8 @@ def push_payload(
     after: str,
     commits: list[dict[str, Any]],
     pusher: str | None,
+    *,
+    forced: bool = False,
 ) -> dict[str, Any]:
     zero = "0" * 40
     full = repo["full_name"]
@@ -83,7 +130,7 @@ def push_payload(
         "after": after,
         "created": before == zero,
         "deleted": after == zero,
-        "forced": False,
+        "forced": forced,
         "base_ref": None,
         "compare": f"{hub.urls.web}/{full}/compare/{before[:12]}...{after[:12]}",
         "commits": commits,

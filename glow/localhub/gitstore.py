@@ -234,8 +234,16 @@ def read_commit(git_dir: Path, sha: str) -> CommitInfo | None:
     return CommitInfo(sha, tree, parents, author, committer, message)
 
 
-def log(git_dir: Path, rev: str, *, path: str | None = None, limit: int = 1000) -> list[str]:
-    args = ["rev-list", f"--max-count={limit}", rev]
+def log(
+    git_dir: Path,
+    rev: str,
+    *,
+    path: str | None = None,
+    limit: int = 1000,
+    exclude: tuple[str, ...] = (),
+) -> list[str]:
+    """Commits reachable from ``rev`` but not from any of ``exclude``, newest first."""
+    args = ["rev-list", f"--max-count={limit}", rev, *(f"^{sha}" for sha in exclude)]
     if path:
         args += ["--", path]
     return out(git_dir, *args).splitlines()

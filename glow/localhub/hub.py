@@ -20,7 +20,7 @@ from typing import Any
 
 from glow.localhub import shapes
 from glow.localhub.auth import ANONYMOUS, Principal, authenticate
-from glow.localhub.limits import Limits
+from glow.localhub.limits import InjectedFault, Limits
 from glow.localhub.routing import Ctx, HubError, Response, Router, parse_query
 from glow.localhub.state import FlushThread, Store
 
@@ -264,27 +264,34 @@ class LocalHub:
         return ctx.route.handler(ctx)
 
     def _api(self, ctx: Ctx, path: str, entry: dict[str, Any]) -> Response:
-        version = ctx.headers.get("x-github-api-version")
-        if version and version not in API_VERSIONS:
-            raise HubError(400, f"API version {version} is not supported.")
-        self.limits.apply_fault(ctx.method, API_PREFIX + path)
-        ctx.principal = authenticate(self.store, ctx.headers.get("authorization"))
-        entry.update(kind=ctx.principal.kind, login=ctx.principal.login)
-        found = self.router.match(ctx.method, path)
-        if found is None:
-            raise HubError(404, "Not Found")
-        ctx.route, ctx.params = found
-        entry["route"] = ctx.route.template
-        entry["route_method"] = ctx.route.method
-        entry["creates_content"] = ctx.route.creates_content
-        key, limit = self._limit_key(ctx.principal)
-        rate = self.limits.primary_headers(key, limit, self.store.epoch(), charge=False)
+        # Every answer carries x-ratelimit-* headers, errors included (401s count as anonymous).
+        key, limit = self._limit_key(ANONYMOUS)
         try:
+            version = ctx.headers.get("x-github-api-version")
+            if version and version not in API_VERSIONS:
+                raise HubError(400, f"API version {version} is not supported.")
+            try:
+                entry["fault"] = self.limits.apply_fault(ctx.method, API_PREFIX + path)
+            except InjectedFault as fault:
+                entry["fault"] = fault.kind
+                raise
+            ctx.principal = authenticate(self.store, ctx.headers.get("authorization"))
+            entry.update(kind=ctx.principal.kind, login=ctx.principal.login)
+            key, limit = self._limit_key(ctx.principal)
+            found = self.router.match(ctx.method, path)
+            if found is None:
+                raise HubError(404, "Not Found")
+            ctx.route, ctx.params = found
+            entry["route"] = ctx.route.template
+            entry["route_method"] = ctx.route.method
+            entry["creates_content"] = ctx.route.creates_content
+            rate = self.limits.primary_headers(key, limit, self.store.epoch(), charge=False)
             if ctx.route.creates_content:
                 self.limits.charge_content_creation(self.store.epoch())
             resp = ctx.route.handler(ctx)
         except HubError as err:
-            err.headers = {**self._charge(key, limit), **err.headers}
+            if "x-ratelimit-limit" not in err.headers:
+                err.headers = {**self._charge(key, limit), **err.headers}
             raise
         if resp.raw is None and ctx.method == "GET" and resp.status == 200:
             etag = (

@@ -22,6 +22,14 @@ SECONDARY_MESSAGE = (
 )
 
 
+class InjectedFault(HubError):
+    """An answer from ``POST /_localhub/faults``: the request log marks it with its kind."""
+
+    def __init__(self, kind: str, status: int, message: str, headers: dict[str, str]) -> None:
+        super().__init__(status, message, headers=headers)
+        self.kind = kind
+
+
 @dataclass
 class Fault:
     kind: str  # secondary | status | slow
@@ -98,22 +106,24 @@ class Limits:
                     return fault
         return None
 
-    def apply_fault(self, method: str, path: str) -> None:
+    def apply_fault(self, method: str, path: str) -> str | None:
+        """Apply the next matching fault (sleep, or raise its answer); returns its kind."""
         fault = self.take_fault(method, path)
         if fault is None:
-            return
+            return None
         if fault.kind == "slow":
             time.sleep(fault.delay_seconds)
-            return
+            return fault.kind
         headers = {}
         if fault.retry_after is not None:
             headers["retry-after"] = str(fault.retry_after)
         if fault.kind == "secondary":
-            raise HubError(403, SECONDARY_MESSAGE, headers=headers)
-        raise HubError(
+            raise InjectedFault(fault.kind, 403, SECONDARY_MESSAGE, headers)
+        raise InjectedFault(
+            fault.kind,
             fault.status,
             "Server Error" if fault.status >= 500 else "Injected fault",
-            headers=headers,
+            headers,
         )
 
     def charge_content_creation(self, now: float) -> None:

@@ -165,15 +165,25 @@ class Router:
         return wrap
 
     def match(self, method: str, path: str) -> tuple[Route, dict[str, str]] | None:
+        """The matching route with the most literal segments: ``/issues/comments`` wins over
+        ``/issues/{issue_number}``, as on GitHub."""
+        from urllib.parse import unquote
+
+        best: tuple[int, Route, re.Match[str]] | None = None
         allowed = False
         for route in self.routes:
             m = route.pattern.match(path)
-            if m:
-                if route.method == method or (method == "HEAD" and route.method == "GET"):
-                    from urllib.parse import unquote
-
-                    return route, {k: unquote(v) for k, v in m.groupdict().items()}
+            if not m:
+                continue
+            if route.method != method and not (method == "HEAD" and route.method == "GET"):
                 allowed = True
+                continue
+            literal = sum(1 for seg in route.template.split("/") if seg and "{" not in seg)
+            if best is None or literal > best[0]:
+                best = (literal, route, m)
+        if best is not None:
+            _, route, m = best
+            return route, {k: unquote(v) for k, v in m.groupdict().items()}
         if allowed:
             raise HubError(404, "Not Found")
         return None

@@ -10,6 +10,7 @@ import base64
 import hashlib
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,6 @@ def organization(u: Urls, acc: dict[str, Any], public_repos: int) -> dict[str, A
         "public_members_url": f"{api}/public_members{{/member}}",
         "avatar_url": f"{u.web}/avatars/{login}",
         "description": acc.get("description"),
-        "name": acc.get("name"),
         "html_url": f"{u.web}/{login}",
         "has_organization_projects": False,
         "has_repository_projects": False,
@@ -96,6 +96,7 @@ def organization(u: Urls, acc: dict[str, Any], public_repos: int) -> dict[str, A
         "created_at": acc["created_at"],
         "updated_at": acc["created_at"],
         "archived_at": None,
+        **({"name": acc["name"]} if acc.get("name") else {}),
     }
 
 
@@ -203,7 +204,7 @@ def label(u: Urls, full_name: str, lab: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": lab["id"],
         "node_id": node_id("L", lab["id"]),
-        "url": f"{u.api}/repos/{full_name}/labels/{lab['name']}",
+        "url": f"{u.api}/repos/{full_name}/labels/{quote(lab['name'])}",
         "name": lab["name"],
         "description": lab.get("description"),
         "color": lab["color"],

@@ -34,6 +34,7 @@ def register(hub: LocalHub) -> None:
             disk_usage=0,
             collaborators=0,
             two_factor_authentication=True,
+            user_view_type="private",
         )
         return Response(200, data)
 

@@ -37,8 +37,13 @@ def resolve(hub: LocalHub, repo: dict[str, Any], ref: str | None) -> str | None:
     return None
 
 
-def head_or_empty(hub: LocalHub, repo: dict[str, Any], ref: str | None) -> str:
+def head_or_empty(
+    hub: LocalHub, repo: dict[str, Any], ref: str | None, *, empty_status: int = 404
+) -> str:
     if not gitstore.branches(hub.store.git_dir(repo)):
+        # The contents API says 404 here; the commits API says 409 "Git Repository is empty."
+        if empty_status == 409:
+            raise HubError(409, "Git Repository is empty.")
         raise HubError(404, "This repository is empty.")
     sha = resolve(hub, repo, ref)
     if sha is None:
@@ -85,24 +90,36 @@ def emit_push(
     zero = "0" * 40
     if after != zero:
         rev = after if before == zero else f"{before}..{after}"
-        for sha in reversed(gitstore.log(git_dir, rev, limit=20)):
+        # A new branch lists only the commits no other branch has, as GitHub's push does.
+        others = tuple(
+            sha
+            for name, sha in gitstore.refs(git_dir, "refs/heads/").items()
+            if name != ref and before == zero
+        )
+        for sha in reversed(gitstore.log(git_dir, rev, limit=20, exclude=others)):
             info = gitstore.read_commit(git_dir, sha)
             parent = info.parents[0] if info and info.parents else gitstore.EMPTY_TREE
             files = gitstore.diff_files(git_dir, parent, sha)
             commits.append(commit_for_push(hub, repo, info, files))
-    payload = push_payload(hub, repo, ref, before, after, commits, sender_login(principal))
+    # A push that drops commits (a force push, or PATCH ref with force) says so.
+    forced = zero not in (before, after) and gitstore.merge_base(git_dir, before, after) != before
+    payload = push_payload(
+        hub, repo, ref, before, after, commits, sender_login(principal), forced=forced
+    )
     hub.emit(repo, "push", payload, principal, sha=after if after != zero else None, ref=ref)
     if ref.startswith("refs/heads/"):
         from glow.localhub.api.pulls import branch_moved
 
         branch_moved(hub, repo, ref.removeprefix("refs/heads/"), before, after, principal)
-    if before == zero and ref.startswith("refs/heads/"):
+    kind = "branch" if ref.startswith("refs/heads/") else "tag"
+    short = ref.removeprefix("refs/heads/").removeprefix("refs/tags/")
+    if before == zero and ref.startswith(("refs/heads/", "refs/tags/")):
         hub.emit(
             repo,
             "create",
             {
-                "ref": ref.removeprefix("refs/heads/"),
-                "ref_type": "branch",
+                "ref": short,
+                "ref_type": kind,
                 "master_branch": repo["default_branch"],
                 "description": None,
                 "pusher_type": "user",
@@ -111,6 +128,8 @@ def emit_push(
             sha=after,
             ref=ref,
         )
+    if after == zero and ref.startswith(("refs/heads/", "refs/tags/")):
+        hub.emit(repo, "delete", {"ref": short, "ref_type": kind, "pusher_type": "user"}, principal)
 
 
 def person(hub: LocalHub, who: gitstore.Identity) -> dict[str, Any] | None:
@@ -238,6 +257,14 @@ def register(hub: LocalHub) -> None:
         repo = repo_for(hub, ctx, "contents", "read", "read")
         return contents_at(hub, ctx, repo, ctx.params["path"].strip("/"))
 
+    def get_root(ctx: Ctx) -> Response:
+        repo = repo_for(hub, ctx, "contents", "read", "read")
+        return contents_at(hub, ctx, repo, "")
+
+    # The root directory: clients send ``contents/`` (an empty {path}) or ``contents``.
+    r.add("GET", "/repos/{owner}/{repo}/contents", get_root)
+    r.add("GET", "/repos/{owner}/{repo}/contents/", get_root)
+
     @r.route("GET", "/repos/{owner}/{repo}/readme")
     def get_readme(ctx: Ctx) -> Response:
         repo = repo_for(hub, ctx, "contents", "read", "read")
@@ -307,7 +334,7 @@ def register(hub: LocalHub) -> None:
     @r.route("GET", "/repos/{owner}/{repo}/commits")
     def list_commits(ctx: Ctx) -> Response:
         repo = repo_for(hub, ctx, "contents", "read", "read")
-        head = head_or_empty(hub, repo, ctx.q("sha"))
+        head = head_or_empty(hub, repo, ctx.q("sha"), empty_status=409)
         git_dir = store.git_dir(repo)
         shas = gitstore.log(git_dir, head, path=ctx.q("path") or None)
         items = [commit_json(hub, repo, gitstore.read_commit(git_dir, s)) for s in shas]  # type: ignore[arg-type]
@@ -316,7 +343,7 @@ def register(hub: LocalHub) -> None:
     @r.route("GET", "/repos/{owner}/{repo}/commits/{ref}")
     def get_commit(ctx: Ctx) -> Response:
         repo = repo_for(hub, ctx, "contents", "read", "read")
-        sha = head_or_empty(hub, repo, ctx.params["ref"])
+        sha = head_or_empty(hub, repo, ctx.params["ref"], empty_status=409)
         info = gitstore.read_commit(store.git_dir(repo), sha)
         if info is None:
             raise HubError(422, f"No commit found for SHA: {ctx.params['ref']}")
@@ -365,6 +392,13 @@ def write_path(
         current = gitstore.entry_at(git_dir, head, path) if head else None
         if current is not None and current.type != "blob":
             raise invalid("Commit", "path", "invalid", f"{path} is a directory")
+        if head and current is None:
+            # git would silently replace a file by a directory of the same name
+            parts = path.split("/")
+            for depth in range(1, len(parts)):
+                parent = gitstore.entry_at(git_dir, head, "/".join(parts[:depth]))
+                if parent is not None and parent.type == "blob":
+                    raise invalid("Commit", "path", "invalid", f"{parent.path} is a file")
         if data is None and current is None:
             raise not_found()
         if current is not None and given_sha is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from glow.localhub import shapes
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
     from glow.localhub.hub import LocalHub
 
 COLOR_HEX = set("0123456789abcdefABCDEF")
+ARCHIVED_NEVER = {"archived_at": None, "archived_by": None}
 
 
 def association(hub: LocalHub, repo: dict[str, Any], login: str | None) -> str:
@@ -93,8 +95,8 @@ def new_issue(
         }
         if pull is not None:
             iss["pull"] = pull
-        else:
-            repo["open_issues"] = repo.get("open_issues", 0) + 1
+        # GitHub's open_issues_count counts open pull requests too.
+        repo["open_issues"] = repo.get("open_issues", 0) + 1
         for name in labels:
             iss["labels"].append(ensure_label(hub, repo, name)["name"].lower())
         repo["issues"][str(number)] = iss
@@ -129,6 +131,16 @@ def label_names(ctx: Ctx, resource: str = "Label") -> list[str]:
             raise invalid(resource, "labels", "invalid", "each label must be a non-empty name")
         names.append(name)
     return names
+
+
+def bare_array_body(ctx: Ctx) -> None:
+    """Adding or setting issue labels also takes a bare array body (``["bug"]``), as on GitHub."""
+    try:
+        raw = json.loads(ctx.raw_body or b"null")
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return  # ctx.body() answers 400
+    if isinstance(raw, list):
+        ctx._json = {"labels": raw}
 
 
 def register(hub: LocalHub) -> None:
@@ -263,8 +275,7 @@ def set_state(
     principal: Principal,
 ) -> tuple[str, dict[str, Any]]:
     delta = -1 if state == "closed" else 1
-    if not iss.get("pull"):
-        repo["open_issues"] = max(repo.get("open_issues", 0) + delta, 0)
+    repo["open_issues"] = max(repo.get("open_issues", 0) + delta, 0)
     iss["state"] = state
     if state == "closed":
         iss["closed_at"] = hub.store.now_iso()
@@ -307,6 +318,11 @@ def register_labels(hub: LocalHub, emit_issue: Any) -> None:
     store = hub.store
 
     def label_out(repo: dict[str, Any], lab: dict[str, Any]) -> dict[str, Any]:
+        # REST labels carry archived_at/archived_by (required in API version 2026-03-10, which
+        # githubkit sends); webhook labels must not (their schema forbids extra properties).
+        return {**shapes.label(hub.urls, repo["full_name"], lab), **ARCHIVED_NEVER}
+
+    def hook_label(repo: dict[str, Any], lab: dict[str, Any]) -> dict[str, Any]:
         return shapes.label(hub.urls, repo["full_name"], lab)
 
     def check_color(color: Any) -> str:
@@ -405,6 +421,7 @@ def register_labels(hub: LocalHub, emit_issue: Any) -> None:
 
     def change_labels(ctx: Ctx, replace: bool) -> Response:
         repo = repo_for(hub, ctx, "issues", "write", "triage")
+        bare_array_body(ctx)
         names = label_names(ctx)
         if not names and not replace and "labels" not in ctx.body():
             raise invalid("Label", "labels", "missing_field", "labels is missing")
@@ -425,7 +442,7 @@ def register_labels(hub: LocalHub, emit_issue: Any) -> None:
             store.mark_dirty()
         for action, key in events:
             lab = repo["labels"].get(key) or {"id": 0, "name": key, "color": "ededed"}
-            emit_issue(repo, iss, action, ctx, label=label_out(repo, lab))
+            emit_issue(repo, iss, action, ctx, label=hook_label(repo, lab))
         return Response(200, [label_out(repo, lab) for lab in labels_of(repo, iss)])
 
     r.add(
@@ -450,7 +467,7 @@ def register_labels(hub: LocalHub, emit_issue: Any) -> None:
             iss["labels"].remove(key)
             iss["updated_at"] = store.now_iso()
             store.mark_dirty()
-        emit_issue(repo, iss, "unlabeled", ctx, label=label_out(repo, repo["labels"][key]))
+        emit_issue(repo, iss, "unlabeled", ctx, label=hook_label(repo, repo["labels"][key]))
         return Response(200, [label_out(repo, lab) for lab in labels_of(repo, iss)])
 
 

@@ -324,7 +324,7 @@ def register(hub: LocalHub) -> None:
     def is_merged(ctx: Ctx) -> Response:
         repo = repo_for(hub, ctx, "pull_requests", "read", "read")
         if not get_pull(repo, ctx.params["pull_number"])["pull"].get("merged"):
-            raise not_found()
+            return Response(404)  # documented without a body: "not merged"
         return Response(204)
 
     @r.route("PUT", "/repos/{owner}/{repo}/pulls/{pull_number}/merge")

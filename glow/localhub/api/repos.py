@@ -452,13 +452,18 @@ def register_collaborators(hub: LocalHub) -> None:
                 inv for inv in store.data["invitations"].values() if inv["repo_id"] == repo["id"]
             ]
             existing = next((inv for inv in pending if inv["invitee"].lower() == key), None)
+            if existing is not None and store.epoch() > existing["expires_at"]:
+                # An expired invitation is replaced by a fresh one, as on GitHub.
+                del store.data["invitations"][str(existing["id"])]
+                existing = None
             if existing is not None:
                 existing["role"] = role
                 store.mark_dirty()
                 from glow.localhub.api.accounts import invitation_json
 
                 return Response(201, invitation_json(hub, existing))
-            recent = [inv for inv in pending if inv["created_epoch"] > store.epoch() - 86400]
+            # The limit counts invitations sent, accepted or not, in the last 24 hours.
+            recent = [t for t in repo.get("invites_sent", []) if t > store.epoch() - 86400]
             if len(recent) >= INVITES_PER_DAY:
                 raise HubError(
                     422,
@@ -485,6 +490,7 @@ def register_collaborators(hub: LocalHub) -> None:
                 "expires_at": store.epoch() + INVITE_TTL,
             }
             store.data["invitations"][str(inv["id"])] = inv
+            repo["invites_sent"] = [*recent, inv["created_epoch"]]
             store.mark_dirty()
         from glow.localhub.api.accounts import invitation_json
 

@@ -1,0 +1,89 @@
+"""The one adapter that knows the GitHub Actions runner contract.
+
+Reads the event (GITHUB_EVENT_NAME, GITHUB_EVENT_PATH), the repository, and ``INPUT_*`` action
+inputs; writes step outputs and the step summary. Reads only the JSON it needs, so a bot that has
+nothing to do starts fast (no githubkit models are built for the payload).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from glow.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Event:
+    name: str
+    payload: dict[str, Any]
+    repository: str
+
+    @property
+    def action(self) -> str | None:
+        value = self.payload.get("action")
+        return value if isinstance(value, str) else None
+
+    @property
+    def key(self) -> str:
+        """``issues.opened`` style, or the bare event name when it has no action."""
+        return f"{self.name}.{self.action}" if self.action else self.name
+
+    @property
+    def owner_and_name(self) -> tuple[str, str]:
+        owner, _, name = self.repository.partition("/")
+        return owner, name
+
+
+def read_event(environ: Mapping[str, str] | None = None) -> Event:
+    env = os.environ if environ is None else environ
+    name = env.get("GITHUB_EVENT_NAME")
+    path = env.get("GITHUB_EVENT_PATH")
+    repo = env.get("GITHUB_REPOSITORY")
+    if not name or not path:
+        raise ConfigError(
+            "GITHUB_EVENT_NAME and GITHUB_EVENT_PATH must be set (they are, inside "
+            "GitHub Actions; locally, point them at a recorded payload)"
+        )
+    try:
+        payload = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"GITHUB_EVENT_PATH names a file that does not exist: {path}") from None
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"GITHUB_EVENT_PATH is not valid JSON ({exc.msg}): {path}") from None
+    if not isinstance(payload, dict):
+        raise ConfigError(f"GITHUB_EVENT_PATH does not hold a JSON object: {path}")
+    if not repo:
+        repo = str((payload.get("repository") or {}).get("full_name") or "")
+    if "/" not in repo:
+        raise ConfigError("GITHUB_REPOSITORY must be set to owner/name")
+    return Event(name=name, payload=payload, repository=repo)
+
+
+def set_output(name: str, value: str, environ: Mapping[str, str] | None = None) -> None:
+    env = os.environ if environ is None else environ
+    target = env.get("GITHUB_OUTPUT")
+    if not target:
+        return
+    delimiter = "GLOW_EOF_" + os.urandom(8).hex()
+    with open(target, "a", encoding="utf-8") as fh:
+        fh.write(f"{name}<<{delimiter}\n{value}\n{delimiter}\n")
+
+
+def add_summary(markdown: str, environ: Mapping[str, str] | None = None) -> None:
+    env = os.environ if environ is None else environ
+    target = env.get("GITHUB_STEP_SUMMARY")
+    if target:
+        with open(target, "a", encoding="utf-8") as fh:
+            fh.write(markdown.rstrip("\n") + "\n")
+
+
+def log(message: str, **fields: object) -> None:
+    """One structured line on stderr: ``message key=value ...`` (never a secret)."""
+    parts = [message] + [f"{k}={v}" for k, v in fields.items() if v is not None]
+    print(" ".join(parts), file=sys.stderr, flush=True)

@@ -1,0 +1,1 @@
+"""The cohort: registration, roster, provisioning, Day 2 release, dashboard, watchdog."""

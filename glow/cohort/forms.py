@@ -1,0 +1,62 @@
+"""Issue forms as GitHub renders them into an issue body, parsed back into fields.
+
+A filled form becomes ``### Label`` headings with the value below; an empty field is
+``_No response_``; checkboxes are ``- [X] option`` / ``- [ ] option``. GitHub does not enforce
+``required`` in private repositories, so every field is validated by the caller.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+NO_RESPONSE = "_No response_"
+_HEADING = re.compile(r"^###\s+(?P<label>.+?)\s*$")
+_CHECKBOX = re.compile(r"^\s*-\s\[(?P<mark>[ xX])\]\s+(?P<text>.+?)\s*$")
+
+
+@dataclass(frozen=True)
+class FormAnswers:
+    values: dict[str, str | None]
+    checkboxes: dict[str, dict[str, bool]] = field(default_factory=dict)
+
+    def get(self, label: str) -> str | None:
+        return self.values.get(label.strip().lower())
+
+    def checked(self, label: str) -> list[str]:
+        boxes = self.checkboxes.get(label.strip().lower(), {})
+        return [text for text, ticked in boxes.items() if ticked]
+
+
+def parse_issue_form(body: str | None) -> FormAnswers:
+    """Every ``### Label`` section of ``body``; text outside sections is ignored."""
+    sections: dict[str, list[str]] = {}
+    current: str | None = None
+    for line in (body or "").replace("\r\n", "\n").split("\n"):
+        m = _HEADING.match(line)
+        if m:
+            current = m.group("label").strip().lower()
+            sections[current] = []
+        elif current is not None:
+            sections[current].append(line)
+    values: dict[str, str | None] = {}
+    boxes: dict[str, dict[str, bool]] = {}
+    for label, lines in sections.items():
+        text = "\n".join(lines).strip()
+        values[label] = None if text in ("", NO_RESPONSE) else text
+        found = {
+            m.group("text"): m.group("mark") != " "
+            for m in (_CHECKBOX.match(line) for line in lines)
+            if m
+        }
+        if found:
+            boxes[label] = found
+    return FormAnswers(values, boxes)
+
+
+def render_issue_form(answers: dict[str, str | None]) -> str:
+    """The body GitHub would make from these answers (used by rehearsals and tests)."""
+    parts = []
+    for label, value in answers.items():
+        parts.append(f"### {label}\n\n{value if value not in (None, '') else NO_RESPONSE}")
+    return "\n\n".join(parts) + "\n"

@@ -1,0 +1,97 @@
+"""GLOW's one layer between the bots and GitHub: client factory, backoff, idempotent writes.
+
+Names load on first use (PEP 562): ``import glow.github`` imports neither githubkit nor
+pydantic, so a bot with nothing to do exits fast (github-behaviour.md, cold start).
+
+Modules: ``client`` (factory, settings), ``appauth`` (App key and JWT), ``backoff`` (retry
+policy, write pacing), ``pages`` (pagination), ``repo`` (the ``Repo`` adapter), ``files``
+(sha-checked writes, one-commit writes), ``markers`` (hidden markers).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_EXPORTS: dict[str, str] = {
+    "GitHubSettings": "client",
+    "client_from_env": "client",
+    "token_client": "client",
+    "app_client": "client",
+    "installation_client": "client",
+    "find_installation_id": "client",
+    "load_private_key": "appauth",
+    "make_app_jwt": "appauth",
+    "retry_delay": "backoff",
+    "call_with_backoff": "backoff",
+    "WritePacer": "backoff",
+    "shared_pacer": "backoff",
+    "paginate": "pages",
+    "paginate_path": "pages",
+    "Repo": "repo",
+    "RequestCounts": "repo",
+    "LabelDiff": "repo",
+    "is_not_found": "repo",
+    "FileAt": "files",
+    "git_blob_sha": "files",
+    "marker": "markers",
+    "has_marker": "markers",
+    "with_marker": "markers",
+    "replace_between_markers": "markers",
+}
+
+__all__ = [
+    "FileAt",
+    "GitHubSettings",
+    "LabelDiff",
+    "Repo",
+    "RequestCounts",
+    "WritePacer",
+    "app_client",
+    "call_with_backoff",
+    "client_from_env",
+    "find_installation_id",
+    "git_blob_sha",
+    "has_marker",
+    "installation_client",
+    "is_not_found",
+    "load_private_key",
+    "make_app_jwt",
+    "marker",
+    "paginate",
+    "paginate_path",
+    "replace_between_markers",
+    "retry_delay",
+    "shared_pacer",
+    "token_client",
+    "with_marker",
+]
+
+if TYPE_CHECKING:
+    from glow.github.appauth import load_private_key, make_app_jwt
+    from glow.github.backoff import WritePacer, call_with_backoff, retry_delay, shared_pacer
+    from glow.github.client import (
+        GitHubSettings,
+        app_client,
+        client_from_env,
+        find_installation_id,
+        installation_client,
+        token_client,
+    )
+    from glow.github.files import FileAt, git_blob_sha
+    from glow.github.markers import has_marker, marker, replace_between_markers, with_marker
+    from glow.github.pages import paginate, paginate_path
+    from glow.github.repo import LabelDiff, Repo, RequestCounts, is_not_found
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'glow.github' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"glow.github.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])

@@ -1,0 +1,217 @@
+"""Retry and pacing: GitHub's documented rate-limit policy, decided by a pure function.
+
+githubkit 0.16.1 retries a rate-limit error once and 5xx three times, sleeping with
+``time.sleep`` we cannot inject, and does not recognise a secondary-limit 403 that arrives
+without ``retry-after`` (github-behaviour.md). Our clients turn its retries off and every call
+goes through ``call_with_backoff`` instead, so there is one policy, tested without sleeping.
+Policy: https://docs.github.com/en/rest/using-the-rest-api/best-practices-for-using-the-rest-api
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import time
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urlsplit
+
+from glow.errors import ConfigError, GitHubError, RateLimited
+
+if TYPE_CHECKING:
+    from githubkit.exception import RequestFailed
+
+T = TypeVar("T")
+
+log = logging.getLogger("glow.github")
+
+SECONDARY_MIN_WAIT_S = 60.0  # "wait at least one minute" when GitHub gives no retry-after
+SECONDARY_MAX_WAIT_S = 15 * 60.0
+SERVER_ERROR_STATUSES = frozenset({500, 502, 503, 504})
+SERVER_ERROR_RETRIES = 3  # 1 s, 2 s, 4 s: a blip, not an outage
+RESET_MARGIN_S = 1.0  # x-ratelimit-reset is whole seconds; the runner's clock may lag GitHub's
+INTERVAL_VARIABLE = "GLOW_WRITE_INTERVAL"
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def _float(value: str | None) -> float | None:
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def retry_delay(
+    status: int,
+    headers: Mapping[str, str],
+    attempt: int,
+    body_message: str | None,
+    *,
+    now: float,
+) -> float | None:
+    """Seconds to wait before retrying a failed request, or None when retrying cannot help.
+
+    ``attempt`` is the 1-based number of the attempt that just failed; ``now`` is epoch seconds.
+    Order follows GitHub's docs: ``retry-after``; then an exhausted primary limit
+    (``x-ratelimit-remaining: 0``, wait until ``x-ratelimit-reset``); then a secondary limit (a
+    403 whose message says so, or any 429) waits at least a minute, doubling per attempt. Any
+    other 403 is a permission answer and final. 5xx gets a short exponential backoff for a few
+    attempts. Everything else (404, 409, 422, ...) is an answer, not a fault.
+    """
+    lowered = {key.lower(): value for key, value in headers.items()}
+    if status in (403, 429):
+        retry_after = _float(lowered.get("retry-after"))
+        if retry_after is not None:
+            return max(retry_after, 0.0)
+        reset = _float(lowered.get("x-ratelimit-reset"))
+        if lowered.get("x-ratelimit-remaining") == "0" and reset is not None:
+            return max(reset - now, 0.0) + RESET_MARGIN_S
+        secondary = "secondary rate limit" in (body_message or "").lower()
+        if status == 429 or secondary:
+            return min(SECONDARY_MIN_WAIT_S * float(2 ** max(attempt - 1, 0)), SECONDARY_MAX_WAIT_S)
+        return None
+    if status in SERVER_ERROR_STATUSES and attempt <= SERVER_ERROR_RETRIES:
+        return float(2 ** max(attempt - 1, 0))
+    return None
+
+
+def failure_message(exc: RequestFailed) -> str:
+    """GitHub's own ``message`` from an error answer, or "" when the body is not JSON."""
+    try:
+        body: Any = exc.response.raw_response.json()
+    except ValueError:
+        return ""
+    message = body.get("message") if isinstance(body, dict) else None
+    return message if isinstance(message, str) else ""
+
+
+def github_message(exc: BaseException) -> str:
+    """GitHub's ``message`` behind a ``GitHubError`` (its chained githubkit failure), or ""."""
+    cause = exc if hasattr(exc, "response") else exc.__cause__
+    return failure_message(cause) if hasattr(cause, "response") else ""  # type: ignore[arg-type]
+
+
+def describe(exc: RequestFailed) -> str:
+    """One line naming the request and GitHub's answer: ``POST /repos/o/r/...: 403 (message)``."""
+    request = exc.request
+    status = exc.response.status_code
+    message = failure_message(exc)
+    return f"{request.method} {request.url.path}: {status}" + (f" ({message})" if message else "")
+
+
+def call_with_backoff(
+    fn: Callable[[], T],
+    *,
+    max_attempts: int = 5,
+    sleep: Callable[[float], object] = time.sleep,
+    clock: Callable[[], float] = time.time,
+    log: logging.Logger = log,
+    max_delay_s: float = SECONDARY_MAX_WAIT_S,
+) -> T:
+    """Call ``fn`` (one GitHub request) and retry the same call as ``retry_delay`` allows.
+
+    Every failure leaves as a ``GitHubError`` carrying the status (``RateLimited`` for 403/429),
+    with one line saying which request and what GitHub said, chained to githubkit's exception.
+    A wait longer than ``max_delay_s`` (a primary limit resetting in 40 minutes) is not slept
+    through in a workflow job: it fails at once, saying when to retry.
+    """
+    from githubkit.exception import RequestError, RequestFailed
+
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            return fn()
+        except RequestFailed as exc:
+            status = exc.response.status_code
+            headers = exc.response.headers
+            delay = retry_delay(status, headers, attempt, failure_message(exc), now=clock())
+            limited = status in (403, 429) and delay is not None
+            error = RateLimited if limited else GitHubError
+            if delay is None:
+                raise GitHubError(f"GitHub refused {describe(exc)}", status=status) from exc
+            if delay > max_delay_s:
+                raise error(
+                    f"GitHub asks us to wait {delay:.0f} s before retrying {describe(exc)}; "
+                    f"re-run after that.",
+                    status=status,
+                ) from exc
+            if attempt >= max_attempts:
+                raise error(
+                    f"GitHub still failing after {attempt} attempts: {describe(exc)}", status=status
+                ) from exc
+            log.warning(
+                "github retry: %s; waiting %.0f s (attempt %d of %d)",
+                describe(exc),
+                delay,
+                attempt,
+                max_attempts,
+            )
+            sleep(delay)
+        except RequestError as exc:
+            # A transport failure (timeout, reset): the write may or may not have landed, so we
+            # do not repeat it blindly; the bot's re-run is idempotent and safe instead.
+            raise GitHubError(f"Could not reach GitHub: {exc.exc!r}") from exc
+
+
+def is_local_api(api_url: str) -> bool:
+    """True when the API is the local GitHub on this machine (no pacing needed there)."""
+    return (urlsplit(api_url).hostname or "") in LOCAL_HOSTS
+
+
+class WritePacer:
+    """Keeps at least ``min_interval_s`` between mutative requests, as GitHub asks (≥ 1 s).
+
+    githubkit's throttler limits concurrency only; write pacing is left to us (STYLE.md, 10).
+    One pacer per token is the right scope, so bots share ``shared_pacer()``.
+    """
+
+    def __init__(
+        self,
+        min_interval_s: float = 1.0,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], object] = time.sleep,
+    ) -> None:
+        if min_interval_s < 0:
+            raise ValueError("min_interval_s must be >= 0")
+        self.min_interval_s = min_interval_s
+        self._clock = clock
+        self._sleep = sleep
+        self._last: float | None = None
+
+    def wait(self) -> None:
+        """Block until a write may go out, then record that one is going out now."""
+        if self._last is not None:
+            remaining = self._last + self.min_interval_s - self._clock()
+            if remaining > 0:
+                self._sleep(remaining)
+        self._last = self._clock()
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> WritePacer:
+        """Interval from GLOW_WRITE_INTERVAL; default 1 s, or 0 against the local GitHub."""
+        env = os.environ if environ is None else environ
+        raw = env.get(INTERVAL_VARIABLE, "").strip()
+        if not raw:
+            api_url = env.get("GITHUB_API_URL", "") or "https://api.github.com"
+            return cls(0.0 if is_local_api(api_url) else 1.0)
+        interval = _float(raw)
+        if interval is None or not math.isfinite(interval) or interval < 0:
+            raise ConfigError(
+                f"{INTERVAL_VARIABLE} must be a number of seconds >= 0 (GitHub asks for 1), "
+                f"got {raw!r}."
+            )
+        return cls(interval)
+
+
+_shared: WritePacer | None = None
+
+
+def shared_pacer() -> WritePacer:
+    """The process-wide pacer (built from the environment on first use)."""
+    global _shared
+    if _shared is None:
+        _shared = WritePacer.from_env()
+    return _shared

@@ -1,0 +1,226 @@
+"""Files in a repository: sha-checked single-file writes and one-commit multi-file writes.
+
+The admin repo's files are the roster of record, written by several bots: a blind overwrite
+would lose a concurrent writer's change (glow-facts.md: "merged, never overwritten"). So a
+single-file write re-reads and re-applies a pure ``update`` when GitHub reports the sha moved,
+and a multi-file write is one commit whose ref update is not forced, retried from the top
+when the branch moved. Neither writes anything when the content is already right.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import quote
+
+from glow.errors import GitHubError
+from glow.github.backoff import github_message
+
+if TYPE_CHECKING:
+    from glow.github.repo import Repo
+
+log = logging.getLogger("glow.github")
+
+WriteOutcome = Literal["created", "updated", "deleted", "unchanged"]
+WRITE_ATTEMPTS = 4
+COMMIT_ATTEMPTS = 3
+BLOB_MODES = frozenset({"100644", "100755"})
+
+
+@dataclass(frozen=True)
+class FileAt:
+    """A text file as GitHub holds it: the sha is what a write must quote back."""
+
+    path: str
+    text: str
+    sha: str
+
+
+def git_blob_sha(data: bytes) -> str:
+    """The sha git gives ``data`` as a blob, so we can tell "unchanged" without uploading."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def _file_path(path: str) -> str:
+    clean = path.strip("/")
+    if not clean or any(part in ("", ".", "..") for part in clean.split("/")):
+        raise ValueError(f"not a repository file path: {path!r}")
+    return clean
+
+
+def _decode(path: str, raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        message = f"{path} is not UTF-8 text; GLOW reads and writes text files only"
+        raise GitHubError(message) from None
+
+
+def read_file(repo: Repo, path: str, ref: str | None = None) -> FileAt | None:
+    """The text at ``path`` on ``ref`` (default branch when None), or None when absent."""
+    clean = _file_path(path)
+    data = repo.get_json(repo.url("contents", quote(clean)), {"ref": ref} if ref else None)
+    if data is None:
+        return None
+    kind = "directory" if isinstance(data, list) else data.get("type")
+    if kind != "file":
+        raise GitHubError(f"{clean} in {repo.full_name} is a {kind}, not a file")
+    sha = str(data["sha"])
+    if data.get("encoding") == "base64":
+        return FileAt(clean, _decode(clean, base64.b64decode(data.get("content") or "")), sha)
+    # Files over 1 MB come back with encoding "none" and no content; the blob API has them.
+    blob = repo.request("GET", repo.url("git", "blobs", sha)).json()
+    return FileAt(clean, _decode(clean, base64.b64decode(blob.get("content") or "")), sha)
+
+
+def _is_sha_conflict(exc: GitHubError, *, deleting: bool) -> bool:
+    if exc.status == 409:
+        return True
+    if exc.status == 404 and deleting:  # someone deleted it first: re-read decides
+        return True
+    return exc.status == 422 and "sha" in github_message(exc).lower()
+
+
+def write_file(
+    repo: Repo,
+    path: str,
+    update: Callable[[str | None], str | None],
+    message: str,
+    *,
+    branch: str | None = None,
+    max_attempts: int = WRITE_ATTEMPTS,
+) -> WriteOutcome:
+    """Read the file, apply the pure ``update`` (None in: absent; None out: delete), write back.
+
+    The write quotes the sha we read; when someone else wrote in between, GitHub answers 409
+    (or 422 about the sha) and we read again and re-apply ``update`` to their version.
+    """
+    clean = _file_path(path)
+    url = repo.url("contents", quote(clean))
+    for attempt in range(1, max_attempts + 1):
+        current = read_file(repo, clean, branch)
+        old = current.text if current else None
+        new = update(old)
+        if new == old:
+            return "unchanged"
+        body: dict[str, Any] = {"message": message}
+        if branch:
+            body["branch"] = branch
+        try:
+            if new is None:
+                assert current is not None  # new != old, so the file exists
+                repo.request("DELETE", url, json={**body, "sha": current.sha})
+                return "deleted"
+            body["content"] = base64.b64encode(new.encode("utf-8")).decode("ascii")
+            if current is not None:
+                body["sha"] = current.sha
+            repo.request("PUT", url, json=body)
+            return "updated" if current else "created"
+        except GitHubError as exc:
+            if not _is_sha_conflict(exc, deleting=new is None):
+                raise
+            log.info("github write conflict on %s %s (attempt %d)", repo.full_name, clean, attempt)
+    raise GitHubError(
+        f"{clean} in {repo.full_name} kept changing while we wrote it ({max_attempts} attempts); "
+        f"re-run to try again.",
+        status=409,
+    )
+
+
+def _tree_entries(
+    repo: Repo,
+    files: Mapping[str, str | None],
+    existing: Mapping[str, tuple[str, str]],
+    uploaded: set[str],
+) -> list[dict[str, Any]]:
+    """Tree entries for the paths whose content differs from the base tree (blobs uploaded)."""
+    entries: list[dict[str, Any]] = []
+    for path, text in files.items():
+        mode, old_sha = existing.get(path, ("100644", None))
+        mode = mode if mode in BLOB_MODES else "100644"
+        if text is None:
+            if old_sha is not None:
+                entries.append({"path": path, "mode": mode, "type": "blob", "sha": None})
+            continue
+        data = text.encode("utf-8")
+        sha = git_blob_sha(data)
+        if sha == old_sha:
+            continue
+        if sha not in uploaded:
+            content = base64.b64encode(data).decode("ascii")
+            blob = repo.request(
+                "POST", repo.url("git", "blobs"), json={"content": content, "encoding": "base64"}
+            ).json()
+            if blob.get("sha") != sha:
+                raise GitHubError(f"GitHub stored {path} under an unexpected blob sha")
+            uploaded.add(sha)
+        entries.append({"path": path, "mode": mode, "type": "blob", "sha": sha})
+    return entries
+
+
+def commit_files(
+    repo: Repo,
+    files: Mapping[str, str | None],
+    message: str,
+    *,
+    branch: str,
+    max_attempts: int = COMMIT_ATTEMPTS,
+) -> str | None:
+    """Write many files as ONE commit on ``branch``; a None value deletes that path.
+
+    Returns the new commit's sha, or None when every file already had that content (no write
+    at all: blob shas are computed locally and compared with the base tree). The ref moves
+    without force; when another commit landed first (422, not a fast-forward) we start again
+    from the new head so their change is kept.
+    """
+    wanted = {_file_path(path): text for path, text in files.items()}
+    branch_path = quote(branch, safe="/")
+    uploaded: set[str] = set()
+    for attempt in range(1, max_attempts + 1):
+        ref = repo.get_json(repo.url("git", "ref", "heads", branch_path))
+        if ref is None:
+            raise GitHubError(f"Branch {branch!r} not found in {repo.full_name}", status=404)
+        head = str(ref["object"]["sha"])
+        base_tree = str(repo.request("GET", repo.url("git", "commits", head)).json()["tree"]["sha"])
+        tree = repo.request(
+            "GET", repo.url("git", "trees", base_tree), params={"recursive": "1"}
+        ).json()
+        # A truncated listing only costs extra uploads: unknown paths count as changed.
+        existing = {
+            str(e["path"]): (str(e["mode"]), str(e["sha"]))
+            for e in tree.get("tree", [])
+            if e.get("type") == "blob"
+        }
+        entries = _tree_entries(repo, wanted, existing, uploaded)
+        if not entries:
+            return None
+        new_tree = repo.request(
+            "POST", repo.url("git", "trees"), json={"base_tree": base_tree, "tree": entries}
+        ).json()["sha"]
+        if new_tree == base_tree:
+            return None
+        commit = repo.request(
+            "POST",
+            repo.url("git", "commits"),
+            json={"message": message, "tree": new_tree, "parents": [head]},
+        ).json()["sha"]
+        try:
+            repo.request(
+                "PATCH",
+                repo.url("git", "refs", "heads", branch_path),
+                json={"sha": commit, "force": False},
+            )
+            return str(commit)
+        except GitHubError as exc:
+            if exc.status != 422:
+                raise
+            log.info("github ref %s moved under us (attempt %d); retrying", branch, attempt)
+    raise GitHubError(
+        f"Branch {branch!r} in {repo.full_name} kept moving while we committed "
+        f"({max_attempts} attempts); re-run to try again.",
+        status=409,
+    )

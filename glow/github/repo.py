@@ -1,0 +1,274 @@
+"""The adapter every bot acts through: one repository, idempotent writes, counted requests.
+
+Pure code decides (a comment body, labels to add); this class carries it out against GitHub's
+current state, so a handler re-run on the same event makes zero writes (STYLE.md, 3 and 5).
+Every request goes through ``call_with_backoff``; every write waits on the ``WritePacer``.
+Requests use githubkit's raw ``request`` and read plain JSON: we need a few fields, and
+validating whole response models costs start-up time and breaks on partial shapes.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+from urllib.parse import quote
+
+from glow.errors import GitHubError
+from glow.github.backoff import WritePacer, call_with_backoff, shared_pacer
+from glow.github.markers import has_marker, normalise_body, with_marker
+from glow.github.pages import paginate_path
+
+if TYPE_CHECKING:
+    from githubkit import GitHub, Response
+
+    from glow.github.files import FileAt, WriteOutcome
+
+Outcome = Literal["created", "updated", "unchanged"]
+READ_METHODS = frozenset({"GET", "HEAD"})
+# Pin the REST version for raw requests: the shapes we read are stable in it, GitHub Enterprise
+# Server knows it, and the local GitHub accepts it (github-behaviour.md, tokens).
+API_VERSION = "2022-11-28"
+
+
+def is_not_found(exc: BaseException) -> bool:
+    """True when ``exc`` is GitHub answering 404: absent, or hidden from this token."""
+    status = getattr(exc, "status", None)
+    if status is None:
+        response = getattr(exc, "response", None)
+        status = getattr(response, "status_code", None)
+    return status == 404
+
+
+@dataclass
+class RequestCounts:
+    """Requests this adapter sent (every attempt, retries included) and how many were writes."""
+
+    requests: int = 0
+    writes: int = 0
+
+    @property
+    def reads(self) -> int:
+        return self.requests - self.writes
+
+
+class LabelDiff(NamedTuple):
+    """What ``set_labels_diff`` actually changed (both empty on a re-run)."""
+
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+
+
+def segment(value: str) -> str:
+    """One URL path segment (a label name may hold spaces, slashes or emoji)."""
+    return quote(value, safe="")
+
+
+class Repo:
+    """A githubkit client bound to ``owner/name``, with the operations every bot shares."""
+
+    def __init__(
+        self,
+        gh: GitHub[Any],
+        owner: str,
+        name: str,
+        *,
+        pacer: WritePacer | None = None,
+        max_attempts: int = 5,
+        sleep: Callable[[float], object] = time.sleep,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.gh = gh
+        self.owner = owner
+        self.name = name
+        self.pacer = pacer if pacer is not None else shared_pacer()
+        self.max_attempts = max_attempts
+        self.counts = RequestCounts()
+        self._sleep = sleep
+        self._clock = clock
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.owner}/{self.name}"
+
+    def url(self, *parts: str | int) -> str:
+        """``repos/OWNER/NAME/parts...`` relative to the API root (GHES path prefix kept)."""
+        tail = "/".join(str(part) for part in parts)
+        return f"repos/{segment(self.owner)}/{segment(self.name)}" + (f"/{tail}" if tail else "")
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+    ) -> Response[Any]:
+        """One request with backoff, pacing for writes, and counting of every attempt."""
+        method = method.upper()
+        write = method not in READ_METHODS
+
+        def attempt() -> Response[Any]:
+            if write:
+                self.pacer.wait()
+                self.counts.writes += 1
+            self.counts.requests += 1
+            return self.gh.request(
+                method,
+                url,
+                json=json,
+                params=dict(params) if params else None,
+                headers={"X-GitHub-Api-Version": API_VERSION},
+            )
+
+        return call_with_backoff(
+            attempt, max_attempts=self.max_attempts, sleep=self._sleep, clock=self._clock
+        )
+
+    def get_json(self, url: str, params: Mapping[str, Any] | None = None) -> Any | None:
+        """GET ``url`` as JSON, or None when GitHub answers 404."""
+        try:
+            return self.request("GET", url, params=params).json()
+        except GitHubError as exc:
+            if is_not_found(exc):
+                return None
+            raise
+
+    def paginate(self, url: str, params: Mapping[str, Any] | None = None) -> Iterator[Any]:
+        """Every item of a list endpoint, 100 a page, each page with backoff and counted."""
+        return paginate_path(
+            lambda page_url, query: self.request("GET", page_url, params=query),
+            url,
+            dict(params) if params else None,
+        )
+
+    # Comments ---------------------------------------------------------------------------------
+
+    def marked_comments(self, issue_number: int, key: str) -> list[dict[str, Any]]:
+        """Comments on the issue whose first line is ``key``'s marker, oldest first."""
+        comments = self.paginate(self.url("issues", issue_number, "comments"))
+        found = [c for c in comments if has_marker(c.get("body"), key)]
+        return sorted(found, key=lambda c: int(c["id"]))
+
+    def upsert_comment(
+        self, issue_number: int, key: str, body: str, *, author: str | None = None
+    ) -> Outcome:
+        """Make the issue carry exactly one comment for ``key`` with this body.
+
+        Found by its hidden first-line marker (added here if ``body`` lacks it); ``author``
+        optionally restricts matches to one login. Identical body: no write. Several marked
+        comments (an earlier fault): the oldest is kept and updated, the others deleted, and the
+        result is "updated" because something was written.
+        """
+        wanted = with_marker(key, body)
+        found = self.marked_comments(issue_number, key)
+        if author is not None:
+            found = [c for c in found if (c.get("user") or {}).get("login", "") == author]
+        if not found:
+            comments_url = self.url("issues", issue_number, "comments")
+            self.request("POST", comments_url, json={"body": wanted})
+            return "created"
+        keep, duplicates = found[0], found[1:]
+        outcome: Outcome = "unchanged"
+        if normalise_body(keep.get("body")) != normalise_body(wanted):
+            self.request("PATCH", self.url("issues", "comments", keep["id"]), json={"body": wanted})
+            outcome = "updated"
+        for duplicate in duplicates:
+            self._delete_absent_ok(self.url("issues", "comments", duplicate["id"]))
+            outcome = "updated"
+        return outcome
+
+    def _delete_absent_ok(self, url: str) -> None:
+        # Someone (or a parallel run) deleting it first is the outcome we wanted anyway.
+        try:
+            self.request("DELETE", url)
+        except GitHubError as exc:
+            if not is_not_found(exc):
+                raise
+
+    # Labels -----------------------------------------------------------------------------------
+
+    def ensure_label(self, name: str, color: str, description: str = "") -> Outcome:
+        """The repository has label ``name`` with this colour and description.
+
+        GitHub matches label names case-insensitively; an existing label's spelling is kept.
+        """
+        want_color = color.lstrip("#").lower()
+        current = self.get_json(self.url("labels", segment(name)))
+        if current is None:
+            try:
+                self.request(
+                    "POST",
+                    self.url("labels"),
+                    json={"name": name, "color": want_color, "description": description},
+                )
+                return "created"
+            except GitHubError as exc:
+                # 422 already_exists: a parallel run created it between our GET and POST.
+                if exc.status != 422:
+                    raise
+            current = self.get_json(self.url("labels", segment(name)))
+            if current is None:
+                raise GitHubError(f"Label {name!r} in {self.full_name}: create refused (422)")
+        same_color = str(current.get("color", "")).lower() == want_color
+        if same_color and (current.get("description") or "") == description:
+            return "unchanged"
+        self.request(
+            "PATCH",
+            self.url("labels", segment(current.get("name") or name)),
+            json={"color": want_color, "description": description},
+        )
+        return "updated"
+
+    def set_labels_diff(
+        self, issue_number: int, *, add: Iterable[str] = (), remove: Iterable[str] = ()
+    ) -> LabelDiff:
+        """Add and remove labels on an issue, writing only the difference from what it has.
+
+        Names compare case-insensitively, as GitHub does. A label both added and removed is a
+        planning bug and raises ValueError rather than flapping.
+        """
+        add, remove = list(dict.fromkeys(add)), list(dict.fromkeys(remove))
+        if clash := {a.lower() for a in add} & {r.lower() for r in remove}:
+            raise ValueError(f"labels both added and removed: {sorted(clash)}")
+        labels = self.paginate(self.url("issues", issue_number, "labels"))
+        current = {str(label["name"]).lower(): str(label["name"]) for label in labels}
+        to_add = tuple(a for a in add if a.lower() not in current)
+        to_remove = tuple(current[r.lower()] for r in remove if r.lower() in current)
+        if to_add:
+            self.request(
+                "POST", self.url("issues", issue_number, "labels"), json={"labels": list(to_add)}
+            )
+        for label in to_remove:
+            self._delete_absent_ok(self.url("issues", issue_number, "labels", segment(label)))
+        return LabelDiff(to_add, to_remove)
+
+    # Files (the logic lives in files.py) ------------------------------------------------------
+
+    def read_file(self, path: str, ref: str | None = None) -> FileAt | None:
+        """The text file at ``path`` (on ``ref``), or None when it does not exist."""
+        from glow.github import files as ops
+
+        return ops.read_file(self, path, ref)
+
+    def write_file(
+        self,
+        path: str,
+        update: Callable[[str | None], str | None],
+        message: str,
+        *,
+        branch: str | None = None,
+    ) -> WriteOutcome:
+        """Apply the pure ``update`` to the file's text and write it with a sha check."""
+        from glow.github import files as ops
+
+        return ops.write_file(self, path, update, message, branch=branch)
+
+    def commit_files(
+        self, files: Mapping[str, str | None], message: str, *, branch: str
+    ) -> str | None:
+        """Commit many files (None deletes) as ONE commit; None when nothing changed."""
+        from glow.github import files as ops
+
+        return ops.commit_files(self, files, message, branch=branch)

@@ -1,0 +1,1 @@
+"""GLOW tests (a package, so helpers import as ``tests.fakegithub``)."""

@@ -1,0 +1,99 @@
+"""The `glow` command: help everywhere, one clear line on failure, fast when idle."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from glow.__main__ import COMMANDS, main
+
+
+def glow(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "glow", *args], capture_output=True, text=True, env=env, timeout=60
+    )
+
+
+def test_top_level_help_lists_every_command() -> None:
+    out = glow("--help").stdout
+    for command in COMMANDS:
+        assert command.name in out
+
+
+@pytest.mark.parametrize("name", [c.name for c in COMMANDS])
+def test_every_command_has_help_with_an_example(name: str) -> None:
+    proc = glow(name, "--help")
+    assert proc.returncode == 0, proc.stderr
+    assert "example" in proc.stdout.lower()
+
+
+def test_unknown_command_is_rejected() -> None:
+    proc = glow("frobnicate")
+    assert proc.returncode == 2
+    assert "invalid choice" in proc.stderr
+
+
+def test_missing_environment_is_one_clear_line_without_traceback(tmp_path: Path) -> None:
+    proc = glow("register", env={"PATH": "/usr/bin:/bin"})
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1
+    assert "GITHUB_EVENT_NAME" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_unhandled_event_is_logged_and_exits_zero(tmp_path: Path) -> None:
+    payload = tmp_path / "event.json"
+    payload.write_text(
+        json.dumps({"ref": "refs/heads/main", "repository": {"full_name": "org/workshop"}})
+    )
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "GITHUB_EVENT_NAME": "push",
+        "GITHUB_EVENT_PATH": str(payload),
+        "GITHUB_REPOSITORY": "org/workshop",
+    }
+    proc = glow("register", env=env)
+    assert proc.returncode == 0
+    assert "not handled" in proc.stderr
+
+
+def test_dry_run_prints_the_plan_and_writes_nothing(tmp_path: Path) -> None:
+    from glow.cohort.forms import render_issue_form
+
+    body = render_issue_form({"Cohort": "2026-12", "Path": "day2-only"})
+    payload = tmp_path / "event.json"
+    payload.write_text(
+        json.dumps(
+            {
+                "action": "opened",
+                "issue": {
+                    "number": 3,
+                    "title": "[REGISTER] Ada",
+                    "body": body,
+                    "user": {"login": "ada"},
+                    "labels": [],
+                    "state": "open",
+                },
+                "repository": {"full_name": "org/workshop"},
+            }
+        )
+    )
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "GITHUB_EVENT_NAME": "issues",
+        "GITHUB_EVENT_PATH": str(payload),
+        "GITHUB_REPOSITORY": "org/workshop",
+        # No token at all: a dry run must not need one, because it makes no request.
+    }
+    proc = glow("register", "--dry-run", env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert "enrolled in cohort `2026-12` (Day 2 only)" in proc.stdout
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.startswith("glow ")

@@ -1,0 +1,93 @@
+"""The glow.github layer end to end on the local GitHub: the same calls bots make in a workflow."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from glow.github import Repo, WritePacer, client_from_env, token_client
+from glow.localhub.hub import LocalHub
+
+pytestmark = pytest.mark.e2e
+
+
+class Local:
+    def __init__(self, hub: LocalHub) -> None:
+        self.hub = hub
+        self.http = httpx.Client(base_url=hub.url, timeout=30)
+
+    def control(self, method: str, path: str, body: Any = None) -> Any:
+        resp = self.http.request(method, f"/_localhub/{path}", json=body)
+        assert resp.status_code < 300, f"{method} {path}: {resp.status_code} {resp.text}"
+        return resp.json() if resp.content else None
+
+
+@pytest.fixture
+def local(tmp_path: Path) -> Iterator[Local]:
+    hub = LocalHub(tmp_path / "hub", runner=False).start()
+    world = Local(hub)
+    world.control("POST", "users", {"login": "alice"})
+    world.control("POST", "orgs", {"login": "acme", "admins": ["alice"]})
+    yield world
+    world.http.close()
+    hub.stop()
+
+
+@pytest.fixture
+def demo(local: Local, sleeps: list[float]) -> Repo:
+    token = local.control("POST", "tokens", {"login": "alice"})["token"]
+    gh = token_client(token, local.hub.api_url)
+    gh.request("POST", "orgs/acme/repos", json={"name": "demo", "auto_init": True})
+    gh.request("POST", "repos/acme/demo/issues", json={"title": "Status"})
+    return Repo(gh, "acme", "demo", pacer=WritePacer(0), sleep=sleeps.append)
+
+
+def test_a_rerun_makes_zero_writes(demo: Repo) -> None:
+    def run() -> None:
+        demo.upsert_comment(1, "status", "All good.")
+        demo.ensure_label("needs-info", "d93f0b", "Something is missing")
+        demo.set_labels_diff(1, add=["needs-info"])
+        demo.write_file("roster/cohort-1.json", lambda old: "[]\n", "Start the roster")
+        demo.commit_files({"log/a.md": "a\n", "log/b.md": "b\n"}, "Log", branch="main")
+
+    run()
+    first = demo.counts.writes
+    assert first == 9  # comment, label, issue label, file, 2 blobs, tree, commit, ref
+    run()
+    assert demo.counts.writes == first
+
+
+def test_faults_from_the_local_github_are_survived(
+    local: Local, demo: Repo, sleeps: list[float]
+) -> None:
+    local.control("POST", "faults", {"kind": "secondary", "count": 1, "retry_after": 3})
+    local.control("POST", "faults", {"kind": "status", "status": 502, "count": 1})
+    assert demo.upsert_comment(1, "status", "Hello") == "created"
+    assert sleeps == [3.0, 2.0]  # retry-after, then the 5xx wait for attempt 2 of the call
+    assert demo.read_file("README.md") is not None
+
+
+def test_app_installation_client_from_the_environment(local: Local) -> None:
+    app = local.control(
+        "POST",
+        "apps",
+        {"slug": "glow-test", "owner": "acme", "permissions": {"issues": "write"}},
+    )
+    local.control("POST", "installations", {"app_id": app["id"], "account": "acme"})
+    alice = local.control("POST", "tokens", {"login": "alice"})["token"]
+    token_client(alice, local.hub.api_url).request(
+        "POST", "orgs/acme/repos", json={"name": "room", "auto_init": True}
+    )
+    environ = {
+        "GITHUB_API_URL": local.hub.api_url,
+        "GITHUB_REPOSITORY": "ACME/room",
+        "GLOW_APP_ID": str(app["id"]),
+        "GLOW_APP_PRIVATE_KEY": app["private_key"].strip().replace("\n", "\\n"),
+    }
+    room = Repo(client_from_env(environ), "acme", "room", pacer=WritePacer(0))
+    assert room.ensure_label("enrolled", "0e8a16") == "created"
+    assert room.ensure_label("enrolled", "0e8a16") == "unchanged"

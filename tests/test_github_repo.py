@@ -1,0 +1,177 @@
+"""The Repo adapter against the fake GitHub: idempotent comments and labels, counted requests."""
+
+from __future__ import annotations
+
+import pytest
+
+from glow.errors import GitHubError
+from glow.github import Repo, WritePacer, is_not_found, marker, token_client
+from tests.conftest import ROOM
+from tests.fakegithub import FakeGitHub
+
+WELCOME = "Welcome to your Learning Room."
+
+
+def bodies(fake: FakeGitHub, issue: int = 1) -> list[str]:
+    return [c["body"] for c in fake.comments(ROOM, issue)]
+
+
+# upsert_comment -------------------------------------------------------------------------------
+
+
+def test_upsert_creates_one_marked_comment(room: Repo, fake_github: FakeGitHub) -> None:
+    assert room.upsert_comment(1, "welcome", WELCOME) == "created"
+    assert bodies(fake_github) == [f"{marker('welcome')}\n{WELCOME}"]
+    assert fake_github.comments(ROOM, 1)[0]["user"]["login"] == "glow-bot[bot]"
+
+
+def test_rerun_makes_zero_writes(room: Repo, fake_github: FakeGitHub) -> None:
+    room.upsert_comment(1, "welcome", WELCOME)
+    writes_before = room.counts.writes
+    assert room.upsert_comment(1, "welcome", WELCOME) == "unchanged"
+    assert room.counts.writes == writes_before == 1
+    assert len(fake_github.writes()) == 1
+    assert len(bodies(fake_github)) == 1
+
+
+def test_edit_updates_in_place(room: Repo, fake_github: FakeGitHub) -> None:
+    room.upsert_comment(1, "welcome", WELCOME)
+    comment_id = fake_github.comments(ROOM, 1)[0]["id"]
+    assert room.upsert_comment(1, "welcome", "Updated text") == "updated"
+    assert [c["id"] for c in fake_github.comments(ROOM, 1)] == [comment_id]
+    assert bodies(fake_github) == [f"{marker('welcome')}\nUpdated text"]
+    assert [c.method for c in fake_github.writes()] == ["POST", "PATCH"]
+
+
+def test_crlf_from_a_browser_edit_is_not_a_change(room: Repo, fake_github: FakeGitHub) -> None:
+    fake_github.add_comment(ROOM, 1, f"{marker('k')}\r\nline one\r\nline two\r\n")
+    assert room.upsert_comment(1, "k", "line one\nline two") == "unchanged"
+    assert fake_github.writes() == []
+
+
+def test_duplicates_are_healed_keeping_the_oldest(room: Repo, fake_github: FakeGitHub) -> None:
+    oldest = fake_github.add_comment(ROOM, 1, f"{marker('welcome')}\nold", "glow-bot[bot]")
+    fake_github.add_comment(ROOM, 1, "A learner's own comment", "learner")
+    fake_github.add_comment(ROOM, 1, f"{marker('welcome')}\nolder fault", "glow-bot[bot]")
+    fake_github.add_comment(ROOM, 1, f"{marker('welcome')}\n{WELCOME}", "glow-bot[bot]")
+    assert room.upsert_comment(1, "welcome", WELCOME) == "updated"
+    remaining = fake_github.comments(ROOM, 1)
+    assert [c["id"] for c in remaining if c["body"].startswith(marker("welcome"))] == [oldest]
+    assert bodies(fake_github) == [f"{marker('welcome')}\n{WELCOME}", "A learner's own comment"]
+    assert room.upsert_comment(1, "welcome", WELCOME) == "unchanged"
+
+
+def test_only_markers_match_never_free_text(room: Repo, fake_github: FakeGitHub) -> None:
+    fake_github.add_comment(ROOM, 1, f"Quoting the bot:\n> {marker('welcome')}\n> {WELCOME}")
+    fake_github.add_comment(ROOM, 1, f"{marker('welcome-extra')}\nother key")
+    assert room.upsert_comment(1, "welcome", WELCOME) == "created"
+    assert len(bodies(fake_github)) == 3
+
+
+def test_author_filter_ignores_a_learner_copying_the_marker(
+    room: Repo, fake_github: FakeGitHub
+) -> None:
+    fake_github.add_comment(ROOM, 1, f"{marker('welcome')}\nhijack", "learner")
+    assert room.upsert_comment(1, "welcome", WELCOME, author="glow-bot[bot]") == "created"
+    assert bodies(fake_github)[0] == f"{marker('welcome')}\nhijack"
+
+
+def test_markers_are_found_beyond_the_first_page(room: Repo, fake_github: FakeGitHub) -> None:
+    for n in range(150):
+        fake_github.add_comment(ROOM, 1, f"chatter {n}")
+    fake_github.add_comment(ROOM, 1, f"{marker('welcome')}\n{WELCOME}", "glow-bot[bot]")
+    assert room.upsert_comment(1, "welcome", WELCOME) == "unchanged"
+    pages = fake_github.calls("GET", "/comments")
+    assert [c.query.get("page", "1") for c in pages] == ["1", "2"]
+    assert room.counts.requests == 2 and room.counts.writes == 0
+
+
+def test_secondary_limit_on_create_waits_and_creates_once(
+    room: Repo, fake_github: FakeGitHub, sleeps: list[float]
+) -> None:
+    fake_github.fail("POST", "/comments", 403, message="You have exceeded a secondary rate limit")
+    assert room.upsert_comment(1, "welcome", WELCOME) == "created"
+    assert sleeps == [60.0]
+    assert len(bodies(fake_github)) == 1
+    assert room.counts.writes == 2  # both attempts are counted
+
+
+def test_writes_are_paced(fake_github: FakeGitHub, sleeps: list[float]) -> None:
+    gh = token_client("test-token", fake_github.base_url, transport=fake_github.transport)
+    pacer = WritePacer(1.0, clock=lambda: 50.0, sleep=sleeps.append)  # frozen clock
+    repo = Repo(gh, "octo-org", "room", pacer=pacer, sleep=pytest.fail)
+    repo.upsert_comment(1, "a", "one")
+    repo.upsert_comment(1, "b", "two")
+    repo.upsert_comment(1, "b", "two")  # unchanged: no write, no wait
+    assert sleeps == [1.0]
+
+
+# Labels ---------------------------------------------------------------------------------------
+
+
+def test_ensure_label_creates_then_leaves_alone(room: Repo, fake_github: FakeGitHub) -> None:
+    assert room.ensure_label("needs info", "#D93F0B", "Something is missing") == "created"
+    assert room.ensure_label("needs info", "d93f0b", "Something is missing") == "unchanged"
+    assert room.ensure_label("Needs Info", "d93f0b", "Something is missing") == "unchanged"
+    assert [c.method for c in fake_github.writes()] == ["POST"]
+    assert fake_github.repos[ROOM].labels["needs info"]["color"] == "d93f0b"
+
+
+def test_ensure_label_updates_colour_or_description(room: Repo, fake_github: FakeGitHub) -> None:
+    room.ensure_label("day-2", "0e8a16", "Day 2")
+    assert room.ensure_label("day-2", "0e8a16", "Day 2 released") == "updated"
+    assert room.ensure_label("day-2", "ffffff", "Day 2 released") == "updated"
+    label = fake_github.repos[ROOM].labels["day-2"]
+    assert (label["color"], label["description"]) == ("ffffff", "Day 2 released")
+    patch = fake_github.calls("PATCH", "/labels/")[0]
+    assert patch.path == "/repos/octo-org/room/labels/day-2"
+
+
+def test_label_names_with_slashes_and_spaces_are_escaped(
+    room: Repo, fake_github: FakeGitHub
+) -> None:
+    assert room.ensure_label("status: a/b", "000000") == "created"
+    assert room.ensure_label("status: a/b", "000000") == "unchanged"
+    assert fake_github.calls("GET", "/labels/")[0].path.endswith("/labels/status: a/b")
+
+
+def test_set_labels_diff_writes_only_the_difference(room: Repo, fake_github: FakeGitHub) -> None:
+    fake_github.repos[ROOM].labels["enrolled"] = {"name": "enrolled", "color": "x"}
+    fake_github.repos[ROOM].labels["needs-info"] = {"name": "needs-info", "color": "x"}
+    fake_github.repos[ROOM].issue_labels[3] = ["enrolled", "needs-info"]
+    diff = room.set_labels_diff(3, add=["enrolled", "day1-complete"], remove=["Needs-Info", "x"])
+    assert diff == (("day1-complete",), ("needs-info",))
+    assert fake_github.repos[ROOM].issue_labels[3] == ["enrolled", "day1-complete"]
+    writes = len(fake_github.writes())
+    assert writes == 2
+    again = room.set_labels_diff(3, add=["enrolled", "day1-complete"], remove=["needs-info"])
+    assert again == ((), ())
+    assert len(fake_github.writes()) == writes
+
+
+def test_a_label_both_added_and_removed_is_a_planning_bug(room: Repo) -> None:
+    with pytest.raises(ValueError, match="both added and removed"):
+        room.set_labels_diff(1, add=["a"], remove=["A"])
+    assert room.counts.requests == 0
+
+
+# Narrow catches -------------------------------------------------------------------------------
+
+
+def test_not_found_is_absent_and_other_errors_propagate(
+    room: Repo, fake_github: FakeGitHub
+) -> None:
+    assert room.get_json(room.url("labels", "nope")) is None
+    fake_github.fail("GET", "/labels/", 403, message="Resource not accessible by integration")
+    with pytest.raises(GitHubError) as caught:
+        room.get_json(room.url("labels", "nope"))
+    assert caught.value.status == 403 and not is_not_found(caught.value)
+    assert is_not_found(GitHubError("gone", status=404))
+
+
+def test_unknown_repository_is_a_404(fake_github: FakeGitHub) -> None:
+    gh = token_client("test-token", fake_github.base_url, transport=fake_github.transport)
+    ghost = Repo(gh, "octo-org", "ghost", pacer=WritePacer(0))
+    with pytest.raises(GitHubError) as caught:
+        ghost.upsert_comment(1, "k", "x")
+    assert is_not_found(caught.value)

@@ -1,0 +1,72 @@
+"""The code and every workflow pass the linters the project promises (ruff, zizmor, actionlint)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def tool(name: str) -> str:
+    path = BIN / name
+    if path.exists():
+        return str(path)
+    found = shutil.which(name)
+    if found is None:
+        pytest.fail(f"{name} is not installed: pip install -e '.[test]'")
+    return found
+
+
+def workflow_files() -> list[str]:
+    found = [
+        *ROOT.glob(".github/workflows/*.yml"),
+        *ROOT.glob("learning-room-template/.github/workflows/*.yml"),
+    ]
+    return [str(p) for p in found]
+
+
+def test_ruff_is_clean() -> None:
+    proc = subprocess.run(
+        [tool("ruff"), "check", "glow", "tests", "benchmarks"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_zizmor_finds_nothing() -> None:
+    targets = [str(ROOT / ".github/workflows"), str(ROOT / "actions")]
+    template = ROOT / "learning-room-template/.github/workflows"
+    if template.is_dir():
+        targets.append(str(template))
+    proc = subprocess.run(
+        [tool("zizmor"), "--offline", "--no-progress", *targets],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_actionlint_finds_nothing() -> None:
+    files = workflow_files()
+    assert files, "no workflows found"
+    proc = subprocess.run([tool("actionlint"), *files], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_every_action_reference_is_pinned_to_a_full_sha() -> None:
+    import re
+
+    for path in [*ROOT.glob(".github/workflows/*.yml"), *ROOT.glob("actions/*/action.yml")]:
+        for line in path.read_text().splitlines():
+            m = re.search(r"uses:\s*([^\s#]+)", line)
+            if m and not m.group(1).startswith(("./", "$/")):
+                assert re.fullmatch(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}", m.group(1)), (path, line)
