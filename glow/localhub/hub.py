@@ -264,7 +264,8 @@ class LocalHub:
         return ctx.route.handler(ctx)
 
     def _api(self, ctx: Ctx, path: str, entry: dict[str, Any]) -> Response:
-        # Every answer carries x-ratelimit-* headers, errors included (401s count as anonymous).
+        # Every answer carries x-ratelimit-* headers, errors included; only an authenticated
+        # request is charged (a 401 shows the anonymous budget, untouched).
         key, limit = self._limit_key(ANONYMOUS)
         try:
             version = ctx.headers.get("x-github-api-version")
@@ -291,7 +292,9 @@ class LocalHub:
             resp = ctx.route.handler(ctx)
         except HubError as err:
             if "x-ratelimit-limit" not in err.headers:
-                err.headers = {**self._charge(key, limit), **err.headers}
+                charged = ctx.principal is not None
+                rate_now = self._charge(key, limit) if charged else self._peek(key, limit)
+                err.headers = {**rate_now, **err.headers}
             raise
         if resp.raw is None and ctx.method == "GET" and resp.status == 200:
             etag = (
@@ -304,13 +307,21 @@ class LocalHub:
                 # A 304 does not count against the primary rate limit.
                 resp.headers.update(rate)
                 return Response(304, None, resp.headers)
-        resp.headers.update(self._charge(key, limit))
+        # GET /rate_limit does not count against the limit it reports (GitHub documents this).
+        free = ctx.route.template == "/rate_limit"
+        resp.headers.update(rate if free else self._charge(key, limit))
         if version:
             resp.headers["x-github-api-version-selected"] = version
         return resp
 
     def _charge(self, key: str, limit: int) -> dict[str, str]:
         return self.limits.primary_headers(key, limit, self.store.epoch(), charge=True)
+
+    def _peek(self, key: str, limit: int) -> dict[str, str]:
+        try:
+            return self.limits.primary_headers(key, limit, self.store.epoch(), charge=False)
+        except HubError as over:  # already over the limit: show it, keep the original answer
+            return over.headers
 
     def _limit_key(self, p: Principal) -> tuple[str, int]:
         cfg = self.store.config
