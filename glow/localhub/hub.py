@@ -198,23 +198,37 @@ class LocalHub:
         payload = finish_payload(self, repo, payload, principal)
         triggers = not principal.is_job or event in ("workflow_dispatch", "repository_dispatch")
         approval = principal.is_job and event == "pull_request"
-        delivery = {
-            "id": next(self._request_ids),
-            "guid": str(uuid.uuid4()),
-            "event": event,
-            "action": payload.get("action"),
-            "repository": repo["full_name"],
-            "sender": payload["sender"]["login"],
-            "at": self.store.now_iso(),
-            "triggers_workflows": triggers or approval,
-            "payload": payload,
-        }
-        self.deliveries.append(delivery)
+        self.record_delivery(repo, event, payload, triggers=triggers, approval=approval)
         if self.runner is None or not (triggers or approval):
             return
         from glow.localhub.runner_host import dispatch
 
         dispatch(self, repo, event, payload, sha=sha, ref=ref, approval_required=approval)
+
+    def record_delivery(
+        self,
+        repo: dict[str, Any],
+        event: str,
+        payload: dict[str, Any],
+        *,
+        triggers: bool,
+        approval: bool = False,
+    ) -> None:
+        self.deliveries.append(
+            {
+                "id": next(self._request_ids),
+                "guid": str(uuid.uuid4()),
+                "event": event,
+                "action": payload.get("action"),
+                "repository": repo["full_name"],
+                "sender": (payload.get("sender") or {}).get("login"),
+                "at": self.store.now_iso(),
+                # A pull request made with a job token gets runs that wait for approval.
+                "triggers_workflows": triggers or approval,
+                "approval_required": approval,
+                "payload": payload,
+            }
+        )
 
     # -- the request pipeline ------------------------------------------------------------------
     def handle(self, method: str, target: str, headers: dict[str, str], body: bytes) -> Response:

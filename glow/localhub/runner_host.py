@@ -75,6 +75,23 @@ class HubRunnerHost:
     def clone_url(self, repo: str) -> str:
         return f"{self.hub.urls.web}/{repo}.git"
 
+    def next_run_id(self, repo: str, workflow_path: str) -> tuple[int, int]:
+        """Run ids from the hub's own sequence, so they survive a restart of the hub."""
+        store = self.hub.store
+        with store.lock:
+            numbers = store.data.setdefault("run_numbers", {})
+            key = f"{repo.lower()}:{workflow_path}"
+            numbers[key] = int(numbers.get(key, 0)) + 1
+            return store.next_id(), numbers[key]
+
+    def changed_files(self, repo: str, base_sha: str, head_sha: str) -> list[str] | None:
+        git_dir = self.hub.store.git_dir(self._repo(repo))
+        base = gitstore.merge_base(git_dir, base_sha, head_sha) or base_sha
+        try:
+            return [change.filename for change in gitstore.diff_files(git_dir, base, head_sha)]
+        except gitstore.GitFailure:
+            return None
+
     def now(self) -> datetime:
         return self.hub.store.now()
 
@@ -150,5 +167,16 @@ def dispatch(
 def tick_schedules(hub: LocalHub, before: datetime, after: datetime) -> None:
     for repo in list(hub.store.data["repos"].values()):
         sha = gitstore.rev_parse(hub.store.git_dir(repo), f"refs/heads/{repo['default_branch']}")
-        if sha:
-            hub.runner.tick_schedule(repo["full_name"], sha, before, after)
+        if not sha:
+            continue
+
+        def payload_for(cron: str, path: str, repo: dict[str, Any] = repo) -> dict[str, Any]:
+            # Not a webhook, but recorded with the deliveries so a rehearsal can see it fire.
+            from glow.localhub.auth import ANONYMOUS
+            from glow.localhub.events import finish_payload
+
+            payload = finish_payload(hub, repo, {"schedule": cron, "workflow": path}, ANONYMOUS)
+            hub.record_delivery(repo, "schedule", payload, triggers=True)
+            return payload
+
+        hub.runner.tick_schedule(repo["full_name"], sha, before, after, payload_for=payload_for)
