@@ -1,0 +1,193 @@
+"""End to end on the local GitHub with its runner: GitHub's rules for which events start
+workflows, and the real registration workflow of this project."""
+
+from __future__ import annotations
+
+import base64
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import jwt
+import pytest
+
+from glow.localhub.hub import LocalHub
+from glow.localhub.runner_host import HubRunnerHost
+
+pytestmark = pytest.mark.e2e
+
+# A workflow that proves it ran by commenting on the issue with its own token.
+NOTIFY = """name: Notify
+on:
+  issues:
+    types: [opened]
+  workflow_dispatch:
+    inputs:
+      note:
+        default: hello
+  schedule:
+    - cron: '0 6 * * *'
+permissions:
+  issues: write
+jobs:
+  note:
+    runs-on: ubuntu-latest
+    steps:
+      - name: Record the event
+        env:
+          TITLE: ${{ github.event.issue.title }}
+          NOTE: ${{ inputs.note }}
+        run: echo "event=$GITHUB_EVENT_NAME title=$TITLE note=$NOTE"
+"""
+
+PR_CHECK = """name: PR check
+on: pull_request
+permissions:
+  contents: read
+jobs:
+  check:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo checking
+"""
+
+
+def b64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[dict[str, Any]]:
+    hub = LocalHub(tmp_path / "hub")
+    hub.start()
+    ctl = httpx.Client(base_url=hub.url)
+    ctl.post("/_localhub/users", json={"login": "facilitator"}).raise_for_status()
+    ctl.post("/_localhub/orgs", json={"login": "org", "admins": ["facilitator"]})
+    token = ctl.post("/_localhub/tokens", json={"login": "facilitator"}).json()["token"]
+    api = httpx.Client(base_url=hub.api_url, headers={"Authorization": f"token {token}"})
+    api.post("/orgs/org/repos", json={"name": "room", "auto_init": True}).raise_for_status()
+    for path, text in (
+        (".github/workflows/notify.yml", NOTIFY),
+        (".github/workflows/pr.yml", PR_CHECK),
+    ):
+        api.put(
+            f"/repos/org/room/contents/{path}",
+            json={"message": f"add {path}", "content": b64(text)},
+        ).raise_for_status()
+    assert hub.wait_idle(60)
+    app = ctl.post(
+        "/_localhub/apps",
+        json={
+            "slug": "glow",
+            "owner": "facilitator",
+            "permissions": {"issues": "write", "contents": "write"},
+        },
+    ).json()
+    inst = ctl.post("/_localhub/installations", json={"app_id": app["id"], "account": "org"})
+    yield {"hub": hub, "api": api, "ctl": ctl, "app": app, "installation": inst.json()}
+    hub.stop()
+
+
+def runs(hub: LocalHub, event: str | None = None) -> list[dict[str, Any]]:
+    found = sorted(hub.store.data["runs"].values(), key=lambda r: r["id"])
+    return [r for r in found if event is None or r["event"] == event]
+
+
+def installation_token(world: dict[str, Any]) -> str:
+    app = world["app"]
+    now = int(time.time())
+    token = jwt.encode(
+        {"iat": now - 60, "exp": now + 540, "iss": str(app["id"])},
+        app["private_key"],
+        algorithm="RS256",
+    )
+    resp = httpx.post(
+        f"{world['hub'].api_url}/app/installations/{world['installation']['id']}/access_tokens",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    resp.raise_for_status()
+    return str(resp.json()["token"])
+
+
+def test_github_token_issue_starts_no_workflow_but_app_token_issue_does(world: dict) -> None:
+    hub = world["hub"]
+    job_token = HubRunnerHost(hub).mint_job_token("org/room", {"issues": "write"})
+    httpx.post(
+        f"{hub.api_url}/repos/org/room/issues",
+        json={"title": "from a job"},
+        headers={"Authorization": f"token {job_token}"},
+    ).raise_for_status()
+    assert hub.wait_idle(60)
+    assert runs(hub, "issues") == []
+
+    app_token = installation_token(world)
+    httpx.post(
+        f"{hub.api_url}/repos/org/room/issues",
+        json={"title": "from the App"},
+        headers={"Authorization": f"token {app_token}"},
+    ).raise_for_status()
+    assert hub.wait_idle(60)
+    [run] = runs(hub, "issues")
+    assert run["conclusion"] == "success"
+    assert "title=from the App" in json.dumps(run)
+
+
+def test_pull_request_from_a_job_token_waits_for_approval(world: dict) -> None:
+    hub, api = world["hub"], world["api"]
+    main = api.get("/repos/org/room/git/ref/heads/main").json()["object"]["sha"]
+    api.post("/repos/org/room/git/refs", json={"ref": "refs/heads/bot", "sha": main})
+    api.put(
+        "/repos/org/room/contents/bot.txt",
+        json={"message": "bot", "content": b64("x"), "branch": "bot"},
+    ).raise_for_status()
+    job_token = HubRunnerHost(hub).mint_job_token("org/room", {"pull_requests": "write"})
+    httpx.post(
+        f"{hub.api_url}/repos/org/room/pulls",
+        json={"title": "Bot PR", "head": "bot", "base": "main"},
+        headers={"Authorization": f"token {job_token}"},
+    ).raise_for_status()
+    assert hub.wait_idle(60)
+    [run] = runs(hub, "pull_request")
+    assert (run["status"], run["conclusion"]) == ("waiting", "action_required")
+
+
+def test_workflow_dispatch_and_schedule_run_the_workflow(world: dict) -> None:
+    hub, api = world["hub"], world["api"]
+    api.post(
+        "/repos/org/room/actions/workflows/notify.yml/dispatches",
+        json={"ref": "main", "inputs": {"note": "from-dispatch"}},
+    ).raise_for_status()
+    assert hub.wait_idle(60)
+    [dispatched] = runs(hub, "workflow_dispatch")
+    assert dispatched["conclusion"] == "success"
+    assert "note=from-dispatch" in json.dumps(dispatched)
+
+    world["ctl"].post("/_localhub/clock", json={"advance_seconds": 86400}).raise_for_status()
+    assert hub.wait_idle(60)
+    assert [r["conclusion"] for r in runs(hub, "schedule")] == ["success"]
+    listed = api.get("/repos/org/room/actions/runs").json()
+    assert listed["total_count"] == len(runs(hub))
+
+
+def test_demo_rehearses_registration_through_the_real_workflow() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "glow", "demo", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert result["ok"] is True
+    assert "needs-info" in result["labels_after_first_run"]
+    assert result["labels_final"] == ["enrolled", "registration"]
+    assert result["bot_comments"] == 1
+    assert result["bot_comment"].startswith(
+        "<!-- glow:registration -->\nRegistration received: you are enrolled"
+    )
+    assert [r["conclusion"] for r in result["workflow_runs"]] == ["success", "success"]
