@@ -162,13 +162,22 @@ def _tree_entries(
     return entries
 
 
+def _blob_text(repo: Repo, entry: tuple[str, str] | None) -> str | None:
+    if entry is None:
+        return None
+    blob = repo.request("GET", repo.url("git", "blobs", entry[1])).json()
+    return base64.b64decode(blob["content"]).decode("utf-8")
+
+
 def commit_files(
     repo: Repo,
-    files: Mapping[str, str | None],
+    files: Mapping[str, str | None]
+    | Callable[[Mapping[str, str | None]], Mapping[str, str | None]],
     message: str,
     *,
     branch: str,
     max_attempts: int = COMMIT_ATTEMPTS,
+    read: tuple[str, ...] = (),
 ) -> str | None:
     """Write many files as ONE commit on ``branch``; a None value deletes that path.
 
@@ -177,7 +186,7 @@ def commit_files(
     without force; when another commit landed first (422, not a fast-forward) we start again
     from the new head so their change is kept.
     """
-    wanted = {_file_path(path): text for path, text in files.items()}
+    static = None if callable(files) else {_file_path(p): t for p, t in files.items()}
     branch_path = quote(branch, safe="/")
     uploaded: set[str] = set()
     for attempt in range(1, max_attempts + 1):
@@ -195,6 +204,13 @@ def commit_files(
             for e in tree.get("tree", [])
             if e.get("type") == "blob"
         }
+        if static is None:
+            # Read-modify-write: ``files`` sees the current text of ``read`` paths at this head
+            # and is applied again from the new head when another commit lands first.
+            current = {path: _blob_text(repo, existing.get(_file_path(path))) for path in read}
+            wanted = {_file_path(p): t for p, t in files(current).items()}  # type: ignore[operator]
+        else:
+            wanted = static
         entries = _tree_entries(repo, wanted, existing, uploaded)
         if not entries:
             return None

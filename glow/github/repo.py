@@ -272,3 +272,18 @@ class Repo:
         from glow.github import files as ops
 
         return ops.commit_files(self, files, message, branch=branch)
+
+    def update_files(
+        self,
+        paths: tuple[str, ...],
+        update: Callable[[Mapping[str, str | None]], Mapping[str, str | None]],
+        message: str,
+        *,
+        branch: str,
+    ) -> str | None:
+        """Read ``paths``, apply the pure ``update`` to their texts (None: absent), and commit
+        what it returns as ONE commit; re-read and re-apply when another commit lands first.
+        None when nothing changed (zero writes)."""
+        from glow.github import files as ops
+
+        return ops.commit_files(self, update, message, branch=branch, read=paths)

@@ -1,0 +1,83 @@
+"""The admin repository as the store of record: cohorts, rosters and provisioning logs.
+
+Reads are plain; every write of rosters and logs goes through ONE commit (git data API) that
+re-reads and re-applies a pure update when another writer landed first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from glow.cohort.model import (
+    COHORTS_FILE,
+    Cohorts,
+    LogEntry,
+    Roster,
+    log_path,
+    parse_log,
+    render_log,
+    roster_path,
+)
+from glow.errors import GlowError
+
+
+class AdminRepo:
+    """The private admin repository, through a ``glow.github.Repo`` adapter."""
+
+    def __init__(self, repo: Any, *, branch: str = "main") -> None:
+        self.repo = repo
+        self.branch = branch
+
+    def cohorts(self) -> Cohorts:
+        found = self.repo.read_file(COHORTS_FILE)
+        if found is None:
+            return Cohorts()
+        try:
+            return Cohorts.model_validate_json(found.text)
+        except ValueError as exc:
+            raise GlowError(
+                f"{self.repo.full_name}/{COHORTS_FILE} is not valid: {str(exc).splitlines()[0]}"
+            ) from None
+
+    def roster(self, cohort_id: str) -> Roster:
+        found = self.repo.read_file(roster_path(cohort_id))
+        return parse_roster(found.text if found else None, cohort_id)
+
+    def log(self, cohort_id: str) -> list[LogEntry]:
+        found = self.repo.read_file(log_path(cohort_id))
+        return parse_log(found.text if found else None)
+
+    def update(
+        self,
+        cohort_id: str,
+        change: Callable[[Roster], tuple[Roster, list[LogEntry]]],
+        message: str,
+    ) -> str | None:
+        """Apply ``change`` to the roster and append its log entries, as one commit.
+
+        ``change`` is pure and may run more than once (after a concurrent write); the commit
+        is skipped when the roster is unchanged and there is nothing to log.
+        """
+        paths = (roster_path(cohort_id), log_path(cohort_id))
+
+        def update(current: Mapping[str, str | None]) -> dict[str, str | None]:
+            roster = parse_roster(current[paths[0]], cohort_id)
+            new_roster, entries = change(roster)
+            out: dict[str, str | None] = {paths[0]: new_roster.to_text()}
+            if entries:
+                out[paths[1]] = (current[paths[1]] or "") + render_log(entries)
+            return out
+
+        return self.repo.update_files(paths, update, message, branch=self.branch)
+
+
+def parse_roster(text: str | None, cohort_id: str) -> Roster:
+    if not text:
+        return Roster(cohort_id=cohort_id)
+    try:
+        return Roster.model_validate_json(text)
+    except ValueError as exc:
+        raise GlowError(
+            f"{roster_path(cohort_id)} is not a valid roster: {str(exc).splitlines()[0]}"
+        ) from None

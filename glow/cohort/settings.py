@@ -1,0 +1,95 @@
+"""Cohort configuration from the environment (seed 003, section 16), validated once.
+
+Variables: ADMIN_ROSTER_REPO (owner/name of the private admin repository),
+LEARNING_ROOM_TEMPLATE_REPO (owner/name of the template), PROVISIONING_MODE (github-app or
+actions-bot), GLOW_ROOMS_OWNER (where rooms are created; default the template's owner),
+GLOW_PROVISION_DELAY (seconds between learners). Secrets: PROVISIONING_APP_ID and
+PROVISIONING_APP_PRIVATE_KEY (github-app) or PROVISIONING_TOKEN (actions-bot).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from glow.errors import ConfigError
+
+
+def _repo(env: Mapping[str, str], name: str) -> str:
+    value = env.get(name, "").strip()
+    if not value:
+        raise ConfigError(f"{name} is not set: set it to owner/name of the repository")
+    if value.count("/") != 1 or not all(value.split("/")):
+        raise ConfigError(f"{name} must be owner/name, got {value!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class CohortSettings:
+    api_url: str
+    admin_repo: str
+    template_repo: str
+    rooms_owner: str
+    mode: Literal["github-app", "actions-bot"]
+    provision_delay_s: float
+    run_id: str | None
+
+    @classmethod
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, *, need_template: bool = True
+    ) -> CohortSettings:
+        env = os.environ if environ is None else environ
+        api_url = env.get("GITHUB_API_URL", "https://api.github.com").rstrip("/")
+        admin = _repo(env, "ADMIN_ROSTER_REPO")
+        template = (
+            _repo(env, "LEARNING_ROOM_TEMPLATE_REPO")
+            if need_template
+            else env.get("LEARNING_ROOM_TEMPLATE_REPO", "")
+        )
+        mode = env.get("PROVISIONING_MODE", "github-app").strip() or "github-app"
+        if mode not in ("github-app", "actions-bot"):
+            raise ConfigError(f"PROVISIONING_MODE must be github-app or actions-bot, got {mode!r}")
+        local = "127.0.0.1" in api_url or "localhost" in api_url
+        delay_text = env.get("GLOW_PROVISION_DELAY", "0" if local else "1")
+        try:
+            delay = float(delay_text)
+        except ValueError:
+            raise ConfigError(f"GLOW_PROVISION_DELAY must be seconds, got {delay_text!r}") from None
+        owner = env.get("GLOW_ROOMS_OWNER", "").strip() or (template or admin).split("/")[0]
+        return cls(
+            api_url=api_url,
+            admin_repo=admin,
+            template_repo=template,
+            rooms_owner=owner,
+            mode=mode,
+            provision_delay_s=max(delay, 0.0),  # type: ignore[arg-type]
+            run_id=env.get("GITHUB_RUN_ID"),
+        )
+
+
+def provisioning_client(settings: CohortSettings, environ: Mapping[str, str] | None = None) -> Any:
+    """The client that writes the admin repo and creates rooms: the App (short-lived
+    installation token, minted now, never stored) or, in actions-bot mode, PROVISIONING_TOKEN."""
+    from glow.github import installation_client, load_private_key, token_client
+
+    env = os.environ if environ is None else environ
+    if settings.mode == "actions-bot":
+        token = env.get("PROVISIONING_TOKEN", "").strip()
+        if not token:
+            raise ConfigError(
+                "PROVISIONING_TOKEN is not set: actions-bot mode needs a "
+                "fine-grained token with administration and contents write"
+            )
+        return token_client(token, settings.api_url)
+    app_id = env.get("PROVISIONING_APP_ID", "").strip()
+    if not app_id:
+        raise ConfigError(
+            "PROVISIONING_APP_ID is not set: set it to the provisioning App's ID "
+            "(or PROVISIONING_MODE=actions-bot with PROVISIONING_TOKEN)"
+        )
+    key = load_private_key(
+        env.get("PROVISIONING_APP_PRIVATE_KEY"), variable="PROVISIONING_APP_PRIVATE_KEY"
+    )
+    return installation_client(app_id, key, settings.rooms_owner, settings.api_url)
