@@ -201,6 +201,22 @@ def register(hub: LocalHub) -> None:
             store.mark_dirty()
         return Response(201, {"repo": repo_name, "name": name})
 
+    @c.route("POST", "/_localhub/variables")
+    def set_variable(ctx: Ctx) -> Response:
+        """A configuration variable (``vars.NAME``) of a repository (owner/name) or an owner."""
+        scope = str(ctx.body().get("repo") or ctx.body().get("owner") or "")
+        name, value = ctx.body().get("name"), ctx.body().get("value")
+        owner, _, repo = scope.partition("/")
+        exists = store.repo(owner, repo) if repo else store.account(owner)
+        if not exists or not isinstance(name, str) or not isinstance(value, str):
+            raise invalid(
+                "Variable", "repo", "invalid", "repo (owner/name) or owner, name and value needed"
+            )
+        with store.lock:
+            store.data.setdefault("variables", {}).setdefault(scope.lower(), {})[name] = value
+            store.mark_dirty()
+        return Response(201, {"scope": scope, "name": name})
+
     @c.route("POST", "/_localhub/faults")
     def add_fault(ctx: Ctx) -> Response:
         fault = parse_fault(ctx.body())

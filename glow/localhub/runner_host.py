@@ -72,6 +72,12 @@ class HubRunnerHost:
     def secrets(self, repo: str) -> dict[str, str]:
         return dict(self.hub.store.data["secrets"].get(repo.lower(), {}))
 
+    def variables(self, repo: str) -> dict[str, str]:
+        """Configuration variables (``vars``): the owner's, overridden by the repository's."""
+        data = self.hub.store.data.get("variables", {})
+        owner = repo.split("/")[0].lower()
+        return {**data.get(owner, {}), **data.get(repo.lower(), {})}
+
     def clone_url(self, repo: str) -> str:
         return f"{self.hub.urls.web}/{repo}.git"
 

@@ -104,7 +104,7 @@ class RunContext:
         contexts = {
             "github": self.github(),
             "inputs": self.inputs,
-            "vars": {},
+            "vars": variables_of(self.host, self.run.repo),
             "needs": self.needs_of(spec) if spec else {},
             "strategy": STRATEGY,
             "matrix": {},
@@ -186,7 +186,7 @@ class JobContext:
             "needs": self.rc.needs_of(self.spec),
             "job": {"status": _job_status(step_scope, self), "container": {}, "services": {}},
             "runner": self.runner_context(),
-            "vars": {},
+            "vars": variables_of(self.rc.host, self.rc.run.repo),
             "strategy": STRATEGY,
             "matrix": {},
         }
@@ -355,3 +355,9 @@ def _as_input_string(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return "" if value is None else str(value)
+
+
+def variables_of(host: Any, repo: str) -> dict[str, str]:
+    """The ``vars`` context: configuration variables, when the host keeps them."""
+    getter = getattr(host, "variables", None)
+    return dict(getter(repo)) if callable(getter) else {}
