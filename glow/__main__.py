@@ -24,6 +24,36 @@ class Command:
 # The command names are a contract: workflows, docs and tests use them (DESIGN.md, "Entry points").
 COMMANDS: tuple[Command, ...] = (
     Command("register", "glow.cohort.register_cli", "Handle a registration issue event."),
+    Command(
+        "provision",
+        "glow.cohort.provision_cli",
+        "Create and heal learners' Learning Rooms (serial, idempotent).",
+    ),
+    Command(
+        "day2-release",
+        "glow.cohort.day2_cli",
+        "Post the Day 2 link once to learners who finished Day 1.",
+    ),
+    Command(
+        "group",
+        "glow.cohort.group_cli",
+        "Pair learners of a cohort for peer review, stable across re-runs.",
+    ),
+    Command(
+        "teardown",
+        "glow.cohort.teardown_cli",
+        "Archive a cohort's Learning Rooms after the workshop (dry run by default).",
+    ),
+    Command(
+        "dashboard",
+        "glow.cohort.dashboard_cli",
+        "Upsert the facilitator dashboard in the admin repo.",
+    ),
+    Command(
+        "watchdog",
+        "glow.cohort.watchdog_cli",
+        "Raise and clear alerts for stalled provisioning and stuck learners.",
+    ),
     Command("local", "glow.localhub.cli", "Run the local GitHub: `glow local serve`."),
     Command(
         "demo", "glow.demo", "Rehearse on the local GitHub, end to end, and print what happened."

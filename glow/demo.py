@@ -22,6 +22,7 @@ EPILOG = """examples:
   glow demo                  rehearse, print a summary, clean up
   glow demo --keep           keep serving afterwards so the printed URLs can be opened
   glow demo --json           one JSON object instead of prose (for scripts and CI)
+  glow demo --learners 10    a larger cohort
 """
 
 ORG = "glow-demo"
@@ -36,6 +37,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--keep", action="store_true", help="keep the local GitHub running afterwards, until Ctrl-C"
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--learners", type=int, default=3, help="how many learners register (default 3)"
+    )
     parser.add_argument(
         "--timeout",
         type=float,
@@ -78,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
     hub.start()
     try:
         say(f"local GitHub ready at {hub.url}")
-        result = rehearse(hub, root, say, args.timeout)
+        result = rehearse(hub, root, say, args.timeout, args.learners)
         if args.json:
             print(json.dumps(result, indent=2))
         else:
@@ -98,29 +102,69 @@ def run(args: argparse.Namespace) -> int:
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-def rehearse(hub: Any, root: Path, say: Progress, timeout: float) -> dict[str, Any]:
+LEARNER_NAMES = ["ada-lovelace", "grace-hopper", "alan-turing", "katherine-johnson"]
+COHORT = "2026-12"
+
+
+def learner_logins(count: int) -> list[str]:
+    return [
+        LEARNER_NAMES[i] if i < len(LEARNER_NAMES) else f"learner-{i + 1:03d}" for i in range(count)
+    ]
+
+
+def rehearse(
+    hub: Any, root: Path, say: Progress, timeout: float, learners: int = 3
+) -> dict[str, Any]:
     import httpx
 
     control = httpx.Client(base_url=hub.url, timeout=30)
 
     def post(path: str, body: dict[str, Any]) -> dict[str, Any]:
-        resp = control.post(path, json=body)
+        resp = control.post(f"/_localhub/{path}", json=body)
         resp.raise_for_status()
         return resp.json()
 
-    for login in (FACILITATOR, LEARNER):
-        post("/_localhub/users", {"login": login})
-    post("/_localhub/orgs", {"login": ORG, "admins": [FACILITATOR]})
-    staff = post("/_localhub/tokens", {"login": FACILITATOR})["token"]
-    learner = post("/_localhub/tokens", {"login": LEARNER})["token"]
-    say(f"created organisation {ORG}, facilitator {FACILITATOR} and learner {LEARNER}")
+    logins = learner_logins(learners)
+    for login in (FACILITATOR, *logins):
+        post("users", {"login": login})
+    post("orgs", {"login": ORG, "admins": [FACILITATOR]})
+    staff = post("tokens", {"login": FACILITATOR})["token"]
+    manifest = json.loads((root / "provisioner" / "app-manifest.json").read_text())
+    app = post(
+        "apps",
+        {"slug": "glow-provisioner", "owner": ORG, "permissions": manifest["default_permissions"]},
+    )
+    post("installations", {"app_id": app["id"], "account": ORG})
+    say(
+        f"created organisation {ORG} with the provisioning App installed, facilitator "
+        f"{FACILITATOR} and {learners} learners"
+    )
 
     api = httpx.Client(
         base_url=hub.api_url, timeout=30, headers={"Authorization": f"token {staff}"}
     )
+    admin_seed = staged(
+        root / "admin-roster",
+        {
+            "cohorts.json": json.dumps(
+                {
+                    "cohorts": [
+                        {
+                            "id": COHORT,
+                            "title": "December 2026",
+                            "capacity": max(learners, 1),
+                            "day2_url": f"{hub.url}/{ORG}/workshop/blob/main/docs/day2.md",
+                        }
+                    ]
+                },
+                indent=2,
+            )
+            + "\n"
+        },
+    )
     repos = {
         "workshop": (False, False, workshop_files(root)),
-        "admin": (True, False, root / "admin-roster"),
+        "admin": (True, False, admin_seed),
         "learning-room-template": (True, True, root / "learning-room-template"),
     }
     for name, (private, template, source) in repos.items():
@@ -128,57 +172,143 @@ def rehearse(hub: Any, root: Path, say: Progress, timeout: float) -> dict[str, A
             f"/orgs/{ORG}/repos", json={"name": name, "private": private, "is_template": template}
         ).raise_for_status()
         push_tree(hub.url, staff, f"{ORG}/{name}", source)
+        for secret, value in (
+            ("PROVISIONING_APP_ID", str(app["id"])),
+            ("PROVISIONING_APP_PRIVATE_KEY", app["private_key"]),
+        ):
+            post("secrets", {"repo": f"{ORG}/{name}", "name": secret, "value": value})
+    for var, value in (
+        ("ADMIN_ROSTER_REPO", f"{ORG}/admin"),
+        ("LEARNING_ROOM_TEMPLATE_REPO", f"{ORG}/learning-room-template"),
+    ):
+        post("variables", {"owner": ORG, "name": var, "value": value})
+    hub.wait_idle(timeout)
     say(
         "created workshop (public), admin (private) and learning-room-template (private), "
-        "pushed from this project over git"
+        "pushed from this project over git; secrets and variables set"
     )
 
     from glow.cohort.forms import render_issue_form
 
-    answers = {
-        "Cohort": "2026-12",
-        "Path": "both days please",
-        "Accessibility needs": "NVDA on Windows",
-        "Contact (optional)": None,
-    }
-    as_learner = {"Authorization": f"token {learner}"}
-    issue = api.post(
-        f"/repos/{ORG}/workshop/issues",
-        headers=as_learner,
-        json={"title": "[REGISTER] Ada Lovelace", "body": render_issue_form(answers)},
-    ).json()
-    number = issue["number"]
-    say(f"{LEARNER} filed registration issue #{number} (the path answer is not one of the choices)")
+    private: list[str] = []
+    numbers: dict[str, int] = {}
+    for i, login in enumerate(logins):
+        token = post("tokens", {"login": login})["token"]
+        needs = f"Screen reader {i + 1}: NVDA with braille display {i + 1:03d}"
+        contact = f"{login}@private.example"
+        private += [needs, contact]
+        answers = {
+            "Cohort": COHORT,
+            "Path": "both days please" if i == 0 else "day1-day2",
+            "Accessibility needs": needs,
+            "Contact (optional)": contact,
+        }
+        issue = api.post(
+            f"/repos/{ORG}/workshop/issues",
+            headers={"Authorization": f"token {token}"},
+            json={"title": f"[REGISTER] {login}", "body": render_issue_form(answers)},
+        ).json()
+        numbers[login] = issue["number"]
+        if i == 0:
+            hub.wait_idle(timeout)
+            first = issue_state(api, issue["number"])
+            say(
+                f"{login} filed #{issue['number']} with a path that is not one of the choices: "
+                f"labels {first['labels']}"
+            )
+            fixed = api.get(f"/repos/{ORG}/workshop/issues/{issue['number']}").json()["body"]
+            api.patch(
+                f"/repos/{ORG}/workshop/issues/{issue['number']}",
+                headers={"Authorization": f"token {token}"},
+                json={"body": fixed.replace("both days please", "day1-day2")},
+            )
     hub.wait_idle(timeout)
-    first = issue_state(api, number)
-    say(f"workflow answered: labels {first['labels']}")
+    say(f"{learners} learners registered; registration, provisioning ran on their events")
 
-    answers["Path"] = "day1-day2"
-    api.patch(
-        f"/repos/{ORG}/workshop/issues/{number}",
-        headers=as_learner,
-        json={"body": render_issue_form(answers)},
+    api.post(
+        f"/repos/{ORG}/admin/actions/workflows/dashboard.yml/dispatches", json={"ref": "main"}
     ).raise_for_status()
-    say(f"{LEARNER} edited the issue to choose day1-day2")
     hub.wait_idle(timeout)
-    final = issue_state(api, number)
-    say(f"workflow answered: labels {final['labels']}")
+    say("dashboard workflow ran in the admin repo")
 
+    mark = max((r["id"] for r in hub.requests), default=0)
+    for repo, workflow, inputs in (
+        (f"{ORG}/workshop", "provision.yml", {"verify": "true"}),
+        (f"{ORG}/admin", "dashboard.yml", {}),
+    ):
+        api.post(
+            f"/repos/{repo}/actions/workflows/{workflow}/dispatches",
+            json={"ref": "main", "inputs": inputs},
+        ).raise_for_status()
+    hub.wait_idle(timeout)
+    rerun_writes = [
+        r
+        for r in list(hub.requests)
+        if r["id"] > mark
+        and r.get("route")
+        and r["method"] != "GET"
+        and not r["route"].endswith(("/access_tokens", "/dispatches"))
+    ]
+    say(f"re-ran provisioning (verify) and the dashboard: {len(rerun_writes)} writes")
+    return summarize(hub, api, logins, numbers, private, first, rerun_writes)
+
+
+def summarize(
+    hub: Any,
+    api: Any,
+    logins: list[str],
+    numbers: dict[str, int],
+    private: list[str],
+    first: dict[str, Any],
+    rerun: list[Any],
+) -> dict[str, Any]:
     runs = sorted(hub.store.data["runs"].values(), key=lambda r: r["id"])
+    healthy = sum(1 for login in logins if room_healthy(api, login))
+    public_text = json.dumps(
+        [
+            api.get(
+                f"/repos/{ORG}/workshop/issues", params={"state": "all", "per_page": 100}
+            ).json(),
+            api.get(f"/repos/{ORG}/workshop/issues/comments", params={"per_page": 100}).json(),
+            runs,
+        ]
+    )
+    leaks = sum(public_text.count(secret) for secret in private)
+    duplicates = 0
+    for number in numbers.values():
+        comments = api.get(f"/repos/{ORG}/workshop/issues/{number}/comments").json()
+        markers = [
+            c["body"].splitlines()[0] for c in comments if c["body"].startswith("<!-- glow:")
+        ]
+        duplicates += len(markers) - len(set(markers))
+    final = issue_state(api, numbers[logins[0]])
+    api_requests = [r for r in list(hub.requests) if r.get("route")]
+    # A pending run replaced under `concurrency` ends "cancelled", as on GitHub: not a failure.
+    failed = [r for r in runs if r.get("conclusion") not in ("success", "skipped", "cancelled")]
     ok = (
-        "needs-info" in first["labels"]
+        healthy == len(logins)
+        and leaks == 0
+        and duplicates == 0
+        and not rerun
+        and not failed
+        and "needs-info" in first["labels"]
         and "enrolled" in final["labels"]
-        and "needs-info" not in final["labels"]
-        and len(final["bot_comments"]) == 1
-        and all(r.get("conclusion") == "success" for r in runs)
-        and len(runs) >= 2
     )
     return {
         "ok": ok,
         "base_url": hub.url,
         "org": ORG,
-        "issue": number,
-        "issue_url": f"{hub.url}/{ORG}/workshop/issues/{number}",
+        "cohort": COHORT,
+        "learners": len(logins),
+        "rooms_healthy": healthy,
+        "api_requests": len(api_requests),
+        "content_creating_requests": sum(
+            1 for r in api_requests if r.get("creates_content") and r["status"] < 400
+        ),
+        "rerun_writes": len(rerun),
+        "duplicate_comments": duplicates,
+        "leaks": leaks,
+        "issue": numbers[logins[0]],
         "labels_after_first_run": first["labels"],
         "labels_final": final["labels"],
         "bot_comments": len(final["bot_comments"]),
@@ -193,8 +323,9 @@ def rehearse(hub: Any, root: Path, say: Progress, timeout: float) -> dict[str, A
             }
             for r in runs
         ],
-        "api_requests": sum(1 for r in hub.requests if r.get("route")),
+        "failed_runs": len(failed),
         "deliveries": len(hub.deliveries),
+        "dashboard": dashboard_summary(api),
     }
 
 
@@ -207,6 +338,34 @@ def issue_state(api: Any, number: int) -> dict[str, Any]:
             c["body"] for c in comments if c["body"].startswith("<!-- glow:registration -->")
         ],
     }
+
+
+def room_healthy(api: Any, login: str) -> bool:
+    """The room exists, holds the template's required files, and the learner is invited."""
+    from glow.cohort.model import room_name
+
+    room = f"/repos/{ORG}/{room_name(COHORT, login)}"
+    if api.get(f"{room}/contents/.github/ISSUE_TEMPLATE/help.yml").status_code != 200:
+        return False
+    invited = [i["invitee"]["login"] for i in api.get(f"{room}/invitations").json()]
+    return login in invited or api.get(f"{room}/collaborators/{login}").status_code == 204
+
+
+def dashboard_summary(api: Any) -> str | None:
+    issues = api.get(f"/repos/{ORG}/admin/issues", params={"per_page": 100}).json()
+    summary = next((i for i in issues if "summary" in i["title"].lower()), None)
+    return summary["body"] if summary else None
+
+
+def staged(source: Path, extra: dict[str, str]) -> Path:
+    """A copy of ``source`` with ``extra`` files added (e.g. the demo's cohorts.json)."""
+    staging = Path(tempfile.mkdtemp(prefix="glow-stage-"))
+    shutil.copytree(
+        source, staging, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__")
+    )
+    for name, text in extra.items():
+        (staging / name).write_text(text, encoding="utf-8")
+    return staging
 
 
 def workshop_files(root: Path) -> Path:
@@ -256,7 +415,14 @@ def push_tree(base_url: str, token: str, full_name: str, source: Path) -> None:
 def print_summary(hub: Any, result: dict[str, Any]) -> None:
     out = sys.stdout
     verdict = "Rehearsal passed" if result["ok"] else "Rehearsal FAILED"
-    out.write(f"\n{verdict}: registration ran on the local GitHub.\n")
+    out.write(f"\n{verdict}: a cohort of {result['learners']} rehearsed on the local GitHub.\n")
+    out.write(f"  Learning Rooms healthy: {result['rooms_healthy']} of {result['learners']}\n")
+    out.write(f"  Writes on a re-run of the healthy cohort: {result['rerun_writes']}\n")
+    out.write(
+        f"  Duplicate bot comments: {result['duplicate_comments']}; private answers "
+        f"found in public places: {result['leaks']}\n"
+    )
+    out.write(f"  Content-creating requests: {result['content_creating_requests']}\n")
     for run in result["workflow_runs"]:
         line = f"  - {run['workflow']} on {run['event']}: {run['conclusion'] or run['status']}"
         if run.get("error"):
@@ -269,6 +435,9 @@ def print_summary(hub: Any, result: dict[str, Any]) -> None:
         f"  API requests answered: {result['api_requests']}; "
         f"events delivered: {result['deliveries']}\n"
     )
+    if result.get("dashboard"):
+        out.write("\nDashboard summary (admin repo):\n")
+        out.write("".join(f"  {line}\n" for line in result["dashboard"].splitlines()[1:]))
     out.write("\nLook at:\n")
     out.write(
         f"  registration issue  {hub.api_url}/repos/{ORG}/workshop/issues/{result['issue']}\n"

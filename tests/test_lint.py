@@ -27,6 +27,7 @@ def workflow_files() -> list[str]:
     found = [
         *ROOT.glob(".github/workflows/*.yml"),
         *ROOT.glob("learning-room-template/.github/workflows/*.yml"),
+        *ROOT.glob("admin-roster/.github/workflows/*.yml"),
     ]
     return [str(p) for p in found]
 
@@ -43,9 +44,9 @@ def test_ruff_is_clean() -> None:
 
 def test_zizmor_finds_nothing() -> None:
     targets = [str(ROOT / ".github/workflows"), str(ROOT / "actions")]
-    template = ROOT / "learning-room-template/.github/workflows"
-    if template.is_dir():
-        targets.append(str(template))
+    for seeded in ("learning-room-template", "admin-roster"):
+        if (ROOT / seeded / ".github/workflows").is_dir():
+            targets.append(str(ROOT / seeded / ".github/workflows"))
     proc = subprocess.run(
         [tool("zizmor"), "--offline", "--no-progress", *targets],
         cwd=ROOT,

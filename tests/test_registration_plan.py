@@ -1,27 +1,42 @@
-"""Registration decisions: what a learner sees for each kind of answer (pure functions)."""
+"""Registration decisions: what a learner sees and what the roster records (pure functions)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from glow.cohort.forms import parse_issue_form, render_issue_form
-from glow.cohort.registration import Issue, plan_registration
+from glow.cohort.model import Cohort, Roster
+from glow.cohort.registration import (
+    MOVED,
+    Decision,
+    Issue,
+    enroll,
+    public_plan,
+    read_form,
+    redacted_body,
+    why_ignored,
+)
 
 URL = "https://github.com/notifications"
+COHORTS = {"2026-12": Cohort(id="2026-12", capacity=2),
+           "2027-01": Cohort(id="2027-01", open=False)}
+GOOD = {"Cohort": "2026-12", "Path": "day1-day2", "Accessibility needs": "NVDA on Windows",
+        "Contact (optional)": None}
 
 
-def issue(
-    answers: dict[str, str | None], *, title: str = "[REGISTER] Ada", state: str = "open"
-) -> Issue:
-    return Issue(
-        number=7, title=title, body=render_issue_form(answers), author="ada", labels=(), state=state
-    )
+def issue(answers: dict[str, str | None], *, number: int = 7, author: str = "ada",
+          title: str = "[REGISTER] Ada", state: str = "open") -> Issue:
+    return Issue(number=number, title=title, body=render_issue_form(answers), author=author,
+                 labels=(), state=state, created_at=datetime(2026, 11, 1, tzinfo=UTC))
 
 
-GOOD = {
-    "Cohort": "2026-12",
-    "Path": "day1-day2",
-    "Accessibility needs": "NVDA",
-    "Contact (optional)": None,
-}
+def register(roster: Roster, iss: Issue) -> tuple[Roster, Decision, str]:
+    form = read_form(iss.body, COHORTS)
+    decision = Decision(outcome="needs-info")
+    if form.cohort:
+        roster = enroll(roster, iss, form, COHORTS[form.cohort], "org/workshop", decision)
+    plan = public_plan(decision, form, iss, invitations_url=URL)
+    return roster, decision, plan.comment or ""
 
 
 def test_form_round_trip_keeps_empty_fields_empty() -> None:
@@ -35,57 +50,73 @@ def test_checkboxes_are_read_ticked_or_not() -> None:
     assert parse_issue_form(body).checked("Agreements") == ["I read the code of conduct"]
 
 
-def test_complete_registration_is_enrolled_with_next_steps() -> None:
-    plan = plan_registration(issue(GOOD), "opened", cohorts=(), invitations_url=URL)
-    assert plan.status == "enrolled"
-    assert plan.add_labels == ("registration", "enrolled")
-    assert "needs-info" in plan.remove_labels
-    assert plan.comment is not None
-    assert plan.comment.startswith("Registration received: you are enrolled in cohort `2026-12`")
-    assert "Day 1 and Day 2" in plan.comment
-    # Private intake is never echoed back into the public issue.
-    assert "NVDA" not in plan.comment
+def test_complete_registration_is_enrolled_and_private_answers_go_to_the_roster() -> None:
+    roster, decision, comment = register(Roster(cohort_id="2026-12"), issue(GOOD))
+    assert decision.outcome == "enrolled" and decision.newly_enrolled
+    assert comment.startswith("Registration received: you are enrolled in cohort `2026-12`")
+    assert "NVDA" not in comment
+    record = roster.learners["ada"]
+    assert (record.enrollment, record.status, record.accessibility_needs) == (
+        "enrolled", "awaiting-ack", "NVDA on Windows")
+    assert record.registered_at == datetime(2026, 11, 1, tzinfo=UTC)
+
+
+def test_public_body_is_redacted_and_a_redacted_edit_keeps_the_private_answer() -> None:
+    body = redacted_body(issue(GOOD).body)
+    assert body is not None and "NVDA" not in body and MOVED in body
+    assert read_form(body, COHORTS).accessibility is None
+    roster, _, _ = register(Roster(cohort_id="2026-12"), issue(GOOD))
+    edited = Issue(7, "[REGISTER] Ada", body.replace("day1-day2", "day2-only"), "ada", (), "open",
+                   datetime(2026, 11, 1, tzinfo=UTC))
+    roster, decision, _ = register(roster, edited)
+    assert roster.learners["ada"].path == "day2-only"
+    assert roster.learners["ada"].accessibility_needs == "NVDA on Windows"
+    assert decision.newly_enrolled is False
+    assert redacted_body(body) is None  # nothing left to redact: no second edit
 
 
 def test_each_problem_names_the_field_and_the_fix() -> None:
-    bad = {**GOOD, "Cohort": None, "Path": "both please"}
-    plan = plan_registration(issue(bad), "opened", cohorts=(), invitations_url=URL)
-    assert plan.status == "needs-info"
-    assert plan.add_labels == ("registration", "needs-info")
-    assert len(plan.problems) == 2
-    assert plan.comment is not None
-    assert plan.comment.startswith("Registration needs 2 more details")
-    assert "Cohort: the answer is empty" in plan.comment
-    assert "`day1-day2`" in plan.comment and "edit this issue" in plan.comment
+    roster, decision, comment = register(Roster(cohort_id="2026-12"),
+                                         issue({**GOOD, "Path": "both please"}))
+    assert decision.outcome == "needs-info"
+    assert comment.startswith("Registration needs one more detail")
+    assert "`day1-day2`" in comment and "edit this issue" in comment
+    assert roster.learners["ada"].enrollment == "pending"
+    assert roster.learners["ada"].status == "needs-info"
+    _, _, comment = register(Roster(cohort_id="x"), issue({**GOOD, "Cohort": "2027-01"}))
+    assert "`2027-01` is not open for registration. Open cohorts: `2026-12`" in comment
 
 
-def test_cohort_must_be_open_when_a_list_is_configured() -> None:
-    plan = plan_registration(issue(GOOD), "opened", cohorts=("2027-01",), invitations_url=URL)
-    assert plan.status == "needs-info"
-    assert "`2026-12` is not open for registration" in (plan.comment or "")
+def test_a_full_cohort_puts_learners_on_the_waitlist_in_order() -> None:
+    roster = Roster(cohort_id="2026-12")
+    for n, who in enumerate(("ada", "bob", "cy", "dee")):
+        roster, decision, comment = register(roster, issue(GOOD, number=n + 1, author=who))
+    assert [lrn.enrollment for lrn in roster.learners.values()] == [
+        "enrolled", "enrolled", "waitlisted", "waitlisted"]
+    assert decision.outcome == "waitlisted" and decision.place == 2
+    assert "waitlist (place 2)" in comment.replace("\\\n", "").replace("\n", " ")
 
 
-def test_other_issues_and_actions_are_ignored() -> None:
-    assert (
-        plan_registration(
-            issue(GOOD, title="Bug: typo"), "opened", cohorts=(), invitations_url=URL
-        ).status
-        == "ignored"
-    )
-    assert (
-        plan_registration(issue(GOOD), "labeled", cohorts=(), invitations_url=URL).status
-        == "ignored"
-    )
-    assert (
-        plan_registration(
-            issue(GOOD, state="closed"), "edited", cohorts=(), invitations_url=URL
-        ).status
-        == "ignored"
-    )
+def test_a_second_issue_is_a_duplicate_that_keeps_the_first() -> None:
+    roster, _, _ = register(Roster(cohort_id="2026-12"), issue(GOOD))
+    again = issue({**GOOD, "Contact (optional)": "ada@example.org"}, number=9)
+    roster, decision, comment = register(roster, again)
+    assert decision.outcome == "duplicate" and decision.first_issue == 7
+    assert roster.learners["ada"].registration_issue == 7
+    assert roster.learners["ada"].contact == "ada@example.org"
+    assert "#7" in comment
+    assert public_plan(decision, read_form(again.body, COHORTS), again,
+                       invitations_url=URL).close
+
+
+def test_bots_closed_issues_and_other_actions_are_ignored() -> None:
+    assert why_ignored(issue(GOOD), "opened", "ada", "User") is None
+    assert why_ignored(issue(GOOD), "labeled", "ada", "User")
+    assert why_ignored(issue(GOOD), "edited", "glow[bot]", "Bot")
+    assert why_ignored(issue(GOOD, title="Bug: typo"), "opened", "ada", "User")
+    assert why_ignored(issue(GOOD, state="closed"), "edited", "ada", "User")
 
 
 def test_backticks_in_answers_cannot_break_the_markdown() -> None:
-    plan = plan_registration(
-        issue({**GOOD, "Path": "`x` <b>"}), "opened", cohorts=(), invitations_url=URL
-    )
-    assert "``" not in (plan.comment or "")
+    _, _, comment = register(Roster(cohort_id="2026-12"), issue({**GOOD, "Path": "`x` <b>"}))
+    assert "``" not in comment

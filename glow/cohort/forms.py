@@ -42,7 +42,8 @@ def parse_issue_form(body: str | None) -> FormAnswers:
     values: dict[str, str | None] = {}
     boxes: dict[str, dict[str, bool]] = {}
     for label, lines in sections.items():
-        text = "\n".join(lines).strip()
+        # Hidden HTML comments (GLOW's markers) are not part of an answer.
+        text = re.sub(r"<!--.*?-->", "", "\n".join(lines), flags=re.DOTALL).strip()
         values[label] = None if text in ("", NO_RESPONSE) else text
         found = {
             m.group("text"): m.group("mark") != " "

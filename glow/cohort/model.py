@@ -21,7 +21,7 @@ COHORT_RE = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?")
 Path_ = Literal["day1-day2", "day2-only"]
 ProvisionState = Literal["pending", "provisioned", "failed", "healed"]
 Status = Literal["awaiting-ack", "active-day1", "day1-complete", "day2-released", "needs-info"]
-Enrollment = Literal["enrolled", "waitlisted", "withdrawn"]
+Enrollment = Literal["pending", "enrolled", "waitlisted", "withdrawn"]
 LogResult = Literal["created", "already-exists", "seeded", "healed", "invited", "error"]
 
 ROSTER_DIR = "roster"

@@ -1,87 +1,170 @@
-"""Handle a registration issue event: validate the form, label it `enrolled` or `needs-info`,
-and post the next steps in one comment that is updated, never duplicated.
+"""Handle a registration issue event: validate the form, record the learner in the private
+roster, remove private answers from the public issue, label it (`enrolled`, `waitlisted`,
+`needs-info` or `duplicate`) and post the next steps in one comment that is updated, never
+duplicated. A newly enrolled learner's Learning Room is requested at once (a `provision`
+repository dispatch).
 
 Runs inside GitHub Actions on `issues` events (opened, edited, reopened) of the workshop
-repository. Any other event is logged and ignored (exit 0)."""
+repository. Any other event, and any change made by a bot, is logged and ignored (exit 0)."""
 
 from __future__ import annotations
 
 import argparse
 import os
+from datetime import datetime
+from typing import Any
 
 EPILOG = """examples:
   # in a workflow step (see actions/register/action.yml):
   GITHUB_TOKEN=${{ github.token }} glow register
-  # try it on a recorded payload against the local GitHub:
-  GITHUB_EVENT_NAME=issues GITHUB_EVENT_PATH=tests/payloads/issues.opened.json \\
-    GITHUB_API_URL=http://127.0.0.1:8765/api/v3 GITHUB_TOKEN=... glow register --dry-run
+  # show what it would do, changing nothing (needs read access to the admin repo):
+  GITHUB_EVENT_NAME=issues GITHUB_EVENT_PATH=event.json glow register --dry-run
 
 settings (environment):
-  GLOW_COHORTS   comma-separated cohort names open for registration (empty: any valid name)
+  ADMIN_ROSTER_REPO            owner/name of the private admin repo (cohorts.json, rosters)
+  PROVISIONING_MODE            github-app (default) or actions-bot
+  PROVISIONING_APP_ID, PROVISIONING_APP_PRIVATE_KEY   the App that writes the admin repo
+  PROVISIONING_TOKEN           the token that writes it in actions-bot mode
+  GITHUB_TOKEN                 the job token: labels, comments and the public issue
 """
+
+UNASSIGNED = "intake/unassigned.json"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--dry-run", action="store_true", help="print the plan (labels, comment) and change nothing"
-    )
+    parser.add_argument("--dry-run", action="store_true",
+                        help="print the decision (labels, comment) and change nothing")
 
 
 def run(args: argparse.Namespace) -> int:
     from glow.actionsenv import log, read_event, set_output
-    from glow.cohort.registration import Issue, plan_registration
+    from glow.cohort.registration import Issue, why_ignored
 
     event = read_event()
     if event.name != "issues" or "issue" not in event.payload:
         log("glow register: event not handled, nothing to do", event=event.key)
         return 0
     raw = event.payload["issue"]
-    issue = Issue(
-        number=int(raw["number"]),
-        title=str(raw.get("title") or ""),
-        body=raw.get("body"),
-        author=str((raw.get("user") or {}).get("login") or ""),
-        labels=tuple(str(lab.get("name")) for lab in raw.get("labels") or []),
-        state=str(raw.get("state") or "open"),
-    )
-    cohorts = tuple(
-        c.strip().lower() for c in os.environ.get("GLOW_COHORTS", "").split(",") if c.strip()
-    )
-    server = os.environ.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
-    plan = plan_registration(
-        issue, event.action or "", cohorts=cohorts, invitations_url=f"{server}/notifications"
-    )
-    log(
-        "glow register: planned",
-        event=event.key,
-        repo=event.repository,
-        learner=issue.author,
-        issue=issue.number,
-        status=plan.status,
-    )
-    set_output("status", plan.status)
-    if plan.status == "ignored":
-        log("glow register: nothing to do", reason=plan.reason)
+    issue = Issue(number=int(raw["number"]), title=str(raw.get("title") or ""),
+                  body=raw.get("body"), author=str((raw.get("user") or {}).get("login") or ""),
+                  labels=tuple(str(lab.get("name")) for lab in raw.get("labels") or []),
+                  state=str(raw.get("state") or "open"),
+                  created_at=datetime.fromisoformat(str(raw["created_at"]).replace("Z", "+00:00")))
+    sender = event.payload.get("sender") or {}
+    reason = why_ignored(issue, event.action or "", str(sender.get("login") or ""),
+                         str(sender.get("type") or ""))
+    if reason:
+        log("glow register: nothing to do", event=event.key, reason=reason)
+        set_output("status", "ignored")
         return 0
-    if args.dry_run:
-        print(f"labels +{list(plan.add_labels)} -{list(plan.remove_labels)}\n\n{plan.comment}")
-        return 0
-    apply(event.repository, issue.number, plan)
+    outcome = register(event.repository, issue, dry_run=args.dry_run)
+    set_output("status", outcome)
     return 0
 
 
-def apply(repository: str, number: int, plan: object) -> None:
+def register(repository: str, issue: Any, *, dry_run: bool) -> str:
     from glow.actionsenv import log
-    from glow.cohort.registration import COMMENT_KEY, LABELS, RegistrationPlan
+    from glow.cohort.admin import AdminRepo
+    from glow.cohort.registration import Decision, enroll, public_plan, read_form
+    from glow.cohort.settings import CohortSettings, provisioning_client
+    from glow.github import Repo
+
+    settings = CohortSettings.from_env(need_template=False)
+    admin_owner, admin_name = settings.admin_repo.split("/")
+    admin = AdminRepo(Repo(provisioning_client(settings), admin_owner, admin_name))
+    cohorts = {c.id: c for c in admin.cohorts().cohorts}
+    form = read_form(issue.body, cohorts)
+    form = _with_unassigned(admin, issue.author, form)
+    decision = Decision(outcome="needs-info")
+    if form.cohort and not dry_run:
+        def change(roster: Any) -> tuple[Any, list[Any]]:
+            fresh = Decision()
+            new = enroll(roster, issue, form, cohorts[form.cohort], repository, fresh)
+            decision.__dict__.update(fresh.__dict__)
+            return new, []
+
+        admin.update(form.cohort, change, f"Registration of @{issue.author} (#{issue.number})")
+    elif form.cohort:
+        enroll(admin.roster(form.cohort), issue, form, cohorts[form.cohort], repository, decision)
+    server = os.environ.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
+    plan = public_plan(decision, form, issue, invitations_url=f"{server}/notifications")
+    log("glow register: decided", repo=repository, learner=issue.author, issue=issue.number,
+        outcome=decision.outcome)
+    if dry_run:
+        print(f"outcome: {decision.outcome}\nlabels +{list(plan.add_labels)} "
+              f"-{list(plan.remove_labels)}\nredact body: {plan.new_body is not None}\n\n"
+              f"{plan.comment}")
+        return decision.outcome
+    if form.cohort is None:
+        _keep_unassigned(admin, issue, form, repository)
+    else:
+        _drop_unassigned(admin, issue.author)
+    _apply_public(repository, issue, plan, decision, form.cohort)
+    return decision.outcome
+
+
+def _with_unassigned(admin: Any, author: str, form: Any) -> Any:
+    """Private answers given while the cohort was wrong were kept aside: bring them back."""
+    import json
+    from dataclasses import replace
+
+    from glow.cohort.model import handle_key
+
+    found = admin.repo.read_file(UNASSIGNED)
+    kept = json.loads(found.text).get(handle_key(author), {}) if found else {}
+    return replace(form, accessibility=form.accessibility or kept.get("accessibility_needs"),
+                   contact=form.contact or kept.get("contact"))
+
+
+def _update_unassigned(admin: Any, author: str, value: dict[str, Any] | None, message: str) -> None:
+    import json
+
+    from glow.cohort.model import handle_key
+
+    def update(current: Any) -> dict[str, str | None]:
+        data = json.loads(current[UNASSIGNED] or "{}")
+        if value is None:
+            data.pop(handle_key(author), None)
+        else:
+            data[handle_key(author)] = value
+        return {UNASSIGNED: json.dumps(data, indent=2, sort_keys=True) + "\n" if data else None}
+
+    admin.repo.update_files((UNASSIGNED,), update, message, branch=admin.branch)
+
+
+def _keep_unassigned(admin: Any, issue: Any, form: Any, repository: str) -> None:
+    if form.accessibility is None and form.contact is None:
+        return
+    _update_unassigned(admin, issue.author, {
+        "accessibility_needs": form.accessibility, "contact": form.contact,
+        "registration_repo": repository, "registration_issue": issue.number,
+    }, f"Private intake of @{issue.author} kept until the cohort is fixed")
+
+
+def _drop_unassigned(admin: Any, author: str) -> None:
+    _update_unassigned(admin, author, None, f"Private intake of @{author} moved to the roster")
+
+
+def _apply_public(repository: str, issue: Any, plan: Any, decision: Any,
+                  cohort: str | None) -> None:
+    from glow.actionsenv import log
+    from glow.cohort.registration import COMMENT_KEY, LABELS
     from glow.github import Repo, client_from_env
 
-    assert isinstance(plan, RegistrationPlan)
     owner, name = repository.split("/", 1)
-    repo = Repo(client_from_env(), owner, name)
+    repo = Repo(client_from_env(auth="token"), owner, name)
+    if plan.new_body is not None and plan.new_body != issue.body:
+        repo.request("PATCH", repo.url("issues", issue.number), json={"body": plan.new_body})
     for label in plan.add_labels:
-        color, description = LABELS[label]
-        repo.ensure_label(label, color, description)
-    repo.set_labels_diff(number, add=list(plan.add_labels), remove=list(plan.remove_labels))
-    assert plan.comment is not None
-    outcome = repo.upsert_comment(number, COMMENT_KEY, plan.comment)
-    log("glow register: done", issue=number, comment=outcome, writes=repo.counts.writes)
+        repo.ensure_label(label, *LABELS[label])
+    repo.set_labels_diff(issue.number, add=list(plan.add_labels), remove=list(plan.remove_labels))
+    outcome = repo.upsert_comment(issue.number, COMMENT_KEY, plan.comment)
+    if plan.close:
+        repo.request("PATCH", repo.url("issues", issue.number),
+                     json={"state": "closed", "state_reason": "not_planned"})
+    if decision.newly_enrolled:
+        # A trickle: the Provision workflow creates this learner's room now (and heals hourly).
+        repo.request("POST", repo.url("dispatches"), json={
+            "event_type": "provision", "client_payload": {"cohort": cohort,
+                                                          "learner": issue.author}})
+    log("glow register: done", issue=issue.number, comment=outcome, writes=repo.counts.writes)

@@ -1,37 +1,49 @@
-"""Registration: decide, from a registration issue, what GLOW says and which labels it sets.
+"""Registration: decide, from a registration issue, what GLOW records and says.
 
-Pure functions only: ``plan_registration`` turns the issue into a ``RegistrationPlan``; the
-command's adapter carries it out. This is the first cut (one upserted comment, ``enrolled`` or
-``needs-info``); the roster record, redaction and waitlist build on the same plan.
+Pure functions only. ``read_form`` validates the issue form; ``enroll`` is the roster change
+(re-applied on the latest roster if another registration lands first, so the capacity decision
+is made on fresh data); ``public_plan`` turns the outcome into labels, a redacted body and the
+one upserted comment. The command's adapter carries the plans out.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Literal
 
-from glow.cohort.forms import parse_issue_form
+from glow.cohort.forms import parse_issue_form, render_issue_form
+from glow.cohort.model import COHORT_RE, Cohort, Learner, Roster, handle_key
 
 TITLE_PREFIX = "[REGISTER]"
 LABEL_REGISTRATION = "registration"
 LABEL_ENROLLED = "enrolled"
 LABEL_NEEDS_INFO = "needs-info"
+LABEL_WAITLISTED = "waitlisted"
+LABEL_DUPLICATE = "duplicate"
 COMMENT_KEY = "registration"
+REDACTED_MARK = "<!-- glow:redacted -->"
 
 FIELD_COHORT = "Cohort"
 FIELD_PATH = "Path"
 FIELD_ACCESSIBILITY = "Accessibility needs"
 FIELD_CONTACT = "Contact (optional)"
+PRIVATE_FIELDS = (FIELD_ACCESSIBILITY, FIELD_CONTACT)
+MOVED = "_Moved to the facilitators' private roster._"
 
 PATHS = {"day1-day2": "Day 1 and Day 2", "day2-only": "Day 2 only"}
-COHORT_RE = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?")
+OUTCOME_LABELS = (LABEL_ENROLLED, LABEL_NEEDS_INFO, LABEL_WAITLISTED, LABEL_DUPLICATE)
 
 LABELS: dict[str, tuple[str, str]] = {
     LABEL_REGISTRATION: ("0e8a16", "A workshop registration"),
     LABEL_ENROLLED: ("1d76db", "Registration complete: enrolled in a cohort"),
     LABEL_NEEDS_INFO: ("fbca04", "Registration needs a detail from the learner"),
+    LABEL_WAITLISTED: ("c5def5", "The cohort is full: on the waitlist"),
+    LABEL_DUPLICATE: ("cfd3d7", "Another registration issue is already open for this learner"),
 }
+
+Outcome = Literal["enrolled", "waitlisted", "needs-info", "duplicate", "ignored"]
 
 # Bot copy: outcome first, plain words, a next step on every problem (STYLE.md, rule 6).
 ENROLLED = """Registration received: you are enrolled in cohort {cohort} ({path}).
@@ -42,7 +54,21 @@ What happens next:
 2. Accept the invitation, then open the Learning Room and read its README.
 3. When you are ready, comment `ack` on this issue so your facilitator knows you have arrived.
 
+Your accessibility needs and contact details were moved to the facilitators' private roster and
+removed from this public issue.
+
 Need help at any point? Comment `help` on this issue and a facilitator will reply."""
+
+WAITLISTED = """Registration received: cohort {cohort} is full, so you are on its waitlist \
+(place {place}).
+
+What happens next: when a seat opens, this comment changes to say you are enrolled, and your
+Learning Room is prepared for you. There is nothing you need to do now.
+
+Your accessibility needs and contact details were moved to the facilitators' private roster and
+removed from this public issue.
+
+Questions? Comment `help` on this issue and a facilitator will reply."""
 
 NEEDS_INFO = """Registration needs {count} before we can enrol you.
 
@@ -53,6 +79,14 @@ the answer, and save. We check again as soon as you save; there is no need to op
 
 Stuck? Comment `help` on this issue and a facilitator will reply."""
 
+DUPLICATE = """This registration is a duplicate: you are already registered for cohort {cohort} \
+in #{issue}.
+
+Nothing is lost: any new details you gave here were added to your registration, and this issue
+is closed. Please continue in #{issue}.
+
+If this is a mistake, comment `help` on this issue and a facilitator will reply."""
+
 
 @dataclass(frozen=True)
 class Issue:
@@ -62,18 +96,36 @@ class Issue:
     author: str
     labels: tuple[str, ...]
     state: str
+    created_at: datetime
 
 
 @dataclass(frozen=True)
-class RegistrationPlan:
-    status: Literal["enrolled", "needs-info", "ignored"]
+class FormResult:
+    cohort: str | None
+    path: str | None
+    accessibility: str | None
+    contact: str | None
+    problems: tuple[str, ...]
+
+
+@dataclass
+class Decision:
+    """What ``enroll`` decided on the latest roster (filled in by the roster change)."""
+
+    outcome: Outcome = "ignored"
+    place: int = 0
+    first_issue: int | None = None
+    newly_enrolled: bool = False
+
+
+@dataclass(frozen=True)
+class PublicPlan:
     add_labels: tuple[str, ...] = ()
     remove_labels: tuple[str, ...] = ()
     comment: str | None = None
-    cohort: str | None = None
-    path: str | None = None
+    new_body: str | None = None
+    close: bool = False
     problems: tuple[str, ...] = field(default_factory=tuple)
-    reason: str = ""
 
 
 def is_registration(issue: Issue) -> bool:
@@ -82,11 +134,20 @@ def is_registration(issue: Issue) -> bool:
     )
 
 
-def validate(issue: Issue, cohorts: tuple[str, ...]) -> tuple[str | None, str | None, list[str]]:
-    """(cohort, path, problems): each problem names the field and says how to answer it."""
-    answers = parse_issue_form(issue.body)
+def _quote(value: str) -> str:
+    return value.replace("`", "'")[:60]
+
+
+def _private(value: str | None) -> str | None:
+    return None if value is None or value.strip() in ("", MOVED) else value.strip()
+
+
+def read_form(body: str | None, cohorts: dict[str, Cohort]) -> FormResult:
+    """The answers, and each problem as a line naming the field and how to answer it."""
+    answers = parse_issue_form(body)
     problems = []
     cohort = (answers.get(FIELD_COHORT) or "").strip().lower() or None
+    open_ids = sorted(cid for cid, c in cohorts.items() if c.open)
     if cohort is None:
         problems.append(
             f"- {FIELD_COHORT}: the answer is empty. Write the cohort name your "
@@ -97,10 +158,10 @@ def validate(issue: Issue, cohorts: tuple[str, ...]) -> tuple[str | None, str | 
             f"- {FIELD_COHORT}: `{_quote(cohort)}` is not a cohort name. A cohort name "
             "uses lower-case letters, digits and hyphens, for example `2026-12`."
         )
-    elif cohorts and cohort not in cohorts:
+    elif cohort not in cohorts or not cohorts[cohort].open:
+        listed = ", ".join(f"`{c}`" for c in open_ids) or "none at the moment"
         problems.append(
-            f"- {FIELD_COHORT}: `{cohort}` is not open for registration. Open "
-            f"cohorts: {', '.join(f'`{c}`' for c in cohorts)}."
+            f"- {FIELD_COHORT}: `{cohort}` is not open for registration. Open cohorts: {listed}."
         )
     path = (answers.get(FIELD_PATH) or "").strip().lower() or None
     if path not in PATHS:
@@ -108,40 +169,159 @@ def validate(issue: Issue, cohorts: tuple[str, ...]) -> tuple[str | None, str | 
         problems.append(
             f"- {FIELD_PATH}: the answer is {shown}. Choose `day1-day2` (both days) or `day2-only`."
         )
-    return (cohort if not problems or cohort in cohorts or not cohorts else None), path, problems
-
-
-def _quote(value: str) -> str:
-    return value.replace("`", "'")[:60]
-
-
-def plan_registration(
-    issue: Issue, action: str, *, cohorts: tuple[str, ...], invitations_url: str
-) -> RegistrationPlan:
-    if action not in ("opened", "edited", "reopened"):
-        return RegistrationPlan("ignored", reason=f"issues.{action} needs no registration work")
-    if not is_registration(issue):
-        return RegistrationPlan("ignored", reason="not a registration issue")
-    if issue.state != "open":
-        return RegistrationPlan("ignored", reason="the registration issue is closed")
-    cohort, path, problems = validate(issue, cohorts)
-    if problems:
-        count = "one more detail" if len(problems) == 1 else f"{len(problems)} more details"
-        return RegistrationPlan(
-            "needs-info",
-            add_labels=(LABEL_REGISTRATION, LABEL_NEEDS_INFO),
-            remove_labels=(LABEL_ENROLLED,),
-            problems=tuple(problems),
-            comment=NEEDS_INFO.format(count=count, problems="\n".join(problems)),
-        )
-    assert cohort is not None and path is not None
-    return RegistrationPlan(
-        "enrolled",
-        add_labels=(LABEL_REGISTRATION, LABEL_ENROLLED),
-        remove_labels=(LABEL_NEEDS_INFO,),
-        cohort=cohort,
+    return FormResult(
+        cohort=cohort if cohort in cohorts else None,
         path=path,
-        comment=ENROLLED.format(
-            cohort=f"`{cohort}`", path=PATHS[path], invitations_url=invitations_url
-        ),
+        accessibility=_private(answers.get(FIELD_ACCESSIBILITY)),
+        contact=_private(answers.get(FIELD_CONTACT)),
+        problems=tuple(problems),
     )
+
+
+def redacted_body(body: str | None) -> str | None:
+    """The public body with private answers replaced; None when there is nothing to redact."""
+    answers = parse_issue_form(body)
+    if not any(_private(answers.get(name)) for name in PRIVATE_FIELDS):
+        return None
+    public = {FIELD_COHORT: answers.get(FIELD_COHORT), FIELD_PATH: answers.get(FIELD_PATH)}
+    for name in PRIVATE_FIELDS:
+        public[name] = MOVED if answers.get(name) else None
+    summary = (
+        "Registration for a GLOW workshop. Private answers were moved to the "
+        "facilitators' private roster."
+    )
+    return f"{summary}\n\n{render_issue_form(public)}\n{REDACTED_MARK}\n"
+
+
+def enroll(
+    roster: Roster,
+    issue: Issue,
+    form: FormResult,
+    cohort: Cohort,
+    repository: str,
+    decision: Decision,
+) -> Roster:
+    """The learner's record on the latest roster: enrolled, waitlisted, pending or duplicate.
+
+    A duplicate keeps the first registration and adds any new private details to it.
+    """
+    key = handle_key(issue.author)
+    learners = dict(roster.learners)
+    existing = learners.get(key)
+    valid = not form.problems
+    if (
+        existing
+        and existing.registration_issue != issue.number
+        and existing.enrollment != "withdrawn"
+    ):
+        decision.outcome, decision.first_issue = "duplicate", existing.registration_issue
+        learners[key] = existing.model_copy(update=_private_update(existing, form))
+        return roster.model_copy(update={"learners": learners})
+    seats_taken = sum(1 for k, lrn in learners.items() if lrn.enrollment == "enrolled" and k != key)
+    if not valid:
+        enrollment, decision.outcome = "pending", "needs-info"
+    elif existing and existing.enrollment in ("enrolled", "waitlisted"):
+        enrollment = existing.enrollment
+    else:
+        enrollment = "enrolled" if seats_taken < cohort.capacity else "waitlisted"
+    if valid:
+        decision.outcome = "enrolled" if enrollment == "enrolled" else "waitlisted"
+    decision.newly_enrolled = enrollment == "enrolled" and (
+        existing is None or existing.enrollment != "enrolled"
+    )
+    record = Learner(
+        github_handle=issue.author,
+        cohort_id=cohort.id,
+        path=form.path if form.path in PATHS else (existing.path if existing else "day1-day2"),
+        enrollment=enrollment,
+        registered_at=issue.created_at,
+        registration_repo=repository,
+        registration_issue=issue.number,
+        status="needs-info"
+        if not valid
+        else (existing.status if existing and existing.status != "needs-info" else "awaiting-ack"),
+    )
+    if existing:
+        record = existing.model_copy(
+            update={
+                k: getattr(record, k)
+                for k in (
+                    "path",
+                    "enrollment",
+                    "status",
+                    "registered_at",
+                    "registration_repo",
+                    "registration_issue",
+                )
+            }
+        )
+    record = record.model_copy(update=_private_update(record, form))
+    learners[key] = record
+    if decision.outcome == "waitlisted":
+        waiting = sorted(
+            (lrn for lrn in learners.values() if lrn.enrollment == "waitlisted"),
+            key=lambda lrn: (lrn.registered_at, lrn.registration_issue),
+        )
+        decision.place = 1 + next(i for i, lrn in enumerate(waiting) if lrn.key == key)
+    return roster.model_copy(update={"learners": learners})
+
+
+def _private_update(record: Learner, form: FormResult) -> dict[str, str | None]:
+    """New private answers replace old ones; an answer moved to the roster keeps its value."""
+    update: dict[str, str | None] = {}
+    if form.accessibility is not None:
+        update["accessibility_needs"] = form.accessibility
+    if form.contact is not None:
+        update["contact"] = form.contact
+    return update
+
+
+def public_plan(
+    decision: Decision, form: FormResult, issue: Issue, *, invitations_url: str
+) -> PublicPlan:
+    """Labels, comment, redacted body and closing for what ``enroll`` decided."""
+    new_body = redacted_body(issue.body)
+    cohort = f"`{form.cohort}`" if form.cohort else ""
+    if decision.outcome == "needs-info":
+        count = (
+            "one more detail" if len(form.problems) == 1 else f"{len(form.problems)} more details"
+        )
+        text = NEEDS_INFO.format(count=count, problems="\n".join(form.problems))
+        outcome_label = LABEL_NEEDS_INFO
+    elif decision.outcome == "duplicate":
+        text = DUPLICATE.format(cohort=cohort, issue=decision.first_issue)
+        outcome_label = LABEL_DUPLICATE
+    elif decision.outcome == "waitlisted":
+        text = WAITLISTED.format(cohort=cohort, place=decision.place)
+        outcome_label = LABEL_WAITLISTED
+    else:
+        text = ENROLLED.format(
+            cohort=cohort, path=PATHS[form.path or "day1-day2"], invitations_url=invitations_url
+        )
+        outcome_label = LABEL_ENROLLED
+    return PublicPlan(
+        add_labels=(LABEL_REGISTRATION, outcome_label),
+        remove_labels=tuple(lab for lab in OUTCOME_LABELS if lab != outcome_label),
+        comment=text,
+        new_body=new_body,
+        close=decision.outcome == "duplicate",
+        problems=form.problems,
+    )
+
+
+HANDLED_ACTIONS = ("opened", "edited", "reopened")
+
+
+def why_ignored(issue: Issue, action: str, sender: str, sender_type: str) -> str | None:
+    """Why this event needs no registration work, or None when it does."""
+    if action not in HANDLED_ACTIONS:
+        return f"issues.{action} needs no registration work"
+    if sender_type == "Bot" or sender.endswith("[bot]"):
+        return "made by a bot (GLOW never answers its own changes)"
+    if not is_registration(issue):
+        return "not a registration issue"
+    if issue.state != "open":
+        return "the registration issue is closed"
+    if re.fullmatch(r".*\[bot\]", issue.author):
+        return "filed by a bot"
+    return None

@@ -48,11 +48,11 @@ class CohortSettings:
             if need_template
             else env.get("LEARNING_ROOM_TEMPLATE_REPO", "")
         )
-        mode = env.get("PROVISIONING_MODE", "github-app").strip() or "github-app"
+        mode = env.get("PROVISIONING_MODE", "").strip() or "github-app"
         if mode not in ("github-app", "actions-bot"):
             raise ConfigError(f"PROVISIONING_MODE must be github-app or actions-bot, got {mode!r}")
         local = "127.0.0.1" in api_url or "localhost" in api_url
-        delay_text = env.get("GLOW_PROVISION_DELAY", "0" if local else "1")
+        delay_text = env.get("GLOW_PROVISION_DELAY", "").strip() or ("0" if local else "1")
         try:
             delay = float(delay_text)
         except ValueError:

@@ -1,0 +1,361 @@
+"""The facilitator dashboard, decided: one status issue per learner and one cohort summary.
+
+Pure functions only; ``dashboard_cli`` reads GitHub and carries the plan out through
+``glow.cohort.marked_issues``. Bodies are screen-reader-first: the outcome in one sentence, then
+a short list, then the next action. Times are absolute UTC, never "12 minutes ago": a body
+changes only when something about the learner changed, so a re-run writes nothing; only the
+stuck flag moves with the clock.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+from glow.cohort.marked_issues import Wanted
+from glow.cohort.model import Learner, Roster
+from glow.cohort.observe import Observation
+from glow.cohort.progress import CORE_CHALLENGES, DEFAULT_ACK_WAIT_MINUTES, Progress, derive
+
+LABEL = "dashboard"
+LABEL_SUMMARY = "dashboard-summary"
+LABEL_STUCK = "stuck"
+STATUS_PREFIX = "status:"
+RUNBOOK = "docs/runbooks/dashboard-and-watchdog.md"
+
+LABELS: dict[str, tuple[str, str]] = {
+    LABEL: ("5319e7", "Facilitator dashboard: kept up to date by glow dashboard"),
+    LABEL_SUMMARY: ("5319e7", "Facilitator dashboard: the cohort summary"),
+    LABEL_STUCK: ("d93f0b", "No activity from the learner for the stuck threshold"),
+    "status:needs-info": ("fbca04", "Registration needs a detail from the learner"),
+    "status:awaiting-ack": ("c5def5", "Enrolled; waiting for the learner's ack"),
+    "status:active-day1": ("1d76db", "Working on Day 1"),
+    "status:day1-complete": ("0e8a16", "Day 1 complete"),
+    "status:day2-released": ("0e8a16", "Day 2 released to the learner"),
+}
+
+PROVISION_WORDS = {
+    "pending": "pending",
+    "provisioned": "provisioned",
+    "healed": "provisioned after a repair",
+    "failed": "failed",
+}
+STATUS_WORDS = {
+    "needs-info": "registration needs a detail from the learner",
+    "awaiting-ack": "enrolled, waiting for the learner's ack",
+    "active-day1": "active on Day 1",
+    "day1-complete": "Day 1 complete",
+    "day2-released": "on Day 2",
+}
+
+Situation = Literal[
+    "provisioning-failed",
+    "needs-info",
+    "room-unreadable",
+    "provisioning-pending",
+    "awaiting-ack-long",
+    "stuck",
+    "nothing",
+]
+
+# The next action for the facilitator, one plain sentence per situation (first match wins).
+NEXT_ACTIONS: dict[Situation, str] = {
+    "provisioning-failed": (
+        "Re-run provisioning for this learner (the Provision workflow, or glow provision "
+        "--cohort {cohort} --learner {handle}); if it fails again, follow "
+        "docs/runbooks/provisioning.md."
+    ),
+    "needs-info": (
+        "Nothing to do yet: the learner must edit their registration issue ({registration}); "
+        "the bot has told them what is missing."
+    ),
+    "room-unreadable": (
+        "The Learning Room {room} could not be read: check the watchdog alert for this learner, "
+        "or re-run provisioning for this learner (glow provision --cohort {cohort} "
+        "--learner {handle} --verify)."
+    ),
+    "provisioning-pending": (
+        "Wait for provisioning to finish; the watchdog raises an alert if it stalls."
+    ),
+    "awaiting-ack-long": (
+        "Comment on the registration issue ({registration}) to check that the learner found the "
+        "Learning Room invitation and knows to reply ack."
+    ),
+    "stuck": (
+        "Check the Learning Room: open challenge {current} in {room} and offer help in a comment."
+    ),
+    "nothing": "Nothing needed.",
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One learner on the dashboard."""
+
+    cohort: str
+    learner: Learner
+    progress: Progress
+    room_readable: bool
+    situation: Situation
+
+    @property
+    def handle(self) -> str:
+        return self.learner.github_handle
+
+    @property
+    def key(self) -> str:
+        return self.learner.key
+
+    @property
+    def registration(self) -> str:
+        return f"{self.learner.registration_repo}#{self.learner.registration_issue}"
+
+    def next_action(self) -> str:
+        return NEXT_ACTIONS[self.situation].format(
+            cohort=self.cohort,
+            handle=self.handle,
+            registration=self.registration,
+            room=self.learner.learning_room_repo or "(none)",
+            current=self.progress.current if self.progress.current is not None else "(none open)",
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        p = self.progress
+        return {
+            "cohort": self.cohort,
+            "handle": self.handle,
+            "status": p.status,
+            "provision_state": self.learner.provision_state,
+            "room": self.learner.learning_room_repo,
+            "room_readable": self.room_readable,
+            "current_challenge": p.current,
+            "completed": sorted(p.completed),
+            "level": p.level,
+            "day1_complete": p.day1_complete,
+            "last_activity": utc(p.last_activity),
+            "last_signal": p.last_signal.name if p.last_signal else None,
+            "last_signal_at": utc(p.last_signal.at) if p.last_signal else None,
+            "stuck": p.stuck,
+            "situation": self.situation,
+            "next_action": self.next_action(),
+        }
+
+
+def utc(at: datetime | None) -> str | None:
+    """``2026-11-23 09:14 UTC``: absolute, so the text does not change as time passes."""
+    return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if at else None
+
+
+def situation(learner: Learner, progress: Progress, room_readable: bool) -> Situation:
+    """Which row of NEXT_ACTIONS applies (the first that matches, in the table's order)."""
+    if learner.provision_state == "failed" and progress.status != "needs-info":
+        return "provisioning-failed"
+    if progress.status == "needs-info":
+        return "needs-info"
+    if learner.learning_room_repo and not room_readable:
+        return "room-unreadable"
+    if not learner.learning_room_repo:
+        return "provisioning-pending"
+    if progress.ack_overdue:
+        return "awaiting-ack-long"
+    if progress.stuck:
+        return "stuck"
+    return "nothing"
+
+
+def row_for(
+    cohort: str,
+    seen: Observation,
+    *,
+    now: datetime,
+    threshold: timedelta,
+    ack_wait: timedelta = timedelta(minutes=DEFAULT_ACK_WAIT_MINUTES),
+) -> Row:
+    learner = seen.learner
+    progress = derive(
+        learner,
+        seen.room_issues,
+        seen.comments,
+        labels=seen.labels,
+        now=now,
+        threshold=threshold,
+        ack_wait=ack_wait,
+    )
+    readable = seen.room_readable
+    return Row(cohort, learner, progress, readable, situation(learner, progress, readable))
+
+
+def on_dashboard(learner: Learner) -> bool:
+    """Enrolled learners and registrations waiting for a detail (needs-info) get a status issue;
+    waitlisted learners appear in the summary only; withdrawn learners get none."""
+    return learner.enrollment in ("enrolled", "pending")
+
+
+# Rendering ---------------------------------------------------------------------------------------
+
+
+def learner_key(cohort: str, handle_key: str) -> str:
+    return f"dashboard:{cohort}:{handle_key}"
+
+
+def summary_key(cohort: str) -> str:
+    return f"dashboard:{cohort}:summary"
+
+
+def challenge_phrase(row: Row) -> str:
+    p = row.progress
+    if not row.learner.learning_room_repo:
+        return f"no Learning Room yet (provisioning {row.learner.provision_state})"
+    if not row.room_readable:
+        return "Learning Room not readable"
+    if p.finished:
+        return f"all {CORE_CHALLENGES} challenges done"
+    if p.current is None:
+        return "no challenge issue open"
+    return f"challenge {p.current} of {CORE_CHALLENGES}"
+
+
+def outcome(row: Row) -> str:
+    """The first sentence: who, where they are, and when they last did something."""
+    p = row.progress
+    when = utc(p.last_activity)
+    parts = [STATUS_WORDS[p.status], challenge_phrase(row)]
+    if p.ack_overdue:
+        parts.insert(1, "ack overdue")
+    if p.stuck:
+        since = f"no activity since {when}" if when else "no activity yet"
+        return f"{row.handle} is stuck: {', '.join(parts)}, {since}."
+    parts.append(f"last activity {when}" if when else "no activity yet")
+    return f"{row.handle}: {', '.join(parts)}."
+
+
+def _link(server: str, full_name: str) -> str:
+    return f"[{full_name}]({server}/{full_name})"
+
+
+def learner_text(row: Row, *, server: str) -> str:
+    p, learner = row.progress, row.learner
+    room = _link(server, learner.learning_room_repo) if learner.learning_room_repo else "none yet"
+    done = ", ".join(str(n) for n in sorted(p.completed)) or "none"
+    signal = f"{p.last_signal.name}, {utc(p.last_signal.at)}" if p.last_signal else "none yet"
+    registration = (
+        f"[{row.registration}]({server}/{learner.registration_repo}/issues/"
+        f"{learner.registration_issue})"
+    )
+    lines = [
+        outcome(row),
+        "",
+        f"- Status: {p.status}",
+        f"- Provisioning: {learner.provision_state}",
+        f"- Learning Room: {room}",
+        f"- Current challenge: {p.current if p.current is not None else 'none open'}",
+        f"- Completed: {len(p.completed)} of {CORE_CHALLENGES} ({done})",
+        f"- Level: {p.level}",
+        f"- Day 1 complete: {'yes' if p.day1_complete else 'no'}",
+        f"- Last signal: {signal}",
+        f"- Last activity: {utc(p.last_activity) or 'none yet'}",
+        f"- Stuck: {'yes' if p.stuck else 'no'}",
+        f"- Registration: {registration}",
+        f"- Next action for the facilitator: {row.next_action()}",
+        "",
+        f"Kept up to date by the Dashboard workflow (glow dashboard); edits here are replaced. "
+        f"If the dashboard is down, see {RUNBOOK}.",
+    ]
+    return "\n".join(lines)
+
+
+def learner_labels(row: Row) -> tuple[str, ...]:
+    labels = [LABEL, STATUS_PREFIX + row.progress.status]
+    if row.progress.stuck:
+        labels.append(LABEL_STUCK)
+    return tuple(labels)
+
+
+def learner_issue(row: Row, *, server: str) -> Wanted:
+    return Wanted.make(
+        learner_key(row.cohort, row.key),
+        f"[DASHBOARD] @{row.handle} ({row.cohort})",
+        learner_text(row, server=server),
+        learner_labels(row),
+    )
+
+
+def managed_label(name: str) -> bool:
+    """Labels the dashboard sets and removes; any other label on its issues is left alone."""
+    lowered = name.lower()
+    return lowered in (LABEL, LABEL_SUMMARY, LABEL_STUCK) or lowered.startswith(STATUS_PREFIX)
+
+
+def _counts(title: str, counts: Counter[str], words: Mapping[str, str]) -> list[str]:
+    lines = [f"{title}:"]
+    lines += [f"- {words[name]}: {counts[name]}" for name in words if counts[name]]
+    return lines if len(lines) > 1 else [f"{title}: none"]
+
+
+def summary_text(cohort: str, rows: list[Row], roster: Roster, numbers: Mapping[str, int]) -> str:
+    """Counts first, then who is stuck, then one line per learner with their issue's number."""
+    stuck = [row for row in rows if row.progress.stuck]
+    failed = [row for row in rows if row.learner.provision_state == "failed"]
+    waitlisted = [learner.github_handle for learner in roster.waitlisted()]
+    head = (
+        f"Cohort {cohort}: {len(rows)} learners on the dashboard, {len(stuck)} stuck, "
+        f"{len(failed)} with failed provisioning, {len(waitlisted)} waitlisted."
+    )
+    statuses = Counter(row.progress.status for row in rows)
+    states = Counter(row.learner.provision_state for row in rows)
+    lines = [head, ""]
+    lines += _counts("By status", statuses, STATUS_WORDS)
+    lines += ["", *_counts("By provisioning state", states, PROVISION_WORDS), ""]
+    lines.append(f"Stuck ({len(stuck)}): " + (", ".join(map(stuck_line, stuck)) or "nobody"))
+    overdue = [row.handle for row in rows if row.progress.ack_overdue]
+    lines.append(f"Ack overdue ({len(overdue)}): " + (", ".join(overdue) or "nobody"))
+    lines.append(f"Waitlisted ({len(waitlisted)}): " + (", ".join(waitlisted) or "nobody"))
+    lines += ["", "Learners:" if rows else "Learners: none"]
+    lines += [summary_line(row, numbers.get(learner_key(cohort, row.key))) for row in rows]
+    lines += ["", f"Kept up to date by the Dashboard workflow (glow dashboard); see {RUNBOOK}."]
+    return "\n".join(lines)
+
+
+def summary_line(row: Row, number: int | None) -> str:
+    """One learner in the summary: only what changes their status, so progress within a status
+    rewrites the learner's own issue and not the summary."""
+    notes = [STATUS_WORDS[row.progress.status]]
+    if row.progress.stuck:
+        notes.append("stuck")
+    if row.progress.ack_overdue:
+        notes.append("ack overdue")
+    if row.learner.provision_state == "failed":
+        notes.append("provisioning failed")
+    where = f" (#{number})" if number else ""
+    return f"- {row.handle}: {', '.join(notes)}{where}"
+
+
+def stuck_line(row: Row) -> str:
+    p = row.progress
+    where = f"challenge {p.current}" if p.current is not None else "no challenge open"
+    return f"{row.handle} ({where})"
+
+
+def summary_issue(
+    cohort: str, rows: list[Row], roster: Roster, numbers: Mapping[str, int]
+) -> Wanted:
+    return Wanted.make(
+        summary_key(cohort),
+        f"[DASHBOARD] Cohort {cohort} summary",
+        summary_text(cohort, rows, roster, numbers),
+        (LABEL, LABEL_SUMMARY),
+    )
+
+
+def closed_note(key: str) -> str:
+    """The one-line note on a learner's issue when they left the roster (key from its marker)."""
+    _, cohort, handle = [*key.split(":", 2), "", ""][:3]
+    if handle == "summary":
+        return f"Closed: cohort {cohort} is no longer on the dashboard."
+    return (
+        f"Closed: {handle} is no longer an enrolled learner of cohort {cohort} in the roster "
+        "(withdrawn or removed). This issue is kept for the record."
+    )

@@ -1,0 +1,175 @@
+"""Pre-flight for a provisioning batch: read the template once at the pinned commit and check
+that a batch can succeed before it creates anything (seed 003, sections 7.2b and 7.4).
+
+Checks: the template exists and is marked as a template; the pinned commit exists; the
+required set (``.github/workflows/`` and ``.github/ISSUE_TEMPLATE/``) is non-empty, unless
+explicitly allowed to be empty; every required workflow parses with ``on:`` and ``jobs:``
+(template smoke validation); the first challenge file is readable; the admin repository is
+writable; the rooms owner exists. Reads only: a failed pre-flight has changed nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+from urllib.parse import quote
+
+from glow.cohort.provisioning import (
+    CHALLENGE_PATH,
+    REQUIRED_DIRS,
+    TemplateProblem,
+    TemplateSnapshot,
+    parse_challenge,
+    required_files,
+    smoke_problems,
+)
+from glow.errors import GitHubError, GlowError
+from glow.github.repo import Repo, segment
+
+PREFLIGHT = "Pre-flight failed, nothing was created: {problem}"
+NO_TEMPLATE = (
+    "the template repository {repo} was not found, or these credentials cannot read it. Check "
+    "LEARNING_ROOM_TEMPLATE_REPO and that the provisioning App is installed on it."
+)
+NOT_A_TEMPLATE = (
+    "{repo} is not marked as a template repository. In its Settings, turn on Template "
+    "repository, then run again."
+)
+EMPTY_TEMPLATE = "the template {repo} has no commits on {branch}. Push the template first."
+NO_COMMIT = (
+    "the pinned template commit {sha} does not exist in {repo}. Fix template_sha of cohort "
+    "{cohort} in cohorts.json, or remove it to use the template's latest commit."
+)
+TRUNCATED = "GitHub truncated the file list of {repo} at {sha}; the required set cannot be read."
+NO_REQUIRED = (
+    "the template {repo} at {sha} has no files under " + " or ".join(REQUIRED_DIRS) + ", so "
+    "rooms could not be verified. Add the room's workflows, or pass --allow-empty-required-set "
+    "if that is intended."
+)
+BAD_WORKFLOW = "template smoke validation: {problem} (in {repo} at {sha}{more})."
+NO_CHALLENGE = "the template {repo} at {sha} has no " + CHALLENGE_PATH + " to seed from."
+BAD_CHALLENGE = "the template {repo} at {sha}: {problem}."
+NO_ADMIN = (
+    "the admin repository {repo} was not found, or these credentials cannot read it. Check "
+    "ADMIN_ROSTER_REPO and that the provisioning App is installed on it."
+)
+ADMIN_READ_ONLY = (
+    "these credentials can read but not write the admin repository {repo}, so outcomes could "
+    "not be recorded. Give the App (or PROVISIONING_TOKEN) contents write on it."
+)
+NO_OWNER = "the rooms owner {owner} does not exist on GitHub. Check GLOW_ROOMS_OWNER."
+
+
+class PreflightError(GlowError):
+    """A batch would fail: the one line says what to fix. Nothing was created."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(PREFLIGHT.format(problem=problem))
+
+
+def _blob_text(repo: Repo, path: str, sha: str) -> str:
+    blob = repo.request("GET", repo.url("git", "blobs", sha)).json()
+    try:
+        return base64.b64decode(blob.get("content") or "").decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        raise PreflightError(f"{path} in the template is not UTF-8 text") from None
+
+
+def _get(repo: Repo, url: str, **params: Any) -> Any | None:
+    """GET as JSON; None when GitHub says absent (404), empty (409) or unknown (422)."""
+    try:
+        return repo.request("GET", url, params=params or None).json()
+    except GitHubError as exc:
+        if exc.status in (404, 409, 422):
+            return None
+        raise
+
+
+def pinned_commit(
+    repo: Repo, info: dict[str, Any], pinned: str | None, cohort_id: str
+) -> dict[str, Any]:
+    """The pinned commit (git data shape): the cohort's template_sha, else the default
+    branch's head now."""
+    name, branch = repo.full_name, str(info.get("default_branch") or "main")
+    sha = pinned
+    if not sha:
+        ref = _get(repo, repo.url("git", "ref", "heads", quote(branch, safe="/")))
+        if ref is None:
+            raise PreflightError(EMPTY_TEMPLATE.format(repo=name, branch=branch))
+        sha = str(ref["object"]["sha"])
+    commit = _get(repo, repo.url("git", "commits", segment(sha)))
+    if commit is None:
+        raise PreflightError(NO_COMMIT.format(sha=sha, repo=name, cohort=cohort_id))
+    return dict(commit)
+
+
+def read_template(
+    repo: Repo, pinned: str | None, *, cohort_id: str, allow_empty: bool = False
+) -> TemplateSnapshot:
+    """The template at the pinned commit, validated: required set, texts, first challenge."""
+    info = repo.get_json(repo.url())
+    if info is None:
+        raise PreflightError(NO_TEMPLATE.format(repo=repo.full_name))
+    if not info.get("is_template"):
+        raise PreflightError(NOT_A_TEMPLATE.format(repo=repo.full_name))
+    commit = pinned_commit(repo, info, pinned, cohort_id)
+    sha = str(commit["sha"])
+    where = {"repo": repo.full_name, "sha": sha[:7]}
+    tree = repo.request(
+        "GET", repo.url("git", "trees", commit["tree"]["sha"]), params={"recursive": "1"}
+    ).json()
+    if tree.get("truncated"):
+        raise PreflightError(TRUNCATED.format(**where))
+    entries = tree.get("tree") or []
+    required = required_files(entries)
+    if not required and not allow_empty:
+        raise PreflightError(NO_REQUIRED.format(**where))
+    texts = {path: _blob_text(repo, path, blob) for path, blob in sorted(required.items())}
+    problems = smoke_problems(texts)
+    if problems:
+        more = f"; {len(problems) - 1} more" if len(problems) > 1 else ""
+        raise PreflightError(BAD_WORKFLOW.format(problem=problems[0], more=more, **where))
+    challenge_sha = next((e["sha"] for e in entries if e.get("path") == CHALLENGE_PATH), None)
+    if challenge_sha is None:
+        raise PreflightError(NO_CHALLENGE.format(**where))
+    try:
+        challenge = parse_challenge(_blob_text(repo, CHALLENGE_PATH, str(challenge_sha)))
+    except TemplateProblem as exc:
+        raise PreflightError(BAD_CHALLENGE.format(problem=exc, **where)) from None
+    return TemplateSnapshot(
+        repo=repo.full_name,
+        branch=str(info.get("default_branch") or "main"),
+        sha=sha,
+        required=required,
+        texts=texts,
+        challenge=challenge,
+    )
+
+
+def check_admin(repo: Repo) -> str:
+    """The admin repository is readable and, as far as GitHub says, writable."""
+    info = repo.get_json(repo.url())
+    if info is None:
+        raise PreflightError(NO_ADMIN.format(repo=repo.full_name))
+    perms = info.get("permissions") or {}
+    # Some tokens get no permissions object (or all false) although they may write: only a
+    # clear "can read, cannot write" is a failure; a real refusal still surfaces on the commit.
+    if perms.get("pull") and not perms.get("push"):
+        raise PreflightError(ADMIN_READ_ONLY.format(repo=repo.full_name))
+    return f"Admin repository {repo.full_name}: readable and writable."
+
+
+def check_owner(repo: Repo, owner: str) -> str:
+    """The account that will own the rooms exists."""
+    account = repo.get_json(f"users/{segment(owner)}")
+    if account is None:
+        raise PreflightError(NO_OWNER.format(owner=owner))
+    return f"Rooms owner {owner}: exists ({account.get('type', 'account').lower()})."
+
+
+def describe_template(template: TemplateSnapshot) -> str:
+    count = len(template.required)
+    return (
+        f"Template {template.repo}: a template repository; pinned commit {template.short_sha}; "
+        f"{count} required files; first challenge: {template.challenge.title}."
+    )

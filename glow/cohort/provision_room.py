@@ -1,0 +1,215 @@
+"""One learner's Learning Room, carried out (seed 003, section 7.2b, steps 1 to 4): find or
+generate the room, restore required files in one commit, invite the learner, seed the first
+challenge issue once, and verify the required set.
+
+Every step reads GitHub's state first, so a room that is already right costs reads only. A room
+generated in this very attempt is known to be empty of issues and collaborators, so those reads
+are skipped for it (fewer requests per learner, same outcome).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from glow.cohort.model import Learner
+from glow.cohort.provisioning import (
+    CHALLENGE_KEY,
+    ChallengeIssue,
+    LearnerOutcome,
+    TemplateSnapshot,
+    room_gaps,
+)
+from glow.errors import GitHubError, GlowError
+from glow.github.markers import marker
+from glow.github.repo import Repo, segment
+
+RepoFactory = Callable[[str, str], Repo]
+
+ROOM_DESCRIPTION = "GLOW Learning Room of @{handle}, cohort {cohort}"
+RESTORE_MESSAGE = (
+    "Restore {count} required file(s) from the Learning Room template at {sha}\n\n"
+    "GLOW provisioning found them missing or changed:\n{paths}"
+)
+NO_USER = "GitHub has no user named {handle}; correct the handle in the roster, then run again"
+FILES_LATE = (
+    "{room} still had no files {seconds:.0f} s after it was created from the template; run "
+    "again later, and if it stays empty, delete that empty repository and run again"
+)
+STILL_MISSING = "required files still missing after restoring them: {paths}"
+NOT_READY_STATUSES = (404, 409)  # 409: "Git Repository is empty" while the copy is under way
+
+
+class ProvisionError(GlowError):
+    """One learner could not be provisioned; the message is the log's error_detail."""
+
+
+class RoomSteps:
+    """The steps for one room; ``make_repo`` builds counted ``Repo`` adapters."""
+
+    def __init__(
+        self,
+        make_repo: RepoFactory,
+        *,
+        poll_sleep: Callable[[float], object] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        poll_interval_s: float = 0.5,
+        poll_timeout_s: float = 60.0,
+    ) -> None:
+        self.make_repo = make_repo
+        self.poll_sleep = poll_sleep
+        self.clock = clock
+        self.poll_interval_s = poll_interval_s
+        self.poll_timeout_s = poll_timeout_s
+
+    def run(self, learner: Learner, outcome: LearnerOutcome, template: TemplateSnapshot) -> None:
+        """Bring the learner's room to the required state, recording each step in ``outcome``.
+
+        Safe to call again on the same outcome after a failure (rate limit): steps already done
+        are skipped, the rest re-read GitHub's state first.
+        """
+        owner, name = outcome.room.split("/", 1)
+        room = self.make_repo(owner, name)
+        info, fresh = self._find_or_generate(room, learner, template, outcome)
+        if info.get("archived"):
+            outcome.archived = True  # teardown archived it after the workshop: leave it alone
+            return
+        branch = str(info.get("default_branch") or template.branch)
+        present = self._files(room, branch)
+        gaps = room_gaps(template.required, present)
+        if gaps:
+            self._restore(room, branch, gaps, template)
+            outcome.files_written = tuple(sorted({*outcome.files_written, *gaps}))
+            left = room_gaps(template.required, self._files(room, branch))
+            if left:
+                raise ProvisionError(STILL_MISSING.format(paths=", ".join(left)))
+        if "invite" not in outcome.steps_done:
+            outcome.invited = self._invite(room, learner.github_handle, fresh=fresh)
+            outcome.steps_done.add("invite")
+        if "challenge" not in outcome.steps_done:
+            outcome.challenge_seeded = self._seed_challenge(room, template.challenge, fresh=fresh)
+            outcome.steps_done.add("challenge")
+
+    # Step 1: the room -------------------------------------------------------------------------
+
+    def _find_or_generate(
+        self, room: Repo, learner: Learner, template: TemplateSnapshot, outcome: LearnerOutcome
+    ) -> tuple[dict[str, Any], bool]:
+        info = room.get_json(room.url())
+        if info is not None:
+            if not outcome.created:
+                outcome.existed = True
+            return info, False
+        tmpl = self.make_repo(*template.repo.split("/", 1))
+        body = {
+            "owner": room.owner,
+            "name": room.name,
+            "private": True,
+            "include_all_branches": False,
+            "description": ROOM_DESCRIPTION.format(
+                handle=learner.github_handle, cohort=learner.cohort_id
+            ),
+        }
+        try:
+            created = tmpl.request("POST", tmpl.url("generate"), json=body).json()
+        except GitHubError as exc:
+            # 422: the name is taken. An earlier attempt whose answer we lost (or a parallel
+            # run) made it: that repository is this learner's room; never make a second one.
+            found = room.get_json(room.url()) if exc.status == 422 else None
+            if found is None:
+                raise
+            outcome.existed = not outcome.created
+            return found, False
+        outcome.created = True
+        return created, True
+
+    def _tree(self, room: Repo, branch: str) -> dict[str, str] | None:
+        try:
+            tree = room.request(
+                "GET", room.url("git", "trees", segment(branch)), params={"recursive": "1"}
+            ).json()
+        except GitHubError as exc:
+            if exc.status in NOT_READY_STATUSES:
+                return None
+            raise
+        return {
+            str(e["path"]): str(e["sha"]) for e in tree.get("tree") or [] if e.get("type") == "blob"
+        }
+
+    def _files(self, room: Repo, branch: str) -> dict[str, str]:
+        """The room's files (path -> blob sha). GitHub answers 201 to generate BEFORE it copies
+        the template, so an empty room is polled, with growing pauses, up to a time limit."""
+        deadline = self.clock() + self.poll_timeout_s
+        interval = self.poll_interval_s
+        while True:
+            files = self._tree(room, branch)
+            if files:
+                return files
+            if self.clock() + interval > deadline:
+                raise ProvisionError(
+                    FILES_LATE.format(room=room.full_name, seconds=self.poll_timeout_s)
+                )
+            self.poll_sleep(interval)
+            interval = min(interval * 1.5, 5.0)
+
+    # Steps 1 and 3: required files --------------------------------------------------------------
+
+    def _restore(
+        self, room: Repo, branch: str, gaps: tuple[str, ...], template: TemplateSnapshot
+    ) -> None:
+        message = RESTORE_MESSAGE.format(
+            count=len(gaps), sha=template.short_sha, paths="\n".join(f"- {p}" for p in gaps)
+        )
+        room.commit_files({path: template.texts[path] for path in gaps}, message, branch=branch)
+
+    # Step 2: access ---------------------------------------------------------------------------
+
+    def _invite(self, room: Repo, handle: str, *, fresh: bool) -> bool:
+        """True when an invitation was created; False when the learner has access or a live
+        invitation already (no write at all then)."""
+        if not fresh and (self._has_access(room, handle) or self._invited(room, handle)):
+            return False
+        try:
+            answer = room.request(
+                "PUT", room.url("collaborators", segment(handle)), json={"permission": "push"}
+            )
+        except GitHubError as exc:
+            if exc.status == 404:
+                raise ProvisionError(NO_USER.format(handle=handle)) from exc
+            raise
+        # 201: an invitation was created; 204: access already there, no invitation needed.
+        return answer.status_code == 201
+
+    def _has_access(self, room: Repo, handle: str) -> bool:
+        try:
+            room.request("GET", room.url("collaborators", segment(handle)))
+        except GitHubError as exc:
+            if exc.status == 404:
+                return False
+            raise
+        return True
+
+    def _invited(self, room: Repo, handle: str) -> bool:
+        wanted = handle.lower()
+        return any(
+            str((inv.get("invitee") or {}).get("login", "")).lower() == wanted
+            and not inv.get("expired")
+            for inv in room.paginate(room.url("invitations"))
+        )
+
+    # Step 3: the first challenge --------------------------------------------------------------
+
+    def _seed_challenge(self, room: Repo, challenge: ChallengeIssue, *, fresh: bool) -> bool:
+        """Post challenge 1 unless an issue carrying its marker exists (any state, any title)."""
+        if not fresh:
+            wanted = marker(CHALLENGE_KEY)
+            issues = room.paginate(
+                room.url("issues"), {"state": "all", "sort": "created", "direction": "asc"}
+            )
+            if any(wanted in (issue.get("body") or "") for issue in issues):
+                return False
+        room.request(
+            "POST", room.url("issues"), json={"title": challenge.title, "body": challenge.body}
+        )
+        return True

@@ -1,0 +1,133 @@
+"""Read the facts the watchdog judges: room health, the template's workflows, workflow runs.
+
+The adapter under ``glow.cohort.watchdog`` (which decides). Reads only. A 404 is a fact (the room
+is missing, the learner is not a collaborator); a 403 or 404 on workflow runs means this token
+may not read them (the App needs ``actions: read``), reported as unchecked, never as healthy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from glow.cohort.watchdog import FailedRun, RoomHealth, Template, failing_workflows, workflow_gaps
+from glow.errors import GitHubError
+
+if TYPE_CHECKING:
+    from glow.cohort.model import Cohort, Learner, LogEntry
+    from glow.cohort.observe import Repos
+    from glow.github import Repo
+
+WORKFLOW_DIR = ".github/workflows/"
+
+
+def workflow_blobs(tree: Mapping[str, Any] | None) -> dict[str, str]:
+    """The workflow files in a recursive git tree listing: path -> blob sha."""
+    return {
+        str(entry["path"]): str(entry["sha"])
+        for entry in (tree or {}).get("tree") or []
+        if entry.get("type") == "blob"
+        and str(entry.get("path", "")).startswith(WORKFLOW_DIR)
+        and str(entry["path"]).endswith((".yml", ".yaml"))
+    }
+
+
+def pinned_sha(cohort: Cohort, log: Iterable[LogEntry]) -> str | None:
+    """The cohort's pinned template commit: cohorts.json, else the latest one the log used."""
+    if cohort.template_sha:
+        return cohort.template_sha
+    used = [entry for entry in log if entry.template_sha]
+    return max(used, key=lambda entry: entry.attempt_at).template_sha if used else None
+
+
+@dataclass
+class Reader:
+    repos: Repos
+    template_repo: str
+    unchecked: list[str] = field(default_factory=list)
+
+    def template(self, cohort: Cohort, log: Iterable[LogEntry]) -> Template | None:
+        """The template's workflows at the pinned commit (its default branch if none is
+        pinned yet); None when no template is configured or it cannot be read."""
+        if not self.template_repo:
+            self.unchecked.append(
+                "required workflows were not compared: set LEARNING_ROOM_TEMPLATE_REPO"
+            )
+            return None
+        repo = self.repos.get(self.template_repo)
+        ref = pinned_sha(cohort, log)
+        if ref is None:
+            info = repo.get_json(repo.url())
+            ref = str((info or {}).get("default_branch") or "main")
+        tree = repo.get_json(repo.url("git", "trees", ref), {"recursive": "1"})
+        if tree is None:
+            self.unchecked.append(
+                f"required workflows were not compared: {self.template_repo} at {ref} "
+                "could not be read"
+            )
+            return None
+        return Template(self.template_repo, ref, workflow_blobs(tree))
+
+    def room_health(self, learner: Learner, template: Template | None) -> RoomHealth:
+        if not learner.learning_room_repo:
+            return RoomHealth(repo="", exists=False)
+        repo = self.repos.get(learner.learning_room_repo)
+        info = repo.get_json(repo.url())
+        if info is None:
+            return RoomHealth(repo=repo.full_name, exists=False)
+        if info.get("archived"):
+            return RoomHealth(repo=repo.full_name, exists=True, archived=True)
+        collaborator = self._is_collaborator(repo, learner.github_handle)
+        invitation = "none" if collaborator else self._invitation(repo, learner.github_handle)
+        missing: tuple[str, ...] = ()
+        changed: tuple[str, ...] = ()
+        if template is not None:
+            branch = str(info.get("default_branch") or "main")
+            tree = repo.get_json(repo.url("git", "trees", branch), {"recursive": "1"})
+            missing, changed = workflow_gaps(template.workflows, workflow_blobs(tree))
+        return RoomHealth(
+            repo=repo.full_name,
+            exists=True,
+            collaborator=collaborator,
+            invitation=invitation,  # type: ignore[arg-type]
+            missing=missing,
+            changed=changed,
+        )
+
+    @staticmethod
+    def _is_collaborator(repo: Repo, handle: str) -> bool:
+        try:
+            repo.request("GET", repo.url("collaborators", handle))
+        except GitHubError as exc:
+            if exc.status == 404:
+                return False
+            raise
+        return True
+
+    @staticmethod
+    def _invitation(repo: Repo, handle: str) -> str:
+        for invitation in repo.paginate(repo.url("invitations")):
+            login = str((invitation.get("invitee") or {}).get("login") or "")
+            if login.lower() == handle.lower():
+                return "expired" if invitation.get("expired") else "pending"
+        return "none"
+
+    def failed_runs(
+        self, full_name: str, *, now: datetime, window: timedelta
+    ) -> tuple[FailedRun, ...] | None:
+        """Failing workflows of a repository; None when its runs cannot be read."""
+        repo = self.repos.get(full_name)
+        try:
+            page = repo.get_json(repo.url("actions", "runs"), {"per_page": 100})
+        except GitHubError as exc:
+            if exc.status != 403:
+                raise
+            page = None
+        if page is None:
+            self.unchecked.append(
+                f"workflow runs of {full_name} could not be read (the App needs actions: read)"
+            )
+            return None
+        return failing_workflows(page.get("workflow_runs") or [], now=now, window=window)

@@ -1,0 +1,211 @@
+"""The facilitator dashboard end to end on the local GitHub, through `glow dashboard`.
+
+Three learners with real rooms (generated from the template through the REST API): ada acked
+and closed challenges 1 to 3, bob acked and is on challenge 1, cy has not acked yet.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.cohort_world import COHORT, Glow, World, build_world, glow_runner
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def glow(capsys: pytest.CaptureFixture[str]) -> Glow:
+    return glow_runner(capsys)
+
+
+@pytest.fixture
+def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
+    w = build_world(tmp_path, monkeypatch, ("ada", "bob", "cy"))
+    for handle, acked, closed in (("ada", True, 3), ("bob", True, 0), ("cy", False, 0)):
+        w.register(handle, ack=acked)
+        w.make_room(handle, closed=closed)
+    w.set_roster([w.learner(h) for h in ("ada", "bob", "cy")])
+    yield w
+    w.http.close()
+    w.hub.stop()
+
+
+def body_lines(issue: dict) -> list[str]:
+    return issue["body"].split("\n")
+
+
+def labels(issue: dict) -> list[str]:
+    return sorted(label["name"] for label in issue["labels"])
+
+
+def test_dashboard_upserts_one_issue_per_learner_and_a_summary_and_rerun_writes_nothing(
+    world: World, glow: Glow
+) -> None:
+    code, out, err = glow("dashboard", "--now", world.now())
+    assert code == 0, err
+    issues = world.admin_issues("dashboard")
+    assert sorted(issues) == [f"dashboard:{COHORT}:{k}" for k in ("ada", "bob", "cy", "summary")]
+    ada = issues[f"dashboard:{COHORT}:ada"]
+    assert ada["title"] == f"[DASHBOARD] @ada ({COHORT})"
+    outcome = body_lines(ada)[1]
+    assert outcome.startswith("ada: active on Day 1, challenge 4 of 16, last activity 20")
+    assert outcome.endswith(" UTC.")
+    assert "- Completed: 3 of 16 (1, 2, 3)" in ada["body"]
+    assert "- Level: Contributor" in ada["body"]
+    assert "- Last signal: ack, " in ada["body"]
+    assert "- Stuck: no" in ada["body"]
+    assert "- Next action for the facilitator: Nothing needed." in ada["body"]
+    assert labels(ada) == ["dashboard", "status:active-day1"]
+    cy = issues[f"dashboard:{COHORT}:cy"]
+    assert body_lines(cy)[1].startswith("cy: enrolled, waiting for the learner's ack, challenge 1")
+    assert labels(cy) == ["dashboard", "status:awaiting-ack"]
+    summary = issues[f"dashboard:{COHORT}:summary"]
+    assert summary["title"] == f"[DASHBOARD] Cohort {COHORT} summary"
+    assert body_lines(summary)[1] == (
+        f"Cohort {COHORT}: 3 learners on the dashboard, 0 stuck, "
+        "0 with failed provisioning, 0 waitlisted."
+    )
+    assert f"- ada: active on Day 1 (#{ada['number']})" in summary["body"]
+    assert "- active on Day 1: 2" in summary["body"]
+
+    mark = world.mark()
+    code, out, _ = glow("dashboard", "--now", world.now())
+    assert code == 0
+    assert world.writes_since(mark) == []
+    assert "changed 0 issue(s)" in out
+
+
+def test_closing_a_challenge_rewrites_exactly_that_learners_issue(world: World, glow: Glow) -> None:
+    assert glow("dashboard", "--now", world.now())[0] == 0
+    ada = world.admin_issues("dashboard")[f"dashboard:{COHORT}:ada"]
+    world.close_challenge("ada", 3 + 1)
+    world.open_challenge("ada", 5)
+    mark = world.mark()
+    code, _, err = glow("dashboard", "--now", world.now())
+    assert code == 0, err
+    assert world.writes_since(mark) == [f"PATCH /api/v3/repos/org/admin/issues/{ada['number']}"]
+    ada = world.admin_issues("dashboard")[f"dashboard:{COHORT}:ada"]
+    assert "challenge 5 of 16" in body_lines(ada)[1]
+    assert "- Completed: 4 of 16 (1, 2, 3, 4)" in ada["body"]
+    assert "- Level: Contributor" in ada["body"]
+
+
+def test_advancing_the_clock_flips_stuck_and_its_label_for_the_silent_learners_only(
+    world: World, glow: Glow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GLOW_ACK_WAIT_MINUTES", "30")
+    assert glow("dashboard", "--now", world.now())[0] == 0
+    world.advance(21 * 60)
+    world.comment("bob", "Working on challenge 1 now.")
+    code, _, err = glow("dashboard", "--now", world.now())
+    assert code == 0, err
+    issues = world.admin_issues("dashboard")
+    ada, bob, cy = (issues[f"dashboard:{COHORT}:{h}"] for h in ("ada", "bob", "cy"))
+    assert labels(ada) == ["dashboard", "status:active-day1", "stuck"]
+    assert body_lines(ada)[1].startswith("ada is stuck: active on Day 1, challenge 4 of 16, no ")
+    assert "- Stuck: yes" in ada["body"]
+    assert (
+        "Check the Learning Room: open challenge 4 in org/learning-room-2026-12-ada" in ada["body"]
+    )
+    assert "stuck" not in labels(bob)
+    # cy has not acked: never "stuck", but the facilitator is asked to nudge after the ack wait.
+    assert labels(cy) == ["dashboard", "status:awaiting-ack"]
+    assert "Next action for the facilitator: Nothing needed." in cy["body"]
+    summary = issues[f"dashboard:{COHORT}:summary"]
+    assert "Stuck (1): ada (challenge 4)" in summary["body"]
+
+    world.advance(10 * 60)
+    world.close_challenge("ada", 4)  # activity again: ada is no longer stuck
+    assert glow("dashboard", "--now", world.now())[0] == 0
+    issues = world.admin_issues("dashboard")
+    ada, cy = issues[f"dashboard:{COHORT}:ada"], issues[f"dashboard:{COHORT}:cy"]
+    assert labels(ada) == ["dashboard", "status:active-day1"]
+    assert body_lines(cy)[1].startswith("cy: enrolled, waiting for the learner's ack, ack overdue")
+    assert "Comment on the registration issue (org/workshop#" in cy["body"]
+    assert "Ack overdue (1): cy" in issues[f"dashboard:{COHORT}:summary"]["body"]
+
+
+def test_a_learner_who_left_the_roster_gets_the_issue_closed_with_a_note(
+    world: World, glow: Glow
+) -> None:
+    assert glow("dashboard", "--now", world.now())[0] == 0
+    world.set_roster([world.learner(h) for h in ("ada", "bob")])
+    code, _, err = glow("dashboard", "--now", world.now())
+    assert code == 0, err
+    cy = world.admin_issues("dashboard")[f"dashboard:{COHORT}:cy"]
+    assert cy["state"] == "closed"
+    comments = world.api("GET", f"/repos/org/admin/issues/{cy['number']}/comments")
+    assert [c["body"].split("\n")[1] for c in comments] == [
+        f"Closed: cy is no longer an enrolled learner of cohort {COHORT} in the roster "
+        "(withdrawn or removed). This issue is kept for the record."
+    ]
+    mark = world.mark()
+    assert glow("dashboard", "--now", world.now())[0] == 0
+    assert world.writes_since(mark) == []
+
+
+def test_dry_run_and_json_write_nothing_and_print_the_rows(world: World, glow: Glow) -> None:
+    mark = world.mark()
+    code, out, err = glow("dashboard", "--dry-run", "--json", "--now", world.now())
+    assert code == 0, err
+    assert world.writes_since(mark) == []
+    rows = {row["handle"]: row for row in json.loads(out)}
+    assert rows["ada"]["completed"] == [1, 2, 3]
+    assert rows["ada"]["current_challenge"] == 4
+    assert rows["cy"]["status"] == "awaiting-ack"
+    assert "would change 4 issue(s)" in err
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_admin_repos_workflows_run_on_the_local_runner(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """admin-roster/.github/workflows/{dashboard,watchdog}.yml, dispatched in the admin repo."""
+    w = build_world(tmp_path, monkeypatch, ("ada",), runner=True)
+    try:
+        w.register("ada", ack=True)
+        w.make_room("ada", closed=1)
+        w.set_roster([w.learner("ada")])
+        for name in ("dashboard.yml", "watchdog.yml"):
+            text = (ROOT / "admin-roster/.github/workflows" / name).read_text()
+            w.put_file("org/admin", f".github/workflows/{name}", text)
+        for name, value in (
+            ("PROVISIONING_APP_ID", str(w.app["id"])),
+            ("PROVISIONING_APP_PRIVATE_KEY", w.app["private_key"]),
+        ):
+            w.control("secrets", {"repo": "org/admin", "name": name, "value": value})
+        for name, value in (
+            ("GLOW_ROOMS_OWNER", "org"),
+            ("LEARNING_ROOM_TEMPLATE_REPO", "org/template"),
+        ):
+            w.control("variables", {"repo": "org/admin", "name": name, "value": value})
+        assert w.hub.wait_idle(60)
+        # The dashboard as another workflow would ask for it, the watchdog from the Actions tab.
+        w.api(
+            "POST",
+            "/repos/org/admin/dispatches",
+            json={"event_type": "dashboard", "client_payload": {"cohort": COHORT}},
+        )
+        w.api(
+            "POST",
+            "/repos/org/admin/actions/workflows/watchdog.yml/dispatches",
+            json={"ref": "main"},
+        )
+        assert w.hub.wait_idle(120)
+        runs = [r for r in w.hub.store.data["runs"].values() if r["repo"] == "org/admin"]
+        assert sorted((r["name"], r["event"], r["conclusion"]) for r in runs) == [
+            ("Dashboard", "repository_dispatch", "success"),
+            ("Watchdog", "workflow_dispatch", "success"),
+        ]
+        issues = w.admin_issues("dashboard")
+        assert sorted(issues) == [f"dashboard:{COHORT}:ada", f"dashboard:{COHORT}:summary"]
+        assert issues[f"dashboard:{COHORT}:ada"]["user"]["login"] == "glow-provisioning[bot]"
+    finally:
+        w.http.close()
+        w.hub.stop()

@@ -1,0 +1,304 @@
+"""Provisioning end to end on the local GitHub, with the App installed on the org: rooms,
+invitations, the first challenge, the log, idempotent re-runs, healing, rate limits, crashes."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from glow.cohort.provision_room import RoomSteps
+from glow.cohort.provisioner import RATE_LIMITED, ProvisioningStopped
+from tests.provisioning_support import (
+    COHORT,
+    LEARNERS,
+    ORG,
+    TEMPLATE,
+    TEMPLATE_FILES,
+    World,
+    make_world,
+)
+
+pytestmark = pytest.mark.e2e
+
+GENERATE = f"/api/v3/repos/{TEMPLATE}/generate"
+FEW = LEARNERS[:3]
+REQUIRED = sorted(p for p in TEMPLATE_FILES if p.startswith(".github/"))
+
+
+@pytest.fixture
+def start(tmp_path: Path) -> Iterator[Callable[..., World]]:
+    started: list[World] = []
+
+    def start(learners: tuple[str, ...] = FEW) -> World:
+        started.append(make_world(tmp_path, learners))
+        started[-1].control("config", {"template_delay_seconds": 0.1})
+        return started[-1]
+
+    yield start
+    for world in started:
+        world.hub.stop()
+
+
+def rooms(learners: tuple[str, ...]) -> list[str]:
+    return [f"learning-room-{COHORT}-{h}" for h in learners]
+
+
+def when_line(world: World, prefix: str, action: Callable[[], None]) -> None:
+    """Run ``action`` once, right after the progress line starting with ``prefix``."""
+
+    class Lines(list[str]):
+        fired = False
+
+        def append(self, line: str) -> None:
+            super().append(line)
+            if line.startswith(prefix) and not self.fired:
+                self.fired = True
+                action()
+
+    world.lines = Lines(world.lines)
+
+
+def generate_attempts(world: World, since: int = 0) -> list[int]:
+    return [r["status"] for r in world.requests(since) if r["path"] == GENERATE]
+
+
+def assert_one_healthy_room_each(world: World) -> None:
+    assert world.rooms() == rooms(world.learners)  # one room per (handle, cohort), none missing
+    template = world.staff(*TEMPLATE.split("/"))
+    tree = template.get_json(template.url("git", "trees", "main"), {"recursive": "1"})
+    wanted = {e["path"]: e["sha"] for e in tree["tree"] if e["path"] in REQUIRED}
+    for handle in world.learners:
+        files = world.room_files(handle)
+        assert {p: files.get(p) for p in REQUIRED} == wanted, handle
+        [challenge] = world.challenge_issues(handle)
+        assert challenge["title"] == "Challenge 1: Find your way around"
+        assert world.invitees(handle) == [handle]
+    roster = world.roster()
+    for handle in world.learners:
+        record = roster.learners[handle]
+        assert record.provision_state == "provisioned", handle
+        assert record.learning_room_repo == f"{ORG}/learning-room-{COHORT}-{handle}"
+
+
+def test_five_learners_get_five_rooms_and_a_rerun_writes_nothing(
+    start: Callable[..., World],
+) -> None:
+    world = start(LEARNERS)
+    world.control("config", {"template_delay_seconds": 0.5})
+    engine = world.engine()
+    [cohort] = engine.cohorts()
+    mark = world.mark()
+    report = engine.run(cohort)
+
+    assert world.lines == [
+        f"[{i}/5] {h}: created learning-room-{COHORT}-{h}, invited, challenge 1 seeded"
+        for i, h in enumerate(LEARNERS, 1)
+    ]
+    assert_one_healthy_room_each(world)
+    assert world.results() == {h: ["created", "invited", "seeded"] for h in LEARNERS}
+    head = world.staff(*TEMPLATE.split("/")).get_json(f"repos/{TEMPLATE}/git/ref/heads/main")
+    assert {e.template_sha for e in world.log()} == {head["object"]["sha"]}
+
+    batch = world.requests(mark)
+    # GitHub answered 201 before copying the files: the engine polled until they arrived.
+    assert any(r["status"] == 404 and "/git/trees/" in r["path"] for r in batch)
+    # Content-creating requests: exactly generate, invite and challenge issue per learner.
+    creating = [r for r in batch if r.get("creates_content")]
+    assert len(creating) == 3 * len(LEARNERS)
+    assert generate_attempts(world, mark) == [201] * len(LEARNERS)
+    for room in rooms(LEARNERS):
+        assert sum(f"/{room}/" in r["path"] for r in creating) == 2
+    assert all(o.writes == 3 for o in report.outcomes)
+    # Roster and log of the whole batch: one commit.
+    assert sum(r["path"] == f"/api/v3/repos/{ORG}/admin/git/refs/heads/main" for r in batch) == 1
+
+    for verify in (False, True):
+        again = world.mark()
+        engine.run(cohort, verify=verify)
+        assert world.writes(again) == [], f"re-run (verify={verify}) wrote"
+
+
+def test_a_deleted_required_file_is_healed_in_one_commit_with_verify(
+    start: Callable[..., World],
+) -> None:
+    world = start()
+    engine = world.engine()
+    [cohort] = engine.cohorts()
+    engine.run(cohort)
+    room = world.room("bob")
+    lost = ".github/workflows/pr-bot.yml"
+    gone = room.read_file(lost)
+    assert gone is not None
+    room.request("DELETE", room.url("contents", lost), json={"message": "oops", "sha": gone.sha})
+    commits_before = len(list(room.paginate(room.url("commits"))))
+
+    engine.run(cohort)  # without --verify, provisioned rooms are not visited
+    assert lost not in world.room_files("bob")
+    mark = world.mark()
+    engine.run(cohort, verify=True)
+
+    healed = f"[2/3] bob: healed learning-room-{COHORT}-bob (1 required files restored)"
+    assert healed in world.lines
+    assert len(list(room.paginate(room.url("commits")))) == commits_before + 1
+    assert world.room_files("bob")[lost] == world.room_files("ada")[lost]
+    touched = {w.split("/")[5] for w in world.writes(mark)}
+    assert touched == {f"learning-room-{COHORT}-bob", "admin"}
+    assert world.results()["bob"] == ["created", "invited", "seeded", "healed"]
+    assert world.roster().learners["bob"].provision_state == "healed"
+    again = world.mark()
+    engine.run(cohort, verify=True)
+    assert world.writes(again) == []
+
+
+def test_secondary_rate_limits_retry_the_same_learner_and_skip_none(
+    start: Callable[..., World],
+) -> None:
+    world = start()
+    # 7 refusals: the request layer retries 5 times, then the engine waits and retries ada.
+    world.control(
+        "faults",
+        {
+            "kind": "secondary",
+            "count": 7,
+            "retry_after": 0,
+            "match": {"method": "POST", "path_prefix": GENERATE},
+        },
+    )
+    engine = world.engine()
+    [cohort] = engine.cohorts()
+    report = engine.run(cohort)
+
+    assert world.lines[:2] == [
+        "[1/3] ada: GitHub rate limit; waiting 60 s, then retrying",
+        f"[1/3] ada: created learning-room-{COHORT}-ada, invited, challenge 1 seeded",
+    ]
+    assert [line.split(":")[0] for line in world.lines[1:]] == [
+        "[1/3] ada",
+        "[2/3] bob",
+        "[3/3] cy",
+    ]
+    assert 60.0 in world.clock.sleeps
+    assert generate_attempts(world) == [403] * 7 + [201] * 3
+    assert not report.failed
+    assert_one_healthy_room_each(world)
+
+
+def test_a_rate_limit_that_never_lifts_stops_the_batch_and_a_rerun_resumes(
+    start: Callable[..., World],
+) -> None:
+    world = start()
+    fault = {
+        "kind": "secondary",
+        "count": 1000,
+        "retry_after": 0,
+        "match": {"method": "POST", "path_prefix": GENERATE},
+    }
+    when_line(world, "[1/3]", lambda: world.control("faults", fault))
+    engine = world.engine(backoff_budget_s=10 * 60)
+    [cohort] = engine.cohorts()
+    with pytest.raises(ProvisioningStopped, match="resumes with bob"):
+        engine.run(cohort)
+
+    roster = world.roster()
+    states = {h: roster.learners[h].provision_state for h in FEW}
+    assert states == {"ada": "provisioned", "bob": "failed", "cy": "pending"}
+    assert [e.error_detail for e in world.log() if e.result == "error"] == [RATE_LIMITED]
+    assert world.rooms() == rooms(("ada",))
+
+    world.ctl.delete("/_localhub/faults").raise_for_status()
+    engine.run(cohort)
+    assert_one_healthy_room_each(world)
+    assert world.results()["bob"] == ["error", "created", "invited", "seeded"]
+
+
+def test_a_failing_learner_is_recorded_and_the_batch_goes_on(start: Callable[..., World]) -> None:
+    world = start()
+    fault = {"kind": "status", "status": 502, "count": 4, "match": {"path_prefix": GENERATE}}
+    when_line(world, "[1/3]", lambda: world.control("faults", fault))
+    engine = world.engine()
+    [cohort] = engine.cohorts()
+    report = engine.run(cohort)
+
+    [failed] = report.failed
+    assert failed.handle == "bob"
+    assert "502" in (failed.error or "")
+    assert world.lines[1].startswith("[2/3] bob: failed: GitHub refused POST")
+    assert world.lines[2].startswith("[3/3] cy: created")
+    assert world.roster().learners["bob"].provision_state == "failed"
+    assert world.rooms() == rooms(("ada", "cy"))
+
+    engine.run(cohort)
+    assert_one_healthy_room_each(world)
+    assert world.results()["bob"] == ["error", "created", "invited", "seeded"]
+
+
+def test_a_crash_mid_batch_loses_at_most_the_learner_in_flight(
+    start: Callable[..., World], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world = start(LEARNERS[:4])
+    real = RoomSteps._seed_challenge
+
+    def crash_on_dee(self: RoomSteps, room, challenge, *, fresh):  # type: ignore[no-untyped-def]
+        if room.name.endswith("-dee"):
+            raise RuntimeError("the runner was killed")
+        return real(self, room, challenge, fresh=fresh)
+
+    monkeypatch.setattr(RoomSteps, "_seed_challenge", crash_on_dee)
+    engine = world.engine(flush_every=2)
+    [cohort] = engine.cohorts()
+    mark = world.mark()
+    with pytest.raises(RuntimeError):
+        engine.run(cohort)
+    admin_commits = [w for w in world.writes(mark) if w.endswith("/admin/git/refs/heads/main")]
+    assert len(admin_commits) == 2  # after ada and bob, then cy when the crash came
+    states = {h: lrn.provision_state for h, lrn in world.roster().learners.items()}
+    assert states == {
+        "ada": "provisioned",
+        "bob": "provisioned",
+        "cy": "provisioned",
+        "dee": "pending",
+    }
+
+    monkeypatch.setattr(RoomSteps, "_seed_challenge", real)
+    world.lines.clear()
+    engine.run(cohort)
+    assert world.lines == [
+        f"[1/1] dee: learning-room-{COHORT}-dee already exists, challenge 1 seeded"
+    ]
+    assert_one_healthy_room_each(world)  # one room, one invitation, one challenge 1 each
+    results = world.results()
+    assert results["dee"] == ["already-exists", "seeded"]
+    assert all(results[h] == ["created", "invited", "seeded"] for h in ("ada", "bob", "cy"))
+
+
+def test_a_room_made_by_hand_is_recognised_and_recorded(start: Callable[..., World]) -> None:
+    """The runbook's manual fallback: a facilitator makes the room, invites, opens challenge 1
+    with its marker; the next run records it and changes nothing in the room."""
+    world = start(("ada",))
+    template = world.staff(*TEMPLATE.split("/"))
+    name = f"learning-room-{COHORT}-ada"
+    template.request(
+        "POST", template.url("generate"), json={"owner": ORG, "name": name, "private": True}
+    )
+    assert world.hub.wait_idle(10)
+    room = world.room("ada")
+    for _ in range(50):
+        if world.room_files("ada"):
+            break
+        time.sleep(0.05)
+    room.request("PUT", room.url("collaborators", "ada"), json={"permission": "push"})
+    body = "<!-- glow:challenge:1 -->\nTyped by hand from challenges/challenge-01.md\n"
+    room.request("POST", room.url("issues"), json={"title": "Challenge 1", "body": body})
+
+    engine = world.engine()
+    [cohort] = engine.cohorts()
+    mark = world.mark()
+    engine.run(cohort, learner="ada")
+    assert world.lines == [f"[1/1] ada: {name} already exists"]
+    assert {w.split("/")[5] for w in world.writes(mark)} == {"admin"}
+    assert world.results() == {"ada": ["already-exists"]}
+    record = world.roster().learners["ada"]
+    assert (record.provision_state, record.learning_room_repo) == ("provisioned", f"{ORG}/{name}")
