@@ -54,6 +54,7 @@ COMMANDS: tuple[Command, ...] = (
         "glow.cohort.watchdog_cli",
         "Raise and clear alerts for stalled provisioning and stuck learners.",
     ),
+    Command("roster", "glow.cohort.roster_cli", "The roster of record: `glow roster rebuild`."),
     Command("local", "glow.localhub.cli", "Run the local GitHub: `glow local serve`."),
     Command(
         "demo", "glow.demo", "Rehearse on the local GitHub, end to end, and print what happened."

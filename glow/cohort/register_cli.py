@@ -32,8 +32,11 @@ UNASSIGNED = "intake/unassigned.json"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--dry-run", action="store_true",
-                        help="print the decision (labels, comment) and change nothing")
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print the decision (labels, comment) and change nothing",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -45,14 +48,19 @@ def run(args: argparse.Namespace) -> int:
         log("glow register: event not handled, nothing to do", event=event.key)
         return 0
     raw = event.payload["issue"]
-    issue = Issue(number=int(raw["number"]), title=str(raw.get("title") or ""),
-                  body=raw.get("body"), author=str((raw.get("user") or {}).get("login") or ""),
-                  labels=tuple(str(lab.get("name")) for lab in raw.get("labels") or []),
-                  state=str(raw.get("state") or "open"),
-                  created_at=datetime.fromisoformat(str(raw["created_at"]).replace("Z", "+00:00")))
+    issue = Issue(
+        number=int(raw["number"]),
+        title=str(raw.get("title") or ""),
+        body=raw.get("body"),
+        author=str((raw.get("user") or {}).get("login") or ""),
+        labels=tuple(str(lab.get("name")) for lab in raw.get("labels") or []),
+        state=str(raw.get("state") or "open"),
+        created_at=datetime.fromisoformat(str(raw["created_at"]).replace("Z", "+00:00")),
+    )
     sender = event.payload.get("sender") or {}
-    reason = why_ignored(issue, event.action or "", str(sender.get("login") or ""),
-                         str(sender.get("type") or ""))
+    reason = why_ignored(
+        issue, event.action or "", str(sender.get("login") or ""), str(sender.get("type") or "")
+    )
     if reason:
         log("glow register: nothing to do", event=event.key, reason=reason)
         set_output("status", "ignored")
@@ -77,6 +85,7 @@ def register(repository: str, issue: Any, *, dry_run: bool) -> str:
     form = _with_unassigned(admin, issue.author, form)
     decision = Decision(outcome="needs-info")
     if form.cohort and not dry_run:
+
         def change(roster: Any) -> tuple[Any, list[Any]]:
             fresh = Decision()
             new = enroll(roster, issue, form, cohorts[form.cohort], repository, fresh)
@@ -88,12 +97,19 @@ def register(repository: str, issue: Any, *, dry_run: bool) -> str:
         enroll(admin.roster(form.cohort), issue, form, cohorts[form.cohort], repository, decision)
     server = os.environ.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
     plan = public_plan(decision, form, issue, invitations_url=f"{server}/notifications")
-    log("glow register: decided", repo=repository, learner=issue.author, issue=issue.number,
-        outcome=decision.outcome)
+    log(
+        "glow register: decided",
+        repo=repository,
+        learner=issue.author,
+        issue=issue.number,
+        outcome=decision.outcome,
+    )
     if dry_run:
-        print(f"outcome: {decision.outcome}\nlabels +{list(plan.add_labels)} "
-              f"-{list(plan.remove_labels)}\nredact body: {plan.new_body is not None}\n\n"
-              f"{plan.comment}")
+        print(
+            f"outcome: {decision.outcome}\nlabels +{list(plan.add_labels)} "
+            f"-{list(plan.remove_labels)}\nredact body: {plan.new_body is not None}\n\n"
+            f"{plan.comment}"
+        )
         return decision.outcome
     if form.cohort is None:
         _keep_unassigned(admin, issue, form, repository)
@@ -112,8 +128,11 @@ def _with_unassigned(admin: Any, author: str, form: Any) -> Any:
 
     found = admin.repo.read_file(UNASSIGNED)
     kept = json.loads(found.text).get(handle_key(author), {}) if found else {}
-    return replace(form, accessibility=form.accessibility or kept.get("accessibility_needs"),
-                   contact=form.contact or kept.get("contact"))
+    return replace(
+        form,
+        accessibility=form.accessibility or kept.get("accessibility_needs"),
+        contact=form.contact or kept.get("contact"),
+    )
 
 
 def _update_unassigned(admin: Any, author: str, value: dict[str, Any] | None, message: str) -> None:
@@ -135,18 +154,26 @@ def _update_unassigned(admin: Any, author: str, value: dict[str, Any] | None, me
 def _keep_unassigned(admin: Any, issue: Any, form: Any, repository: str) -> None:
     if form.accessibility is None and form.contact is None:
         return
-    _update_unassigned(admin, issue.author, {
-        "accessibility_needs": form.accessibility, "contact": form.contact,
-        "registration_repo": repository, "registration_issue": issue.number,
-    }, f"Private intake of @{issue.author} kept until the cohort is fixed")
+    _update_unassigned(
+        admin,
+        issue.author,
+        {
+            "accessibility_needs": form.accessibility,
+            "contact": form.contact,
+            "registration_repo": repository,
+            "registration_issue": issue.number,
+        },
+        f"Private intake of @{issue.author} kept until the cohort is fixed",
+    )
 
 
 def _drop_unassigned(admin: Any, author: str) -> None:
     _update_unassigned(admin, author, None, f"Private intake of @{author} moved to the roster")
 
 
-def _apply_public(repository: str, issue: Any, plan: Any, decision: Any,
-                  cohort: str | None) -> None:
+def _apply_public(
+    repository: str, issue: Any, plan: Any, decision: Any, cohort: str | None
+) -> None:
     from glow.actionsenv import log
     from glow.cohort.registration import COMMENT_KEY, LABELS
     from glow.github import Repo, client_from_env
@@ -160,11 +187,19 @@ def _apply_public(repository: str, issue: Any, plan: Any, decision: Any,
     repo.set_labels_diff(issue.number, add=list(plan.add_labels), remove=list(plan.remove_labels))
     outcome = repo.upsert_comment(issue.number, COMMENT_KEY, plan.comment)
     if plan.close:
-        repo.request("PATCH", repo.url("issues", issue.number),
-                     json={"state": "closed", "state_reason": "not_planned"})
+        repo.request(
+            "PATCH",
+            repo.url("issues", issue.number),
+            json={"state": "closed", "state_reason": "not_planned"},
+        )
     if decision.newly_enrolled:
         # A trickle: the Provision workflow creates this learner's room now (and heals hourly).
-        repo.request("POST", repo.url("dispatches"), json={
-            "event_type": "provision", "client_payload": {"cohort": cohort,
-                                                          "learner": issue.author}})
+        repo.request(
+            "POST",
+            repo.url("dispatches"),
+            json={
+                "event_type": "provision",
+                "client_payload": {"cohort": cohort, "learner": issue.author},
+            },
+        )
     log("glow register: done", issue=issue.number, comment=outcome, writes=repo.counts.writes)

@@ -30,8 +30,7 @@ def signals_in(text: str | None) -> set[str]:
     return {name for name, pattern in SIGNALS.items() if pattern.search(clean)}
 
 
-def learner_signals(comments: Iterable[Mapping[str, Any]], learner: str
-                    ) -> dict[str, str]:
+def learner_signals(comments: Iterable[Mapping[str, Any]], learner: str) -> dict[str, str]:
     """First time each signal was given by ``learner``: name -> ``created_at``."""
     seen: dict[str, str] = {}
     for comment in sorted(comments, key=lambda c: str(c.get("created_at", ""))):

@@ -1,0 +1,198 @@
+"""Provisioning cost, run on demand: `python benchmarks/provisioning.py [--learners N] [--json]`.
+
+Provisions a cohort of N enrolled learners (default 20) on the local GitHub through the real
+engine (glow.cohort.provisioner.Provisioner, App mode, default flush size), re-runs it on the
+healthy cohort, and reads the hub's request log:
+
+- API requests, writes (mutative requests) and content-creating requests per provisioned learner.
+  Target: at most 3 content-creating requests (generate, invite, first challenge issue);
+- admin-repo commits for the batch: one per flush (roster and log through the git data API, not
+  one Contents write per learner);
+- learners provisioned per hour under GitHub's documented secondary limits: 80 content-creating
+  requests a minute, 500 an hour, and at least 1 second between mutative requests. The binding
+  one of the three is the answer;
+- the re-run: its requests, and its writes (target: 0).
+
+The hub's own limits are lifted and write pacing is off so the run is quick: the hourly figures
+are computed from the counts, not timed. Targets are reported, not asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+CREATING_TARGET = 3
+PER_MINUTE, PER_HOUR = 80, 500  # GitHub's secondary limits on content-creating requests
+WRITE_SPACING_S = 1.0  # GitHub: wait at least one second between mutative requests
+
+
+def measure(learners: int) -> dict[str, Any]:
+    sys.path.insert(0, str(ROOT))  # the provisioning world of the end-to-end tests
+    from glow.cohort.provisioner import FLUSH_EVERY
+    from tests.provisioning_support import ADMIN, make_world
+
+    handles = tuple(f"learner-{i:03d}" for i in range(1, learners + 1))
+    with tempfile.TemporaryDirectory() as tmp:
+        world = make_world(Path(tmp), handles)
+        try:
+            world.control(
+                "config",
+                {
+                    "template_delay_seconds": 0.05,
+                    "content_creation_per_minute": 10**9,
+                    "content_creation_per_hour": 10**9,
+                    "primary_limit_per_hour": 10**9,
+                },
+            )
+            engine = world.engine(say=lambda line: None)
+            [cohort] = engine.cohorts()
+            mark, start = world.mark(), time.perf_counter()
+            report = engine.run(cohort)
+            seconds = time.perf_counter() - start
+            batch = api_requests(world.requests(mark))
+            reruns = {}
+            for verify in (False, True):
+                again = world.mark()
+                engine.run(cohort, verify=verify)
+                reruns["rerun_verify" if verify else "rerun"] = api_requests(world.requests(again))
+        finally:
+            world.hub.stop()
+    provisioned = sum(1 for o in report.outcomes if o.error is None)
+    admin_ref = f"/api/v3/repos/{ADMIN}/git/refs/heads/main"
+    return {
+        "learners": learners,
+        "provisioned": provisioned,
+        "seconds": round(seconds, 2),
+        "batch": tally(batch, provisioned),
+        "creating_by_route": dict(Counter(r["route"] for r in batch if r["creates"])),
+        "admin_commits": sum(r["write"] and r["path"] == admin_ref for r in batch),
+        "flush_every": FLUSH_EVERY,
+        "flushes": math.ceil(provisioned / FLUSH_EVERY),
+        **{name: tally(log, None) for name, log in reruns.items()},
+    }
+
+
+def api_requests(log: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The REST requests of a request-log slice (the hub's control API left out), classified."""
+    return [
+        {
+            "path": entry["path"],
+            "route": f"{entry['method']} {entry.get('route') or entry['path']}",
+            "write": entry["method"] != "GET",
+            "creates": bool(entry.get("creates_content")),
+            "poll": entry["status"] == 404 and "/git/trees/" in entry["path"],
+        }
+        for entry in log
+        if entry["path"].startswith("/api/v3/")
+    ]
+
+
+def tally(log: list[dict[str, Any]], per: int | None) -> dict[str, Any]:
+    """Totals of requests, writes and content-creating requests; per learner when ``per``."""
+    totals = {
+        "requests": len(log),
+        "writes": sum(r["write"] for r in log),
+        "content_creating": sum(r["creates"] for r in log),
+        "template_polls": sum(r["poll"] for r in log),
+    }
+    if per:
+        totals |= {f"{k}_per_learner": round(v / per, 2) for k, v in totals.items()}
+    return totals
+
+
+def hourly(result: dict[str, Any]) -> dict[str, Any]:
+    """Learners per hour under each documented limit, and which one binds."""
+    batch = result["batch"]
+    creating = batch["content_creating_per_learner"]
+    writes = batch["writes_per_learner"]
+    limits = {
+        "content_creating_per_hour": PER_HOUR / creating if creating else math.inf,
+        "content_creating_per_minute": PER_MINUTE * 60 / creating if creating else math.inf,
+        "write_spacing": 3600 / (writes * WRITE_SPACING_S) if writes else math.inf,
+    }
+    binding = min(limits, key=lambda k: limits[k])
+    return {
+        "learners_per_hour": {k: round(v, 1) for k, v in limits.items()},
+        "binding": binding,
+        "answer": round(limits[binding], 1),
+    }
+
+
+LIMIT_NAMES = {
+    "content_creating_per_hour": f"{PER_HOUR} content-creating requests an hour",
+    "content_creating_per_minute": f"{PER_MINUTE} content-creating requests a minute",
+    "write_spacing": f"{WRITE_SPACING_S:.0f} s between mutative requests",
+}
+
+
+def print_text(result: dict[str, Any]) -> None:
+    batch, rate = result["batch"], result["rates"]
+    creating = batch["content_creating_per_learner"]
+    verdict = "meets" if creating <= CREATING_TARGET else "MISSES"
+    print(
+        f"provisioned {result['provisioned']} of {result['learners']} learners "
+        f"in {result['seconds']} s on the local GitHub (pacing off)"
+    )
+    print(
+        f"per learner: {batch['requests_per_learner']} API requests "
+        f"({batch['template_polls_per_learner']} of them polls for the template copy), "
+        f"{batch['writes_per_learner']} writes"
+    )
+    print(
+        f"content-creating requests per learner: {creating} "
+        f"({verdict} the target of at most {CREATING_TARGET})"
+    )
+    for route, count in result["creating_by_route"].items():
+        print(f"  {count} x {route}")
+    flushes = result["flushes"]
+    verdict = "meets" if result["admin_commits"] == flushes else "MISSES"
+    print(
+        f"admin-repo commits for the batch: {result['admin_commits']} for {flushes} flush(es) "
+        f"of up to {result['flush_every']} learners ({verdict} one commit per flush)"
+    )
+    print("learners provisioned per hour under GitHub's documented limits:")
+    for key, value in rate["learners_per_hour"].items():
+        mark = "  <- binds" if key == rate["binding"] else ""
+        print(f"  {value} with {LIMIT_NAMES[key]}{mark}")
+    print(f"answer: {rate['answer']} learners an hour ({LIMIT_NAMES[rate['binding']]} binds)")
+    for name, label in (("rerun", "re-run"), ("rerun_verify", "re-run with --verify")):
+        rerun = result[name]
+        verdict = "meets" if rerun["writes"] == 0 else "MISSES"
+        print(
+            f"{label} of the healthy cohort: {rerun['requests']} request(s), "
+            f"{rerun['writes']} write(s) ({verdict} the target of 0 writes)"
+        )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--learners", type=int, default=20, help="cohort size (default 20)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args()
+    if args.learners < 1:
+        parser.error("--learners must be at least 1")
+    result = measure(args.learners)
+    if not result["provisioned"]:
+        print("no learner was provisioned: the benchmark has nothing to measure", file=sys.stderr)
+        return 1
+    result["rates"] = hourly(result)
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print_text(result)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,254 @@
+"""Issue 3's acceptance, end to end on the local GitHub with the project's real workflows:
+ten registrations (a duplicate, an invalid one fixed by editing, two over capacity),
+provisioning through secondary-rate-limit faults and a learner whose room fails until the
+fault clears, then a re-run: one room per learner, every required file, a complete log, zero
+writes on a re-run of the healthy cohort, a roster rebuild identical to the roster, and no
+private intake in any public place."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from glow.cohort.forms import render_issue_form
+from glow.cohort.model import Roster, parse_log, room_name
+from glow.demo import push_tree, staged, workshop_files
+from glow.localhub.hub import LocalHub
+
+pytestmark = pytest.mark.e2e
+ROOT = Path(__file__).resolve().parents[1]
+ORG, COHORT = "acme", "2026-12"
+LEARNERS = [f"learner-{i}" for i in range(1, 10)]  # nine people, ten issues
+
+
+def test_a_cohort_of_ten_registrations_end_to_end(tmp_path: Path) -> None:
+    hub = LocalHub(tmp_path / "hub")
+    hub.start()
+    try:
+        run_scenario(hub)
+    finally:
+        hub.stop()
+
+
+def run_scenario(hub: LocalHub) -> None:  # one story, read top to bottom
+    ctl = httpx.Client(base_url=hub.url, timeout=30)
+
+    def post(path: str, body: dict[str, Any]) -> Any:
+        resp = ctl.post(f"/_localhub/{path}", json=body)
+        resp.raise_for_status()
+        return resp.json()
+
+    for login in ("facilitator", *LEARNERS):
+        post("users", {"login": login})
+    post("orgs", {"login": ORG, "admins": ["facilitator"]})
+    staff = post("tokens", {"login": "facilitator"})["token"]
+    manifest = json.loads((ROOT / "provisioner/app-manifest.json").read_text())
+    app = post(
+        "apps",
+        {"slug": "glow-provisioner", "owner": ORG, "permissions": manifest["default_permissions"]},
+    )
+    post("installations", {"app_id": app["id"], "account": ORG})
+    post("config", {"template_delay_seconds": 0.3})
+    api = httpx.Client(
+        base_url=hub.api_url, timeout=30, headers={"Authorization": f"token {staff}"}
+    )
+    cohorts = {"cohorts": [{"id": COHORT, "capacity": 6, "day2_url": f"{hub.url}/day2"}]}
+    sources = {
+        "workshop": (False, False, workshop_files(ROOT)),
+        "admin": (
+            True,
+            False,
+            staged(ROOT / "admin-roster", {"cohorts.json": json.dumps(cohorts)}),
+        ),
+        "learning-room-template": (True, True, ROOT / "learning-room-template"),
+    }
+    for name, (private, template, source) in sources.items():
+        api.post(
+            f"/orgs/{ORG}/repos", json={"name": name, "private": private, "is_template": template}
+        ).raise_for_status()
+        push_tree(hub.url, staff, f"{ORG}/{name}", source)
+    post(
+        "secrets",
+        {"repo": f"{ORG}/workshop", "name": "PROVISIONING_APP_ID", "value": str(app["id"])},
+    )
+    post(
+        "secrets",
+        {
+            "repo": f"{ORG}/workshop",
+            "name": "PROVISIONING_APP_PRIVATE_KEY",
+            "value": app["private_key"],
+        },
+    )
+    for var, value in (
+        ("ADMIN_ROSTER_REPO", f"{ORG}/admin"),
+        ("LEARNING_ROOM_TEMPLATE_REPO", f"{ORG}/learning-room-template"),
+    ):
+        post("variables", {"owner": ORG, "name": var, "value": value})
+    assert hub.wait_idle(60)
+
+    # Secondary limits on room creation, and one learner's room failing until the fault clears.
+    post(
+        "faults",
+        {
+            "kind": "secondary",
+            "count": 3,
+            "retry_after": 1,
+            "match": {"method": "POST", "path_prefix": "/api/v3/repos/acme/learning"},
+        },
+    )
+    secrets: list[str] = []
+    tokens = {who: post("tokens", {"login": who})["token"] for who in LEARNERS}
+
+    def register(who: str, path: str = "day1-day2") -> int:
+        needs, contact = f"private-needs-of-{who}", f"{who}@private.example"
+        secrets.extend([needs, contact])
+        body = render_issue_form(
+            {
+                "Cohort": COHORT,
+                "Path": path,
+                "Accessibility needs": needs,
+                "Contact (optional)": contact,
+            }
+        )
+        resp = api.post(
+            f"/repos/{ORG}/workshop/issues",
+            json={"title": f"[REGISTER] {who}", "body": body},
+            headers={"Authorization": f"token {tokens[who]}"},
+        )
+        resp.raise_for_status()
+        assert hub.wait_idle(120)
+        return int(resp.json()["number"])
+
+    numbers = {
+        who: register(who, "sometimes" if who == "learner-3" else "day1-day2") for who in LEARNERS
+    }
+    duplicate = register("learner-2")
+    labels = issue_labels(api, numbers["learner-3"])
+    assert "needs-info" in labels
+    fixed = api.get(f"/repos/{ORG}/workshop/issues/{numbers['learner-3']}").json()["body"]
+    api.patch(
+        f"/repos/{ORG}/workshop/issues/{numbers['learner-3']}",
+        headers={"Authorization": f"token {tokens['learner-3']}"},
+        json={"body": fixed.replace("sometimes", "day1-day2")},
+    ).raise_for_status()
+    assert hub.wait_idle(120)
+
+    assert "duplicate" in issue_labels(api, duplicate)
+    assert api.get(f"/repos/{ORG}/workshop/issues/{duplicate}").json()["state"] == "closed"
+    roster = read_roster(api)
+    enrolled = sorted(k for k, lrn in roster.learners.items() if lrn.enrollment == "enrolled")
+    waitlisted = sorted(k for k, lrn in roster.learners.items() if lrn.enrollment == "waitlisted")
+    assert len(enrolled) == 6 and len(waitlisted) == 3  # learner-3 enrolled late: waitlisted
+    assert "learner-3" in waitlisted
+    for who in waitlisted:
+        assert "waitlisted" in issue_labels(api, numbers[who])
+
+    # A dispatched batch heals anything the trickle left behind; then every room is healthy.
+    api.post(
+        f"/repos/{ORG}/workshop/actions/workflows/provision.yml/dispatches",
+        json={"ref": "main", "inputs": {"verify": "true"}},
+    ).raise_for_status()
+    assert hub.wait_idle(120)
+    roster = read_roster(api)
+    for who in enrolled:
+        room = f"/repos/{ORG}/{room_name(COHORT, who)}"
+        assert roster.learners[who].provision_state in ("provisioned", "healed")
+        assert roster.learners[who].learning_room_repo == f"{ORG}/{room_name(COHORT, who)}"
+        assert api.get(f"{room}/contents/.github/ISSUE_TEMPLATE/help.yml").status_code == 200
+        assert [i["invitee"]["login"] for i in api.get(f"{room}/invitations").json()] == [who]
+        challenge = [
+            i
+            for i in api.get(f"{room}/issues").json()
+            if "<!-- glow:challenge:1 -->" in (i["body"] or "")
+        ]
+        assert len(challenge) == 1
+    rooms = [
+        r["name"]
+        for r in api.get(f"/orgs/{ORG}/repos", params={"per_page": 100}).json()
+        if r["name"].startswith(f"learning-room-{COHORT}-")
+    ]
+    assert sorted(rooms) == sorted(room_name(COHORT, who) for who in enrolled)
+    log = parse_log(read_admin(api, f"provisioning/{COHORT}.jsonl"))
+    for who in enrolled:
+        results = {e.result for e in log if e.github_handle.lower() == who}
+        assert {"created", "invited", "seeded"} <= results, (who, results)
+
+    # A re-run of the healthy cohort writes nothing anywhere.
+    mark = max(r["id"] for r in hub.requests)
+    api.post(
+        f"/repos/{ORG}/workshop/actions/workflows/provision.yml/dispatches",
+        json={"ref": "main", "inputs": {"verify": "true"}},
+    ).raise_for_status()
+    assert hub.wait_idle(120)
+    writes = [
+        r
+        for r in list(hub.requests)
+        if r["id"] > mark
+        and r.get("route")
+        and r["method"] != "GET"
+        and not r["route"].endswith(("/access_tokens", "/dispatches"))
+    ]
+    assert writes == []
+
+    # The roster rebuilt from GitHub is identical to the roster of record.
+    env = {
+        **os.environ,
+        "GITHUB_API_URL": hub.api_url,
+        "ADMIN_ROSTER_REPO": f"{ORG}/admin",
+        "PROVISIONING_APP_ID": str(app["id"]),
+        "PROVISIONING_APP_PRIVATE_KEY": app["private_key"],
+    }
+    proc = subprocess.run(
+        [sys.executable, "-m", "glow", "roster", "rebuild", "--repo", f"{ORG}/workshop"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "identical to the stored roster" in proc.stdout
+
+    # No private intake in any public issue, comment or workflow log.
+    public = json.dumps(
+        [
+            api.get(
+                f"/repos/{ORG}/workshop/issues", params={"state": "all", "per_page": 100}
+            ).json(),
+            api.get(f"/repos/{ORG}/workshop/issues/comments", params={"per_page": 100}).json(),
+            list(hub.store.data["runs"].values()),
+        ]
+    )
+    assert [s for s in secrets if s in public] == []
+    stored = read_roster(api)
+    assert stored.learners["learner-1"].accessibility_needs == "private-needs-of-learner-1"
+    failed = [
+        r
+        for r in hub.store.data["runs"].values()
+        if r.get("conclusion") not in ("success", "skipped", "cancelled")
+    ]
+    assert failed == []
+
+
+def issue_labels(api: httpx.Client, number: int) -> set[str]:
+    return {
+        lab["name"] for lab in api.get(f"/repos/{ORG}/workshop/issues/{number}").json()["labels"]
+    }
+
+
+def read_admin(api: httpx.Client, path: str) -> str:
+    resp = api.get(
+        f"/repos/{ORG}/admin/contents/{path}", headers={"Accept": "application/vnd.github.raw"}
+    )
+    resp.raise_for_status()
+    return resp.text
+
+
+def read_roster(api: httpx.Client) -> Roster:
+    return Roster.model_validate_json(read_admin(api, f"roster/{COHORT}.json"))

@@ -1,0 +1,76 @@
+"""Rebuilding the roster from registration issues and the log: identical when nothing was lost,
+and every difference named when something was."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from glow.cohort.forms import render_issue_form
+from glow.cohort.model import Cohort, LogEntry, Roster
+from glow.cohort.rebuild import carry_over, differences, replay_log, replay_registrations
+from glow.cohort.registration import Issue
+
+COHORT = Cohort(id="2026-12", capacity=1)
+T0 = datetime(2026, 11, 1, tzinfo=UTC)
+
+
+def reg(number: int, who: str, labels: tuple[str, ...]) -> Issue:
+    body = render_issue_form({"Cohort": "2026-12", "Path": "day1-day2"})
+    return Issue(number, f"[REGISTER] {who}", body, who, labels, "open", T0.replace(hour=number))
+
+
+def test_rebuild_matches_and_reports_what_differs() -> None:
+    issues = [
+        reg(1, "ada", ("registration", "enrolled")),
+        reg(2, "bob", ("registration", "waitlisted")),
+    ]
+    log = [
+        LogEntry(
+            github_handle="ada",
+            cohort_id="2026-12",
+            attempt_at=T0,
+            result=r,
+            repo="org/learning-room-2026-12-ada",
+        )
+        for r in ("created", "invited")
+    ]
+    rebuilt = replay_log(replay_registrations(issues, COHORT, "org/workshop"), log)
+    rebuilt = carry_over(rebuilt, Roster(cohort_id="2026-12"), issues)
+    assert rebuilt.learners["ada"].provision_state == "provisioned"
+    assert rebuilt.learners["bob"].enrollment == "waitlisted"
+    assert differences(rebuilt, rebuilt) == []
+
+    lost = rebuilt.model_copy(
+        update={
+            "learners": {
+                "ada": rebuilt.learners["ada"].model_copy(
+                    update={"learning_room_repo": None, "provision_state": "pending"}
+                )
+            }
+        }
+    )
+    lines = differences(lost, rebuilt)
+    assert "bob: missing from the stored roster (registered in #2)" in lines
+    assert any(line.startswith("ada: provision_state is `pending` in the roster") for line in lines)
+
+
+def test_a_failed_attempt_keeps_the_room_and_a_heal_stays_healed() -> None:
+    issues = [reg(1, "ada", ("enrolled",))]
+    entries = [
+        LogEntry(
+            github_handle="ada", cohort_id="2026-12", attempt_at=T0, result="created", repo="org/r"
+        ),
+        LogEntry(
+            github_handle="ada",
+            cohort_id="2026-12",
+            attempt_at=T0.replace(hour=5),
+            result="error",
+            repo="org/r",
+            error_detail="502",
+        ),
+    ]
+    roster = replay_log(replay_registrations(issues, COHORT, "org/workshop"), entries)
+    assert (roster.learners["ada"].provision_state, roster.learners["ada"].learning_room_repo) == (
+        "failed",
+        "org/r",
+    )
