@@ -103,6 +103,9 @@ def run_scenario(hub: LocalHub) -> None:  # one story, read top to bottom
             "match": {"method": "POST", "path_prefix": "/api/v3/repos/acme/learning"},
         },
     )
+    post("faults", {"kind": "status", "status": 502, "count": 6, "retry_after": 0,
+                    "match": {"method": "POST",
+                              "path_prefix": "/api/v3/repos/acme/learning-room-template/generate"}})
     secrets: list[str] = []
     tokens = {who: post("tokens", {"login": who})["token"] for who in LEARNERS}
 
@@ -228,12 +231,13 @@ def run_scenario(hub: LocalHub) -> None:  # one story, read top to bottom
     assert [s for s in secrets if s in public] == []
     stored = read_roster(api)
     assert stored.learners["learner-1"].accessibility_needs == "private-needs-of-learner-1"
-    failed = [
-        r
-        for r in hub.store.data["runs"].values()
-        if r.get("conclusion") not in ("success", "skipped", "cancelled")
-    ]
-    assert failed == []
+    # The only failures are provisioning runs during the injected 502s (a failed learner fails
+    # the run, so the watchdog sees it); the last provisioning run succeeded.
+    runs = sorted(hub.store.data["runs"].values(), key=lambda r: r["id"])
+    failed = [r for r in runs if r.get("conclusion") not in ("success", "skipped", "cancelled")]
+    assert {r["workflow_path"] for r in failed} <= {".github/workflows/provision.yml"}
+    last = [r for r in runs if r["workflow_path"] == ".github/workflows/provision.yml"][-1]
+    assert last["conclusion"] == "success"
 
 
 def issue_labels(api: httpx.Client, number: int) -> set[str]:
