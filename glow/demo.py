@@ -1,11 +1,12 @@
-"""Rehearse on a throwaway local GitHub, end to end, and print what happened.
+"""Rehearse a cohort on a throwaway local GitHub, end to end, and print what happened.
 
-Starts the local GitHub in this process, creates an organisation with a public workshop
-repository, a private admin repository and a private Learning Room template (from this
-project's folders, pushed over git), then files a registration issue as a learner. The
-workshop's real `.github/workflows/registration.yml` runs on that event: first the learner's
-answer is incomplete (`needs-info`), then the learner edits the issue and is `enrolled`, with
-the bot's one comment updated in place."""
+Starts the local GitHub in this process and sets up an organisation as a facilitator would:
+the provisioning App installed, a public workshop repository, a private admin repository and
+a private Learning Room template (pushed from this project's folders over git), secrets and
+variables. Then learners register by filing issues; the project's real workflows run on those
+events: registration (the first learner's answer is incomplete, then fixed by an edit),
+provisioning of each learner's room, and the dashboard. Finally provisioning and the dashboard
+run again on the healthy cohort, which must write nothing."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -112,55 +115,45 @@ def learner_logins(count: int) -> list[str]:
     ]
 
 
-def rehearse(
-    hub: Any, root: Path, say: Progress, timeout: float, learners: int = 3
-) -> dict[str, Any]:
+@dataclass
+class World:
+    """An organisation set up as a facilitator would: the App, the three repos, secrets."""
+
+    post: Callable[[str, dict[str, Any]], Any]
+    api: Any  # an httpx client with the facilitator's token
+    app: dict[str, Any]
+
+
+def build_world(
+    hub: Any, root: Path, logins: list[str], cohorts: dict[str, Any], *, org: str = ORG
+) -> World:
+    """Users, an org with the provisioning App installed (the manifest's permissions), the
+    workshop, admin and template repositories pushed from this project over git, and the
+    secrets and variables the workflows read."""
     import httpx
 
     control = httpx.Client(base_url=hub.url, timeout=30)
 
-    def post(path: str, body: dict[str, Any]) -> dict[str, Any]:
+    def post(path: str, body: dict[str, Any]) -> Any:
         resp = control.post(f"/_localhub/{path}", json=body)
         resp.raise_for_status()
         return resp.json()
 
-    logins = learner_logins(learners)
     for login in (FACILITATOR, *logins):
         post("users", {"login": login})
-    post("orgs", {"login": ORG, "admins": [FACILITATOR]})
+    post("orgs", {"login": org, "admins": [FACILITATOR]})
     staff = post("tokens", {"login": FACILITATOR})["token"]
     manifest = json.loads((root / "provisioner" / "app-manifest.json").read_text())
     app = post(
         "apps",
-        {"slug": "glow-provisioner", "owner": ORG, "permissions": manifest["default_permissions"]},
+        {"slug": "glow-provisioner", "owner": org, "permissions": manifest["default_permissions"]},
     )
-    post("installations", {"app_id": app["id"], "account": ORG})
-    say(
-        f"created organisation {ORG} with the provisioning App installed, facilitator "
-        f"{FACILITATOR} and {learners} learners"
-    )
-
+    post("installations", {"app_id": app["id"], "account": org})
     api = httpx.Client(
         base_url=hub.api_url, timeout=30, headers={"Authorization": f"token {staff}"}
     )
     admin_seed = staged(
-        root / "admin-roster",
-        {
-            "cohorts.json": json.dumps(
-                {
-                    "cohorts": [
-                        {
-                            "id": COHORT,
-                            "title": "December 2026",
-                            "capacity": max(learners, 1),
-                            "day2_url": f"{hub.url}/{ORG}/workshop/blob/main/docs/day2.md",
-                        }
-                    ]
-                },
-                indent=2,
-            )
-            + "\n"
-        },
+        root / "admin-roster", {"cohorts.json": json.dumps(cohorts, indent=2) + "\n"}
     )
     repos = {
         "workshop": (False, False, workshop_files(root)),
@@ -169,19 +162,42 @@ def rehearse(
     }
     for name, (private, template, source) in repos.items():
         api.post(
-            f"/orgs/{ORG}/repos", json={"name": name, "private": private, "is_template": template}
+            f"/orgs/{org}/repos", json={"name": name, "private": private, "is_template": template}
         ).raise_for_status()
-        push_tree(hub.url, staff, f"{ORG}/{name}", source)
+        push_tree(hub.url, staff, f"{org}/{name}", source)
         for secret, value in (
             ("PROVISIONING_APP_ID", str(app["id"])),
             ("PROVISIONING_APP_PRIVATE_KEY", app["private_key"]),
         ):
-            post("secrets", {"repo": f"{ORG}/{name}", "name": secret, "value": value})
+            post("secrets", {"repo": f"{org}/{name}", "name": secret, "value": value})
     for var, value in (
-        ("ADMIN_ROSTER_REPO", f"{ORG}/admin"),
-        ("LEARNING_ROOM_TEMPLATE_REPO", f"{ORG}/learning-room-template"),
+        ("ADMIN_ROSTER_REPO", f"{org}/admin"),
+        ("LEARNING_ROOM_TEMPLATE_REPO", f"{org}/learning-room-template"),
     ):
-        post("variables", {"owner": ORG, "name": var, "value": value})
+        post("variables", {"owner": org, "name": var, "value": value})
+    return World(post=post, api=api, app=app)
+
+
+def rehearse(
+    hub: Any, root: Path, say: Progress, timeout: float, learners: int = 3
+) -> dict[str, Any]:
+    logins = learner_logins(learners)
+    cohorts = {
+        "cohorts": [
+            {
+                "id": COHORT,
+                "title": "December 2026",
+                "capacity": max(learners, 1),
+                "day2_url": f"{hub.url}/{ORG}/workshop/blob/main/docs/day2.md",
+            }
+        ]
+    }
+    world = build_world(hub, root, logins, cohorts)
+    post, api = world.post, world.api
+    say(
+        f"created organisation {ORG} with the provisioning App installed, facilitator "
+        f"{FACILITATOR} and {learners} learners"
+    )
     hub.wait_idle(timeout)
     say(
         "created workshop (public), admin (private) and learning-room-template (private), "

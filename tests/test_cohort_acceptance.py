@@ -12,14 +12,13 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 
 from glow.cohort.forms import render_issue_form
 from glow.cohort.model import Roster, parse_log, room_name
-from glow.demo import push_tree, staged, workshop_files
+from glow.demo import build_world
 from glow.localhub.hub import LocalHub
 
 pytestmark = pytest.mark.e2e
@@ -38,59 +37,10 @@ def test_a_cohort_of_ten_registrations_end_to_end(tmp_path: Path) -> None:
 
 
 def run_scenario(hub: LocalHub) -> None:  # one story, read top to bottom
-    ctl = httpx.Client(base_url=hub.url, timeout=30)
-
-    def post(path: str, body: dict[str, Any]) -> Any:
-        resp = ctl.post(f"/_localhub/{path}", json=body)
-        resp.raise_for_status()
-        return resp.json()
-
-    for login in ("facilitator", *LEARNERS):
-        post("users", {"login": login})
-    post("orgs", {"login": ORG, "admins": ["facilitator"]})
-    staff = post("tokens", {"login": "facilitator"})["token"]
-    manifest = json.loads((ROOT / "provisioner/app-manifest.json").read_text())
-    app = post(
-        "apps",
-        {"slug": "glow-provisioner", "owner": ORG, "permissions": manifest["default_permissions"]},
-    )
-    post("installations", {"app_id": app["id"], "account": ORG})
-    post("config", {"template_delay_seconds": 0.3})
-    api = httpx.Client(
-        base_url=hub.api_url, timeout=30, headers={"Authorization": f"token {staff}"}
-    )
     cohorts = {"cohorts": [{"id": COHORT, "capacity": 6, "day2_url": f"{hub.url}/day2"}]}
-    sources = {
-        "workshop": (False, False, workshop_files(ROOT)),
-        "admin": (
-            True,
-            False,
-            staged(ROOT / "admin-roster", {"cohorts.json": json.dumps(cohorts)}),
-        ),
-        "learning-room-template": (True, True, ROOT / "learning-room-template"),
-    }
-    for name, (private, template, source) in sources.items():
-        api.post(
-            f"/orgs/{ORG}/repos", json={"name": name, "private": private, "is_template": template}
-        ).raise_for_status()
-        push_tree(hub.url, staff, f"{ORG}/{name}", source)
-    post(
-        "secrets",
-        {"repo": f"{ORG}/workshop", "name": "PROVISIONING_APP_ID", "value": str(app["id"])},
-    )
-    post(
-        "secrets",
-        {
-            "repo": f"{ORG}/workshop",
-            "name": "PROVISIONING_APP_PRIVATE_KEY",
-            "value": app["private_key"],
-        },
-    )
-    for var, value in (
-        ("ADMIN_ROSTER_REPO", f"{ORG}/admin"),
-        ("LEARNING_ROOM_TEMPLATE_REPO", f"{ORG}/learning-room-template"),
-    ):
-        post("variables", {"owner": ORG, "name": var, "value": value})
+    world = build_world(hub, ROOT, LEARNERS, cohorts, org=ORG)
+    post, api, app = world.post, world.api, world.app
+    post("config", {"template_delay_seconds": 0.3})
     assert hub.wait_idle(60)
 
     # Secondary limits on room creation, and one learner's room failing until the fault clears.
@@ -103,9 +53,19 @@ def run_scenario(hub: LocalHub) -> None:  # one story, read top to bottom
             "match": {"method": "POST", "path_prefix": "/api/v3/repos/acme/learning"},
         },
     )
-    post("faults", {"kind": "status", "status": 502, "count": 6, "retry_after": 0,
-                    "match": {"method": "POST",
-                              "path_prefix": "/api/v3/repos/acme/learning-room-template/generate"}})
+    post(
+        "faults",
+        {
+            "kind": "status",
+            "status": 502,
+            "count": 6,
+            "retry_after": 0,
+            "match": {
+                "method": "POST",
+                "path_prefix": "/api/v3/repos/acme/learning-room-template/generate",
+            },
+        },
+    )
     secrets: list[str] = []
     tokens = {who: post("tokens", {"login": who})["token"] for who in LEARNERS}
 

@@ -86,3 +86,18 @@ def touch(hub: LocalHub, repo: dict[str, Any]) -> None:
 
 def forbidden(message: str) -> HubError:
     return HubError(403, message)
+
+
+def require_author_or(
+    hub: LocalHub, ctx: Ctx, repo: dict[str, Any], author: str | None, role: str
+) -> str:
+    """Authors may change their own issue, pull request or comment; others need ``role``.
+    Returns the principal's role on the repository."""
+    from glow.localhub.auth import ROLES
+
+    actual = role_for(hub, ctx, repo)
+    login = "github-actions[bot]" if ctx.principal.kind == "job" else ctx.principal.login
+    mine = (login or "").lower() == (author or "").lower()
+    if ROLES.index(actual) < ROLES.index(role) and not mine:
+        raise HubError(403, ctx.principal.message_403())
+    return actual

@@ -6,7 +6,14 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from glow.localhub import shapes
-from glow.localhub.api.common import paginate, repo_for, role_for, str_field, touch
+from glow.localhub.api.common import (
+    paginate,
+    repo_for,
+    require_author_or,
+    role_for,
+    str_field,
+    touch,
+)
 from glow.localhub.auth import ROLES
 from glow.localhub.routing import Ctx, HubError, Response, invalid, not_found
 
@@ -197,10 +204,7 @@ def register(hub: LocalHub) -> None:
         repo = repo_for(hub, ctx, "issues", "write", "read")
         with store.lock:
             iss = get_issue(repo, ctx.params["issue_number"])
-            role = role_for(hub, ctx, repo)
-            is_author = (actor(ctx.principal) or "").lower() == (iss["user"] or "").lower()
-            if ROLES.index(role) < ROLES.index("triage") and not is_author:
-                raise HubError(403, ctx.principal.message_403())
+            role = require_author_or(hub, ctx, repo, iss["user"], "triage")
             events = apply_issue_update(hub, repo, iss, ctx, can_label=ROLES.index(role) >= 2)
         for action, extra in events:
             emit_issue(repo, iss, action, ctx, **extra)
@@ -553,9 +557,7 @@ def register_comments(hub: LocalHub) -> None:
         return Response(200, comment_out(repo, get_comment(repo, ctx.params["comment_id"])))
 
     def may_change(ctx: Ctx, repo: dict[str, Any], com: dict[str, Any]) -> None:
-        mine = (actor(ctx.principal) or "").lower() == (com["user"] or "").lower()
-        if not mine and ROLES.index(role_for(hub, ctx, repo)) < ROLES.index("write"):
-            raise HubError(403, ctx.principal.message_403())
+        require_author_or(hub, ctx, repo, com["user"], "write")
 
     @r.route("PATCH", "/repos/{owner}/{repo}/issues/comments/{comment_id}")
     def update_comment(ctx: Ctx) -> Response:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from glow.keywords import closing_references
 from glow.localhub import gitstore, shapes
-from glow.localhub.api.common import paginate, repo_for, role_for, str_field
+from glow.localhub.api.common import paginate, repo_for, require_author_or, str_field
 from glow.localhub.api.contents import commit_json, diff_entry, emit_push, identity_for
 from glow.localhub.api.issues import (
     actor,
@@ -15,7 +15,6 @@ from glow.localhub.api.issues import (
     new_issue,
     set_state,
 )
-from glow.localhub.auth import ROLES
 from glow.localhub.events import repo_json
 from glow.localhub.routing import Ctx, HubError, Response, invalid, not_found
 
@@ -264,10 +263,7 @@ def register(hub: LocalHub) -> None:
         repo = repo_for(hub, ctx, "pull_requests", "write", "read")
         with store.lock:
             iss = get_pull(repo, ctx.params["pull_number"])
-            role = role_for(hub, ctx, repo)
-            is_author = (actor(ctx.principal) or "").lower() == (iss["user"] or "").lower()
-            if ROLES.index(role) < ROLES.index("write") and not is_author:
-                raise HubError(403, ctx.principal.message_403())
+            require_author_or(hub, ctx, repo, iss["user"], "write")
             if iss["pull"].get("merged") and ctx.body().get("state") == "open":
                 raise HubError(
                     422,
