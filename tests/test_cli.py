@@ -66,13 +66,30 @@ def test_registration_without_settings_names_the_variable_to_set(tmp_path: Path)
 
     body = render_issue_form({"Cohort": "2026-12", "Path": "day2-only"})
     payload = tmp_path / "event.json"
-    payload.write_text(json.dumps({"action": "opened", "issue": {
-        "number": 3, "title": "[REGISTER] Ada", "body": body, "user": {"login": "ada"},
-        "labels": [], "state": "open", "created_at": "2026-11-01T10:00:00Z"},
-        "sender": {"login": "ada", "type": "User"},
-        "repository": {"full_name": "org/workshop"}}))
-    env = {"PATH": "/usr/bin:/bin", "GITHUB_EVENT_NAME": "issues",
-           "GITHUB_EVENT_PATH": str(payload), "GITHUB_REPOSITORY": "org/workshop"}
+    payload.write_text(
+        json.dumps(
+            {
+                "action": "opened",
+                "issue": {
+                    "number": 3,
+                    "title": "[REGISTER] Ada",
+                    "body": body,
+                    "user": {"login": "ada"},
+                    "labels": [],
+                    "state": "open",
+                    "created_at": "2026-11-01T10:00:00Z",
+                },
+                "sender": {"login": "ada", "type": "User"},
+                "repository": {"full_name": "org/workshop"},
+            }
+        )
+    )
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "GITHUB_EVENT_NAME": "issues",
+        "GITHUB_EVENT_PATH": str(payload),
+        "GITHUB_REPOSITORY": "org/workshop",
+    }
     proc = glow("register", "--dry-run", env=env)
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and "ADMIN_ROSTER_REPO" in proc.stderr

@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -80,12 +81,35 @@ def run_scenario(hub: LocalHub) -> None:  # one story, read top to bottom
                 "Contact (optional)": contact,
             }
         )
+        if who == "learner-5":
+            # learner-5's room creation is slow; the provisioning run is killed while it waits.
+            post(
+                "faults",
+                {
+                    "kind": "slow",
+                    "count": 1,
+                    "delay_seconds": 2.0,
+                    "match": {
+                        "method": "POST",
+                        "path_prefix": "/api/v3/repos/acme/learning-room-template/generate",
+                    },
+                },
+            )
         resp = api.post(
             f"/repos/{ORG}/workshop/issues",
             json={"title": f"[REGISTER] {who}", "body": body},
             headers={"Authorization": f"token {tokens[who]}"},
         )
         resp.raise_for_status()
+        if who == "learner-5":
+            crash_provisioning_mid_room(hub)
+            assert hub.wait_idle(120)
+            # Its room exists on GitHub, but the crash kept it from the roster: still pending.
+            assert read_roster(api).learners["learner-5"].provision_state == "pending"
+            # GitHub finishes a request whose client died: the room appears, unrecorded.
+            assert poll(
+                lambda: api.get(f"/repos/{ORG}/{room_name(COHORT, who)}").status_code == 200
+            )
         assert hub.wait_idle(120)
         return int(resp.json()["number"])
 
@@ -141,7 +165,9 @@ def run_scenario(hub: LocalHub) -> None:  # one story, read top to bottom
     log = parse_log(read_admin(api, f"provisioning/{COHORT}.jsonl"))
     for who in enrolled:
         results = {e.result for e in log if e.github_handle.lower() == who}
-        assert {"created", "invited", "seeded"} <= results, (who, results)
+        # learner-5's room was made by the crashed run: the re-run recognised it.
+        made = "already-exists" if who == "learner-5" else "created"
+        assert {made, "invited", "seeded"} <= results, (who, results)
 
     # A re-run of the healthy cohort writes nothing anywhere.
     mark = max(r["id"] for r in hub.requests)
@@ -198,6 +224,38 @@ def run_scenario(hub: LocalHub) -> None:  # one story, read top to bottom
     assert {r["workflow_path"] for r in failed} <= {".github/workflows/provision.yml"}
     last = [r for r in runs if r["workflow_path"] == ".github/workflows/provision.yml"][-1]
     assert last["conclusion"] == "success"
+
+
+def crash_provisioning_mid_room(hub: LocalHub) -> None:
+    """Kill the provisioning run (its whole process group, as a cancelled job) while its
+    request to create learner-5's room is in flight: a crash mid-batch."""
+    import time
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        slow = [f for f in hub.limits.faults if f.kind == "slow"]
+        running = [
+            r
+            for r in hub.store.data["runs"].values()
+            if r["workflow_path"].endswith("provision.yml") and r["status"] == "in_progress"
+        ]
+        if not slow and running:
+            time.sleep(0.5)
+            assert hub.runner.cancel(running[-1]["id"])
+            return
+        time.sleep(0.05)
+    raise AssertionError("the provisioning run never reached learner-5's room")
+
+
+def poll(check: Callable[[], bool], seconds: float = 10.0) -> bool:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.1)
+    return False
 
 
 def issue_labels(api: httpx.Client, number: int) -> set[str]:

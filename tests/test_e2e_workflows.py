@@ -175,8 +175,12 @@ def test_workflow_dispatch_and_schedule_run_the_workflow(world: dict) -> None:
 
 
 def test_demo_rehearses_a_cohort_through_the_real_workflows() -> None:
-    proc = subprocess.run([sys.executable, "-m", "glow", "demo", "--json", "--learners", "4"],
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "glow", "demo", "--json", "--learners", "4"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     result = json.loads(proc.stdout)
     assert result["ok"] is True
@@ -185,9 +189,13 @@ def test_demo_rehearses_a_cohort_through_the_real_workflows() -> None:
     assert "needs-info" in result["labels_after_first_run"]
     assert result["labels_final"] == ["enrolled", "registration"]
     assert result["bot_comments"] == 1
-    assert result["bot_comment"].startswith("<!-- glow:registration -->\n"
-                                            "Registration received: you are enrolled")
+    assert result["bot_comment"].startswith(
+        "<!-- glow:registration -->\nRegistration received: you are enrolled"
+    )
     workflows = {r["workflow"] for r in result["workflow_runs"]}
-    assert {".github/workflows/registration.yml", ".github/workflows/provision.yml",
-            ".github/workflows/dashboard.yml"} <= workflows
+    assert {
+        ".github/workflows/registration.yml",
+        ".github/workflows/provision.yml",
+        ".github/workflows/dashboard.yml",
+    } <= workflows
     assert result["failed_runs"] == 0

@@ -17,8 +17,11 @@ def test_update_files_commits_once_rereads_on_conflict_and_skips_no_ops(tmp_path
         ctl = httpx.Client(base_url=hub.url)
         ctl.post("/_localhub/users", json={"login": "fac"})
         token = ctl.post("/_localhub/tokens", json={"login": "fac"}).json()["token"]
-        httpx.post(f"{hub.api_url}/user/repos", headers={"Authorization": f"token {token}"},
-                   json={"name": "admin", "private": True, "auto_init": True}).raise_for_status()
+        httpx.post(
+            f"{hub.api_url}/user/repos",
+            headers={"Authorization": f"token {token}"},
+            json={"name": "admin", "private": True, "auto_init": True},
+        ).raise_for_status()
         repo = Repo(token_client(token, hub.api_url), "fac", "admin", pacer=WritePacer(0))
         other = Repo(token_client(token, hub.api_url), "fac", "admin", pacer=WritePacer(0))
         calls = []
@@ -33,6 +36,7 @@ def test_update_files_commits_once_rereads_on_conflict_and_skips_no_ops(tmp_path
                 if name not in names:
                     names.append(name)
                 return {"roster.json": json.dumps(sorted(names)), "log.jsonl": None}
+
             return update
 
         assert repo.update_files(("roster.json",), add("first"), "first", branch="main")

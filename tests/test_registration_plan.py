@@ -18,16 +18,32 @@ from glow.cohort.registration import (
 )
 
 URL = "https://github.com/notifications"
-COHORTS = {"2026-12": Cohort(id="2026-12", capacity=2),
-           "2027-01": Cohort(id="2027-01", open=False)}
-GOOD = {"Cohort": "2026-12", "Path": "day1-day2", "Accessibility needs": "NVDA on Windows",
-        "Contact (optional)": None}
+COHORTS = {"2026-12": Cohort(id="2026-12", capacity=2), "2027-01": Cohort(id="2027-01", open=False)}
+GOOD = {
+    "Cohort": "2026-12",
+    "Path": "day1-day2",
+    "Accessibility needs": "NVDA on Windows",
+    "Contact (optional)": None,
+}
 
 
-def issue(answers: dict[str, str | None], *, number: int = 7, author: str = "ada",
-          title: str = "[REGISTER] Ada", state: str = "open") -> Issue:
-    return Issue(number=number, title=title, body=render_issue_form(answers), author=author,
-                 labels=(), state=state, created_at=datetime(2026, 11, 1, tzinfo=UTC))
+def issue(
+    answers: dict[str, str | None],
+    *,
+    number: int = 7,
+    author: str = "ada",
+    title: str = "[REGISTER] Ada",
+    state: str = "open",
+) -> Issue:
+    return Issue(
+        number=number,
+        title=title,
+        body=render_issue_form(answers),
+        author=author,
+        labels=(),
+        state=state,
+        created_at=datetime(2026, 11, 1, tzinfo=UTC),
+    )
 
 
 def register(roster: Roster, iss: Issue) -> tuple[Roster, Decision, str]:
@@ -57,7 +73,10 @@ def test_complete_registration_is_enrolled_and_private_answers_go_to_the_roster(
     assert "NVDA" not in comment
     record = roster.learners["ada"]
     assert (record.enrollment, record.status, record.accessibility_needs) == (
-        "enrolled", "awaiting-ack", "NVDA on Windows")
+        "enrolled",
+        "awaiting-ack",
+        "NVDA on Windows",
+    )
     assert record.registered_at == datetime(2026, 11, 1, tzinfo=UTC)
 
 
@@ -66,8 +85,15 @@ def test_public_body_is_redacted_and_a_redacted_edit_keeps_the_private_answer() 
     assert body is not None and "NVDA" not in body and MOVED in body
     assert read_form(body, COHORTS).accessibility is None
     roster, _, _ = register(Roster(cohort_id="2026-12"), issue(GOOD))
-    edited = Issue(7, "[REGISTER] Ada", body.replace("day1-day2", "day2-only"), "ada", (), "open",
-                   datetime(2026, 11, 1, tzinfo=UTC))
+    edited = Issue(
+        7,
+        "[REGISTER] Ada",
+        body.replace("day1-day2", "day2-only"),
+        "ada",
+        (),
+        "open",
+        datetime(2026, 11, 1, tzinfo=UTC),
+    )
     roster, decision, _ = register(roster, edited)
     assert roster.learners["ada"].path == "day2-only"
     assert roster.learners["ada"].accessibility_needs == "NVDA on Windows"
@@ -76,8 +102,9 @@ def test_public_body_is_redacted_and_a_redacted_edit_keeps_the_private_answer() 
 
 
 def test_each_problem_names_the_field_and_the_fix() -> None:
-    roster, decision, comment = register(Roster(cohort_id="2026-12"),
-                                         issue({**GOOD, "Path": "both please"}))
+    roster, decision, comment = register(
+        Roster(cohort_id="2026-12"), issue({**GOOD, "Path": "both please"})
+    )
     assert decision.outcome == "needs-info"
     assert comment.startswith("Registration needs one more detail")
     assert "`day1-day2`" in comment and "edit this issue" in comment
@@ -92,7 +119,11 @@ def test_a_full_cohort_puts_learners_on_the_waitlist_in_order() -> None:
     for n, who in enumerate(("ada", "bob", "cy", "dee")):
         roster, decision, comment = register(roster, issue(GOOD, number=n + 1, author=who))
     assert [lrn.enrollment for lrn in roster.learners.values()] == [
-        "enrolled", "enrolled", "waitlisted", "waitlisted"]
+        "enrolled",
+        "enrolled",
+        "waitlisted",
+        "waitlisted",
+    ]
     assert decision.outcome == "waitlisted" and decision.place == 2
     assert "waitlist (place 2)" in comment.replace("\\\n", "").replace("\n", " ")
 
@@ -105,8 +136,7 @@ def test_a_second_issue_is_a_duplicate_that_keeps_the_first() -> None:
     assert roster.learners["ada"].registration_issue == 7
     assert roster.learners["ada"].contact == "ada@example.org"
     assert "#7" in comment
-    assert public_plan(decision, read_form(again.body, COHORTS), again,
-                       invitations_url=URL).close
+    assert public_plan(decision, read_form(again.body, COHORTS), again, invitations_url=URL).close
 
 
 def test_bots_closed_issues_and_other_actions_are_ignored() -> None:

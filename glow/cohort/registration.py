@@ -62,8 +62,8 @@ Need help at any point? Comment `help` on this issue and a facilitator will repl
 WAITLISTED = """Registration received: cohort {cohort} is full, so you are on its waitlist \
 (place {place}).
 
-What happens next: when a seat opens, this comment changes to say you are enrolled, and your
-Learning Room is prepared for you. There is nothing you need to do now.
+What happens next: a facilitator will comment on this issue if a seat opens for you. There is
+nothing you need to do now.
 
 Your accessibility needs and contact details were moved to the facilitators' private roster and
 removed from this public issue.
