@@ -28,6 +28,7 @@ from glow.cohort.model import Learner, Roster, room_name
 from glow.github import Repo, WritePacer, token_client
 from glow.localhub.hub import LocalHub
 
+ROOT = Path(__file__).resolve().parent.parent
 COHORT = "2026-12"
 WORKFLOWS = {
     ".github/workflows/progression.yml": (
@@ -224,19 +225,14 @@ def build_world(
         login: w.control("tokens", {"login": login})["token"]
         for login in ("facilitator", *learners)
     }
-    # The provisioning App of seed 003 section 7.2a, plus actions: read for the watchdog's check
-    # of failed workflow runs (the one permission it adds).
+    # The provisioning App with exactly the manifest's permissions (seed 003 section 7.2a).
+    manifest = json.loads((ROOT / "provisioner" / "app-manifest.json").read_text())
     app = w.control(
         "apps",
         {
             "slug": "glow-provisioning",
             "owner": "facilitator",
-            "permissions": {
-                "administration": "write",
-                "contents": "write",
-                "issues": "write",
-                "actions": "read",
-            },
+            "permissions": manifest["default_permissions"],
         },
     )
     w.control("installations", {"app_id": app["id"], "account": "org"})
@@ -268,7 +264,13 @@ def build_world(
     }
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    for name in ("GLOW_APP_ID", "GLOW_PAT", "GITHUB_TOKEN", "GLOW_STUCK_MINUTES"):
+    for name in (
+        "GLOW_APP_ID",
+        "GLOW_PAT",
+        "GITHUB_TOKEN",
+        "GLOW_STUCK_MINUTES",
+        "WATCHDOG_RUNS_TOKEN",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr("glow.github.backoff._shared", WritePacer(0.0))
     return w

@@ -158,20 +158,69 @@ def test_time_passing_raises_stalled_provisioning_and_stuck_learners(
     assert ada["title"].startswith("Watchdog: ada is stuck (on challenge 2, no activity since 20")
 
 
+def record_run(world: World, run_id: int, conclusion: str, repo: str = "org/workshop") -> None:
+    """A run as the local runner records it (without running a whole workflow)."""
+    run = RecordedRun(run_id, conclusion, world.now(), world.now(), repo=repo)
+    HubRunnerHost(world.hub).record_run(run)
+
+
 def test_a_failed_run_in_the_workshop_repo_raises_an_alert_until_a_later_run_succeeds(
-    world: World, glow: Glow
+    world: World, glow: Glow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # A run as the local runner records it (without running a whole workflow).
-    host = HubRunnerHost(world.hub)
+    monkeypatch.setenv("WATCHDOG_RUNS_TOKEN", world.tokens["facilitator"])
 
     def record(run_id: int, conclusion: str) -> None:
-        host.record_run(RecordedRun(run_id, conclusion, world.now(), world.now()))
+        record_run(world, run_id, conclusion)
 
     record(900001, "failure")
-    assert glow("watchdog", "--now", world.now())[0] == 0
+    code, out, err = glow("watchdog", "--now", world.now())
+    assert code == 0, err
+    assert "not checked" not in out + err
     alert = alerts(world)["watchdog:failed-runs:all:org/workshop"]
     assert alert["title"] == "Watchdog: workflow runs are failing in org/workshop"
     assert "- Registration (.github/workflows/registration.yml): failed at " in alert["body"]
     record(900002, "success")
     assert glow("watchdog", "--now", world.now())[0] == 0
     assert alerts(world)["watchdog:failed-runs:all:org/workshop"]["state"] == "closed"
+
+
+def test_without_a_runs_token_failed_runs_are_said_unchecked_and_their_alerts_kept(
+    world: World, glow: Glow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key = "watchdog:failed-runs:all:org/workshop"
+    monkeypatch.setenv("WATCHDOG_RUNS_TOKEN", world.tokens["facilitator"])
+    record_run(world, 900001, "failure")
+    assert glow("watchdog", "--now", world.now())[0] == 0
+    assert alerts(world)[key]["state"] == "open"
+
+    # The App alone (seed 003 section 7.2a: no Actions permission) cannot see runs: the check
+    # is off, the run says so, the other checks still run and the open alert is not "healed".
+    monkeypatch.delenv("WATCHDOG_RUNS_TOKEN")
+    record_run(world, 900002, "success")
+    code, out, err = glow("watchdog", "--now", world.now())
+    assert code == 0, err
+    assert "Failed workflow runs: not checked, because WATCHDOG_RUNS_TOKEN is not set" in out
+    found = alerts(world)
+    assert found[key]["state"] == "open"
+    assert f"watchdog:room-workflows:{COHORT}:cy" in found
+
+
+def test_runs_a_token_may_not_read_are_named_and_exit_1_leaving_alerts_alone(
+    world: World, glow: Glow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key = "watchdog:failed-runs:all:org/admin"
+    monkeypatch.setenv("WATCHDOG_RUNS_TOKEN", world.tokens["facilitator"])
+    record_run(world, 900001, "failure", repo="org/admin")
+    assert glow("watchdog", "--now", world.now())[0] == 0
+    assert alerts(world)[key]["state"] == "open"
+
+    # dee is no member of the org: the private admin repository's runs are hidden from her.
+    monkeypatch.setenv("WATCHDOG_RUNS_TOKEN", world.tokens["dee"])
+    code, _, err = glow("watchdog", "--now", world.now())
+    assert code == 1
+    assert (
+        "glow watchdog: not checked: workflow runs of org/admin could not be read: give "
+        "WATCHDOG_RUNS_TOKEN read access to Actions on it"
+    ) in err
+    assert "Traceback" not in err
+    assert alerts(world)[key]["state"] == "open"

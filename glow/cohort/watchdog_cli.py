@@ -10,8 +10,10 @@ workflow runs in the room. Without --cohort it also checks failed runs in the re
 fallback and who owns it; a problem that is gone gets a "healed" comment and its alert closed.
 A re-run on unchanged state writes nothing.
 
-Credentials: like `glow dashboard`, the provisioning credential (App or PROVISIONING_TOKEN);
-reading workflow runs needs the App's `actions: read` permission."""
+Credentials: like `glow dashboard`, the provisioning credential (App or PROVISIONING_TOKEN).
+Workflow runs are read with WATCHDOG_RUNS_TOKEN, a read-only token with "Actions: read" (the
+provisioning App holds exactly the permissions of seed 003 section 7.2a, which exclude Actions);
+without it the failed-run check is off and the run says so."""
 
 from __future__ import annotations
 
@@ -27,7 +29,7 @@ from glow.cohort.dashboard_cli import parse_now
 if TYPE_CHECKING:
     from glow.cohort.admin import AdminRepo
     from glow.cohort.model import Cohort, Learner, LogEntry
-    from glow.cohort.observe import Observer
+    from glow.cohort.observe import Observer, Repos
     from glow.cohort.watchdog import Problem, Template
     from glow.cohort.watchdog_read import Reader
 
@@ -43,9 +45,12 @@ EPILOG = (
   GLOW_PROVISION_STALL_MINUTES   pending provisioning counts as stalled after this (default 15)
   GLOW_STUCK_MINUTES             no activity for this long is stuck (default 20)
   GLOW_FAILED_RUN_HOURS          failed runs older than this are history (default 24)
+  WATCHDOG_RUNS_TOKEN            read-only token (Actions: read) for failed workflow runs;
+                                 unset: that check is off (said on stdout), other checks run
 
-exit status: 0 when every check ran (problems become alerts, not exit codes); 1 when something
-could not be checked (named on stderr); 2 when a setting is missing.
+exit status: 0 when every check ran (problems become alerts, not exit codes; a check turned off
+by its unset token is said, not failed); 1 when something could not be checked (named on
+stderr, its alerts left as they were); 2 when a setting is missing.
 Runbook: docs/runbooks/dashboard-and-watchdog.md
 """
 )
@@ -83,10 +88,30 @@ class Limits:
         )
 
 
+ANY_KIND = ""
+RUNS_KIND = "failed-runs"
+RUNS_OFF = (
+    "Failed workflow runs: not checked, because WATCHDOG_RUNS_TOKEN is not set (a read-only "
+    "token with Actions: read; see docs/runbooks/dashboard-and-watchdog.md)."
+)
+
+
+def runs_repos(api_url: str) -> Repos | None:
+    """Repositories as WATCHDOG_RUNS_TOKEN sees them; None when it is unset (the check is off)."""
+    import os
+
+    from glow.cohort.observe import Repos
+    from glow.github import token_client
+
+    token = os.environ.get("WATCHDOG_RUNS_TOKEN", "").strip()
+    return Repos(token_client(token, api_url)) if token else None
+
+
 @dataclass
 class Findings:
     problems: list[Problem] = field(default_factory=list)
-    skipped: set[tuple[str, str]] = field(default_factory=set)  # (cohort, scope) not checked
+    # (cohort, scope, kind) not checked, their alerts left alone; kind ANY_KIND: every kind
+    skipped: set[tuple[str, str, str]] = field(default_factory=set)
     failures: list[str] = field(default_factory=list)
 
 
@@ -94,6 +119,7 @@ def run(args: argparse.Namespace) -> int:
     from glow.cohort.cli_support import named_cohort, open_admin
     from glow.cohort.observe import Observer, Repos
     from glow.cohort.watchdog_read import Reader
+    from glow.github import RequestCounts
 
     settings, admin = open_admin()
     cohorts = admin.cohorts()
@@ -102,7 +128,7 @@ def run(args: argparse.Namespace) -> int:
     limits = Limits.from_env()
     repos = Repos(admin.repo.gh, pacer=admin.repo.pacer)
     repos.add(admin.repo)
-    reader = Reader(repos, settings.template_repo.strip())
+    reader = Reader(repos, settings.template_repo.strip(), runs_repos(settings.api_url))
     found = Findings()
     observer = Observer(repos)
     workshops: set[str] = set()
@@ -113,6 +139,10 @@ def run(args: argparse.Namespace) -> int:
     found.failures += reader.unchecked
     changed = publish(admin, found, chosen, full=not args.cohort, now=now, dry_run=args.dry_run)
     counts = repos.totals()
+    if reader.runs is None:
+        print(RUNS_OFF)
+    else:
+        counts = RequestCounts(counts.requests + reader.runs.totals().requests, counts.writes)
     verb = "would change" if args.dry_run else "changed"
     print(
         f"Watchdog: {len(found.problems)} problem(s) open; {verb} {changed} alert(s); "
@@ -144,12 +174,16 @@ def check_cohort(
     template = reader.template(cohort, log) if with_rooms else None
     for learner in learners:
         try:
-            found.problems += check_learner(
+            problems, runs_read = check_learner(
                 learner, reader, observer, template, log, now=now, limits=limits
             )
         except GitHubError as exc:
-            found.skipped.add((cohort.id, learner.key))
+            found.skipped.add((cohort.id, learner.key, ANY_KIND))
             found.failures.append(f"{learner.github_handle} (cohort {cohort.id}): {exc}")
+            continue
+        found.problems += problems
+        if not runs_read:
+            found.skipped.add((cohort.id, learner.key, RUNS_KIND))
     return {learner.registration_repo for learner in learners}
 
 
@@ -162,7 +196,9 @@ def check_learner(
     *,
     now: datetime,
     limits: Limits,
-) -> list[Problem]:
+) -> tuple[list[Problem], bool]:
+    """The learner's problems, and whether the room's workflow runs were read (a learner
+    without a room has none to read)."""
     from glow.cohort.progress import derive
     from glow.cohort.watchdog import (
         provisioning_problems,
@@ -175,11 +211,11 @@ def check_learner(
     last_error = max(errors, key=lambda entry: entry.attempt_at) if errors else None
     found = provisioning_problems(learner, last_error, now=now, stall_after=limits.stall)
     if learner.provision_state not in ("provisioned", "healed"):
-        return found
+        return found, True
     health = reader.room_health(learner, template)
     found += room_problems(learner, health, template)
     if not health.exists or health.archived:
-        return found
+        return found, True
     seen = observer.observe(learner)
     progress = derive(
         learner,
@@ -198,7 +234,7 @@ def check_learner(
         )
         if problem is not None
     ]
-    return found
+    return found, runs is not None
 
 
 def check_repositories(
@@ -210,7 +246,7 @@ def check_repositories(
     for name in names:
         runs = reader.failed_runs(name, now=now, window=limits.runs)
         if runs is None:
-            found.skipped.add((REPO_SCOPE, scope_key(name)))
+            found.skipped.add((REPO_SCOPE, scope_key(name), RUNS_KIND))
         elif problem := runs_problem(REPO_SCOPE, name, name, runs):
             found.problems.append(problem)
 
@@ -233,9 +269,10 @@ def publish(
     ids = {cohort.id for cohort in cohorts} | ({REPO_SCOPE} if full else set())
 
     def in_scope(key: str) -> bool:
-        # watchdog:<kind>:<cohort>:<scope>; a scope whose check could not run is left alone.
-        _, _, cohort, scope = [*key.split(":", 3), "", "", ""][:4]
-        return cohort in ids and (cohort, scope) not in found.skipped
+        # watchdog:<kind>:<cohort>:<scope>; an alert whose check did not run is left alone.
+        _, kind, cohort, scope = [*key.split(":", 3), "", "", ""][:4]
+        skipped = {(cohort, scope, ANY_KIND), (cohort, scope, kind)} & found.skipped
+        return cohort in ids and not skipped
 
     board = IssueBoard(admin.repo, LABEL)
     changes = plan(

@@ -1,8 +1,12 @@
 """Read the facts the watchdog judges: room health, the template's workflows, workflow runs.
 
 The adapter under ``glow.cohort.watchdog`` (which decides). Reads only. A 404 is a fact (the room
-is missing, the learner is not a collaborator); a 403 or 404 on workflow runs means this token
-may not read them (the App needs ``actions: read``), reported as unchecked, never as healthy.
+is missing, the learner is not a collaborator); a 403 or 404 on workflow runs means the runs
+token may not read them, reported as unchecked, never as healthy.
+
+Workflow runs are read with their own token (WATCHDOG_RUNS_TOKEN, read-only "Actions: read"):
+the provisioning App holds exactly the permissions of seed 003 section 7.2a, which do not include
+Actions. Without that token the failed-run check is off, and said so, never reported healthy.
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ def pinned_sha(cohort: Cohort, log: Iterable[LogEntry]) -> str | None:
 class Reader:
     repos: Repos
     template_repo: str
+    runs: Repos | None = None  # repositories seen with the runs token; None: the check is off
     unchecked: list[str] = field(default_factory=list)
 
     def template(self, cohort: Cohort, log: Iterable[LogEntry]) -> Template | None:
@@ -117,8 +122,11 @@ class Reader:
     def failed_runs(
         self, full_name: str, *, now: datetime, window: timedelta
     ) -> tuple[FailedRun, ...] | None:
-        """Failing workflows of a repository; None when its runs cannot be read."""
-        repo = self.repos.get(full_name)
+        """Failing workflows of a repository; None when its runs were not read (the check is
+        off, or the runs token may not read this repository: then it is named as unchecked)."""
+        if self.runs is None:
+            return None
+        repo = self.runs.get(full_name)
         try:
             page = repo.get_json(repo.url("actions", "runs"), {"per_page": 100})
         except GitHubError as exc:
@@ -127,7 +135,8 @@ class Reader:
             page = None
         if page is None:
             self.unchecked.append(
-                f"workflow runs of {full_name} could not be read (the App needs actions: read)"
+                f"workflow runs of {full_name} could not be read: give WATCHDOG_RUNS_TOKEN "
+                "read access to Actions on it"
             )
             return None
         return failing_workflows(page.get("workflow_runs") or [], now=now, window=window)
