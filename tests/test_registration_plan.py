@@ -11,10 +11,12 @@ from glow.cohort.registration import (
     Decision,
     Issue,
     enroll,
+    promoted_plan,
     public_plan,
     read_form,
     redacted_body,
     why_ignored,
+    withdraw,
 )
 
 URL = "https://github.com/notifications"
@@ -25,6 +27,7 @@ GOOD = {
     "Accessibility needs": "NVDA on Windows",
     "Contact (optional)": None,
 }
+GOOD_BODY = render_issue_form(GOOD)
 
 
 def issue(
@@ -145,6 +148,65 @@ def test_bots_closed_issues_and_other_actions_are_ignored() -> None:
     assert why_ignored(issue(GOOD), "edited", "glow[bot]", "Bot")
     assert why_ignored(issue(GOOD, title="Bug: typo"), "opened", "ada", "User")
     assert why_ignored(issue(GOOD, state="closed"), "edited", "ada", "User")
+
+
+def test_closing_withdraws_only_when_the_learner_or_a_not_planned_close_says_so() -> None:
+    closed = issue(GOOD, state="closed")
+    assert why_ignored(closed, "closed", "ada", "User", "completed") is None
+    assert why_ignored(closed, "closed", "facilitator", "User", "not_planned") is None
+    stands = why_ignored(closed, "closed", "facilitator", "User", "completed")
+    assert stands and "the registration stands" in stands
+    assert why_ignored(closed, "closed", "glow[bot]", "Bot", "not_planned")
+
+
+def test_a_withdrawal_gives_the_seat_to_the_first_on_the_waitlist() -> None:
+    roster = Roster(cohort_id="2026-12")
+    for n, who in enumerate(("ada", "bob", "cy", "dee")):
+        roster, _, _ = register(roster, issue(GOOD, number=n + 1, author=who))
+    decision = Decision()
+    roster = withdraw(roster, issue(GOOD, number=1, author="ada"), COHORTS["2026-12"], decision)
+    enrollment = {key: lrn.enrollment for key, lrn in roster.learners.items()}
+    assert enrollment == {
+        "ada": "withdrawn",
+        "bob": "enrolled",
+        "cy": "enrolled",
+        "dee": "waitlisted",
+    }
+    assert decision.outcome == "withdrawn"
+    assert [lrn.github_handle for lrn in decision.promoted] == ["cy"]
+    plan = public_plan(decision, read_form(GOOD_BODY, COHORTS), issue(GOOD), invitations_url=URL)
+    assert plan.comment and plan.comment.startswith("Registration withdrawn: you are no longer")
+    assert "Reopen this issue" in plan.comment
+    assert "withdrawn" in plan.add_labels and "enrolled" in plan.remove_labels
+    seat = promoted_plan(decision.promoted[0], invitations_url=URL)
+    assert seat.comment and seat.comment.startswith(
+        "A seat opened for you: you are enrolled in cohort `2026-12`"
+    )
+    assert "enrolled" in seat.add_labels and "waitlisted" in seat.remove_labels
+
+    # Closing it again, or closing a duplicate issue, changes nothing.
+    again = Decision()
+    assert withdraw(roster, issue(GOOD, number=1), COHORTS["2026-12"], again) == roster
+    assert again.outcome == "ignored" and again.promoted == []
+    dup = Decision()
+    assert withdraw(roster, issue(GOOD, number=9, author="bob"), COHORTS["2026-12"], dup) == roster
+
+    # Reopening registers ada again: the cohort is full now, so she waits; the line is kept in
+    # registration order, and she registered first.
+    roster, decision, _ = register(roster, issue(GOOD, number=1, author="ada"))
+    assert roster.learners["ada"].enrollment == "waitlisted"
+    assert decision.place == 1
+    assert roster.learners["ada"].accessibility_needs == "NVDA on Windows"
+
+
+def test_a_waitlisted_learner_who_withdraws_frees_no_seat() -> None:
+    roster = Roster(cohort_id="2026-12")
+    for n, who in enumerate(("ada", "bob", "cy")):
+        roster, _, _ = register(roster, issue(GOOD, number=n + 1, author=who))
+    decision = Decision()
+    roster = withdraw(roster, issue(GOOD, number=3, author="cy"), COHORTS["2026-12"], decision)
+    assert roster.learners["cy"].enrollment == "withdrawn"
+    assert decision.outcome == "withdrawn" and decision.promoted == []
 
 
 def test_backticks_in_answers_cannot_break_the_markdown() -> None:

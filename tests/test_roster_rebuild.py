@@ -74,3 +74,20 @@ def test_a_failed_attempt_keeps_the_room_and_a_heal_stays_healed() -> None:
         "failed",
         "org/r",
     )
+
+
+def test_a_withdrawal_and_the_learner_it_enrolled_come_back_from_their_labels() -> None:
+    # ada withdrew (closed #1), which gave her seat to bob, first on the waitlist.
+    issues = [
+        reg(1, "ada", ("registration", "withdrawn")),
+        reg(2, "bob", ("registration", "enrolled")),
+        reg(3, "cy", ("registration", "waitlisted")),
+    ]
+    rebuilt = carry_over(
+        replay_registrations(issues, COHORT, "org/workshop"), Roster(cohort_id="2026-12"), issues
+    )
+    assert {key: lrn.enrollment for key, lrn in rebuilt.learners.items()} == {
+        "ada": "withdrawn",
+        "bob": "enrolled",
+        "cy": "waitlisted",
+    }

@@ -17,6 +17,7 @@ from glow.cohort.registration import (
     LABEL_ENROLLED,
     LABEL_NEEDS_INFO,
     LABEL_WAITLISTED,
+    LABEL_WITHDRAWN,
     Decision,
     Issue,
     enroll,
@@ -113,6 +114,8 @@ def carry_over(rebuilt: Roster, stored: Roster, issues: Iterable[Issue]) -> Rost
             update["enrollment"] = "enrolled"
         elif LABEL_WAITLISTED in on_issue:
             update["enrollment"] = "waitlisted"
+        elif LABEL_WITHDRAWN in on_issue:
+            update["enrollment"] = "withdrawn"
         learners[key] = learner.model_copy(update=update)
     return rebuilt.model_copy(update={"learners": learners})
 

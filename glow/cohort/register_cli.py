@@ -4,8 +4,14 @@ roster, remove private answers from the public issue, label it (`enrolled`, `wai
 duplicated. A newly enrolled learner's Learning Room is requested at once (a `provision`
 repository dispatch).
 
-Runs inside GitHub Actions on `issues` events (opened, edited, reopened) of the workshop
-repository. Any other event, and any change made by a bot, is logged and ignored (exit 0)."""
+Closing a registration withdraws it (label `withdrawn`) when the learner closes it or anyone
+closes it as "not planned"; a seat it frees goes to the first learner on the waitlist, whose
+issue and comment then say they are enrolled, and whose room is requested. Reopening registers
+again. A facilitator closing a registration as completed changes nothing.
+
+Runs inside GitHub Actions on `issues` events (opened, edited, reopened, closed) of the
+workshop repository. Any other event, and any change made by a bot, is logged and ignored
+(exit 0)."""
 
 from __future__ import annotations
 
@@ -59,27 +65,29 @@ def run(args: argparse.Namespace) -> int:
     )
     sender = event.payload.get("sender") or {}
     reason = why_ignored(
-        issue, event.action or "", str(sender.get("login") or ""), str(sender.get("type") or "")
+        issue,
+        event.action or "",
+        str(sender.get("login") or ""),
+        str(sender.get("type") or ""),
+        raw.get("state_reason"),
     )
     if reason:
         log("glow register: nothing to do", event=event.key, reason=reason)
         set_output("status", "ignored")
         return 0
-    outcome = register(event.repository, issue, dry_run=args.dry_run)
+    if event.action == "closed":
+        outcome = withdraw(event.repository, issue, dry_run=args.dry_run)
+    else:
+        outcome = register(event.repository, issue, dry_run=args.dry_run)
     set_output("status", outcome)
     return 0
 
 
 def register(repository: str, issue: Any, *, dry_run: bool) -> str:
     from glow.actionsenv import log
-    from glow.cohort.admin import AdminRepo
     from glow.cohort.registration import Decision, enroll, public_plan, read_form
-    from glow.cohort.settings import CohortSettings, provisioning_client
-    from glow.github import Repo
 
-    settings = CohortSettings.from_env(need_template=False)
-    admin_owner, admin_name = settings.admin_repo.split("/")
-    admin = AdminRepo(Repo(provisioning_client(settings), admin_owner, admin_name))
+    admin = _admin()
     cohorts = {c.id: c for c in admin.cohorts().cohorts}
     form = read_form(issue.body, cohorts)
     form = _with_unassigned(admin, issue.author, form)
@@ -95,8 +103,7 @@ def register(repository: str, issue: Any, *, dry_run: bool) -> str:
         admin.update(form.cohort, change, f"Registration of @{issue.author} (#{issue.number})")
     elif form.cohort:
         enroll(admin.roster(form.cohort), issue, form, cohorts[form.cohort], repository, decision)
-    server = os.environ.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
-    plan = public_plan(decision, form, issue, invitations_url=f"{server}/notifications")
+    plan = public_plan(decision, form, issue, invitations_url=_invitations_url())
     log(
         "glow register: decided",
         repo=repository,
@@ -117,6 +124,97 @@ def register(repository: str, issue: Any, *, dry_run: bool) -> str:
         _drop_unassigned(admin, issue.author)
     _apply_public(repository, issue, plan, decision, form.cohort)
     return decision.outcome
+
+
+def withdraw(repository: str, issue: Any, *, dry_run: bool) -> str:
+    """The closed registration gives up its seat; the waitlist moves up into any free seat."""
+    from glow.actionsenv import log
+    from glow.cohort.registration import Decision, public_plan, read_form
+    from glow.cohort.registration import withdraw as withdrawn
+
+    admin = _admin()
+    cohorts = {c.id: c for c in admin.cohorts().cohorts}
+    form = read_form(issue.body, cohorts)
+    decision = Decision()
+    if form.cohort is None:
+        log("glow register: closed, no cohort named, nothing to withdraw", issue=issue.number)
+        return "ignored"
+    cohort = cohorts[form.cohort]
+    if dry_run:
+        withdrawn(admin.roster(cohort.id), issue, cohort, decision)
+    else:
+
+        def change(roster: Any) -> tuple[Any, list[Any]]:
+            fresh = Decision()
+            new = withdrawn(roster, issue, cohort, fresh)
+            decision.__dict__.update(fresh.__dict__)
+            return new, []
+
+        admin.update(cohort.id, change, f"@{issue.author} withdrew (#{issue.number})")
+    log(
+        "glow register: decided",
+        repo=repository,
+        learner=issue.author,
+        issue=issue.number,
+        outcome=decision.outcome,
+        promoted=[learner.github_handle for learner in decision.promoted],
+    )
+    if decision.outcome != "withdrawn":
+        return "ignored"  # not the learner's registration of record, or withdrawn already
+    plan = public_plan(decision, form, issue, invitations_url=_invitations_url())
+    if dry_run:
+        promoted = ", ".join(f"@{lrn.github_handle}" for lrn in decision.promoted) or "nobody"
+        print(f"outcome: withdrawn\nseat goes to: {promoted}\n\n{plan.comment}")
+        return decision.outcome
+    _apply_public(repository, issue, plan, decision, cohort.id)
+    _announce_promoted(decision.promoted)
+    return decision.outcome
+
+
+def _admin() -> Any:
+    from glow.cohort.admin import AdminRepo
+    from glow.cohort.settings import CohortSettings, provisioning_client
+    from glow.github import Repo
+
+    settings = CohortSettings.from_env(need_template=False)
+    admin_owner, admin_name = settings.admin_repo.split("/")
+    return AdminRepo(Repo(provisioning_client(settings), admin_owner, admin_name))
+
+
+def _invitations_url() -> str:
+    server = os.environ.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
+    return f"{server}/notifications"
+
+
+def _announce_promoted(promoted: list[Any]) -> None:
+    """Each learner moved off the waitlist: their issue says enrolled, their room is requested."""
+    from glow.actionsenv import log
+    from glow.cohort.registration import COMMENT_KEY, LABELS, promoted_plan
+    from glow.github import Repo, client_from_env
+
+    if not promoted:
+        return
+    gh = client_from_env(auth="token")
+    for learner in promoted:
+        owner, name = learner.registration_repo.split("/", 1)
+        repo = Repo(gh, owner, name)
+        plan = promoted_plan(learner, invitations_url=_invitations_url())
+        for label in plan.add_labels:
+            repo.ensure_label(label, *LABELS[label])
+        number = learner.registration_issue
+        repo.set_labels_diff(number, add=list(plan.add_labels), remove=list(plan.remove_labels))
+        repo.upsert_comment(number, COMMENT_KEY, plan.comment or "")
+        _request_room(repo, learner.cohort_id, learner.github_handle)
+        log("glow register: enrolled from the waitlist", learner=learner.github_handle)
+
+
+def _request_room(repo: Any, cohort: str | None, handle: str) -> None:
+    """A trickle: the Provision workflow creates this learner's room now (and heals hourly)."""
+    repo.request(
+        "POST",
+        repo.url("dispatches"),
+        json={"event_type": "provision", "client_payload": {"cohort": cohort, "learner": handle}},
+    )
 
 
 def _with_unassigned(admin: Any, author: str, form: Any) -> Any:
@@ -193,13 +291,5 @@ def _apply_public(
             json={"state": "closed", "state_reason": "not_planned"},
         )
     if decision.newly_enrolled:
-        # A trickle: the Provision workflow creates this learner's room now (and heals hourly).
-        repo.request(
-            "POST",
-            repo.url("dispatches"),
-            json={
-                "event_type": "provision",
-                "client_payload": {"cohort": cohort, "learner": issue.author},
-            },
-        )
+        _request_room(repo, cohort, issue.author)
     log("glow register: done", issue=issue.number, comment=outcome, writes=repo.counts.writes)

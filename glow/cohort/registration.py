@@ -22,6 +22,7 @@ LABEL_ENROLLED = "enrolled"
 LABEL_NEEDS_INFO = "needs-info"
 LABEL_WAITLISTED = "waitlisted"
 LABEL_DUPLICATE = "duplicate"
+LABEL_WITHDRAWN = "withdrawn"
 COMMENT_KEY = "registration"
 REDACTED_MARK = "<!-- glow:redacted -->"
 
@@ -33,7 +34,13 @@ PRIVATE_FIELDS = (FIELD_ACCESSIBILITY, FIELD_CONTACT)
 MOVED = "_Moved to the facilitators' private roster._"
 
 PATHS = {"day1-day2": "Day 1 and Day 2", "day2-only": "Day 2 only"}
-OUTCOME_LABELS = (LABEL_ENROLLED, LABEL_NEEDS_INFO, LABEL_WAITLISTED, LABEL_DUPLICATE)
+OUTCOME_LABELS = (
+    LABEL_ENROLLED,
+    LABEL_NEEDS_INFO,
+    LABEL_WAITLISTED,
+    LABEL_DUPLICATE,
+    LABEL_WITHDRAWN,
+)
 
 LABELS: dict[str, tuple[str, str]] = {
     LABEL_REGISTRATION: ("0e8a16", "A workshop registration"),
@@ -41,12 +48,13 @@ LABELS: dict[str, tuple[str, str]] = {
     LABEL_NEEDS_INFO: ("fbca04", "Registration needs a detail from the learner"),
     LABEL_WAITLISTED: ("c5def5", "The cohort is full: on the waitlist"),
     LABEL_DUPLICATE: ("cfd3d7", "Another registration issue is already open for this learner"),
+    LABEL_WITHDRAWN: ("d4c5f9", "The learner withdrew: reopening the issue registers again"),
 }
 
-Outcome = Literal["enrolled", "waitlisted", "needs-info", "duplicate", "ignored"]
+Outcome = Literal["enrolled", "waitlisted", "needs-info", "duplicate", "withdrawn", "ignored"]
 
 # Bot copy: outcome first, plain words, a next step on every problem (STYLE.md, rule 6).
-ENROLLED = """Registration received: you are enrolled in cohort {cohort} ({path}).
+ENROLLED = """{opening}: you are enrolled in cohort {cohort} ({path}).
 
 What happens next:
 1. Your private Learning Room repository is being prepared. GitHub will send you an invitation
@@ -62,8 +70,9 @@ Need help at any point? Comment `help` on this issue and a facilitator will repl
 WAITLISTED = """Registration received: cohort {cohort} is full, so you are on its waitlist \
 (place {place}).
 
-What happens next: a facilitator will comment on this issue if a seat opens for you. There is
-nothing you need to do now.
+What happens next: if a seat opens, this comment changes to say you are enrolled and your
+Learning Room is prepared for you; GitHub notifies you of the change. There is nothing you need
+to do now.
 
 Your accessibility needs and contact details were moved to the facilitators' private roster and
 removed from this public issue.
@@ -86,6 +95,18 @@ Nothing is lost: any new details you gave here were added to your registration, 
 is closed. Please continue in #{issue}.
 
 If this is a mistake, comment `help` on this issue and a facilitator will reply."""
+
+
+WITHDRAWN = """Registration withdrawn: you are no longer registered for cohort {cohort}, because \
+this issue was closed.
+
+Changed your mind? Reopen this issue (the "Reopen issue" button next to the comment box) and we
+register you again, in a free seat or on the waitlist. Your details are kept.
+
+Questions? Comment `help` on this issue and a facilitator will reply."""
+
+OPENING_REGISTERED = "Registration received"
+OPENING_PROMOTED = "A seat opened for you"
 
 
 @dataclass(frozen=True)
@@ -116,6 +137,7 @@ class Decision:
     place: int = 0
     first_issue: int | None = None
     newly_enrolled: bool = False
+    promoted: list[Learner] = field(default_factory=list)  # off the waitlist into a free seat
 
 
 @dataclass(frozen=True)
@@ -266,6 +288,37 @@ def enroll(
     return roster.model_copy(update={"learners": learners})
 
 
+def withdraw(roster: Roster, issue: Issue, cohort: Cohort, decision: Decision) -> Roster:
+    """The learner whose registration ``issue`` was closed gives up their seat or waitlist
+    place; any seat that frees goes to the waitlist, first come first served. A closed issue
+    that is not the learner's registration of record (a duplicate, say) changes nothing."""
+    key = handle_key(issue.author)
+    existing = roster.learners.get(key)
+    if (
+        existing is None
+        or existing.registration_issue != issue.number
+        or existing.enrollment == "withdrawn"
+    ):
+        return roster
+    decision.outcome = "withdrawn"
+    learners = {**roster.learners, key: existing.model_copy(update={"enrollment": "withdrawn"})}
+    return fill_seats(roster.model_copy(update={"learners": learners}), cohort, decision)
+
+
+def fill_seats(roster: Roster, cohort: Cohort, decision: Decision) -> Roster:
+    """Enrol waitlisted learners, oldest registration first, while the cohort has free seats."""
+    learners = dict(roster.learners)
+    free = cohort.capacity - sum(1 for lrn in learners.values() if lrn.enrollment == "enrolled")
+    waiting = sorted(
+        (lrn for lrn in learners.values() if lrn.enrollment == "waitlisted"),
+        key=lambda lrn: (lrn.registered_at, lrn.registration_issue),
+    )
+    for learner in waiting[: max(free, 0)]:
+        learners[learner.key] = learner.model_copy(update={"enrollment": "enrolled"})
+        decision.promoted.append(learners[learner.key])
+    return roster.model_copy(update={"learners": learners})
+
+
 def _private_update(record: Learner, form: FormResult) -> dict[str, str | None]:
     """New private answers replace old ones; an answer moved to the roster keeps its value."""
     update: dict[str, str | None] = {}
@@ -294,9 +347,15 @@ def public_plan(
     elif decision.outcome == "waitlisted":
         text = WAITLISTED.format(cohort=cohort, place=decision.place)
         outcome_label = LABEL_WAITLISTED
+    elif decision.outcome == "withdrawn":
+        text = WITHDRAWN.format(cohort=cohort)
+        outcome_label = LABEL_WITHDRAWN
     else:
         text = ENROLLED.format(
-            cohort=cohort, path=PATHS[form.path or "day1-day2"], invitations_url=invitations_url
+            opening=OPENING_REGISTERED,
+            cohort=cohort,
+            path=PATHS[form.path or "day1-day2"],
+            invitations_url=invitations_url,
         )
         outcome_label = LABEL_ENROLLED
     return PublicPlan(
@@ -309,18 +368,43 @@ def public_plan(
     )
 
 
-HANDLED_ACTIONS = ("opened", "edited", "reopened")
+def promoted_plan(learner: Learner, *, invitations_url: str) -> PublicPlan:
+    """What the registration issue of a learner taken off the waitlist gets: the enrolled
+    label and its one comment rewritten to say so (GitHub notifies the learner)."""
+    text = ENROLLED.format(
+        opening=OPENING_PROMOTED,
+        cohort=f"`{learner.cohort_id}`",
+        path=PATHS[learner.path],
+        invitations_url=invitations_url,
+    )
+    return PublicPlan(
+        add_labels=(LABEL_REGISTRATION, LABEL_ENROLLED),
+        remove_labels=tuple(lab for lab in OUTCOME_LABELS if lab != LABEL_ENROLLED),
+        comment=text,
+    )
 
 
-def why_ignored(issue: Issue, action: str, sender: str, sender_type: str) -> str | None:
-    """Why this event needs no registration work, or None when it does."""
+HANDLED_ACTIONS = ("opened", "edited", "reopened", "closed")
+
+
+def why_ignored(
+    issue: Issue, action: str, sender: str, sender_type: str, state_reason: str | None = None
+) -> str | None:
+    """Why this event needs no registration work, or None when it does.
+
+    Closing withdraws the registration when the learner closes it, or when anyone closes it as
+    "not planned"; a facilitator closing it as completed (after the workshop) changes nothing.
+    """
     if action not in HANDLED_ACTIONS:
         return f"issues.{action} needs no registration work"
     if sender_type == "Bot" or sender.endswith("[bot]"):
         return "made by a bot (GLOW never answers its own changes)"
     if not is_registration(issue):
         return "not a registration issue"
-    if issue.state != "open":
+    if action == "closed":
+        if sender.lower() != issue.author.lower() and state_reason != "not_planned":
+            return "closed as completed by someone other than the learner: the registration stands"
+    elif issue.state != "open":
         return "the registration issue is closed"
     if re.fullmatch(r".*\[bot\]", issue.author):
         return "filed by a bot"

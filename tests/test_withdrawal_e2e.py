@@ -1,0 +1,146 @@
+"""A withdrawal end to end on the local GitHub with the project's real workflows: closing a
+registration frees the seat, the first learner on the waitlist is told they are enrolled and
+gets a Learning Room, reopening registers again, and the roster rebuilds identical."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from glow.cohort.forms import render_issue_form
+from glow.cohort.model import Roster, room_name
+from glow.demo import build_world
+from glow.localhub.hub import LocalHub
+
+pytestmark = pytest.mark.e2e
+ROOT = Path(__file__).resolve().parents[1]
+ORG, COHORT = "acme", "2026-12"
+LEARNERS = ["ada", "bob", "cy", "dee"]
+
+
+def test_closing_a_registration_moves_the_waitlist_up_and_reopening_registers_again(
+    tmp_path: Path,
+) -> None:
+    hub = LocalHub(tmp_path / "hub").start()
+    try:
+        cohorts = {"cohorts": [{"id": COHORT, "capacity": 2}]}
+        world = build_world(hub, ROOT, LEARNERS, cohorts, org=ORG)
+        world.post("config", {"template_delay_seconds": 0})
+        api = world.api
+        tokens = {who: world.post("tokens", {"login": who})["token"] for who in LEARNERS}
+
+        def as_learner(who: str, method: str, path: str, body: dict[str, Any]) -> None:
+            resp = api.request(
+                method, path, json=body, headers={"Authorization": f"token {tokens[who]}"}
+            )
+            resp.raise_for_status()
+            assert hub.wait_idle(120)
+
+        numbers = {}
+        for who in LEARNERS:
+            body = render_issue_form(
+                {
+                    "Cohort": COHORT,
+                    "Path": "day1-day2",
+                    "Accessibility needs": f"private-needs-of-{who}",
+                    "Contact (optional)": None,
+                }
+            )
+            resp = api.post(
+                f"/repos/{ORG}/workshop/issues",
+                json={"title": f"[REGISTER] {who}", "body": body},
+                headers={"Authorization": f"token {tokens[who]}"},
+            )
+            resp.raise_for_status()
+            numbers[who] = int(resp.json()["number"])
+            assert hub.wait_idle(120)
+        assert enrollment(api) == {
+            "ada": "enrolled",
+            "bob": "enrolled",
+            "cy": "waitlisted",
+            "dee": "waitlisted",
+        }
+
+        # ada withdraws by closing her registration: cy, first in line, takes the seat.
+        issue = f"/repos/{ORG}/workshop/issues/{numbers['ada']}"
+        as_learner("ada", "PATCH", issue, {"state": "closed"})
+        assert enrollment(api) == {
+            "ada": "withdrawn",
+            "bob": "enrolled",
+            "cy": "enrolled",
+            "dee": "waitlisted",
+        }
+        assert labels(api, numbers["ada"]) == {"registration", "withdrawn"}
+        assert comment(api, numbers["ada"]).startswith(
+            f"Registration withdrawn: you are no longer registered for cohort `{COHORT}`"
+        )
+        assert labels(api, numbers["cy"]) == {"registration", "enrolled"}
+        assert comment(api, numbers["cy"]).startswith(
+            f"A seat opened for you: you are enrolled in cohort `{COHORT}`"
+        )
+        roster = read_roster(api)
+        assert roster.learners["cy"].provision_state == "provisioned"
+        room = f"/repos/{ORG}/{room_name(COHORT, 'cy')}"
+        assert [i["invitee"]["login"] for i in api.get(f"{room}/invitations").json()] == ["cy"]
+        assert api.get(f"/repos/{ORG}/{room_name(COHORT, 'dee')}").status_code == 404
+
+        # ada changes her mind and a facilitator reopens her registration: she is registered
+        # again, on the waitlist (the cohort is full), and no room is made for her.
+        mark = max(r["id"] for r in hub.requests)
+        api.patch(issue, json={"state": "open"}).raise_for_status()
+        assert hub.wait_idle(120)
+        assert enrollment(api)["ada"] == "waitlisted"
+        assert labels(api, numbers["ada"]) == {"registration", "waitlisted"}
+        assert [r for r in hub.requests if r["id"] > mark and "/generate" in r["path"]] == []
+
+        # The roster rebuilt from the public issues and the log is identical.
+        env = {
+            **os.environ,
+            "GITHUB_API_URL": hub.api_url,
+            "ADMIN_ROSTER_REPO": f"{ORG}/admin",
+            "PROVISIONING_APP_ID": str(world.app["id"]),
+            "PROVISIONING_APP_PRIVATE_KEY": world.app["private_key"],
+        }
+        proc = subprocess.run(
+            [sys.executable, "-m", "glow", "roster", "rebuild", "--repo", f"{ORG}/workshop"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        assert "identical to the stored roster" in proc.stdout
+    finally:
+        hub.stop()
+
+
+def read_roster(api: httpx.Client) -> Roster:
+    resp = api.get(
+        f"/repos/{ORG}/admin/contents/roster/{COHORT}.json",
+        headers={"Accept": "application/vnd.github.raw"},
+    )
+    resp.raise_for_status()
+    return Roster.model_validate_json(resp.text)
+
+
+def enrollment(api: httpx.Client) -> dict[str, str]:
+    return {key: lrn.enrollment for key, lrn in read_roster(api).learners.items()}
+
+
+def labels(api: httpx.Client, number: int) -> set[str]:
+    found = api.get(f"/repos/{ORG}/workshop/issues/{number}").json()["labels"]
+    return {label["name"] for label in found}
+
+
+def comment(api: httpx.Client, number: int) -> str:
+    found = api.get(f"/repos/{ORG}/workshop/issues/{number}/comments").json()
+    assert len(found) == 1  # one upserted comment, never a second
+    marker, text = str(found[0]["body"]).split("\n", 1)  # the hidden marker, then what is read
+    assert marker == "<!-- glow:registration -->"
+    return text
