@@ -288,3 +288,28 @@ def glow_runner(capsys: pytest.CaptureFixture[str]) -> Glow:
         return code, out.out, out.err
 
     return run
+
+
+def assert_rebuild_identical(hub: LocalHub, app: dict[str, Any], org: str) -> None:
+    """`glow roster rebuild`, run as a facilitator would (its own process, the App's
+    credentials), finds every cohort's roster identical to what GitHub holds."""
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "GITHUB_API_URL": hub.api_url,
+        "ADMIN_ROSTER_REPO": f"{org}/admin",
+        "PROVISIONING_APP_ID": str(app["id"]),
+        "PROVISIONING_APP_PRIVATE_KEY": app["private_key"],
+    }
+    proc = subprocess.run(
+        [sys.executable, "-m", "glow", "roster", "rebuild", "--repo", f"{org}/workshop"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "identical to the stored roster" in proc.stdout

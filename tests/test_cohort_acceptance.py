@@ -8,9 +8,6 @@ private intake in any public place."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,6 +18,7 @@ from glow.cohort.forms import render_issue_form
 from glow.cohort.model import Roster, parse_log, room_name
 from glow.demo import build_world
 from glow.localhub.hub import LocalHub
+from tests.cohort_world import assert_rebuild_identical
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[1]
@@ -187,22 +185,7 @@ def run_scenario(hub: LocalHub) -> None:  # one story, read top to bottom
     assert writes == []
 
     # The roster rebuilt from GitHub is identical to the roster of record.
-    env = {
-        **os.environ,
-        "GITHUB_API_URL": hub.api_url,
-        "ADMIN_ROSTER_REPO": f"{ORG}/admin",
-        "PROVISIONING_APP_ID": str(app["id"]),
-        "PROVISIONING_APP_PRIVATE_KEY": app["private_key"],
-    }
-    proc = subprocess.run(
-        [sys.executable, "-m", "glow", "roster", "rebuild", "--repo", f"{ORG}/workshop"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "identical to the stored roster" in proc.stdout
+    assert_rebuild_identical(hub, app, ORG)
 
     # No private intake in any public issue, comment or workflow log.
     public = json.dumps(

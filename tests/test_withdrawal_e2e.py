@@ -4,9 +4,6 @@ gets a Learning Room, reopening registers again, and the roster rebuilds identic
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +14,7 @@ from glow.cohort.forms import render_issue_form
 from glow.cohort.model import Roster, room_name
 from glow.demo import build_world
 from glow.localhub.hub import LocalHub
+from tests.cohort_world import assert_rebuild_identical
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[1]
@@ -100,22 +98,7 @@ def test_closing_a_registration_moves_the_waitlist_up_and_reopening_registers_ag
         assert [r for r in hub.requests if r["id"] > mark and "/generate" in r["path"]] == []
 
         # The roster rebuilt from the public issues and the log is identical.
-        env = {
-            **os.environ,
-            "GITHUB_API_URL": hub.api_url,
-            "ADMIN_ROSTER_REPO": f"{ORG}/admin",
-            "PROVISIONING_APP_ID": str(world.app["id"]),
-            "PROVISIONING_APP_PRIVATE_KEY": world.app["private_key"],
-        }
-        proc = subprocess.run(
-            [sys.executable, "-m", "glow", "roster", "rebuild", "--repo", f"{ORG}/workshop"],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert proc.returncode == 0, proc.stdout + proc.stderr
-        assert "identical to the stored roster" in proc.stdout
+        assert_rebuild_identical(hub, world.app, ORG)
     finally:
         hub.stop()
 

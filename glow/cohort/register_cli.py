@@ -17,8 +17,13 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from glow.cohort.model import Roster
+    from glow.cohort.registration import Decision
 
 EPILOG = """examples:
   # in a workflow step (see actions/register/action.yml):
@@ -92,17 +97,15 @@ def register(repository: str, issue: Any, *, dry_run: bool) -> str:
     form = read_form(issue.body, cohorts)
     form = _with_unassigned(admin, issue.author, form)
     decision = Decision(outcome="needs-info")
-    if form.cohort and not dry_run:
-
-        def change(roster: Any) -> tuple[Any, list[Any]]:
-            fresh = Decision()
-            new = enroll(roster, issue, form, cohorts[form.cohort], repository, fresh)
-            decision.__dict__.update(fresh.__dict__)
-            return new, []
-
-        admin.update(form.cohort, change, f"Registration of @{issue.author} (#{issue.number})")
-    elif form.cohort:
-        enroll(admin.roster(form.cohort), issue, form, cohorts[form.cohort], repository, decision)
+    if form.cohort:
+        cohort = cohorts[form.cohort]
+        decision = _decide(
+            admin,
+            cohort.id,
+            lambda roster, fresh: enroll(roster, issue, form, cohort, repository, fresh),
+            f"Registration of @{issue.author} (#{issue.number})",
+            dry_run=dry_run,
+        )
     plan = public_plan(decision, form, issue, invitations_url=_invitations_url())
     log(
         "glow register: decided",
@@ -129,28 +132,23 @@ def register(repository: str, issue: Any, *, dry_run: bool) -> str:
 def withdraw(repository: str, issue: Any, *, dry_run: bool) -> str:
     """The closed registration gives up its seat; the waitlist moves up into any free seat."""
     from glow.actionsenv import log
-    from glow.cohort.registration import Decision, public_plan, read_form
+    from glow.cohort.registration import public_plan, read_form
     from glow.cohort.registration import withdraw as withdrawn
 
     admin = _admin()
     cohorts = {c.id: c for c in admin.cohorts().cohorts}
     form = read_form(issue.body, cohorts)
-    decision = Decision()
     if form.cohort is None:
         log("glow register: closed, no cohort named, nothing to withdraw", issue=issue.number)
         return "ignored"
     cohort = cohorts[form.cohort]
-    if dry_run:
-        withdrawn(admin.roster(cohort.id), issue, cohort, decision)
-    else:
-
-        def change(roster: Any) -> tuple[Any, list[Any]]:
-            fresh = Decision()
-            new = withdrawn(roster, issue, cohort, fresh)
-            decision.__dict__.update(fresh.__dict__)
-            return new, []
-
-        admin.update(cohort.id, change, f"@{issue.author} withdrew (#{issue.number})")
+    decision = _decide(
+        admin,
+        cohort.id,
+        lambda roster, fresh: withdrawn(roster, issue, cohort, fresh),
+        f"@{issue.author} withdrew (#{issue.number})",
+        dry_run=dry_run,
+    )
     log(
         "glow register: decided",
         repo=repository,
@@ -169,6 +167,34 @@ def withdraw(repository: str, issue: Any, *, dry_run: bool) -> str:
     _apply_public(repository, issue, plan, decision, cohort.id)
     _announce_promoted(decision.promoted)
     return decision.outcome
+
+
+def _decide(
+    admin: Any,
+    cohort_id: str,
+    step: Callable[[Roster, Decision], Roster],
+    message: str,
+    *,
+    dry_run: bool,
+) -> Decision:
+    """Apply ``step`` to the cohort's roster and return what it decided. The step is re-applied
+    to the latest roster when another change lands first, so the decision is made on fresh
+    data; a dry run decides on the stored roster and writes nothing."""
+    from glow.cohort.registration import Decision
+
+    decision = Decision()
+    if dry_run:
+        step(admin.roster(cohort_id), decision)
+        return decision
+
+    def change(roster: Roster) -> tuple[Roster, list[Any]]:
+        fresh = Decision()
+        new = step(roster, fresh)
+        decision.__dict__.update(fresh.__dict__)
+        return new, []
+
+    admin.update(cohort_id, change, message)
+    return decision
 
 
 def _admin() -> Any:
