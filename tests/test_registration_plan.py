@@ -74,6 +74,7 @@ def test_complete_registration_is_enrolled_and_private_answers_go_to_the_roster(
     assert decision.outcome == "enrolled" and decision.newly_enrolled
     assert comment.startswith("Registration received: you are enrolled in cohort `2026-12`")
     assert "NVDA" not in comment
+    assert "accessibility needs and contact details are in the facilitators' private" in comment
     record = roster.learners["ada"]
     assert (record.enrollment, record.status, record.accessibility_needs) == (
         "enrolled",
@@ -212,3 +213,24 @@ def test_a_waitlisted_learner_who_withdraws_frees_no_seat() -> None:
 def test_backticks_in_answers_cannot_break_the_markdown() -> None:
     _, _, comment = register(Roster(cohort_id="2026-12"), issue({**GOOD, "Path": "`x` <b>"}))
     assert "``" not in comment
+
+
+def test_no_private_answers_means_no_claim_they_were_moved() -> None:
+    plain = {**GOOD, "Accessibility needs": None}
+    _, decision, comment = register(Roster(cohort_id="2026-12"), issue(plain))
+    assert decision.outcome == "enrolled" and not decision.private_kept
+    assert "private roster" not in comment
+
+
+def test_an_edit_that_breaks_the_form_keeps_the_seat_until_it_is_fixed() -> None:
+    roster = Roster(cohort_id="2026-12")
+    for n, who in enumerate(("ada", "bob", "cy")):
+        roster, _, _ = register(roster, issue(GOOD, number=n + 1, author=who))
+    broken = issue({**GOOD, "Path": "both"}, number=1, author="ada")
+    roster, decision, comment = register(roster, broken)
+    assert decision.outcome == "needs-info" and "`both`" in comment
+    assert roster.learners["ada"].enrollment == "enrolled"  # her seat is not given away
+    assert roster.learners["cy"].enrollment == "waitlisted"
+    roster, decision, _ = register(roster, issue(GOOD, number=1, author="ada"))
+    assert decision.outcome == "enrolled" and not decision.newly_enrolled
+    assert roster.learners["ada"].enrollment == "enrolled"

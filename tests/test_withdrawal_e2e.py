@@ -1,9 +1,13 @@
-"""A withdrawal end to end on the local GitHub with the project's real workflows: closing a
-registration frees the seat, the first learner on the waitlist is told they are enrolled and
-gets a Learning Room, reopening registers again, and the roster rebuilds identical."""
+"""Registrations that change, end to end on the local GitHub with the project's real workflows:
+closing a registration frees the seat, the first learner on the waitlist is told they are
+enrolled and gets a Learning Room, reopening registers again; an edit to another cohort moves
+the learner and their private answers; a failure on our side is told to the learner without
+blame. After each, the roster rebuilds identical."""
 
 from __future__ import annotations
 
+import base64
+import json
 from pathlib import Path
 from typing import Any
 
@@ -103,17 +107,136 @@ def test_closing_a_registration_moves_the_waitlist_up_and_reopening_registers_ag
         hub.stop()
 
 
-def read_roster(api: httpx.Client) -> Roster:
+def test_an_edit_to_another_cohort_moves_the_learner_and_a_failure_is_told_without_blame(
+    tmp_path: Path,
+) -> None:
+    later = "2027-01"
+    hub = LocalHub(tmp_path / "hub").start()
+    try:
+        cohorts = {"cohorts": [{"id": COHORT, "capacity": 1}, {"id": later, "capacity": 5}]}
+        world = build_world(hub, ROOT, ["ada", "bob"], cohorts, org=ORG)
+        world.post("config", {"template_delay_seconds": 0})
+        api = world.api
+        tokens = {who: world.post("tokens", {"login": who})["token"] for who in ("ada", "bob")}
+
+        def file_issue(who: str, cohort: str) -> int:
+            body = render_issue_form(
+                {
+                    "Cohort": cohort,
+                    "Path": "day1-day2",
+                    "Accessibility needs": f"private-needs-of-{who}",
+                    "Contact (optional)": None,
+                }
+            )
+            resp = api.post(
+                f"/repos/{ORG}/workshop/issues",
+                json={"title": f"[REGISTER] {who}", "body": body},
+                headers={"Authorization": f"token {tokens[who]}"},
+            )
+            resp.raise_for_status()
+            assert hub.wait_idle(120)
+            return int(resp.json()["number"])
+
+        ada, bob = file_issue("ada", COHORT), file_issue("bob", COHORT)
+        assert enrollment(api) == {"ada": "enrolled", "bob": "waitlisted"}
+
+        # ada edits her (already redacted) registration to name the later cohort.
+        body = api.get(f"/repos/{ORG}/workshop/issues/{ada}").json()["body"]
+        assert "private-needs-of-ada" not in body
+        moved = body.replace(f"\n{COHORT}\n", f"\n{later}\n")
+        assert moved != body
+        resp = api.patch(
+            f"/repos/{ORG}/workshop/issues/{ada}",
+            json={"body": moved},
+            headers={"Authorization": f"token {tokens['ada']}"},
+        )
+        resp.raise_for_status()
+        assert hub.wait_idle(120)
+        assert enrollment(api) == {"ada": "withdrawn", "bob": "enrolled"}
+        assert enrollment(api, later) == {"ada": "enrolled"}
+        assert read_roster(api, later).learners["ada"].accessibility_needs == (
+            "private-needs-of-ada"
+        )
+        assert comment(api, ada).startswith(
+            f"Registration received: you are enrolled in cohort `{later}`"
+        )
+        assert comment(api, bob).startswith("A seat opened for you")
+        assert read_roster(api).learners["bob"].provision_state == "provisioned"
+        assert_rebuild_identical(hub, world.app, ORG)
+
+        # The admin repository's cohorts.json breaks: a registration cannot finish. The learner
+        # is told it is not their fault, and the run fails (for the facilitators to see).
+        put_admin_file(api, "cohorts.json", "{ not json")
+        dee = hub_user(world, "dee")
+        resp = api.post(
+            f"/repos/{ORG}/workshop/issues",
+            json={
+                "title": "[REGISTER] dee",
+                "body": render_issue_form({"Cohort": later, "Path": "day2-only"}),
+            },
+            headers={"Authorization": f"token {dee}"},
+        )
+        resp.raise_for_status()
+        assert hub.wait_idle(120)
+        number = int(resp.json()["number"])
+        told = comment(api, number)
+        assert told.startswith("Registration not finished yet: a problem on our side stopped it.")
+        assert "not something you did wrong" in told
+        runs = [
+            r
+            for r in hub.store.data["runs"].values()
+            if r["workflow_path"].endswith("registration.yml")
+        ]
+        assert max(runs, key=lambda r: r["id"])["conclusion"] == "failure"
+
+        # Fixed, and the learner's next edit (or a re-run) finishes the registration.
+        put_admin_file(api, "cohorts.json", json.dumps(cohorts))
+        api.patch(
+            f"/repos/{ORG}/workshop/issues/{number}",
+            json={
+                "body": render_issue_form(
+                    {"Cohort": later, "Path": "day2-only", "Contact (optional)": None}
+                )
+            },
+            headers={"Authorization": f"token {dee}"},
+        ).raise_for_status()
+        assert hub.wait_idle(120)
+        assert comment(api, number).startswith(
+            f"Registration received: you are enrolled in cohort `{later}`"
+        )
+    finally:
+        hub.stop()
+
+
+def hub_user(world: Any, login: str) -> str:
+    world.post("users", {"login": login})
+    return str(world.post("tokens", {"login": login})["token"])
+
+
+def put_admin_file(api: httpx.Client, path: str, text: str) -> None:
+    url = f"/repos/{ORG}/admin/contents/{path}"
+    sha = api.get(url).json()["sha"]
+    api.put(
+        url,
+        json={
+            "message": f"Edit {path}",
+            "content": base64.b64encode(text.encode()).decode(),
+            "sha": sha,
+        },
+    ).raise_for_status()
+
+
+def read_roster(api: httpx.Client, cohort: str = COHORT) -> Roster:
     resp = api.get(
-        f"/repos/{ORG}/admin/contents/roster/{COHORT}.json",
+        f"/repos/{ORG}/admin/contents/roster/{cohort}.json",
         headers={"Accept": "application/vnd.github.raw"},
     )
     resp.raise_for_status()
     return Roster.model_validate_json(resp.text)
 
 
-def enrollment(api: httpx.Client) -> dict[str, str]:
-    return {key: lrn.enrollment for key, lrn in read_roster(api).learners.items()}
+def enrollment(api: httpx.Client, cohort: str = COHORT) -> dict[str, str]:
+    return {key: lrn.enrollment for key, lrn in read_roster(api, cohort).learners.items()}
 
 
 def labels(api: httpx.Client, number: int) -> set[str]:

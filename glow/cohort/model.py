@@ -10,6 +10,7 @@ these models (``python -m glow.cohort.schemas``) and checked in.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Literal
 
@@ -66,8 +67,8 @@ class Cohort(_Model):
     day2_url: str | None = Field(default=None, description="The Day 2 link posted on release")
     template_sha: str | None = Field(
         default=None,
-        description="Pinned template commit; None pins the template's head at "
-        "the first provisioning of the cohort",
+        description="Pinned template commit; None pins the commit the cohort's first "
+        "provisioning used (from the provisioning log), the template's head before that",
     )
 
     @field_validator("id")
@@ -142,6 +143,15 @@ class LogEntry(_Model):
     template_sha: str | None = None
     error_detail: str | None = None
     run_id: str | None = Field(default=None, description="The Actions run that wrote it")
+
+
+def pinned_template_sha(cohort: Cohort, log: Iterable[LogEntry]) -> str | None:
+    """The cohort's pinned template commit: ``template_sha`` in cohorts.json, else the commit
+    the cohort's first provisioning used (the log records it); None before any provisioning."""
+    if cohort.template_sha:
+        return cohort.template_sha
+    used = [entry for entry in log if entry.template_sha]
+    return min(used, key=lambda entry: entry.attempt_at).template_sha if used else None
 
 
 def parse_log(text: str | None) -> list[LogEntry]:

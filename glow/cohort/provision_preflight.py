@@ -37,8 +37,9 @@ NOT_A_TEMPLATE = (
 )
 EMPTY_TEMPLATE = "the template {repo} has no commits on {branch}. Push the template first."
 NO_COMMIT = (
-    "the pinned template commit {sha} does not exist in {repo}. Fix template_sha of cohort "
-    "{cohort} in cohorts.json, or remove it to use the template's latest commit."
+    "the pinned template commit {sha} does not exist in {repo} (the cohort's template_sha in "
+    "cohorts.json, else the commit its first provisioning used). Set template_sha of cohort "
+    "{cohort} in cohorts.json to a commit that exists in the template."
 )
 TRUNCATED = "GitHub truncated the file list of {repo} at {sha}; the required set cannot be read."
 NO_REQUIRED = (

@@ -3,9 +3,11 @@ cohort_id), paced, backing off on rate limits without ever skipping a learner, a
 every outcome in the admin repository.
 
 For each learner it visits (``provisioning.select_learners``) it runs ``RoomSteps``; then the
-roster and the log of the WHOLE batch go into ONE commit through the git data API. Progress is
-also flushed every ``flush_every`` learners and whenever the batch is interrupted, so a crash
-loses at most the learner in flight and a re-run resumes. A re-run of a healthy cohort writes
+roster and the log of the WHOLE batch go into ONE commit through the git data API. Whenever
+the batch is interrupted (an error, a stop, Ctrl-C, a cancelled job) what finished is saved
+first, so such a crash loses at most the learner in flight; a run killed outright loses its
+records, and the re-run recognises the rooms it made (``already-exists``) and resumes. Callers
+may save every ``flush_every`` learners instead. A re-run of a healthy cohort writes
 nothing at all. After each learner whose room it wrote to, it waits ``provision_delay_s``.
 Rate limits: ``call_with_backoff`` already retries each request; when a learner still hits a
 limit, the engine waits (doubling from a minute) and retries THE SAME learner, within a time
@@ -25,7 +27,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from glow.cohort.admin import AdminRepo
-from glow.cohort.model import Cohort, Learner, Roster, room_name
+from glow.cohort.model import Cohort, Learner, Roster, pinned_template_sha, room_name
 from glow.cohort.provision_preflight import check_admin, check_owner, describe_template
 from glow.cohort.provision_preflight import read_template as _read_template
 from glow.cohort.provision_room import RoomSteps
@@ -42,7 +44,6 @@ from glow.errors import ConfigError, GlowError, RateLimited
 from glow.github.backoff import WritePacer, shared_pacer
 from glow.github.repo import Repo
 
-FLUSH_EVERY = 10
 LEARNER_BACKOFF_S = 60.0  # GitHub: after a secondary limit, wait at least a minute
 LEARNER_BACKOFF_MAX_S = 15 * 60.0
 BACKOFF_BUDGET_S = 30 * 60.0
@@ -131,7 +132,7 @@ class Provisioner:
         poll_sleep: Callable[[float], object] = time.sleep,
         poll_interval_s: float = 0.5,
         poll_timeout_s: float = 60.0,
-        flush_every: int = FLUSH_EVERY,
+        flush_every: int | None = None,  # None: one commit for the whole batch
         backoff_budget_s: float = BACKOFF_BUDGET_S,
         say: Callable[[str], None] = _stderr,
     ) -> None:
@@ -147,7 +148,7 @@ class Provisioner:
             poll_timeout_s=poll_timeout_s,
         )
         self.sleep, self.clock, self.now, self.say = sleep, clock, now, say
-        self.flush_every = max(flush_every, 1)
+        self.flush_every = max(flush_every, 1) if flush_every else None
         self.backoff_budget_s = backoff_budget_s
 
     # Reading ----------------------------------------------------------------------------------
@@ -174,8 +175,12 @@ class Provisioner:
 
     def read_template(self, cohort: Cohort, *, allow_empty: bool = False) -> TemplateSnapshot:
         template_repo = self.repos(*self.settings.template_repo.split("/", 1))
+        log = [] if cohort.template_sha else self.admin.log(cohort.id)
         return _read_template(
-            template_repo, cohort.template_sha, cohort_id=cohort.id, allow_empty=allow_empty
+            template_repo,
+            pinned_template_sha(cohort, log),
+            cohort_id=cohort.id,
+            allow_empty=allow_empty,
         )
 
     def preflight(
@@ -227,7 +232,7 @@ class Provisioner:
                 self.say(progress_line(index, len(chosen), outcome))
                 if stop is not None:
                     raise ProvisioningStopped(stop)
-                if len(unsaved) >= self.flush_every:
+                if self.flush_every and len(unsaved) >= self.flush_every:
                     self._save(cohort_id, unsaved, report.template)
                     unsaved = []
                 if outcome.wrote and index < len(chosen):

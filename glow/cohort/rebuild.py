@@ -108,8 +108,10 @@ def carry_over(rebuilt: Roster, stored: Roster, issues: Iterable[Issue]) -> Rost
         update = {name: getattr(old, name) for name in CARRIED} if old else {}
         on_issue = labels.get(learner.registration_issue, set())
         if LABEL_NEEDS_INFO in on_issue:
+            # An edit that broke the form keeps a seat already decided (the roster knows it).
+            held = old is not None and old.enrollment in ("enrolled", "waitlisted")
             update["status"] = "needs-info"
-            update["enrollment"] = "pending"
+            update["enrollment"] = old.enrollment if old and held else "pending"
         elif LABEL_ENROLLED in on_issue:
             update["enrollment"] = "enrolled"
         elif LABEL_WAITLISTED in on_issue:
@@ -117,6 +119,15 @@ def carry_over(rebuilt: Roster, stored: Roster, issues: Iterable[Issue]) -> Rost
         elif LABEL_WITHDRAWN in on_issue:
             update["enrollment"] = "withdrawn"
         learners[key] = learner.model_copy(update=update)
+    for key, old in stored.learners.items():
+        # A registration edited to name another cohort left this one: its record stays here,
+        # withdrawn, while the issue (which now names the other cohort) still exists.
+        if (
+            key not in learners
+            and old.enrollment == "withdrawn"
+            and old.registration_issue in labels
+        ):
+            learners[key] = old
     return rebuilt.model_copy(update={"learners": learners})
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -80,10 +80,17 @@ def run(args: argparse.Namespace) -> int:
         log("glow register: nothing to do", event=event.key, reason=reason)
         set_output("status", "ignored")
         return 0
-    if event.action == "closed":
-        outcome = withdraw(event.repository, issue, dry_run=args.dry_run)
-    else:
-        outcome = register(event.repository, issue, dry_run=args.dry_run)
+    from glow.errors import GlowError
+
+    try:
+        if event.action == "closed":
+            outcome = withdraw(event.repository, issue, dry_run=args.dry_run)
+        else:
+            outcome = register(event.repository, issue, dry_run=args.dry_run)
+    except GlowError:
+        if not args.dry_run and event.action != "closed":
+            _say_we_failed(event.repository, issue)
+        raise
     set_output("status", outcome)
     return 0
 
@@ -97,7 +104,11 @@ def register(repository: str, issue: Any, *, dry_run: bool) -> str:
     form = read_form(issue.body, cohorts)
     form = _with_unassigned(admin, issue.author, form)
     decision = Decision(outcome="needs-info")
+    moved: list[tuple[str, Any, list[Any]]] = []
     if form.cohort:
+        # Edited to name another cohort: leave the old one first, taking the private answers.
+        moved = _leave_other_cohorts(admin, cohorts.values(), issue, form.cohort, dry_run=dry_run)
+        form = _with_private_of(form, [record for _, record, _ in moved])
         cohort = cohorts[form.cohort]
         decision = _decide(
             admin,
@@ -106,13 +117,16 @@ def register(repository: str, issue: Any, *, dry_run: bool) -> str:
             f"Registration of @{issue.author} (#{issue.number})",
             dry_run=dry_run,
         )
-    plan = public_plan(decision, form, issue, invitations_url=_invitations_url())
+    plan = public_plan(
+        decision, form, issue, invitations_url=_invitations_url(form.cohort, issue.author)
+    )
     log(
         "glow register: decided",
         repo=repository,
         learner=issue.author,
         issue=issue.number,
         outcome=decision.outcome,
+        left_cohorts=[cohort for cohort, _, _ in moved],
     )
     if dry_run:
         print(
@@ -126,7 +140,66 @@ def register(repository: str, issue: Any, *, dry_run: bool) -> str:
     else:
         _drop_unassigned(admin, issue.author)
     _apply_public(repository, issue, plan, decision, form.cohort)
+    _announce_promoted([learner for _, _, promoted in moved for learner in promoted])
     return decision.outcome
+
+
+def _leave_other_cohorts(
+    admin: Any, cohorts: Iterable[Any], issue: Any, cohort_id: str, *, dry_run: bool
+) -> list[tuple[str, Any, list[Any]]]:
+    """A registration edited to name another cohort leaves the one it named before: that
+    record is withdrawn there (its room, if any, stays on record for teardown) and its seat
+    goes to that cohort's waitlist. Returns each cohort left, the learner's record there, and
+    the learners it then enrolled."""
+    from glow.cohort.model import handle_key
+    from glow.cohort.registration import withdraw
+
+    left = []
+    for other in cohorts:
+        if other.id == cohort_id:
+            continue
+        record = admin.roster(other.id).learners.get(handle_key(issue.author))
+        if record is None or record.registration_issue != issue.number:
+            continue  # (withdraw itself leaves a record withdrawn already as it is)
+        decision = _decide(
+            admin,
+            other.id,
+            lambda roster, fresh, other=other: withdraw(roster, issue, other, fresh),
+            f"@{issue.author} moved from cohort {other.id} to {cohort_id} (#{issue.number})",
+            dry_run=dry_run,
+        )
+        left.append((other.id, record, decision.promoted))
+    return left
+
+
+def _with_private_of(form: Any, records: list[Any]) -> Any:
+    """The form, with private answers the learner gave before (kept in another cohort's
+    roster, since the public issue was redacted) where this edit gives none."""
+    from dataclasses import replace
+
+    for record in records:
+        form = replace(
+            form,
+            accessibility=form.accessibility or record.accessibility_needs,
+            contact=form.contact or record.contact,
+        )
+    return form
+
+
+def _say_we_failed(repository: str, issue: Any) -> None:
+    """Tell the learner, without blame, that their registration did not finish. Best effort:
+    the run still fails (the watchdog and the Actions tab show it) whatever happens here."""
+    from glow.actionsenv import log
+    from glow.cohort.registration import COMMENT_KEY, FAILED
+    from glow.github import Repo, client_from_env
+
+    try:
+        owner, name = repository.split("/", 1)
+        Repo(client_from_env(auth="token"), owner, name).upsert_comment(
+            issue.number, COMMENT_KEY, FAILED
+        )
+    except Exception as exc:  # the failure being reported is the one that matters
+        log("glow register: could not tell the learner", issue=issue.number, error=str(exc))
 
 
 def withdraw(repository: str, issue: Any, *, dry_run: bool) -> str:
@@ -159,7 +232,7 @@ def withdraw(repository: str, issue: Any, *, dry_run: bool) -> str:
     )
     if decision.outcome != "withdrawn":
         return "ignored"  # not the learner's registration of record, or withdrawn already
-    plan = public_plan(decision, form, issue, invitations_url=_invitations_url())
+    plan = public_plan(decision, form, issue, invitations_url="")
     if dry_run:
         promoted = ", ".join(f"@{lrn.github_handle}" for lrn in decision.promoted) or "nobody"
         print(f"outcome: withdrawn\nseat goes to: {promoted}\n\n{plan.comment}")
@@ -207,9 +280,16 @@ def _admin() -> Any:
     return AdminRepo(Repo(provisioning_client(settings), admin_owner, admin_name))
 
 
-def _invitations_url() -> str:
+def _invitations_url(cohort: str | None, handle: str) -> str:
+    """Where the learner accepts the invitation to their room: the room's invitations page."""
+    from glow.cohort.model import room_name
+    from glow.cohort.settings import CohortSettings
+
     server = os.environ.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
-    return f"{server}/notifications"
+    if not cohort:
+        return f"{server}/notifications"
+    owner = CohortSettings.from_env(need_template=False).rooms_owner
+    return f"{server}/{owner}/{room_name(cohort, handle)}/invitations"
 
 
 def _announce_promoted(promoted: list[Any]) -> None:
@@ -224,7 +304,9 @@ def _announce_promoted(promoted: list[Any]) -> None:
     for learner in promoted:
         owner, name = learner.registration_repo.split("/", 1)
         repo = Repo(gh, owner, name)
-        plan = promoted_plan(learner, invitations_url=_invitations_url())
+        plan = promoted_plan(
+            learner, invitations_url=_invitations_url(learner.cohort_id, learner.github_handle)
+        )
         for label in plan.add_labels:
             repo.ensure_label(label, *LABELS[label])
         number = learner.registration_issue

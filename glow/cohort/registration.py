@@ -61,10 +61,7 @@ What happens next:
    to it; you will find it in your GitHub notifications and at {invitations_url}.
 2. Accept the invitation, then open the Learning Room and read its README.
 3. When you are ready, comment `ack` on this issue so your facilitator knows you have arrived.
-
-Your accessibility needs and contact details were moved to the facilitators' private roster and
-removed from this public issue.
-
+{private}
 Need help at any point? Comment `help` on this issue and a facilitator will reply."""
 
 WAITLISTED = """Registration received: cohort {cohort} is full, so you are on its waitlist \
@@ -73,10 +70,7 @@ WAITLISTED = """Registration received: cohort {cohort} is full, so you are on it
 What happens next: if a seat opens, this comment changes to say you are enrolled and your
 Learning Room is prepared for you; GitHub notifies you of the change. There is nothing you need
 to do now.
-
-Your accessibility needs and contact details were moved to the facilitators' private roster and
-removed from this public issue.
-
+{private}
 Questions? Comment `help` on this issue and a facilitator will reply."""
 
 NEEDS_INFO = """Registration needs {count} before we can enrol you.
@@ -109,6 +103,20 @@ OPENING_REGISTERED = "Registration received"
 OPENING_PROMOTED = "A seat opened for you"
 
 
+PRIVATE_NOTE = """
+Your accessibility needs and contact details are in the facilitators' private roster and were
+removed from this issue's text. A facilitator also deletes the first version of the issue from
+its edit history.
+"""
+
+FAILED = """Registration not finished yet: a problem on our side stopped it. This is not \
+something you did wrong.
+
+What happens next: the facilitators can see the failed run and will finish your registration;
+your answers are kept. There is nothing you need to do now. If nobody has replied within a
+day, comment `help` on this issue."""
+
+
 @dataclass(frozen=True)
 class Issue:
     number: int
@@ -138,6 +146,7 @@ class Decision:
     first_issue: int | None = None
     newly_enrolled: bool = False
     promoted: list[Learner] = field(default_factory=list)  # off the waitlist into a free seat
+    private_kept: bool = False  # the roster holds private intake for this learner
 
 
 @dataclass(frozen=True)
@@ -241,7 +250,10 @@ def enroll(
         return roster.model_copy(update={"learners": learners})
     seats_taken = sum(1 for k, lrn in learners.items() if lrn.enrollment == "enrolled" and k != key)
     if not valid:
-        enrollment, decision.outcome = "pending", "needs-info"
+        # An edit that broke the form keeps the seat (or place) already decided.
+        held = existing is not None and existing.enrollment in ("enrolled", "waitlisted")
+        enrollment = existing.enrollment if existing and held else "pending"
+        decision.outcome = "needs-info"
     elif existing and existing.enrollment in ("enrolled", "waitlisted"):
         enrollment = existing.enrollment
     else:
@@ -279,6 +291,7 @@ def enroll(
         )
     record = record.model_copy(update=_private_update(record, form))
     learners[key] = record
+    decision.private_kept = bool(record.accessibility_needs or record.contact)
     if decision.outcome == "waitlisted":
         waiting = sorted(
             (lrn for lrn in learners.values() if lrn.enrollment == "waitlisted"),
@@ -335,6 +348,7 @@ def public_plan(
     """Labels, comment, redacted body and closing for what ``enroll`` decided."""
     new_body = redacted_body(issue.body)
     cohort = f"`{form.cohort}`" if form.cohort else ""
+    private = PRIVATE_NOTE if decision.private_kept else "\n"
     if decision.outcome == "needs-info":
         count = (
             "one more detail" if len(form.problems) == 1 else f"{len(form.problems)} more details"
@@ -345,7 +359,7 @@ def public_plan(
         text = DUPLICATE.format(cohort=cohort, issue=decision.first_issue)
         outcome_label = LABEL_DUPLICATE
     elif decision.outcome == "waitlisted":
-        text = WAITLISTED.format(cohort=cohort, place=decision.place)
+        text = WAITLISTED.format(cohort=cohort, place=decision.place, private=private)
         outcome_label = LABEL_WAITLISTED
     elif decision.outcome == "withdrawn":
         text = WITHDRAWN.format(cohort=cohort)
@@ -356,6 +370,7 @@ def public_plan(
             cohort=cohort,
             path=PATHS[form.path or "day1-day2"],
             invitations_url=invitations_url,
+            private=private,
         )
         outcome_label = LABEL_ENROLLED
     return PublicPlan(
@@ -376,6 +391,7 @@ def promoted_plan(learner: Learner, *, invitations_url: str) -> PublicPlan:
         cohort=f"`{learner.cohort_id}`",
         path=PATHS[learner.path],
         invitations_url=invitations_url,
+        private=PRIVATE_NOTE if learner.accessibility_needs or learner.contact else "\n",
     )
     return PublicPlan(
         add_labels=(LABEL_REGISTRATION, LABEL_ENROLLED),

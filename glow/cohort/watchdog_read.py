@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from glow.cohort.model import pinned_template_sha
 from glow.cohort.watchdog import FailedRun, RoomHealth, Template, failing_workflows, workflow_gaps
 from glow.errors import GitHubError
 
@@ -38,14 +39,6 @@ def workflow_blobs(tree: Mapping[str, Any] | None) -> dict[str, str]:
     }
 
 
-def pinned_sha(cohort: Cohort, log: Iterable[LogEntry]) -> str | None:
-    """The cohort's pinned template commit: cohorts.json, else the latest one the log used."""
-    if cohort.template_sha:
-        return cohort.template_sha
-    used = [entry for entry in log if entry.template_sha]
-    return max(used, key=lambda entry: entry.attempt_at).template_sha if used else None
-
-
 @dataclass
 class Reader:
     repos: Repos
@@ -62,7 +55,7 @@ class Reader:
             )
             return None
         repo = self.repos.get(self.template_repo)
-        ref = pinned_sha(cohort, log)
+        ref = pinned_template_sha(cohort, log)
         if ref is None:
             info = repo.get_json(repo.url())
             ref = str((info or {}).get("default_branch") or "main")
