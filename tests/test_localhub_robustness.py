@@ -6,6 +6,7 @@ Every route is sent malformed and mistyped bodies, as the owner, a stranger and 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -52,9 +53,8 @@ BODIES: list[bytes] = [
 ]
 
 
-@pytest.fixture(scope="module")
-def hub(tmp_path_factory: pytest.TempPathFactory) -> LocalHub:
-    hub = LocalHub(Path(tmp_path_factory.mktemp("robust")), runner=False)
+def _start(path: Path) -> LocalHub:
+    hub = LocalHub(path, runner=False)
     hub.start()
     ctl = httpx.Client(base_url=hub.url)
     for login in ("owner", "stranger"):
@@ -64,6 +64,20 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> LocalHub:
     api = httpx.Client(base_url=hub.api_url, headers={"Authorization": f"token {token}"})
     api.post("/orgs/org/repos", json={"name": "workshop", "auto_init": True}).raise_for_status()
     api.post("/repos/org/workshop/issues", json={"title": "one"}).raise_for_status()
+    return hub
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalHub]:
+    hub = _start(Path(tmp_path_factory.mktemp("robust")))
+    yield hub
+    hub.stop()
+
+
+@pytest.fixture(scope="module")
+def git_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalHub]:
+    """The same world, kept intact: the route sweep above deletes its fixtures as the owner."""
+    hub = _start(Path(tmp_path_factory.mktemp("robust-git")))
     yield hub
     hub.stop()
 
@@ -108,3 +122,339 @@ def test_control_api_rejects_bad_input_with_422(hub: LocalHub) -> None:
         assert resp.status_code == 422, (path, resp.text)
         assert resp.json()["errors"]
     assert ctl.post("/_localhub/users", content=b"{oops").status_code == 400
+
+
+# -- paths, refs and SHAs that must never reach git as they are --------------------------------
+
+CONTENT = {"message": "bad path", "content": "aGk="}  # "hi"
+
+# A path GitHub refuses to store: 422 on a write, and the branch does not move.
+MALFORMED_PATHS = [
+    "a//b",
+    ".git/config",
+    "docs/.GIT/hooks",
+    "a/%2E%2E/b",
+    "a/%2E/b",
+    "%00x",
+    "a%00b",
+    "a%0Ab",
+    "a%0Db",
+    "a%09b",
+    "a%7Fb",
+]
+
+# Not found on GitHub: no file, commit or ref can have these names.
+NOT_FOUND_READS = [
+    "/repos/org/workshop/contents/%00x",
+    "/repos/org/workshop/contents/a%0Ab",
+    "/repos/org/workshop/contents/.git/config",
+    "/repos/org/workshop/contents/README.md?ref=main%00",
+    "/repos/org/workshop/contents/README.md?ref=--output%3D%2Ftmp%2Fx",
+    "/repos/org/workshop/contents/README.md?ref=-x",
+    "/repos/org/workshop/commits?sha=%00",
+    "/repos/org/workshop/commits?sha=--all",
+    "/repos/org/workshop/commits/%00",
+    "/repos/org/workshop/commits/main%0A",
+    "/repos/org/workshop/git/ref/heads/%00",
+    "/repos/org/workshop/git/ref/heads/a..b",
+    "/repos/org/workshop/git/ref/heads/main.lock",
+    "/repos/org/workshop/git/trees/%00",
+    "/repos/org/workshop/git/trees/--all",
+    "/repos/org/workshop/git/commits/%00",
+    "/repos/org/workshop/git/commits/--batch",
+    "/repos/org/workshop/git/blobs/%00",
+]
+
+# Validation failures: (method, path, body, field the 422 names).
+UNPROCESSABLE = [
+    ("PUT", "/repos/org/workshop/contents/ok.txt", {**CONTENT, "message": "m\u0000"}, "message"),
+    ("POST", "/repos/org/workshop/git/refs", {"ref": "refs/heads/a..b", "sha": "0" * 40}, "ref"),
+    ("POST", "/repos/org/workshop/git/refs", {"ref": "refs/heads/a\u0000", "sha": "0" * 40}, "ref"),
+    ("POST", "/repos/org/workshop/git/refs", {"ref": "refs/heads/x.lock", "sha": "0" * 40}, "ref"),
+    ("POST", "/repos/org/workshop/git/refs", {"ref": "refs/heads/a b", "sha": "0" * 40}, "ref"),
+    ("POST", "/repos/org/workshop/git/refs", {"ref": "refs/heads/a@{1}", "sha": "0" * 40}, "ref"),
+    ("POST", "/repos/org/workshop/git/refs", {"ref": "refs/heads/~^:?*[", "sha": "0" * 40}, "ref"),
+    ("POST", "/repos/org/workshop/git/refs", {"ref": "refs/heads/a/.x", "sha": "0" * 40}, "ref"),
+    ("POST", "/repos/org/workshop/git/trees", {"tree": [{"path": "a//b", "content": "x"}]}, "path"),
+    (
+        "POST",
+        "/repos/org/workshop/git/trees",
+        {"tree": [{"path": ".git/x", "content": "x"}]},
+        "path",
+    ),
+    (
+        "POST",
+        "/repos/org/workshop/git/trees",
+        {"tree": [{"path": "a\u0000", "content": "x"}]},
+        "path",
+    ),
+    ("POST", "/repos/org/workshop/git/trees", {"tree": [{"path": "a", "mode": [1]}]}, "mode"),
+    ("POST", "/repos/org/workshop/git/trees", {"base_tree": "\u0000", "tree": []}, "base_tree"),
+    (
+        "POST",
+        "/repos/org/workshop/git/trees",
+        {"tree": [{"path": "a", "mode": "040000", "content": "x"}]},
+        "content",
+    ),
+    (
+        "POST",
+        "/repos/org/workshop/git/commits",
+        {"message": "m\u0000", "tree": "4b825dc642cb6eb9a060e54bf8d69288fbee4904"},
+        "message",
+    ),
+    (
+        "POST",
+        "/repos/org/workshop/git/commits",
+        {
+            "message": "m",
+            "tree": "4b825dc642cb6eb9a060e54bf8d69288fbee4904",
+            "author": {"name": "a\u0000", "email": "e@x"},
+        },
+        "author",
+    ),
+    (
+        "POST",
+        "/repos/org/workshop/git/commits",
+        {
+            "message": "m",
+            "tree": "4b825dc642cb6eb9a060e54bf8d69288fbee4904",
+            "author": {"name": "a", "email": "e@x", "date": 5},
+        },
+        "author",
+    ),
+    (
+        "POST",
+        "/repos/org/workshop/git/commits",
+        {
+            "message": "m",
+            "tree": "4b825dc642cb6eb9a060e54bf8d69288fbee4904",
+            "committer": {"name": "a", "email": "e@x", "date": "yesterday"},
+        },
+        "committer",
+    ),
+    ("POST", "/repos/org/workshop/actions/workflows/x.yml/dispatches", {"ref": "\u0000"}, "ref"),
+]
+
+
+def _owner_api(hub: LocalHub) -> httpx.Client:
+    ctl = httpx.Client(base_url=hub.url)
+    token = ctl.post("/_localhub/tokens", json={"login": "owner"}).json()["token"]
+    return httpx.Client(base_url=hub.api_url, headers={"Authorization": f"token {token}"})
+
+
+def _head(api: httpx.Client) -> str:
+    resp = api.get("/repos/org/workshop/git/ref/heads/main")
+    assert resp.status_code == 200, resp.text
+    return resp.json()["object"]["sha"]
+
+
+def _assert_github_error(
+    resp: httpx.Response, status: int, *, field: str | None = None, errors: bool = True
+) -> None:
+    assert resp.status_code == status, (resp.request.method, resp.request.url, resp.text[:300])
+    body = resp.json()
+    assert isinstance(body["message"], str) and body["message"], body
+    if status == 422 and errors:
+        assert body["errors"], body
+        for err in body["errors"]:
+            assert {"resource", "field", "code"} <= set(err), err
+        if field is not None:
+            assert field in [err["field"] for err in body["errors"]], body
+
+
+def _assert_quiet(capfd: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture) -> None:
+    """No 500 was logged and nothing was printed: the server thread shares this process."""
+    err = capfd.readouterr().err
+    assert "Traceback" not in err, err
+    assert not [r for r in caplog.records if r.name.startswith("glow.localhub")], caplog.text
+
+
+def test_malformed_contents_paths_are_422_and_change_nothing(
+    git_hub: LocalHub, capfd: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    api = _owner_api(git_hub)
+    before = _head(api)
+    commits = len(api.get("/repos/org/workshop/commits").json())
+    readme = api.get("/repos/org/workshop/contents/README.md").json()["sha"]
+    for path in MALFORMED_PATHS:
+        resp = api.put(f"/repos/org/workshop/contents/{path}", json=CONTENT)
+        _assert_github_error(resp, 422, field="path")
+        assert resp.json()["message"] == "path contains a malformed path component"
+        resp = api.request(
+            "DELETE", f"/repos/org/workshop/contents/{path}", json={**CONTENT, "sha": readme}
+        )
+        _assert_github_error(resp, 422, field="path")
+        assert _head(api) == before, path
+    # A branch name git would refuse is not found, before anything is written.
+    resp = api.put("/repos/org/workshop/contents/ok.txt", json={**CONTENT, "branch": "x\u0000"})
+    _assert_github_error(resp, 404)
+    for method, path, body, field in UNPROCESSABLE:
+        _assert_github_error(api.request(method, path, json=body), 422, field=field)
+    assert _head(api) == before
+    assert len(api.get("/repos/org/workshop/commits").json()) == commits
+    assert api.get("/repos/org/workshop/contents/ok.txt").status_code == 404
+    _assert_quiet(capfd, caplog)
+
+
+def test_bad_paths_refs_and_shas_in_reads_are_not_found(
+    git_hub: LocalHub, capfd: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    api = _owner_api(git_hub)
+    for path in NOT_FOUND_READS:
+        _assert_github_error(api.get(path), 404)
+    # Refs that cannot exist: GitHub's answer for a missing ref on PATCH and DELETE.
+    for method in ("PATCH", "DELETE"):
+        resp = api.request(method, "/repos/org/workshop/git/refs/heads/%00", json={"sha": "0" * 40})
+        _assert_github_error(resp, 422, errors=False)  # GitHub's body has no errors here
+        assert resp.json()["message"] == "Reference does not exist"
+    # A path filter that no file can match lists no commits; the server's paths stay private.
+    for query in ("path=../x", "path=%00", "path=-x", "path=a%0Ab"):
+        resp = api.get(f"/repos/org/workshop/commits?{query}")
+        assert resp.status_code == 200, (query, resp.text)
+        assert resp.json() == []
+        assert str(git_hub.data_dir) not in resp.text
+    _assert_quiet(capfd, caplog)
+
+
+def test_unusual_but_valid_names_still_work(git_hub: LocalHub) -> None:
+    api = _owner_api(git_hub)
+    before = _head(api)
+    name = "notes/caf\u00e9 menu.md"  # git would C-quote this name without -z
+    resp = api.put(f"/repos/org/workshop/contents/{name}", json={**CONTENT, "message": "add"})
+    assert resp.status_code == 201, resp.text
+    assert resp.json()["content"]["path"] == name
+    got = api.get(f"/repos/org/workshop/contents/{name}")
+    assert got.status_code == 200 and got.json()["path"] == name
+    commit = api.get(f"/repos/org/workshop/commits/{resp.json()['commit']['sha']}").json()
+    assert [f["filename"] for f in commit["files"]] == [name]
+    assert commit["files"][0]["sha"] == got.json()["sha"]
+    # undo, so later tests see the fixture as it was
+    api.request(
+        "DELETE",
+        f"/repos/org/workshop/contents/{name}",
+        json={"message": "remove", "sha": got.json()["sha"]},
+    ).raise_for_status()
+    assert _head(api) != before
+
+
+FAULTS = [
+    ({"kind": "status", "status": "abc"}, "status"),
+    ({"kind": "status", "status": 200}, "status"),
+    ({"kind": "status", "status": 600}, "status"),
+    ({"kind": "status", "status": 502.5}, "status"),
+    ({"kind": "slow", "delay_seconds": "x"}, "delay_seconds"),
+    ({"kind": "slow", "delay_seconds": -5}, "delay_seconds"),
+    ({"kind": "slow", "delay_seconds": True}, "delay_seconds"),
+    ({"kind": "slow", "match": "x"}, "match"),
+    ({"kind": "slow", "match": {"method": 5}}, "match.method"),
+    ({"kind": "slow", "match": {"path_prefix": ["/api"]}}, "match.path_prefix"),
+    ({"kind": "secondary", "retry_after": "x"}, "retry_after"),
+    ({"kind": "secondary", "retry_after": -1}, "retry_after"),
+    ({"kind": "secondary", "retry_after": 1.5}, "retry_after"),
+    ({"kind": "secondary", "count": 0}, "count"),
+    ({"kind": "secondary", "count": "2"}, "count"),
+    ({"kind": "secondary", "count": True}, "count"),
+]
+
+
+def test_control_api_names_the_bad_field(
+    git_hub: LocalHub, capfd: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    ctl = httpx.Client(base_url=git_hub.url)
+    faults_before = ctl.get("/_localhub/faults").json()
+    cases: list[tuple[str, dict[str, object], str]] = [
+        ("/_localhub/faults", body, field) for body, field in FAULTS
+    ]
+    cases += [
+        ("/_localhub/tokens", {"login": "owner", "permissions": {"issues": ["x"]}}, "permissions"),
+        (
+            "/_localhub/tokens",
+            {"login": "owner", "permissions": {"bogus_scope": "read"}},
+            "permissions",
+        ),
+        (
+            "/_localhub/tokens",
+            {"login": "owner", "permissions": {"issues": "admin"}},
+            "permissions",
+        ),
+        ("/_localhub/tokens", {"login": "owner", "permissions": "all"}, "permissions"),
+        ("/_localhub/apps", {"slug": "s", "owner": "owner", "permissions": "x"}, "permissions"),
+        (
+            "/_localhub/apps",
+            {"slug": "s", "owner": "owner", "permissions": {"x": "read"}},
+            "permissions",
+        ),
+        ("/_localhub/apps", {"slug": "s", "owner": "owner", "events": 5}, "events"),
+        ("/_localhub/apps", {"slug": "s", "owner": "owner", "events": [5]}, "events"),
+        (
+            "/_localhub/orgs",
+            {"login": "o1", "admins": ["owner"], "members": ["ghost-user"]},
+            "members",
+        ),
+        ("/_localhub/orgs", {"login": "o1", "admins": ["ghost-user"]}, "admins"),
+        ("/_localhub/orgs", {"login": "o1", "admins": [["owner"]]}, "admins"),
+        ("/_localhub/users", {"login": "fresh", "name": {"first": "x"}}, "name"),
+        ("/_localhub/orgs/org/members", {"login": "stranger", "role": "overlord"}, "role"),
+        ("/_localhub/installations", {"app_id": 0, "account": "org"}, "app_id"),
+    ]
+    for path, body, field in cases:
+        resp = ctl.post(path, json=body)
+        _assert_github_error(resp, 422, field=field)
+    # Python's json reads NaN and Infinity; they are not a number of seconds.
+    for path, raw in [
+        ("/_localhub/clock", b'{"advance_seconds": NaN}'),
+        ("/_localhub/clock", b'{"advance_seconds": Infinity}'),
+        ("/_localhub/faults", b'{"kind": "slow", "delay_seconds": NaN}'),
+        ("/_localhub/config", b'{"template_delay_seconds": -Infinity}'),
+    ]:
+        _assert_github_error(ctl.post(path, content=raw), 422)
+    assert ctl.get("/_localhub/faults").json() == faults_before
+    assert ctl.get("/users/o1").status_code == 404
+    assert ctl.get(f"{git_hub.api_url}/users/fresh").status_code == 404
+    _assert_quiet(capfd, caplog)
+
+
+def test_app_with_bad_fields_is_not_created(git_hub: LocalHub) -> None:
+    ctl = httpx.Client(base_url=git_hub.url)
+    resp = ctl.post("/_localhub/apps", json={"slug": "half-made", "owner": "owner", "events": 5})
+    _assert_github_error(resp, 422, field="events")
+    assert ctl.get(f"{git_hub.api_url}/users/half-made[bot]").status_code == 404
+
+
+def test_unexpected_exception_is_a_quiet_github_500(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    from glow.localhub.routing import Ctx, Response
+
+    with LocalHub(tmp_path, runner=False) as hub:
+
+        def boom(ctx: Ctx) -> Response:
+            raise RuntimeError(f"cannot open {tmp_path}/secret\nsecond line")
+
+        hub.router.add("GET", "/boom", boom)
+        resp = httpx.get(f"{hub.api_url}/boom")
+        assert resp.status_code == 500
+        assert resp.headers["content-type"].startswith("application/json")
+        assert resp.json()["message"] == "Server Error"
+        assert str(tmp_path) not in resp.text
+        # a request the server cannot frame is a 400, not a traceback from socketserver
+        import socket
+
+        with socket.create_connection((hub.host, hub.port)) as sock:
+            sock.sendall(
+                b"POST /_localhub/users HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n"
+            )
+            assert sock.recv(4096).startswith(b"HTTP/1.1 400")
+    err = capfd.readouterr().err
+    assert "Traceback" not in err, err
+    lines = [r.getMessage() for r in caplog.records if r.name == "glow.localhub"]
+    assert len(lines) == 1, lines
+    assert "RuntimeError" in lines[0] and "\n" not in lines[0]
+
+
+def test_fault_defaults_still_parse() -> None:
+    from glow.localhub.limits import parse_fault
+
+    fault = parse_fault({"kind": "slow", "delay_seconds": 0})
+    assert fault.delay_seconds == 0.0
+    assert parse_fault({"kind": "secondary", "retry_after": None}).retry_after is None

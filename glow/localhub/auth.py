@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from glow.localhub.routing import HubError, not_found
+from glow.localhub.routing import HubError, invalid, not_found
 from glow.localhub.state import Store
 
 LEVELS = {"none": 0, "read": 1, "write": 2, "admin": 3}
@@ -68,16 +68,44 @@ ANONYMOUS = Principal("anonymous")
 
 
 def normalize_permissions(perms: dict[str, str] | None) -> dict[str, str] | None:
+    """A permission map with GitHub's scope spelling (``pull_requests``); metadata is read.
+
+    Lenient about scope names (a job's ``permissions:`` names scopes the hub does not enforce);
+    requests from outside go through ``parse_permissions`` first."""
     if perms is None:
         return None
     out: dict[str, str] = {}
     for scope, level in perms.items():
         key = scope.replace("-", "_")
-        if level not in LEVELS:
+        if not isinstance(level, str) or level not in LEVELS:
             raise HubError(422, f"Invalid permission level {level!r} for {scope!r}")
         out[key] = level
     out.setdefault("metadata", "read")
     return out
+
+
+GRANTABLE = ("read", "write")
+
+
+def parse_permissions(
+    value: Any, resource: str, field_name: str = "permissions"
+) -> dict[str, str] | None:
+    """A requested permission map, checked: an object of known scopes (``SCOPES``, dashes or
+    underscores) to ``read`` or ``write``; anything else is a 422 naming the field."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise invalid(resource, field_name, "invalid", f"{field_name} must be an object")
+    for scope, level in value.items():
+        if scope.replace("-", "_") not in SCOPES:
+            raise invalid(
+                resource, field_name, "invalid", f"{scope!r} is not a known permission scope"
+            )
+        if not isinstance(level, str) or level not in GRANTABLE:
+            raise invalid(
+                resource, field_name, "invalid", f"permission {scope!r} must be read or write"
+            )
+    return normalize_permissions(value)
 
 
 def new_token(store: Store, prefix: str, record: dict[str, Any]) -> str:

@@ -6,17 +6,38 @@ request, delivery and run logs. JSON in and out; no authentication (loopback onl
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 from glow.localhub import shapes
 from glow.localhub.api.accounts import validate_login
-from glow.localhub.auth import new_token, normalize_permissions
+from glow.localhub.auth import new_token, parse_permissions
 from glow.localhub.limits import parse_fault
 from glow.localhub.routing import Ctx, HubError, Response, invalid, not_found
 from glow.localhub.state import DEFAULT_CONFIG
 
 if TYPE_CHECKING:
     from glow.localhub.hub import LocalHub
+
+
+def _non_negative(value: Any) -> bool:
+    """A JSON number: finite (Python's json reads NaN and Infinity), zero or more."""
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and value >= 0
+    )
+
+
+def _logins(ctx: Ctx, store: Any, field_name: str) -> list[str]:
+    """A list of existing users' logins; a bad entry is reported under its own field."""
+    people = ctx.field(field_name, list, resource="Organization") or []
+    for person in people:
+        acc = store.account(person) if isinstance(person, str) else None
+        if acc is None or acc["type"] != "User":
+            raise invalid("Organization", field_name, "invalid", f"no such user: {person}")
+    return people
 
 
 def _since(ctx: Ctx, items: Any) -> list[dict[str, Any]]:
@@ -37,20 +58,16 @@ def register(hub: LocalHub) -> None:
                 "Validation Failed",
                 errors=[{"resource": "User", "field": "login", "code": "already_exists"}],
             )
-        acc = hub.create_account(
-            login, "User", name=ctx.body().get("name"), email=ctx.body().get("email")
-        )
+        name = ctx.field("name", str, resource="User")
+        email = ctx.field("email", str, resource="User")
+        acc = hub.create_account(login, "User", name=name, email=email)
         return Response(201, shapes.user(hub.urls, acc))
 
     @c.route("POST", "/_localhub/orgs")
     def create_org(ctx: Ctx) -> Response:
         login = validate_login(ctx.body().get("login"), "Organization")
-        admins = ctx.field("admins", list, resource="Organization") or []
-        members = ctx.field("members", list, resource="Organization") or []
-        for person in admins + members:
-            acc = store.account(str(person))
-            if acc is None or acc["type"] != "User":
-                raise invalid("Organization", "admins", "invalid", f"no such user: {person}")
+        admins = _logins(ctx, store, "admins")
+        members = _logins(ctx, store, "members")
         if store.account(login) is not None:
             raise HubError(
                 422,
@@ -68,10 +85,12 @@ def register(hub: LocalHub) -> None:
     @c.route("POST", "/_localhub/orgs/{org}/members")
     def add_member(ctx: Ctx) -> Response:
         org = store.account(ctx.params["org"])
-        login = ctx.body().get("login")
-        if org is None or org["type"] != "Organization" or store.account(str(login)) is None:
-            raise not_found()
+        login = ctx.field("login", str, required=True, resource="Membership")
         role = ctx.body().get("role", "member")
+        if role not in ("member", "admin"):
+            raise invalid("Membership", "role", "invalid", "role must be member or admin")
+        if org is None or org["type"] != "Organization" or store.account(login) is None:
+            raise not_found()
         with store.lock:
             key = "admins" if role == "admin" else "members"
             if login not in org.setdefault(key, []):
@@ -92,7 +111,7 @@ def register(hub: LocalHub) -> None:
         acc = store.account(str(login)) if login else None
         if acc is None or acc["type"] != "User":
             raise invalid("Token", "login", "invalid", f"no such user: {login}")
-        perms = normalize_permissions(ctx.field("permissions", dict, resource="Token"))
+        perms = parse_permissions(ctx.body().get("permissions"), "Token")
         token = new_token(
             store,
             "ghp_",
@@ -115,7 +134,13 @@ def register(hub: LocalHub) -> None:
                 "invalid",
                 "slug and an existing owner are required",
             )
-        perms = normalize_permissions(body.get("permissions") or {}) or {}
+        perms = parse_permissions(body.get("permissions") or {}, "App") or {}
+        events = body.get("events") or []
+        if not isinstance(events, list) or not all(isinstance(e, str) for e in events):
+            raise invalid("App", "events", "invalid", "events must be a list of event names")
+        name = body.get("name")
+        if name is not None and not isinstance(name, str):
+            raise invalid("App", "name", "invalid", "name must be a string")
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         private_pem = key.private_bytes(
             serialization.Encoding.PEM,
@@ -133,11 +158,11 @@ def register(hub: LocalHub) -> None:
         app = {
             "id": app_id,
             "slug": slug,
-            "name": body.get("name") or slug,
+            "name": name or slug,
             "owner": owner["login"],
             "client_id": f"Iv23li{app_id:010d}",
             "permissions": perms,
-            "events": list(body.get("events") or []),
+            "events": list(events),
             "public_key": public_pem,
             "created_at": store.now_iso(),
         }
@@ -165,8 +190,19 @@ def register(hub: LocalHub) -> None:
         if app is None or account is None:
             raise invalid("Installation", "app_id" if app is None else "account", "invalid")
         selection = body.get("repository_selection", "all")
+        if selection not in ("all", "selected"):
+            raise invalid(
+                "Installation",
+                "repository_selection",
+                "invalid",
+                "repository_selection must be all or selected",
+            )
+        names = body.get("repositories") or []
+        if not isinstance(names, list):
+            raise invalid("Installation", "repositories", "invalid", "repositories must be a list")
+        permissions = parse_permissions(body.get("permissions"), "Installation")
         repo_ids = []
-        for name in body.get("repositories") or []:
+        for name in names:
             repo = store.repo(account["login"], str(name))
             if repo is None:
                 raise invalid("Installation", "repositories", "invalid", f"no such repo: {name}")
@@ -175,7 +211,7 @@ def register(hub: LocalHub) -> None:
             "id": store.next_id(),
             "app_id": app["id"],
             "account": account["login"],
-            "permissions": normalize_permissions(body.get("permissions")) or app["permissions"],
+            "permissions": permissions or app["permissions"],
             "repository_selection": "selected" if repo_ids else selection,
             "repo_ids": repo_ids,
             "created_at": store.now_iso(),
@@ -251,7 +287,7 @@ def register(hub: LocalHub) -> None:
     @c.route("POST", "/_localhub/clock")
     def advance(ctx: Ctx) -> Response:
         seconds = ctx.body().get("advance_seconds")
-        if not isinstance(seconds, int | float) or isinstance(seconds, bool) or seconds < 0:
+        if not _non_negative(seconds):
             raise invalid(
                 "Clock",
                 "advance_seconds",
@@ -274,7 +310,7 @@ def register(hub: LocalHub) -> None:
         for key, value in ctx.body().items():
             if key not in DEFAULT_CONFIG:
                 raise invalid("Config", key, "invalid", f"unknown setting {key}")
-            if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
+            if not _non_negative(value):
                 raise invalid("Config", key, "invalid", f"{key} must be a number, zero or more")
             store.config[key] = value
         store.mark_dirty()
@@ -296,6 +332,6 @@ def register(hub: LocalHub) -> None:
     @c.route("POST", "/_localhub/idle")
     def idle(ctx: Ctx) -> Response:
         timeout = ctx.body().get("timeout", 60)
-        if not isinstance(timeout, int | float) or timeout < 0:
+        if not _non_negative(timeout):
             raise invalid("Idle", "timeout", "invalid")
         return Response(200, {"idle": hub.wait_idle(float(timeout))})

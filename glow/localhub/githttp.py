@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 from typing import TYPE_CHECKING
+from urllib.parse import urlencode
 
 from glow.localhub import gitstore
 from glow.localhub.auth import authenticate, check_repo
@@ -69,7 +70,7 @@ def handle_git(hub: LocalHub, ctx: Ctx) -> Response:
 
 
 def _run_backend(hub: LocalHub, ctx: Ctx, repo_dir: str, rest: str, user: str) -> Response:
-    qs = "&".join(f"{k}={v[-1]}" for k, v in ctx.query.items())
+    qs = urlencode({k: v[-1] for k, v in ctx.query.items()})
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "GIT_PROJECT_ROOT": str(hub.store.git_root),
@@ -88,6 +89,8 @@ def _run_backend(hub: LocalHub, ctx: Ctx, repo_dir: str, rest: str, user: str) -
         env["HTTP_CONTENT_ENCODING"] = ctx.headers["content-encoding"]
     if ctx.headers.get("git-protocol"):
         env["GIT_PROTOCOL"] = ctx.headers["git-protocol"]
+    if any("\0" in value for value in env.values()):  # cannot reach a CGI environment
+        return _plain(400, "Bad Request")
     proc = subprocess.run(
         ["git", "http-backend"], input=ctx.raw_body, env=env, capture_output=True, check=False
     )

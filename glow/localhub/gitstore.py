@@ -7,12 +7,18 @@ bare repository, so a ``git push`` is seen by the API and an API write is seen b
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+SHA_RE = re.compile(r"[0-9a-f]{40}")
+_HEX_RE = re.compile(r"[0-9a-fA-F]{4,40}")
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+# git check-ref-format: no control characters, space, ~ ^ : ? * [ or backslash anywhere.
+_BAD_REF_RE = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]")
 
 
 class GitFailure(Exception):
@@ -33,6 +39,33 @@ class TreeEntry:
     sha: str
     path: str
     size: int | None = None
+
+
+def is_sha(value: object) -> bool:
+    """A full, lower-case object name, as GitHub's git data API requires."""
+    return isinstance(value, str) and SHA_RE.fullmatch(value) is not None
+
+
+def valid_ref_name(name: str) -> bool:
+    """``git check-ref-format --allow-onelevel``, plus no leading ``-`` (never an option)."""
+    if not name or name == "@" or name.startswith(("-", "/")) or name.endswith(("/", ".")):
+        return False
+    if ".." in name or "@{" in name or "//" in name or _BAD_REF_RE.search(name):
+        return False
+    return not any(part.startswith(".") or part.endswith(".lock") for part in name.split("/"))
+
+
+def valid_path(path: str) -> bool:
+    """A path GitHub would store: non-empty components, none ``.``, ``..`` or ``.git``, and no
+    NUL, newline or other control character."""
+    if not path or _CONTROL_RE.search(path):
+        return False
+    return all(part not in ("", ".", "..") and part.lower() != ".git" for part in path.split("/"))
+
+
+def safe_rev(rev: str) -> bool:
+    """A revision that may reach git's command line: a ref name or a (short) hex object name."""
+    return valid_ref_name(rev) or _HEX_RE.fullmatch(rev) is not None
 
 
 def _env(git_dir: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -79,11 +112,15 @@ def init_bare(git_dir: Path, default_branch: str) -> None:
 
 
 def rev_parse(git_dir: Path, rev: str) -> str | None:
+    if not rev or rev.startswith("-") or _CONTROL_RE.search(rev):
+        return None  # never a command-line option, never a NUL byte in argv
     proc = git(git_dir, "rev-parse", "--verify", "-q", f"{rev}^{{commit}}", check=False)
     return proc.stdout.decode().strip() or None if proc.returncode == 0 else None
 
 
 def object_type(git_dir: Path, sha: str) -> str | None:
+    if not is_sha(sha):
+        return None
     proc = git(git_dir, "cat-file", "-t", sha, check=False)
     return proc.stdout.decode().strip() if proc.returncode == 0 else None
 
@@ -115,23 +152,28 @@ def entry_at(git_dir: Path, commit: str, path: str) -> TreeEntry | None:
     if not path:
         tree = out(git_dir, "rev-parse", f"{commit}^{{tree}}")
         return TreeEntry("040000", "tree", tree, "")
-    proc = git(git_dir, "ls-tree", "-l", "--full-tree", commit, "--", path, check=False)
-    line = proc.stdout.decode().strip()
-    if proc.returncode != 0 or not line:
+    proc = git(git_dir, "ls-tree", "-z", "-l", "--full-tree", commit, "--", path, check=False)
+    records = _tree_records(proc.stdout)
+    if proc.returncode != 0 or not records:
         return None
-    meta, name = line.split("\t", 1)
-    mode, kind, sha, size = meta.split()
-    return TreeEntry(mode, kind, sha, name, None if size == "-" else int(size))
+    return records[0]
 
 
-def list_tree(git_dir: Path, treeish: str, *, recursive: bool = False) -> list[TreeEntry]:
-    args = ["ls-tree", "-l", "--full-tree"] + (["-r", "-t"] if recursive else []) + [treeish]
+def _tree_records(raw: bytes) -> list[TreeEntry]:
+    # -z output: names are raw bytes, never C-quoted (a tab or a non-ASCII name stays itself)
     entries = []
-    for line in out(git_dir, *args).splitlines():
-        meta, name = line.split("\t", 1)
+    for record in raw.decode(errors="replace").split("\0"):
+        if not record:
+            continue
+        meta, name = record.split("\t", 1)
         mode, kind, sha, size = meta.split()
         entries.append(TreeEntry(mode, kind, sha, name, None if size == "-" else int(size)))
     return entries
+
+
+def list_tree(git_dir: Path, treeish: str, *, recursive: bool = False) -> list[TreeEntry]:
+    args = ["ls-tree", "-z", "-l", "--full-tree"] + (["-r", "-t"] if recursive else []) + [treeish]
+    return _tree_records(git(git_dir, *args).stdout)
 
 
 def read_blob(git_dir: Path, sha: str) -> bytes:
@@ -262,6 +304,10 @@ def merge_trees(git_dir: Path, base: str, head: str) -> str | None:
     return proc.stdout.decode().splitlines()[0].strip()
 
 
+def _z_fields(proc: subprocess.CompletedProcess[bytes]) -> list[str]:
+    return [f for f in proc.stdout.decode(errors="replace").split("\0") if f]
+
+
 @dataclass(frozen=True)
 class FileChange:
     status: str  # added, removed, modified, renamed
@@ -273,11 +319,12 @@ class FileChange:
 
 def diff_files(git_dir: Path, base: str, head: str) -> list[FileChange]:
     statuses = {}
-    for line in out(git_dir, "diff", "--name-status", "--no-renames", base, head).splitlines():
-        code, name = line.split("\t", 1)
+    # -z: file names come raw, not C-quoted
+    fields = _z_fields(git(git_dir, "diff", "-z", "--name-status", "--no-renames", base, head))
+    for code, name in zip(fields[::2], fields[1::2], strict=False):
         statuses[name] = {"A": "added", "D": "removed"}.get(code[0], "modified")
     changes = []
-    for line in out(git_dir, "diff", "--numstat", "--no-renames", base, head).splitlines():
+    for line in _z_fields(git(git_dir, "diff", "-z", "--numstat", "--no-renames", base, head)):
         added, deleted, name = line.split("\t", 2)
         entry = entry_at(git_dir, head, name)
         changes.append(

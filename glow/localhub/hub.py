@@ -31,6 +31,14 @@ API_VERSIONS = ("2022-11-28", "2026-03-10")
 ACTIONS_BOT = "github-actions[bot]"
 
 
+def describe_bug(exc: BaseException) -> str:
+    """One log line for an unexpected exception: its type and where it was raised."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+    first = next(iter(str(exc).splitlines()), "")[:200]
+    return f"{type(exc).__name__}{where}" + (f": {first}" if first else "")
+
+
 class LocalHub:
     def __init__(
         self,
@@ -255,12 +263,14 @@ class LocalHub:
         except HubError as err:
             resp = Response(err.status, err.body(), dict(err.headers))
         except Exception as exc:  # a bug in the local GitHub: say so, never hang the client
-            log.error("internal error on %s %s\n%s", method, path, traceback.format_exc())
+            log.error("internal error on %s %s: %s", method, path, describe_bug(exc))
+            # GitHub's 500 body: no exception text, which may name the data directory
             resp = Response(
                 500,
                 {
-                    "message": f"local GitHub internal error: {exc}",
+                    "message": "Server Error",
                     "documentation_url": "https://docs.github.com/rest",
+                    "status": "500",
                 },
             )
         resp.headers.setdefault("x-github-request-id", f"LOCAL:{request_id}")

@@ -14,7 +14,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from glow.localhub.routing import HubError
+from glow.localhub.routing import HubError, invalid
 
 SECONDARY_MESSAGE = (
     "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. "
@@ -46,37 +46,57 @@ class Fault:
         return not (self.path_prefix and not path.startswith(self.path_prefix))
 
 
+MAX_DELAY_SECONDS = 600.0
+
+
+def _int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
 def parse_fault(body: dict[str, Any]) -> Fault:
+    """A fault from its JSON description; any bad field is a 422 naming that field."""
     kind = body.get("kind")
     if kind not in ("secondary", "status", "slow"):
-        raise HubError(
-            422,
-            "Validation Failed",
-            errors=[
-                {
-                    "resource": "Fault",
-                    "field": "kind",
-                    "code": "invalid",
-                    "message": "kind must be one of secondary, status, slow",
-                }
-            ],
-        )
+        raise invalid("Fault", "kind", "invalid", "kind must be one of secondary, status, slow")
     count = body.get("count", 1)
-    if not isinstance(count, int) or count < 1:
-        raise HubError(
-            422,
-            "Validation Failed",
-            errors=[{"resource": "Fault", "field": "count", "code": "invalid"}],
+    if not _int(count) or count < 1:
+        raise invalid("Fault", "count", "invalid", "count must be an integer, 1 or more")
+    status = body.get("status", 502)
+    if not _int(status) or not 400 <= status <= 599:
+        raise invalid("Fault", "status", "invalid", "status must be an integer from 400 to 599")
+    retry_after = body.get("retry_after", 1)
+    if retry_after is not None and (not _int(retry_after) or retry_after < 0):
+        raise invalid(
+            "Fault", "retry_after", "invalid", "retry_after must be an integer, zero or more"
+        )
+    delay = body.get("delay_seconds", 0.0)
+    if not _number(delay) or not 0 <= delay <= MAX_DELAY_SECONDS:
+        raise invalid(
+            "Fault",
+            "delay_seconds",
+            "invalid",
+            f"delay_seconds must be a number from 0 to {MAX_DELAY_SECONDS:g}",
         )
     match = body.get("match") or {}
+    if not isinstance(match, dict):
+        raise invalid("Fault", "match", "invalid", "match must be an object")
+    method, prefix = match.get("method"), match.get("path_prefix")
+    if method is not None and not isinstance(method, str):
+        raise invalid("Fault", "match.method", "invalid", "match.method must be a string")
+    if prefix is not None and not isinstance(prefix, str):
+        raise invalid("Fault", "match.path_prefix", "invalid", "match.path_prefix must be a string")
     return Fault(
         kind=kind,
         remaining=count,
-        status=int(body.get("status", 502)),
-        retry_after=body.get("retry_after", 1),
-        delay_seconds=float(body.get("delay_seconds", 0.0)),
-        method=match.get("method"),
-        path_prefix=match.get("path_prefix"),
+        status=status,
+        retry_after=retry_after,
+        delay_seconds=float(delay),
+        method=method,
+        path_prefix=prefix,
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from glow.localhub import shapes
-from glow.localhub.auth import LEVELS, new_token, normalize_permissions
+from glow.localhub.auth import LEVELS, new_token, parse_permissions
 from glow.localhub.routing import Ctx, HubError, Response, invalid, not_found
 from glow.localhub.state import iso
 
@@ -118,7 +118,7 @@ def register(hub: LocalHub) -> None:
         perms = dict(inst["permissions"])
         asked = ctx.field("permissions", dict, resource="InstallationToken")
         if asked:
-            asked = normalize_permissions(asked) or {}
+            asked = parse_permissions(asked, "InstallationToken") or {}
             for scope, level in asked.items():
                 if LEVELS[level] > LEVELS.get(perms.get(scope, "none"), 0):
                     raise HubError(

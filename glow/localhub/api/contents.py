@@ -16,6 +16,24 @@ if TYPE_CHECKING:
     from glow.localhub.hub import LocalHub
 
 NOREPLY = re.compile(r"^(\d+)\+([^@]+)@users\.noreply\.localhub$")
+MALFORMED_PATH = "path contains a malformed path component"
+
+
+def malformed_path(resource: str = "Commit") -> HubError:
+    return HubError(
+        422,
+        MALFORMED_PATH,
+        errors=[
+            {"resource": resource, "field": "path", "code": "invalid", "message": MALFORMED_PATH}
+        ],
+    )
+
+
+def check_message(message: str, resource: str = "Commit") -> str:
+    """git refuses a NUL byte in a commit message; GitHub answers 422."""
+    if "\0" in message:
+        raise invalid(resource, "message", "invalid", "message must not contain a NUL byte")
+    return message
 
 
 def identity_for(hub: LocalHub, login: str | None) -> gitstore.Identity:
@@ -30,6 +48,8 @@ def identity_for(hub: LocalHub, login: str | None) -> gitstore.Identity:
 def resolve(hub: LocalHub, repo: dict[str, Any], ref: str | None) -> str | None:
     git_dir = hub.store.git_dir(repo)
     ref = ref or repo["default_branch"]
+    if not gitstore.safe_rev(ref):
+        return None  # not a ref name nor an object name: no commit can match it
     for candidate in (f"refs/heads/{ref}", f"refs/tags/{ref}", ref):
         sha = gitstore.rev_parse(git_dir, candidate)
         if sha:
@@ -61,8 +81,15 @@ def commit_files(
     *,
     principal: Principal | None = None,
 ) -> tuple[str, str | None]:
-    """One commit on ``branch`` setting (or deleting, for None) files; emits ``push``."""
+    """One commit on ``branch`` setting (or deleting, for None) files; emits ``push``.
+
+    Everything is checked before the first git write, so a rejected call changes nothing."""
     git_dir = hub.store.git_dir(repo)
+    if not gitstore.valid_ref_name(branch):
+        raise HubError(404, f"Branch {branch} not found")
+    if not all(gitstore.valid_path(path) for path in files):
+        raise malformed_path()
+    check_message(message)
     with hub.store.lock:
         parent = gitstore.rev_parse(git_dir, f"refs/heads/{branch}")
         changes: dict[str, tuple[str, str] | None] = {}
@@ -255,7 +282,10 @@ def register(hub: LocalHub) -> None:
     @r.route("GET", "/repos/{owner}/{repo}/contents/{path}")
     def get_contents(ctx: Ctx) -> Response:
         repo = repo_for(hub, ctx, "contents", "read", "read")
-        return contents_at(hub, ctx, repo, ctx.params["path"].strip("/"))
+        path = ctx.params["path"].strip("/")
+        if path and not gitstore.valid_path(path):
+            raise not_found()  # no file can have that name
+        return contents_at(hub, ctx, repo, path)
 
     def get_root(ctx: Ctx) -> Response:
         repo = repo_for(hub, ctx, "contents", "read", "read")
@@ -274,6 +304,8 @@ def register(hub: LocalHub) -> None:
     def put_contents(ctx: Ctx) -> Response:
         repo = repo_for(hub, ctx, "contents", "write", "write")
         path = ctx.params["path"].strip("/")
+        if not gitstore.valid_path(path):
+            raise malformed_path()
         message = str_field(ctx, "message", "Commit", required=True)
         encoded = str_field(ctx, "content", "Commit", required=False)
         if encoded is None:
@@ -288,6 +320,8 @@ def register(hub: LocalHub) -> None:
     def delete_contents(ctx: Ctx) -> Response:
         repo = repo_for(hub, ctx, "contents", "write", "write")
         path = ctx.params["path"].strip("/")
+        if not gitstore.valid_path(path):
+            raise malformed_path()
         message = str_field(ctx, "message", "Commit", required=True)
         if str_field(ctx, "sha", "Commit") is None:
             raise invalid("Commit", "sha", "missing_field", '"sha" wasn\'t supplied.')
@@ -336,7 +370,10 @@ def register(hub: LocalHub) -> None:
         repo = repo_for(hub, ctx, "contents", "read", "read")
         head = head_or_empty(hub, repo, ctx.q("sha"), empty_status=409)
         git_dir = store.git_dir(repo)
-        shas = gitstore.log(git_dir, head, path=ctx.q("path") or None)
+        path = (ctx.q("path") or "").strip("/")
+        if path and not gitstore.valid_path(path):
+            return paginate(hub, ctx, [])  # no commit touches a path no file can have
+        shas = gitstore.log(git_dir, head, path=path or None)
         items = [commit_json(hub, repo, gitstore.read_commit(git_dir, s)) for s in shas]  # type: ignore[arg-type]
         return paginate(hub, ctx, items)
 
@@ -384,6 +421,9 @@ def write_path(
     git_dir = store.git_dir(repo)
     branch = str_field(ctx, "branch", "Commit") or repo["default_branch"]
     given_sha = str_field(ctx, "sha", "Commit")
+    check_message(message)
+    if not gitstore.valid_ref_name(branch):
+        raise HubError(404, f"Branch {branch} not found")
     with store.lock:
         branches = gitstore.branches(git_dir)
         if branches and branch not in branches:
@@ -413,7 +453,8 @@ def write_path(
         content = None
         if data is not None:
             new_entry = gitstore.entry_at(git_dir, sha, path)
-            assert new_entry is not None
+            if new_entry is None:  # checked above; never reached with a valid path
+                raise HubError(500, "the new file is missing from its commit")
             content = entry_json(hub, repo, new_entry, branch)
     commit = commit_json(hub, repo, info)
     file_commit = {

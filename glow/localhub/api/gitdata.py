@@ -9,13 +9,15 @@ from typing import TYPE_CHECKING, Any
 
 from glow.localhub import gitstore, shapes
 from glow.localhub.api.common import repo_for, str_field
-from glow.localhub.api.contents import emit_push, identity_for
+from glow.localhub.api.contents import MALFORMED_PATH, check_message, emit_push, identity_for
 from glow.localhub.routing import Ctx, HubError, Response, invalid, not_found
 
 if TYPE_CHECKING:
     from glow.localhub.hub import LocalHub
 
-SHA_RE = re.compile(r"[0-9a-f]{40}")
+SHA_RE = gitstore.SHA_RE
+_BAD_IDENT = re.compile(r"[\x00-\x1f\x7f<>]")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})")
 MODES = {"100644": "blob", "100755": "blob", "120000": "blob", "040000": "tree", "160000": "commit"}
 
 
@@ -87,6 +89,20 @@ def _full_ref(ref: str) -> str:
     return ref if ref.startswith("refs/") else f"refs/{ref}"
 
 
+def _existing_ref(ref: str) -> str | None:
+    """The full name of a ref from the URL, or None when no ref could have that name."""
+    full = _full_ref(ref)
+    return full if gitstore.valid_ref_name(full) else None
+
+
+def _invalid_tree(field_name: str = "tree", message: str = "Invalid tree info") -> HubError:
+    return HubError(
+        422,
+        message,
+        errors=[{"resource": "Tree", "field": field_name, "code": "invalid"}],
+    )
+
+
 def register(hub: LocalHub) -> None:
     r = hub.router
     store = hub.store
@@ -94,9 +110,9 @@ def register(hub: LocalHub) -> None:
     @r.route("GET", "/repos/{owner}/{repo}/git/ref/{ref}")
     def get_ref(ctx: Ctx) -> Response:
         repo = repo_for(hub, ctx, "contents", "read", "read")
-        ref = _full_ref(ctx.params["ref"])
-        sha = gitstore.refs(store.git_dir(repo), ref).get(ref)
-        if sha is None:
+        ref = _existing_ref(ctx.params["ref"])
+        sha = gitstore.refs(store.git_dir(repo), ref).get(ref) if ref else None
+        if ref is None or sha is None:
             raise not_found()
         return Response(200, ref_json(hub, repo, ref, sha))
 
@@ -123,6 +139,8 @@ def register(hub: LocalHub) -> None:
             raise HubError(
                 422, "Reference name must start with 'refs/' and have at least two slashes."
             )
+        if not gitstore.valid_ref_name(ref):
+            raise invalid("Reference", "ref", "invalid", f"{ref} is not a valid ref name.")
         git_dir = store.git_dir(repo)
         with store.lock:
             if ref in gitstore.refs(git_dir, ref):
@@ -140,13 +158,13 @@ def register(hub: LocalHub) -> None:
     @r.route("PATCH", "/repos/{owner}/{repo}/git/refs/{ref}")
     def update_ref(ctx: Ctx) -> Response:
         repo = repo_for(hub, ctx, "contents", "write", "write")
-        ref = _full_ref(ctx.params["ref"])
+        ref = _existing_ref(ctx.params["ref"])
         sha = str_field(ctx, "sha", "Reference", required=True) or ""
         force = bool(ctx.body().get("force"))
         git_dir = store.git_dir(repo)
         with store.lock:
-            old = gitstore.refs(git_dir, ref).get(ref)
-            if old is None:
+            old = gitstore.refs(git_dir, ref).get(ref) if ref else None
+            if ref is None or old is None:
                 raise HubError(422, "Reference does not exist")
             if not SHA_RE.fullmatch(sha) or gitstore.object_type(git_dir, sha) != "commit":
                 raise HubError(422, "Object does not exist")
@@ -162,11 +180,11 @@ def register(hub: LocalHub) -> None:
     @r.route("DELETE", "/repos/{owner}/{repo}/git/refs/{ref}")
     def delete_ref(ctx: Ctx) -> Response:
         repo = repo_for(hub, ctx, "contents", "write", "write")
-        ref = _full_ref(ctx.params["ref"])
+        ref = _existing_ref(ctx.params["ref"])
         git_dir = store.git_dir(repo)
         with store.lock:
-            old = gitstore.refs(git_dir, ref).get(ref)
-            if old is None:
+            old = gitstore.refs(git_dir, ref).get(ref) if ref else None
+            if ref is None or old is None:
                 raise HubError(422, "Reference does not exist")
             gitstore.delete_ref(git_dir, ref)
         emit_push(hub, repo, ref, old, "0" * 40, ctx.principal)
@@ -214,15 +232,14 @@ def register(hub: LocalHub) -> None:
         base = str_field(ctx, "base_tree", "Tree")
         git_dir = store.git_dir(repo)
         if base is not None and gitstore.object_type(git_dir, base) not in ("tree", "commit"):
-            raise HubError(
-                422,
-                "Invalid tree info",
-                errors=[{"resource": "Tree", "field": "base_tree", "code": "invalid"}],
-            )
+            raise _invalid_tree("base_tree")
         changes = _tree_changes(git_dir, entries)
-        sha = gitstore.build_tree(
-            git_dir, base and gitstore.out(git_dir, "rev-parse", f"{base}^{{tree}}"), changes
-        )
+        try:
+            sha = gitstore.build_tree(
+                git_dir, base and gitstore.out(git_dir, "rev-parse", f"{base}^{{tree}}"), changes
+            )
+        except gitstore.GitFailure:  # e.g. a file and a directory of the same name
+            raise _invalid_tree() from None
         return Response(201, tree_json(hub, repo, sha, False))
 
     @r.route("GET", "/repos/{owner}/{repo}/git/trees/{tree_sha}")
@@ -230,7 +247,14 @@ def register(hub: LocalHub) -> None:
         repo = repo_for(hub, ctx, "contents", "read", "read")
         git_dir = store.git_dir(repo)
         ident = ctx.params["tree_sha"]
-        sha = gitstore.rev_parse(git_dir, f"refs/heads/{ident}") or ident
+        # a tree or commit SHA, or a branch or tag name
+        sha = ident
+        if not gitstore.is_sha(ident) and gitstore.valid_ref_name(ident):
+            sha = (
+                gitstore.rev_parse(git_dir, f"refs/heads/{ident}")
+                or gitstore.rev_parse(git_dir, f"refs/tags/{ident}")
+                or ident
+            )
         kind = gitstore.object_type(git_dir, sha)
         if kind not in ("tree", "commit"):
             raise not_found()
@@ -241,7 +265,7 @@ def register(hub: LocalHub) -> None:
     @r.route("POST", "/repos/{owner}/{repo}/git/commits")
     def create_commit(ctx: Ctx) -> Response:
         repo = repo_for(hub, ctx, "contents", "write", "write")
-        message = ctx.field("message", str, required=True, resource="Commit")
+        message = check_message(ctx.field("message", str, required=True, resource="Commit"))
         tree = str_field(ctx, "tree", "Commit", required=True) or ""
         parents = ctx.field("parents", list, resource="Commit") or []
         git_dir = store.git_dir(repo)
@@ -251,8 +275,8 @@ def register(hub: LocalHub) -> None:
             if not isinstance(parent, str) or gitstore.object_type(git_dir, parent) != "commit":
                 raise HubError(422, "Parent SHA does not exist or is not a commit object")
         who = identity_for(hub, ctx.principal.login)
-        author = _identity(ctx.body().get("author"), who)
-        committer = _identity(ctx.body().get("committer"), author)
+        author = _identity(ctx.body().get("author"), who, "author")
+        committer = _identity(ctx.body().get("committer"), author, "committer")
         sha = gitstore.commit_tree(git_dir, tree, parents, message, author, committer)
         info = gitstore.read_commit(git_dir, sha)
         assert info is not None
@@ -267,37 +291,50 @@ def register(hub: LocalHub) -> None:
         return Response(200, git_commit_json(hub, repo, info))
 
 
-def _identity(value: Any, default: gitstore.Identity) -> gitstore.Identity:
+def _identity(value: Any, default: gitstore.Identity, field_name: str) -> gitstore.Identity:
     if not isinstance(value, dict):
         return default
-    name, email = value.get("name"), value.get("email")
+    name, email, date = value.get("name"), value.get("email"), value.get("date")
     if not isinstance(name, str) or not isinstance(email, str):
-        raise invalid("Commit", "author", "invalid", "author needs name and email")
-    return gitstore.Identity(name, email, value.get("date") or default.date)
+        raise invalid("Commit", field_name, "invalid", f"{field_name} needs name and email")
+    # git keeps an identity on one header line: no control characters, no angle brackets
+    if any(_BAD_IDENT.search(text) for text in (name, email)) or not name.strip():
+        raise invalid("Commit", field_name, "invalid", f"{field_name} has an invalid name or email")
+    if date is not None and not (isinstance(date, str) and ISO_DATE.fullmatch(date)):
+        raise invalid("Commit", field_name, "invalid", f"{field_name}.date must be ISO 8601")
+    return gitstore.Identity(name, email, date or default.date)
 
 
 def _tree_changes(git_dir: Any, entries: list[Any]) -> dict[str, tuple[str, str] | None]:
-    changes: dict[str, tuple[str, str] | None] = {}
+    # Check every entry before writing any blob: a rejected tree stores nothing.
     for entry in entries:
         if not isinstance(entry, dict) or not isinstance(entry.get("path"), str):
+            raise _invalid_tree()
+        if not gitstore.valid_path(entry["path"]):
             raise HubError(
                 422,
-                "Invalid tree info",
-                errors=[{"resource": "Tree", "field": "tree", "code": "invalid"}],
+                f"Invalid tree info: {MALFORMED_PATH}",
+                errors=[{"resource": "Tree", "field": "path", "code": "invalid"}],
             )
         mode = entry.get("mode", "100644")
-        if mode not in MODES:
-            raise HubError(422, f"Invalid tree info: mode {mode}")
-        if "content" in entry and entry["content"] is not None:
-            changes[entry["path"]] = (
-                mode,
-                gitstore.hash_blob(git_dir, str(entry["content"]).encode()),
-            )
+        if not isinstance(mode, str) or mode not in MODES:
+            raise _invalid_tree("mode", f"Invalid tree info: mode {mode}")
+        content, sha = entry.get("content"), entry.get("sha")
+        if content is not None:
+            if not isinstance(content, str) or MODES[mode] != "blob":
+                raise _invalid_tree("content")
+        elif sha is not None:
+            if not isinstance(sha, str) or gitstore.object_type(git_dir, sha) is None:
+                raise HubError(422, f"Invalid tree info: {sha} does not exist")
+            if MODES[mode] != "commit" and gitstore.object_type(git_dir, sha) != MODES[mode]:
+                raise _invalid_tree("sha", f"Invalid tree info: {sha} is not a {MODES[mode]}")
+    changes: dict[str, tuple[str, str] | None] = {}
+    for entry in entries:
+        mode = entry.get("mode", "100644")
+        if entry.get("content") is not None:
+            changes[entry["path"]] = (mode, gitstore.hash_blob(git_dir, entry["content"].encode()))
         elif entry.get("sha") is None:
             changes[entry["path"]] = None
         else:
-            sha = str(entry["sha"])
-            if gitstore.object_type(git_dir, sha) is None:
-                raise HubError(422, f"Invalid tree info: {sha} does not exist")
-            changes[entry["path"]] = (mode, sha)
+            changes[entry["path"]] = (mode, entry["sha"])
     return changes
