@@ -23,6 +23,7 @@ from glow.cohort.progress import CORE_CHALLENGES, DEFAULT_ACK_WAIT_MINUTES, Prog
 LABEL = "dashboard"
 LABEL_SUMMARY = "dashboard-summary"
 LABEL_STUCK = "stuck"
+LABEL_HELP = "needs-reply"
 STATUS_PREFIX = "status:"
 RUNBOOK = "docs/runbooks/dashboard-and-watchdog.md"
 
@@ -30,6 +31,7 @@ LABELS: dict[str, tuple[str, str]] = {
     LABEL: ("5319e7", "Facilitator dashboard: kept up to date by glow dashboard"),
     LABEL_SUMMARY: ("5319e7", "Facilitator dashboard: the cohort summary"),
     LABEL_STUCK: ("d93f0b", "No activity from the learner for the stuck threshold"),
+    LABEL_HELP: ("d93f0b", "The learner asked for help and nobody has replied yet"),
     "status:needs-info": ("fbca04", "Registration needs a detail from the learner"),
     "status:awaiting-ack": ("c5def5", "Enrolled; waiting for the learner's ack"),
     "status:active-day1": ("1d76db", "Working on Day 1"),
@@ -52,6 +54,7 @@ STATUS_WORDS = {
 }
 
 Situation = Literal[
+    "help-requested",
     "provisioning-failed",
     "needs-info",
     "room-unreadable",
@@ -63,6 +66,10 @@ Situation = Literal[
 
 # The next action for the facilitator, one plain sentence per situation (first match wins).
 NEXT_ACTIONS: dict[Situation, str] = {
+    "help-requested": (
+        "Reply to the learner's help request on their registration issue ({registration}); "
+        "they asked at {help_since}."
+    ),
     "provisioning-failed": (
         "Re-run provisioning for this learner (the Provision workflow, or glow provision "
         "--cohort {cohort} --learner {handle}); if it fails again, follow "
@@ -120,6 +127,7 @@ class Row:
             registration=self.registration,
             room=self.learner.learning_room_repo or "(none)",
             current=self.progress.current if self.progress.current is not None else "(none open)",
+            help_since=utc(self.progress.help_since),
         )
 
     def as_json(self) -> dict[str, Any]:
@@ -139,6 +147,7 @@ class Row:
             "last_signal": p.last_signal.name if p.last_signal else None,
             "last_signal_at": utc(p.last_signal.at) if p.last_signal else None,
             "stuck": p.stuck,
+            "help_requested_at": utc(p.help_since),
             "situation": self.situation,
             "next_action": self.next_action(),
         }
@@ -151,6 +160,8 @@ def utc(at: datetime | None) -> str | None:
 
 def situation(learner: Learner, progress: Progress, room_readable: bool) -> Situation:
     """Which row of NEXT_ACTIONS applies (the first that matches, in the table's order)."""
+    if progress.help_since is not None:
+        return "help-requested"
     if learner.provision_state == "failed" and progress.status != "needs-info":
         return "provisioning-failed"
     if progress.status == "needs-info":
@@ -225,6 +236,8 @@ def outcome(row: Row) -> str:
     parts = [STATUS_WORDS[p.status], challenge_phrase(row)]
     if p.ack_overdue:
         parts.insert(1, "ack overdue")
+    if p.help_since:
+        parts.insert(0, f"asked for help at {utc(p.help_since)}, no reply yet")
     if p.stuck:
         since = f"no activity since {when}" if when else "no activity yet"
         return f"{row.handle} is stuck: {', '.join(parts)}, {since}."
@@ -258,6 +271,7 @@ def learner_text(row: Row, *, server: str) -> str:
         f"- Last signal: {signal}",
         f"- Last activity: {utc(p.last_activity) or 'none yet'}",
         f"- Stuck: {'yes' if p.stuck else 'no'}",
+        f"- Help request: {help_line(p)}",
         f"- Registration: {registration}",
         f"- Next action for the facilitator: {row.next_action()}",
         "",
@@ -267,10 +281,16 @@ def learner_text(row: Row, *, server: str) -> str:
     return "\n".join(lines)
 
 
+def help_line(p: Progress) -> str:
+    return f"waiting since {utc(p.help_since)}, no reply yet" if p.help_since else "none open"
+
+
 def learner_labels(row: Row) -> tuple[str, ...]:
     labels = [LABEL, STATUS_PREFIX + row.progress.status]
     if row.progress.stuck:
         labels.append(LABEL_STUCK)
+    if row.progress.help_since:
+        labels.append(LABEL_HELP)
     return tuple(labels)
 
 
@@ -286,7 +306,8 @@ def learner_issue(row: Row, *, server: str) -> Wanted:
 def managed_label(name: str) -> bool:
     """Labels the dashboard sets and removes; any other label on its issues is left alone."""
     lowered = name.lower()
-    return lowered in (LABEL, LABEL_SUMMARY, LABEL_STUCK) or lowered.startswith(STATUS_PREFIX)
+    managed = (LABEL, LABEL_SUMMARY, LABEL_STUCK, LABEL_HELP)
+    return lowered in managed or lowered.startswith(STATUS_PREFIX)
 
 
 def _counts(title: str, counts: Counter[str], words: Mapping[str, str]) -> list[str]:
@@ -309,6 +330,8 @@ def summary_text(cohort: str, rows: list[Row], roster: Roster, numbers: Mapping[
     lines = [head, ""]
     lines += _counts("By status", statuses, STATUS_WORDS)
     lines += ["", *_counts("By provisioning state", states, PROVISION_WORDS), ""]
+    asked = [row.handle for row in rows if row.progress.help_since]
+    lines.append(f"Asked for help, no reply yet ({len(asked)}): " + (", ".join(asked) or "nobody"))
     lines.append(f"Stuck ({len(stuck)}): " + (", ".join(map(stuck_line, stuck)) or "nobody"))
     overdue = [row.handle for row in rows if row.progress.ack_overdue]
     lines.append(f"Ack overdue ({len(overdue)}): " + (", ".join(overdue) or "nobody"))
@@ -323,6 +346,8 @@ def summary_line(row: Row, number: int | None) -> str:
     """One learner in the summary: only what changes their status, so progress within a status
     rewrites the learner's own issue and not the summary."""
     notes = [STATUS_WORDS[row.progress.status]]
+    if row.progress.help_since:
+        notes.append("asked for help")
     if row.progress.stuck:
         notes.append("stuck")
     if row.progress.ack_overdue:

@@ -29,7 +29,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from glow.cohort.model import Learner, Status
-from glow.cohort.signals import learner_signals
+from glow.cohort.signals import learner_signals, open_help_request
 
 CORE_CHALLENGES = 16
 DAY1_LAST = 9
@@ -129,6 +129,7 @@ class Progress:
     status: Status
     stuck: bool
     ack_overdue: bool = False
+    help_since: datetime | None = None  # an unanswered help request on the registration
 
     @property
     def finished(self) -> bool:
@@ -267,4 +268,5 @@ def derive(
         status=status,
         stuck=stuck,
         ack_overdue=status == "awaiting-ack" and now - since >= ack_wait,
+        help_since=parse_time(open_help_request(comments, learner.github_handle)),
     )

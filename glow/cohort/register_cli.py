@@ -9,9 +9,12 @@ closes it as "not planned"; a seat it frees goes to the first learner on the wai
 issue and comment then say they are enrolled, and whose room is requested. Reopening registers
 again. A facilitator closing a registration as completed changes nothing.
 
-Runs inside GitHub Actions on `issues` events (opened, edited, reopened, closed) of the
-workshop repository. Any other event, and any change made by a bot, is logged and ignored
-(exit 0)."""
+A learner's comment on their registration that starts with the word `help` gets one answer at
+once (updated, never repeated), and waits on the facilitator dashboard until someone replies.
+
+Runs inside GitHub Actions on `issues` events (opened, edited, reopened, closed) and
+`issue_comment` events (created) of the workshop repository. Any other event, and any change
+made by a bot, is logged and ignored (exit 0)."""
 
 from __future__ import annotations
 
@@ -55,6 +58,8 @@ def run(args: argparse.Namespace) -> int:
     from glow.cohort.registration import Issue, why_ignored
 
     event = read_event()
+    if event.name == "issue_comment" and "comment" in event.payload:
+        return answer_help(event, dry_run=args.dry_run)
     if event.name != "issues" or "issue" not in event.payload:
         log("glow register: event not handled, nothing to do", event=event.key)
         return 0
@@ -92,6 +97,44 @@ def run(args: argparse.Namespace) -> int:
             _say_we_failed(event.repository, issue)
         raise
     set_output("status", outcome)
+    return 0
+
+
+def answer_help(event: Any, *, dry_run: bool) -> int:
+    """A learner's help request on their registration issue gets one upserted answer at once;
+    the dashboard shows it as waiting until someone other than a bot replies."""
+    from glow.actionsenv import log, set_output
+    from glow.cohort.registration import HELP_KEY, HELP_RECEIVED, TITLE_PREFIX
+    from glow.cohort.signals import asks_for_help, is_bot
+    from glow.github import Repo, client_from_env
+
+    issue, comment = event.payload.get("issue") or {}, event.payload["comment"]
+    user = comment.get("user") or {}
+    author = str(user.get("login") or "")
+    reason = None
+    if event.action != "created":
+        reason = f"issue_comment.{event.action} needs no answer"
+    elif is_bot(author, str(user.get("type") or "")):
+        reason = "made by a bot (GLOW never answers its own comments)"
+    elif not str(issue.get("title") or "").strip().upper().startswith(TITLE_PREFIX):
+        reason = "not a registration issue"
+    elif author.lower() != str((issue.get("user") or {}).get("login") or "").lower():
+        reason = "not the learner's own comment"
+    elif not asks_for_help(str(comment.get("body") or "")):
+        reason = "not a help request"
+    if reason:
+        log("glow register: nothing to do", event=event.key, reason=reason)
+        set_output("status", "ignored")
+        return 0
+    number = int(issue["number"])
+    if dry_run:
+        print(f"outcome: help request answered\n\n{HELP_RECEIVED}")
+        return 0
+    owner, name = event.repository.split("/", 1)
+    repo = Repo(client_from_env(auth="token"), owner, name)
+    result = repo.upsert_comment(number, HELP_KEY, HELP_RECEIVED)
+    log("glow register: help request answered", issue=number, comment=result)
+    set_output("status", "help")
     return 0
 
 

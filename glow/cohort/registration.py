@@ -99,6 +99,13 @@ register you again, in a free seat or on the waitlist. Your details are kept.
 
 Questions? Comment `help` on this issue and a facilitator will reply."""
 
+HELP_KEY = "help"
+HELP_RECEIVED = """Help request received: a facilitator will reply on this issue. Your \
+facilitators see every help request that has no reply yet at the top of their dashboard.
+
+While you wait, you can add details here: what you were trying to do, and what you heard or saw
+(for example, what your screen reader announced). That helps the reply fit your setup."""
+
 OPENING_REGISTERED = "Registration received"
 OPENING_PROMOTED = "A seat opened for you"
 

@@ -3,6 +3,9 @@
 Whole tokens, case-insensitive: ``ack`` (not "acknowledge"), ``ready``, ``day1-complete`` (also
 "day 1 complete" and "day1 complete"). A signal counts only from the learner who registered,
 never from a bot or a facilitator quoting it.
+
+A help request is a comment whose first word is ``help`` (also written `` `help` ``, as the bot
+copy shows it): "help, I cannot find the invitation" asks; "thanks for the help" does not.
 """
 
 from __future__ import annotations
@@ -16,6 +19,36 @@ SIGNALS = {
     "ready": re.compile(r"(?<![\w-])ready(?![\w-])", re.IGNORECASE),
     "day1-complete": re.compile(r"(?<![\w-])day[ -]?1[ -]complete(?![\w-])", re.IGNORECASE),
 }
+
+
+_HELP = re.compile(r"\s*[`*_]*help(?![\w-])", re.IGNORECASE)
+
+
+def asks_for_help(text: str | None) -> bool:
+    """True when the comment is a help request (its first word, quoted lines left out)."""
+    unquoted = "\n".join(
+        line for line in (text or "").splitlines() if not line.lstrip().startswith(">")
+    )
+    return _HELP.match(unquoted) is not None
+
+
+def is_bot(login: str, kind: str = "") -> bool:
+    return kind == "Bot" or login.endswith("[bot]")
+
+
+def open_help_request(comments: Iterable[Mapping[str, Any]], learner: str) -> str | None:
+    """When the learner's latest help request was made (``created_at``), if nobody but a bot
+    has commented since; None when there is no unanswered request."""
+    asked: str | None = None
+    for comment in sorted(comments, key=lambda c: str(c.get("created_at", ""))):
+        user = comment.get("user") or {}
+        author = str(user.get("login") or "")
+        if author.lower() == learner.lower():
+            if asks_for_help(str(comment.get("body") or "")):
+                asked = asked or str(comment.get("created_at", ""))
+        elif not is_bot(author, str(user.get("type") or "")):
+            asked = None  # a facilitator (or anyone else) replied
+    return asked
 
 
 def _strip_quotes_and_code(text: str) -> str:

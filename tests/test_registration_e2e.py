@@ -208,6 +208,76 @@ def test_an_edit_to_another_cohort_moves_the_learner_and_a_failure_is_told_witho
         hub.stop()
 
 
+def test_a_help_request_is_answered_at_once_and_waits_on_the_dashboard_until_a_reply(
+    tmp_path: Path,
+) -> None:
+    hub = LocalHub(tmp_path / "hub").start()
+    try:
+        world = build_world(hub, ROOT, ["ada"], {"cohorts": [{"id": COHORT}]}, org=ORG)
+        world.post("config", {"template_delay_seconds": 0})
+        api = world.api
+        ada = world.post("tokens", {"login": "ada"})["token"]
+        as_ada = {"Authorization": f"token {ada}"}
+        body = render_issue_form({"Cohort": COHORT, "Path": "day1-day2"})
+        resp = api.post(
+            f"/repos/{ORG}/workshop/issues",
+            json={"title": "[REGISTER] ada", "body": body},
+            headers=as_ada,
+        )
+        resp.raise_for_status()
+        number = int(resp.json()["number"])
+        assert hub.wait_idle(120)
+        comments = f"/repos/{ORG}/workshop/issues/{number}/comments"
+
+        # "thanks for the help" is no help request; "help, ..." is, and is answered once.
+        for text in ("thanks for the help", "help, I cannot find the invitation", "`help`"):
+            api.post(comments, json={"body": text}, headers=as_ada).raise_for_status()
+            assert hub.wait_idle(120)
+        answers = [c["body"] for c in api.get(comments).json() if "glow:help" in c["body"]]
+        assert len(answers) == 1
+        assert (
+            answers[0]
+            .split("\n", 1)[1]
+            .startswith("Help request received: a facilitator will reply on this issue.")
+        )
+
+        def dashboard() -> dict[str, Any]:
+            api.post(
+                f"/repos/{ORG}/admin/actions/workflows/dashboard.yml/dispatches",
+                json={"ref": "main"},
+            ).raise_for_status()
+            assert hub.wait_idle(120)
+            found = api.get(
+                f"/repos/{ORG}/admin/issues", params={"labels": "dashboard", "state": "all"}
+            ).json()
+            [mine] = [i for i in found if i["title"].startswith("[DASHBOARD] @ada")]
+            [summary] = [
+                i
+                for i in api.get(f"/repos/{ORG}/admin/issues").json()
+                if "dashboard-summary" in {label["name"] for label in i["labels"]}
+            ]
+            return {"ada": mine, "summary": summary}
+
+        shown = dashboard()
+        assert "needs-reply" in {label["name"] for label in shown["ada"]["labels"]}
+        assert "- Help request: waiting since " in shown["ada"]["body"]
+        assert (
+            "Next action for the facilitator: Reply to the learner's help request"
+            in (shown["ada"]["body"])
+        )
+        assert "Asked for help, no reply yet (1): ada" in shown["summary"]["body"]
+
+        # A facilitator replies: the request is answered and leaves the dashboard.
+        api.post(comments, json={"body": "The invitation is in your email."}).raise_for_status()
+        assert hub.wait_idle(120)
+        shown = dashboard()
+        assert "needs-reply" not in {label["name"] for label in shown["ada"]["labels"]}
+        assert "- Help request: none open" in shown["ada"]["body"]
+        assert "Asked for help, no reply yet (0): nobody" in shown["summary"]["body"]
+    finally:
+        hub.stop()
+
+
 def hub_user(world: Any, login: str) -> str:
     world.post("users", {"login": login})
     return str(world.post("tokens", {"login": login})["token"])
