@@ -45,8 +45,9 @@ def test_ruff_is_clean() -> None:
 def test_zizmor_finds_nothing() -> None:
     targets = [str(ROOT / ".github/workflows"), str(ROOT / "actions")]
     for seeded in ("learning-room-template", "admin-roster"):
-        if (ROOT / seeded / ".github/workflows").is_dir():
-            targets.append(str(ROOT / seeded / ".github/workflows"))
+        for folder in (".github/workflows", "actions"):
+            if (ROOT / seeded / folder).is_dir():
+                targets.append(str(ROOT / seeded / folder))
     proc = subprocess.run(
         [tool("zizmor"), "--offline", "--no-progress", *targets],
         cwd=ROOT,
@@ -66,7 +67,11 @@ def test_actionlint_finds_nothing() -> None:
 def test_every_action_reference_is_pinned_to_a_full_sha() -> None:
     import re
 
-    for path in [*ROOT.glob(".github/workflows/*.yml"), *ROOT.glob("actions/*/action.yml")]:
+    for path in [
+        *map(Path, workflow_files()),
+        *ROOT.glob("actions/*/action.yml"),
+        *ROOT.glob("*/actions/*/action.yml"),
+    ]:
         for line in path.read_text().splitlines():
             m = re.search(r"uses:\s*([^\s#]+)", line)
             if m and not m.group(1).startswith(("./", "$/")):

@@ -274,6 +274,23 @@ def test_a_help_request_is_answered_at_once_and_waits_on_the_dashboard_until_a_r
         assert "needs-reply" not in {label["name"] for label in shown["ada"]["labels"]}
         assert "- Help request: none open" in shown["ada"]["body"]
         assert "Asked for help, no reply yet (0): nobody" in shown["summary"]["body"]
+
+        # The admin repository's other scheduled workflow runs the same way, through its
+        # composite action: a healthy cohort raises no alert, and it says the runs check is off.
+        api.post(
+            f"/repos/{ORG}/admin/actions/workflows/watchdog.yml/dispatches", json={"ref": "main"}
+        ).raise_for_status()
+        assert hub.wait_idle(120)
+        runs = [
+            r
+            for r in hub.store.data["runs"].values()
+            if r["workflow_path"].endswith("watchdog.yml")
+        ]
+        assert [r["conclusion"] for r in runs] == ["success"]
+        log = hub.runner.get_run(int(runs[0]["id"])).log
+        assert "Failed workflow runs: not checked, because WATCHDOG_RUNS_TOKEN is not set" in log
+        alerts = api.get(f"/repos/{ORG}/admin/issues", params={"labels": "watchdog"}).json()
+        assert alerts == []
     finally:
         hub.stop()
 
