@@ -142,11 +142,14 @@ def run_scenario(hub: LocalHub) -> None:  # one story, read top to bottom
     ).raise_for_status()
     assert hub.wait_idle(120)
     roster = read_roster(api)
+    required = required_files(api, f"/repos/{ORG}/learning-room-template")
+    assert ".github/ISSUE_TEMPLATE/help.yml" in required
     for who in enrolled:
         room = f"/repos/{ORG}/{room_name(COHORT, who)}"
+        # Every required file (the template's workflows and issue forms), at the template's blob.
+        assert {p: sha for p, sha in required_files(api, room).items() if p in required} == required
         assert roster.learners[who].provision_state in ("provisioned", "healed")
         assert roster.learners[who].learning_room_repo == f"{ORG}/{room_name(COHORT, who)}"
-        assert api.get(f"{room}/contents/.github/ISSUE_TEMPLATE/help.yml").status_code == 200
         assert [i["invitee"]["login"] for i in api.get(f"{room}/invitations").json()] == [who]
         challenge = [
             i
@@ -239,6 +242,17 @@ def poll(check: Callable[[], bool], seconds: float = 10.0) -> bool:
             return True
         time.sleep(0.1)
     return False
+
+
+def required_files(api: httpx.Client, repo: str) -> dict[str, str]:
+    """The repository's files under .github/workflows/ and .github/ISSUE_TEMPLATE/: path -> blob."""
+    tree = api.get(f"{repo}/git/trees/main", params={"recursive": "1"}).json()
+    return {
+        e["path"]: e["sha"]
+        for e in tree["tree"]
+        if e["type"] == "blob"
+        and e["path"].startswith((".github/workflows/", ".github/ISSUE_TEMPLATE/"))
+    }
 
 
 def issue_labels(api: httpx.Client, number: int) -> set[str]:

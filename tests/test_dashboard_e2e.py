@@ -71,6 +71,14 @@ def test_dashboard_upserts_one_issue_per_learner_and_a_summary_and_rerun_writes_
     )
     assert f"- ada: active on Day 1 (#{ada['number']})" in summary["body"]
     assert "- active on Day 1: 2" in summary["body"]
+    # The roster of record learns what the dashboard derived (the Acknowledge contract).
+    roster = world.admin.roster(COHORT)
+    assert (roster.learners["ada"].status, roster.learners["ada"].signals) == (
+        "active-day1",
+        ["ack"],
+    )
+    assert roster.learners["ada"].last_signal_at is not None
+    assert roster.learners["cy"].status == "awaiting-ack"
 
     mark = world.mark()
     code, out, _ = glow("dashboard", "--now", world.now())
@@ -172,9 +180,9 @@ def test_the_admin_repos_workflows_run_on_the_local_runner(
         w.register("ada", ack=True)
         w.make_room("ada", closed=1)
         w.set_roster([w.learner("ada")])
-        for name in ("dashboard.yml", "watchdog.yml"):
-            text = (ROOT / "admin-roster/.github/workflows" / name).read_text()
-            w.put_file("org/admin", f".github/workflows/{name}", text)
+        seed = ROOT / "admin-roster"
+        for path in [*seed.glob(".github/workflows/*.yml"), *seed.glob("actions/*/action.yml")]:
+            w.put_file("org/admin", path.relative_to(seed).as_posix(), path.read_text())
         for name, value in (
             ("PROVISIONING_APP_ID", str(w.app["id"])),
             ("PROVISIONING_APP_PRIVATE_KEY", w.app["private_key"]),

@@ -10,7 +10,7 @@ stuck flag moves with the clock.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -18,7 +18,13 @@ from typing import Any, Literal
 from glow.cohort.marked_issues import Wanted
 from glow.cohort.model import Learner, Roster
 from glow.cohort.observe import Observation
-from glow.cohort.progress import CORE_CHALLENGES, DEFAULT_ACK_WAIT_MINUTES, Progress, derive
+from glow.cohort.progress import (
+    CORE_CHALLENGES,
+    DEFAULT_ACK_WAIT_MINUTES,
+    Progress,
+    aware,
+    derive,
+)
 
 LABEL = "dashboard"
 LABEL_SUMMARY = "dashboard-summary"
@@ -197,6 +203,31 @@ def row_for(
     )
     readable = seen.room_readable
     return Row(cohort, learner, progress, readable, situation(learner, progress, readable))
+
+
+def recorded(learner: Learner, progress: Progress) -> Learner:
+    """The learner's roster record with what the dashboard derived: status, the signals seen
+    and the time of the latest (the roster is the consumer of the Acknowledge and Day 1
+    complete contracts). Signals and their time only ever grow; an unchanged learner is
+    returned as it is."""
+    signals = [*learner.signals, *(s for s in progress.said if s not in learner.signals)]
+    at = progress.last_signal.at if progress.last_signal else None
+    latest = learner.last_signal_at
+    if at is not None and (latest is None or at > aware(latest)):
+        latest = at
+    update = {"status": progress.status, "signals": signals, "last_signal_at": latest}
+    if all(getattr(learner, name) == value for name, value in update.items()):
+        return learner
+    return learner.model_copy(update=update)
+
+
+def record_progress(roster: Roster, rows: Iterable[Row]) -> Roster:
+    """The roster with every row's derived progress recorded (see ``recorded``)."""
+    learners = dict(roster.learners)
+    for row in rows:
+        if (current := learners.get(row.key)) is not None:
+            learners[row.key] = recorded(current, row.progress)
+    return roster.model_copy(update={"learners": learners})
 
 
 def on_dashboard(learner: Learner) -> bool:

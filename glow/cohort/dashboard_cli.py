@@ -116,11 +116,12 @@ def run(args: argparse.Namespace) -> int:
     # With --json, stdout holds only the JSON; the lines about changes go to stderr.
     say = _stderr if args.json else print
     done = publish(board, plan, server=web_url(settings.api_url), dry_run=args.dry_run, say=say)
+    rosters = record(admin, plan, dry_run=args.dry_run, say=say)
     counts = repos.totals()
     verb = "would change" if args.dry_run else "changed"
     summary = (
         f"Dashboard: {len(plan.rows)} learners in {len(chosen)} cohort(s); {verb} {done} "
-        f"issue(s); {counts.requests} requests ({counts.writes} writes)."
+        f"issue(s) and {rosters} roster(s); {counts.requests} requests ({counts.writes} writes)."
     )
     say(summary)
     add_summary("\n".join([f"### {summary}", *(f"- {line}" for line in plan.failures)]))
@@ -155,6 +156,28 @@ def compute(admin: AdminRepo, observer: Observer, cohorts: list[Cohort], *, now:
             rows.append(row_for(cohort.id, seen, now=now, threshold=threshold, ack_wait=ack_wait))
         plan.cohorts.append(CohortRows(cohort, roster, rows))
     return plan
+
+
+def record(admin: AdminRepo, plan: Plan, *, dry_run: bool, say: Callable[[str], None]) -> int:
+    """Each cohort's roster gets the status and signals the dashboard derived, in one commit
+    per cohort, only where something changed (re-applied to the latest roster)."""
+    from glow.cohort.dashboard import record_progress
+
+    changed = 0
+    for part in plan.cohorts:
+        if record_progress(part.roster, part.rows) == part.roster:
+            continue
+        if dry_run:
+            say(f"would record status and signals in roster/{part.cohort.id}.json")
+        else:
+            admin.update(
+                part.cohort.id,
+                lambda roster, rows=part.rows: (record_progress(roster, rows), []),
+                f"Dashboard: status and signals of cohort {part.cohort.id}",
+            )
+            say(f"recorded status and signals in roster/{part.cohort.id}.json")
+        changed += 1
+    return changed
 
 
 def _by_key(learner: Any) -> str:

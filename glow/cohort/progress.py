@@ -130,6 +130,7 @@ class Progress:
     stuck: bool
     ack_overdue: bool = False
     help_since: datetime | None = None  # an unanswered help request on the registration
+    said: tuple[str, ...] = ()  # every signal the learner gave, first given first
 
     @property
     def finished(self) -> bool:
@@ -269,4 +270,5 @@ def derive(
         stuck=stuck,
         ack_overdue=status == "awaiting-ack" and now - since >= ack_wait,
         help_since=parse_time(open_help_request(comments, learner.github_handle)),
+        said=tuple(sorted(said, key=lambda name: (said[name], name))),
     )
