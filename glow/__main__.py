@@ -55,6 +55,11 @@ COMMANDS: tuple[Command, ...] = (
         "Raise and clear alerts for stalled provisioning and stuck learners.",
     ),
     Command("roster", "glow.cohort.roster_cli", "The roster of record: `glow roster rebuild`."),
+    Command(
+        "template",
+        "glow.cohort.template_cli",
+        "Sync and validate the Learning Room template: `glow template sync`.",
+    ),
     Command("local", "glow.localhub.cli", "Run the local GitHub: `glow local serve`."),
     Command(
         "demo", "glow.demo", "Rehearse on the local GitHub, end to end, and print what happened."

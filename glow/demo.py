@@ -385,9 +385,10 @@ def staged(source: Path, extra: dict[str, str]) -> Path:
 
 
 def workshop_files(root: Path) -> Path:
-    """The workshop repository is this project: its workflows, actions, issue forms and docs."""
+    """The workshop repository is this project: its workflows, actions, issue forms, docs and
+    the Learning Room template's source (which provisioning syncs into the template)."""
     staging = Path(tempfile.mkdtemp(prefix="glow-workshop-"))
-    for name in (".github", "actions", "docs", "README.md"):
+    for name in (".github", "actions", "docs", "learning-room-template", "README.md"):
         src = root / name
         if src.is_dir():
             shutil.copytree(src, staging / name, ignore=shutil.ignore_patterns("__pycache__"))

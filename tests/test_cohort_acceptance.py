@@ -210,6 +210,9 @@ def run_scenario(hub: LocalHub) -> None:  # one story, read top to bottom
     assert {r["workflow_path"] for r in failed} <= {".github/workflows/provision.yml"}
     last = [r for r in runs if r["workflow_path"] == ".github/workflows/provision.yml"][-1]
     assert last["conclusion"] == "success"
+    # Every provisioning run synced and validated the template first; it was in step.
+    log = hub.runner.get_run(int(last["id"])).log
+    assert f"Template {ORG}/learning-room-template (main) is in step with" in log
 
 
 def crash_provisioning_mid_room(hub: LocalHub) -> None:

@@ -85,8 +85,9 @@ Stuck? Comment `help` on this issue and a facilitator will reply."""
 DUPLICATE = """This registration is a duplicate: you are already registered for cohort {cohort} \
 in #{issue}.
 
-Nothing is lost: any new details you gave here were added to your registration, and this issue
-is closed. Please continue in #{issue}.
+Any accessibility needs or contact details you gave here were added to your registration, and
+this issue is closed. To change your cohort or path, edit #{issue} instead; please continue
+there.
 
 If this is a mistake, comment `help` on this issue and a facilitator will reply."""
 
