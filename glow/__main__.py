@@ -9,9 +9,11 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,9 @@ def run_command(command: Command, args: list[str]) -> int:
     """The one error boundary: a GlowError is one clear line and a non-zero exit."""
     from glow.errors import GlowError
 
+    # A cancelled Actions job sends SIGINT, then SIGTERM: both stop a command the same way, so
+    # its cleanup runs (provisioning saves what finished) before the process is killed.
+    previous = _stop_on_sigterm()
     try:
         module = importlib.import_module(command.module)
         parser = argparse.ArgumentParser(
@@ -140,6 +145,22 @@ def run_command(command: Command, args: list[str]) -> int:
             file=sys.stderr,
         )
         return 1
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _stop_on_sigterm() -> Any:
+    """Make SIGTERM raise KeyboardInterrupt (main thread only); the handler it replaced."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, _interrupt)
 
 
 if __name__ == "__main__":

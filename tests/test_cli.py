@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from glow.__main__ import COMMANDS, main
+from glow.__main__ import COMMANDS, Command, main, run_command
 
 
 def glow(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -98,3 +98,18 @@ def test_registration_without_settings_names_the_variable_to_set(tmp_path: Path)
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--version"]) == 0
     assert capsys.readouterr().out.startswith("glow ")
+
+
+def test_sigterm_stops_a_command_like_ctrl_c_so_its_cleanup_runs(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import signal
+
+    from tests import sigterm_probe
+
+    before = signal.getsignal(signal.SIGTERM)
+    code = run_command(Command("probe", "tests.sigterm_probe", "test"), [])
+    assert code == 130
+    assert sigterm_probe.CLEANED == ["saved"]
+    assert capsys.readouterr().err.strip() == "glow probe: interrupted"
+    assert signal.getsignal(signal.SIGTERM) == before  # the process's own handler is back

@@ -90,10 +90,17 @@ def test_check_auth_reports_what_the_credentials_can_do_and_changes_nothing(
     assert lines[0].startswith("Credentials: the provisioning App (github-app mode), installed on")
     assert lines[1].startswith(f"Template {TEMPLATE}: a template repository; pinned commit")
     assert "3 required files; first challenge: Challenge 1: Find your way around." in lines[1]
-    assert lines[2:] == [
+    assert lines[2:4] == [
         f"Admin repository {ADMIN}: readable and writable.",
         f"Rooms owner {ORG}: exists (organization).",
-        f"Check passed for cohort {COHORT}: provisioning can run. Nothing was changed.",
+    ]
+    # The App sees no organisation plan (it has no organisation permission): said, not guessed.
+    assert lines[4].startswith(f"Repository quota of {ORG}: not shown to these credentials")
+    assert lines[5].startswith("API budget: ")
+    assert "requests left until 20" in lines[5]
+    assert "this batch of 2 needs about 24." in lines[5]
+    assert lines[6:] == [
+        f"Check passed for cohort {COHORT}: provisioning can run. Nothing was changed."
     ]
     assert writes_besides_minting_the_token(world, mark) == []
     assert any(w.endswith(TOKEN_MINT) for w in world.writes(mark))  # the token was minted
@@ -112,7 +119,9 @@ def test_one_learner_then_a_dry_run_of_the_rest(
     assert code == 0
     lines = out.splitlines()
     assert lines[0] == "Dry run: nothing will be changed."
-    assert lines[4:] == [
+    assert lines[4].startswith(f"Repository quota of {ORG}: ")
+    assert "this batch of 2 needs about 24." in lines[5]
+    assert lines[6:] == [
         f"Cohort {COHORT}: 2 of 2 enrolled learners to visit; rooms in {ORG}.",
         f"  1. ada (provisioned): {ORG}/learning-room-{COHORT}-ada exists; check its required "
         "files, the learner's access and challenge 1, and restore what is missing",

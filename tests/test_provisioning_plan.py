@@ -219,3 +219,28 @@ def test_an_archived_room_is_left_as_it_is() -> None:
         "[1/1] Ada: learning-room-2026-12-ada is archived (the workshop is over), left as it is"
     )
     assert not archived.changed
+
+
+def test_preflight_capacity_says_what_it_saw_and_stops_a_batch_that_cannot_fit() -> None:
+    import pytest
+
+    from glow.cohort.provision_preflight import PreflightError, budget_line, quota_line
+
+    hidden = quota_line("org", {"login": "org"}, 5)
+    assert hidden.startswith("Repository quota of org: not shown to these credentials")
+    plan = {"plan": {"private_repos": 10, "seats": 20, "filled_seats": 7}, "owned_private_repos": 8}
+    assert quota_line("org", plan, 2) == (
+        "Repository quota of org: room for 2 more private repositories; seats: 7 of 20 filled."
+    )
+    with pytest.raises(PreflightError, match="org can hold 2 more private repositories and this"):
+        quota_line("org", plan, 3)
+
+    rate = {"resources": {"core": {"remaining": 4000, "reset": 1795424400}}}
+    line = budget_line(rate, 200)
+    assert line.startswith("API budget: 4000 requests left until 2026-11-23 ")
+    assert "this batch of 200 needs about 2400" in line
+    assert "its 600 content-creating requests exceed GitHub's 500 an hour" in line
+    assert "pauses" not in budget_line(rate, 10)
+    spent = {"resources": {"core": {"remaining": 3, "reset": 1795424400}}}
+    with pytest.raises(PreflightError, match="budget of these credentials is spent"):
+        budget_line(spent, 1)

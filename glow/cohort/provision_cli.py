@@ -132,6 +132,7 @@ def provision(engine: Any, cohorts: list[Any], args: argparse.Namespace) -> int:
             lines.append(NOTHING_TO_DO.format(cohort=report.cohort_id, enrolled=report.enrolled))
         else:
             lines += summary_lines(report.cohort_id, report.outcomes, report.template)
+            lines += [f"Pre-flight: {line}" for line in report.checks]
     print("\n".join(lines))
     add_summary("\n\n".join(lines))
     return 1 if any(report.failed for report in reports) else 0
@@ -148,7 +149,7 @@ def dry_run(engine: Any, cohorts: list[Any], args: argparse.Namespace) -> int:
 
             print(NOTHING_TO_DO.format(cohort=cohort.id, enrolled=len(roster.enrolled())))
             continue
-        _, checks = engine.preflight(cohort, allow_empty=args.allow_empty_required_set)
+        _, checks = engine.preflight(cohort, chosen, allow_empty=args.allow_empty_required_set)
         print("\n".join(checks))
         print(
             PLAN_HEADER.format(
@@ -175,7 +176,8 @@ def check_auth(engine: Any, cohorts: list[Any], args: argparse.Namespace) -> int
         print(CHECK_HEAD)
         cohorts = [Cohort(id="latest")]
     for cohort in cohorts:
-        _, checks = engine.preflight(cohort, allow_empty=args.allow_empty_required_set)
+        chosen = engine.plan(cohort)[1] if cohort.id != "latest" else []
+        _, checks = engine.preflight(cohort, chosen, allow_empty=args.allow_empty_required_set)
         print("\n".join(checks))
         print(CHECK_PASSED.format(cohort=cohort.id))
     return 0

@@ -5,12 +5,18 @@ Checks: the template exists and is marked as a template; the pinned commit exist
 required set (``.github/workflows/`` and ``.github/ISSUE_TEMPLATE/``) is non-empty, unless
 explicitly allowed to be empty; every required workflow parses with ``on:`` and ``jobs:``
 (template smoke validation); the first challenge file is readable; the admin repository is
-writable; the rooms owner exists. Reads only: a failed pre-flight has changed nothing.
+writable; the rooms owner exists; its repository quota has room for the batch (where GitHub
+shows the plan to these credentials); the API budget covers at least one learner, and the time
+the batch needs under GitHub's content-creation limits is said (section 7.4). Reads only: a
+failed pre-flight has changed nothing.
 """
 
 from __future__ import annotations
 
 import base64
+import math
+from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -59,6 +65,20 @@ ADMIN_READ_ONLY = (
     "not be recorded. Give the App (or PROVISIONING_TOKEN) contents write on it."
 )
 NO_OWNER = "the rooms owner {owner} does not exist on GitHub. Check GLOW_ROOMS_OWNER."
+NO_QUOTA = (
+    "{owner} can hold {free} more private repositories and this batch creates up to {needed}. "
+    "Raise the plan's repository limit, or archive and delete old rooms (glow teardown), then "
+    "run again."
+)
+NO_BUDGET = (
+    "the API budget of these credentials is spent ({remaining} requests left) until {reset}; "
+    "a learner needs about {each}. Run again after {reset}."
+)
+# Requests per learner, with room to spare (benchmarks/provisioning.py measures about 7), and
+# content-creating requests per learner against GitHub's documented 500 an hour.
+REQUESTS_PER_LEARNER = 12
+CREATING_PER_LEARNER = 3
+CREATING_PER_HOUR = 500
 
 
 class PreflightError(GlowError):
@@ -166,6 +186,68 @@ def check_owner(repo: Repo, owner: str) -> str:
     if account is None:
         raise PreflightError(NO_OWNER.format(owner=owner))
     return f"Rooms owner {owner}: exists ({account.get('type', 'account').lower()})."
+
+
+def quota_line(owner: str, account: Mapping[str, Any], creates: int) -> str:
+    """The rooms owner's private repository quota against the rooms this batch may create;
+    PreflightError when it cannot hold them. GitHub shows the plan only to organisation
+    owners (and Apps with organisation administration), so it may be absent."""
+    plan = account.get("plan") or {}
+    limit, owned = plan.get("private_repos"), account.get("owned_private_repos")
+    if not isinstance(limit, int) or not isinstance(owned, int):
+        return (
+            f"Repository quota of {owner}: not shown to these credentials; check seats and the "
+            "private repository limit in the organisation's settings before the cohort opens."
+        )
+    free = max(limit - owned, 0)
+    if creates > free:
+        raise PreflightError(NO_QUOTA.format(owner=owner, free=free, needed=creates))
+    seats = plan.get("seats")
+    filled = plan.get("filled_seats")
+    seat_text = f"; seats: {filled} of {seats} filled" if seats and filled is not None else ""
+    return f"Repository quota of {owner}: room for {free} more private repositories{seat_text}."
+
+
+def budget_line(rate: Mapping[str, Any] | None, learners: int) -> str:
+    """The primary API budget (PreflightError when not even one learner fits) and how long the
+    batch takes under GitHub's hourly limit on content-creating requests."""
+    creating = CREATING_PER_LEARNER * learners
+    hours = creating / CREATING_PER_HOUR
+    pace = (
+        f"; its {creating} content-creating requests exceed GitHub's {CREATING_PER_HOUR} an "
+        f"hour, so it pauses and resumes by itself (about {math.ceil(hours)} hours)"
+        if creating > CREATING_PER_HOUR
+        else ""
+    )
+    core = ((rate or {}).get("resources") or {}).get("core") or (rate or {}).get("rate")
+    if not core:
+        return f"API budget: not shown to these credentials{pace}."
+    remaining = int(core.get("remaining", 0))
+    reset = datetime.fromtimestamp(int(core.get("reset", 0)), UTC).strftime("%Y-%m-%d %H:%M UTC")
+    if not learners:
+        return f"API budget: {remaining} requests left until {reset}."
+    if remaining < REQUESTS_PER_LEARNER:
+        raise PreflightError(
+            NO_BUDGET.format(remaining=remaining, reset=reset, each=REQUESTS_PER_LEARNER)
+        )
+    needed = REQUESTS_PER_LEARNER * learners
+    short = (
+        f"; it may pause until {reset} when the budget runs out, then resumes"
+        if remaining < needed
+        else ""
+    )
+    return (
+        f"API budget: {remaining} requests left until {reset}; this batch of {learners} needs "
+        f"about {needed}{short}{pace}."
+    )
+
+
+def check_capacity(repo: Repo, owner: str, learners: int, creates: int) -> list[str]:
+    """Quota and budget lines for a batch of ``learners`` that creates up to ``creates`` rooms."""
+    account = repo.get_json(f"users/{segment(owner)}") or {}
+    if account.get("type") == "Organization":
+        account = repo.get_json(f"orgs/{segment(owner)}") or account
+    return [quota_line(owner, account, creates), budget_line(repo.get_json("rate_limit"), learners)]
 
 
 def describe_template(template: TemplateSnapshot) -> str:

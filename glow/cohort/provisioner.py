@@ -22,13 +22,18 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from glow.cohort.admin import AdminRepo
 from glow.cohort.model import Cohort, Learner, Roster, pinned_template_sha, room_name
-from glow.cohort.provision_preflight import check_admin, check_owner, describe_template
+from glow.cohort.provision_preflight import (
+    check_admin,
+    check_capacity,
+    check_owner,
+    describe_template,
+)
 from glow.cohort.provision_preflight import read_template as _read_template
 from glow.cohort.provision_room import RoomSteps
 from glow.cohort.provisioning import (
@@ -111,6 +116,7 @@ class BatchReport:
     enrolled: int
     template: TemplateSnapshot | None
     outcomes: list[LearnerOutcome]
+    checks: list[str] = field(default_factory=list)  # the pre-flight's lines
 
     @property
     def failed(self) -> list[LearnerOutcome]:
@@ -184,14 +190,18 @@ class Provisioner:
         )
 
     def preflight(
-        self, cohort: Cohort, *, allow_empty: bool = False
+        self, cohort: Cohort, chosen: list[Learner], *, allow_empty: bool = False
     ) -> tuple[TemplateSnapshot, list[str]]:
-        """Every pre-flight check (reads only); raises PreflightError with one line."""
+        """Every pre-flight check for a batch of ``chosen`` (reads only); raises PreflightError
+        with one line."""
         template = self.read_template(cohort, allow_empty=allow_empty)
+        owner = self.settings.rooms_owner
+        creates = sum(1 for learner in chosen if not learner.learning_room_repo)
         lines = [
             describe_template(template),
             check_admin(self.admin.repo),
-            check_owner(self.admin.repo, self.settings.rooms_owner),
+            check_owner(self.admin.repo, owner),
+            *check_capacity(self.admin.repo, owner, len(chosen), creates),
         ]
         return template, lines
 
@@ -217,7 +227,7 @@ class Provisioner:
             report = BatchReport(cohort.id, len(roster.enrolled()), None, [])
             if not chosen:
                 return report
-            report.template, _ = self.preflight(cohort, allow_empty=allow_empty)
+            report.template, report.checks = self.preflight(cohort, chosen, allow_empty=allow_empty)
             self._batch(cohort.id, chosen, report)
             return report
 
