@@ -5,8 +5,10 @@ the provisioning App installed, a public workshop repository, a private admin re
 a private Learning Room template (pushed from this project's folders over git), secrets and
 variables. Then learners register by filing issues; the project's real workflows run on those
 events: registration (the first learner's answer is incomplete, then fixed by an edit),
-provisioning of each learner's room, and the dashboard. Finally provisioning and the dashboard
-run again on the healthy cohort, which must write nothing."""
+provisioning of each learner's room, the first learner's ack and "day1-complete" (the Day 2
+release answers), the second learner's help request (answered at once), the dashboard and the
+watchdog. Finally provisioning, the dashboard, the Day 2 release and the watchdog run again on
+the healthy cohort, which must write nothing."""
 
 from __future__ import annotations
 
@@ -208,8 +210,9 @@ def rehearse(
 
     private: list[str] = []
     numbers: dict[str, int] = {}
+    tokens: dict[str, str] = {}
     for i, login in enumerate(logins):
-        token = post("tokens", {"login": login})["token"]
+        token = tokens[login] = post("tokens", {"login": login})["token"]
         needs = f"Screen reader {i + 1}: NVDA with braille display {i + 1:03d}"
         contact = f"{login}@private.example"
         private += [needs, contact]
@@ -241,16 +244,34 @@ def rehearse(
     hub.wait_idle(timeout)
     say(f"{learners} learners registered; registration, provisioning ran on their events")
 
-    api.post(
-        f"/repos/{ORG}/admin/actions/workflows/dashboard.yml/dispatches", json={"ref": "main"}
-    ).raise_for_status()
-    hub.wait_idle(timeout)
-    say("dashboard workflow ran in the admin repo")
+    def comment(login: str, text: str) -> None:
+        api.post(
+            f"/repos/{ORG}/workshop/issues/{numbers[login]}/comments",
+            headers={"Authorization": f"token {tokens[login]}"},
+            json={"body": text},
+        ).raise_for_status()
+        hub.wait_idle(timeout)
+
+    comment(logins[0], "ack")
+    comment(logins[0], "day1-complete")
+    say(f"{logins[0]} said ack, then day1-complete: the Day 2 release ran on the comment")
+    if len(logins) > 1:
+        comment(logins[1], "help, I cannot find the invitation to my Learning Room")
+        say(f"{logins[1]} asked for help on their registration: the Help workflow answered")
+
+    for repo, workflow in ((f"{ORG}/admin", "dashboard.yml"), (f"{ORG}/admin", "watchdog.yml")):
+        api.post(
+            f"/repos/{repo}/actions/workflows/{workflow}/dispatches", json={"ref": "main"}
+        ).raise_for_status()
+        hub.wait_idle(timeout)
+    say("dashboard and watchdog workflows ran in the admin repo")
 
     mark = max((r["id"] for r in hub.requests), default=0)
     for repo, workflow, inputs in (
         (f"{ORG}/workshop", "provision.yml", {"verify": "true"}),
+        (f"{ORG}/workshop", "day2-release.yml", {}),
         (f"{ORG}/admin", "dashboard.yml", {}),
+        (f"{ORG}/admin", "watchdog.yml", {}),
     ):
         api.post(
             f"/repos/{repo}/actions/workflows/{workflow}/dispatches",
@@ -265,7 +286,10 @@ def rehearse(
         and r["method"] != "GET"
         and not r["route"].endswith(("/access_tokens", "/dispatches"))
     ]
-    say(f"re-ran provisioning (verify) and the dashboard: {len(rerun_writes)} writes")
+    say(
+        "re-ran provisioning (verify), the Day 2 release, the dashboard and the watchdog: "
+        f"{len(rerun_writes)} writes"
+    )
     return summarize(hub, api, logins, numbers, private, first, rerun_writes)
 
 
@@ -298,6 +322,19 @@ def summarize(
         ]
         duplicates += len(markers) - len(set(markers))
     final = issue_state(api, numbers[logins[0]])
+    released = sum(
+        "day2-released" in issue_state(api, number)["labels"] for number in numbers.values()
+    )
+    answered = sum(
+        any(
+            c["body"].startswith("<!-- glow:help -->")
+            for c in api.get(f"/repos/{ORG}/workshop/issues/{number}/comments").json()
+        )
+        for number in numbers.values()
+    )
+    alerts = api.get(
+        f"/repos/{ORG}/admin/issues", params={"labels": "watchdog", "state": "open"}
+    ).json()
     api_requests = [r for r in list(hub.requests) if r.get("route")]
     # A pending run replaced under `concurrency` ends "cancelled", as on GitHub: not a failure.
     failed = [r for r in runs if r.get("conclusion") not in ("success", "skipped", "cancelled")]
@@ -309,6 +346,9 @@ def summarize(
         and not failed
         and "needs-info" in first["labels"]
         and "enrolled" in final["labels"]
+        and released == 1
+        and answered == min(len(logins) - 1, 1)
+        and not alerts
     )
     return {
         "ok": ok,
@@ -324,6 +364,9 @@ def summarize(
         "rerun_writes": len(rerun),
         "duplicate_comments": duplicates,
         "leaks": leaks,
+        "day2_released": released,
+        "help_requests_answered": answered,
+        "watchdog_alerts": len(alerts),
         "issue": numbers[logins[0]],
         "labels_after_first_run": first["labels"],
         "labels_final": final["labels"],
@@ -440,13 +483,17 @@ def print_summary(hub: Any, result: dict[str, Any]) -> None:
         f"found in public places: {result['leaks']}\n"
     )
     out.write(f"  Content-creating requests: {result['content_creating_requests']}\n")
+    out.write(
+        f"  Day 2 released to: {result['day2_released']}; help requests answered: "
+        f"{result['help_requests_answered']}; watchdog alerts: {result['watchdog_alerts']}\n"
+    )
     for run in result["workflow_runs"]:
         line = f"  - {run['workflow']} on {run['event']}: {run['conclusion'] or run['status']}"
         if run.get("error"):
             line += f" ({run['error']})"
         out.write(line + "\n")
     out.write(f"  Labels after the first run: {', '.join(result['labels_after_first_run'])}\n")
-    out.write(f"  Labels after the edit: {', '.join(result['labels_final'])}\n")
+    out.write(f"  Labels at the end: {', '.join(result['labels_final'])}\n")
     out.write(f"  Bot comments on the issue: {result['bot_comments']} (updated in place)\n")
     out.write(
         f"  API requests answered: {result['api_requests']}; "

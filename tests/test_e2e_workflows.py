@@ -156,7 +156,9 @@ def test_pull_request_from_a_job_token_waits_for_approval(world: dict) -> None:
     assert (run["status"], run["conclusion"]) == ("waiting", "action_required")
 
 
-def test_workflow_dispatch_and_schedule_run_the_workflow(world: dict) -> None:
+def test_workflow_dispatch_and_schedule_run_the_workflow(
+    world: dict, webhook_validator: Any
+) -> None:
     hub, api = world["hub"], world["api"]
     api.post(
         "/repos/org/room/actions/workflows/notify.yml/dispatches",
@@ -172,6 +174,11 @@ def test_workflow_dispatch_and_schedule_run_the_workflow(world: dict) -> None:
     assert [r["conclusion"] for r in runs(hub, "schedule")] == ["success"]
     listed = api.get("/repos/org/room/actions/runs").json()
     assert listed["total_count"] == len(runs(hub))
+    # The payloads the runs saw are webhook-shaped and valid, the schedule one included.
+    seen = {d["event"] for d in hub.deliveries}
+    assert {"workflow_dispatch", "schedule"} <= seen
+    for delivery in hub.deliveries:
+        webhook_validator.validate(delivery["event"], delivery["payload"])
 
 
 def test_demo_rehearses_a_cohort_through_the_real_workflows() -> None:
@@ -187,7 +194,10 @@ def test_demo_rehearses_a_cohort_through_the_real_workflows() -> None:
     assert (result["learners"], result["rooms_healthy"]) == (4, 4)
     assert (result["rerun_writes"], result["duplicate_comments"], result["leaks"]) == (0, 0, 0)
     assert "needs-info" in result["labels_after_first_run"]
-    assert result["labels_final"] == ["enrolled", "registration"]
+    # The first learner fixed their registration, then said day1-complete: Day 2 was released.
+    assert result["labels_final"] == ["day2-released", "enrolled", "registration"]
+    assert (result["day2_released"], result["help_requests_answered"]) == (1, 1)
+    assert result["watchdog_alerts"] == 0
     assert result["bot_comments"] == 1
     assert result["bot_comment"].startswith(
         "<!-- glow:registration -->\nRegistration received: you are enrolled"
@@ -197,5 +207,8 @@ def test_demo_rehearses_a_cohort_through_the_real_workflows() -> None:
         ".github/workflows/registration.yml",
         ".github/workflows/provision.yml",
         ".github/workflows/dashboard.yml",
+        ".github/workflows/day2-release.yml",
+        ".github/workflows/help.yml",
+        ".github/workflows/watchdog.yml",
     } <= workflows
     assert result["failed_runs"] == 0

@@ -44,24 +44,7 @@ def test_closing_a_registration_moves_the_waitlist_up_and_reopening_registers_ag
             resp.raise_for_status()
             assert hub.wait_idle(120)
 
-        numbers = {}
-        for who in LEARNERS:
-            body = render_issue_form(
-                {
-                    "Cohort": COHORT,
-                    "Path": "day1-day2",
-                    "Accessibility needs": f"private-needs-of-{who}",
-                    "Contact (optional)": None,
-                }
-            )
-            resp = api.post(
-                f"/repos/{ORG}/workshop/issues",
-                json={"title": f"[REGISTER] {who}", "body": body},
-                headers={"Authorization": f"token {tokens[who]}"},
-            )
-            resp.raise_for_status()
-            numbers[who] = int(resp.json()["number"])
-            assert hub.wait_idle(120)
+        numbers = {who: file_registration(hub, api, tokens[who], who, COHORT) for who in LEARNERS}
         assert enrollment(api) == {
             "ada": "enrolled",
             "bob": "enrolled",
@@ -119,25 +102,7 @@ def test_an_edit_to_another_cohort_moves_the_learner_and_a_failure_is_told_witho
         api = world.api
         tokens = {who: world.post("tokens", {"login": who})["token"] for who in ("ada", "bob")}
 
-        def file_issue(who: str, cohort: str) -> int:
-            body = render_issue_form(
-                {
-                    "Cohort": cohort,
-                    "Path": "day1-day2",
-                    "Accessibility needs": f"private-needs-of-{who}",
-                    "Contact (optional)": None,
-                }
-            )
-            resp = api.post(
-                f"/repos/{ORG}/workshop/issues",
-                json={"title": f"[REGISTER] {who}", "body": body},
-                headers={"Authorization": f"token {tokens[who]}"},
-            )
-            resp.raise_for_status()
-            assert hub.wait_idle(120)
-            return int(resp.json()["number"])
-
-        ada, bob = file_issue("ada", COHORT), file_issue("bob", COHORT)
+        ada, bob = (file_registration(hub, api, tokens[who], who, COHORT) for who in ("ada", "bob"))
         assert enrollment(api) == {"ada": "enrolled", "bob": "waitlisted"}
 
         # ada edits her (already redacted) registration to name the later cohort.
@@ -293,6 +258,26 @@ def test_a_help_request_is_answered_at_once_and_waits_on_the_dashboard_until_a_r
         assert alerts == []
     finally:
         hub.stop()
+
+
+def file_registration(hub: LocalHub, api: httpx.Client, token: str, who: str, cohort: str) -> int:
+    """``who`` files a complete registration (with private needs) and the workflows settle."""
+    body = render_issue_form(
+        {
+            "Cohort": cohort,
+            "Path": "day1-day2",
+            "Accessibility needs": f"private-needs-of-{who}",
+            "Contact (optional)": None,
+        }
+    )
+    resp = api.post(
+        f"/repos/{ORG}/workshop/issues",
+        json={"title": f"[REGISTER] {who}", "body": body},
+        headers={"Authorization": f"token {token}"},
+    )
+    resp.raise_for_status()
+    assert hub.wait_idle(120)
+    return int(resp.json()["number"])
 
 
 def hub_user(world: Any, login: str) -> str:

@@ -73,7 +73,7 @@ to do now.
 {private}
 Questions? Comment `help` on this issue and a facilitator will reply."""
 
-NEEDS_INFO = """Registration needs {count} before we can enrol you.
+NEEDS_INFO = """Registration needs {count} before we can enroll you.
 
 {problems}
 

@@ -162,3 +162,20 @@ def test_concurrent_writes_never_500_and_keep_numbering(world: World) -> None:
     commits = gh.ok("GET", "/repos/acme/demo/commits?per_page=100", world.token)
     assert len(commits) == 17
     assert gh.ok("GET", "/repos/acme/demo/issues/1", world.token)["comments"] == 16
+
+
+def test_a_bad_field_in_an_issue_update_is_422_and_nothing_changes(world: World) -> None:
+    gh = world.gh
+    issue = gh.api("POST", "/repos/acme/demo/issues", world.token, json={"title": "before"})
+    url = f"/repos/acme/demo/issues/{issue.json()['number']}"
+    for bad in (
+        {"title": "after", "state": "bogus"},
+        {"title": "after", "state_reason": "because"},
+        {"title": "after", "assignees": "ada"},
+        {"title": "after", "milestone": "x"},
+        {"title": "after", "labels": [""]},
+    ):
+        body = assert_validation(gh.api("PATCH", url, world.token, json=bad))
+        assert body["errors"][0]["field"] in bad, bad
+        after = gh.api("GET", url, world.token).json()
+        assert (after["title"], after["state"]) == ("before", "open"), bad

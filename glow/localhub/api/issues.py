@@ -214,11 +214,39 @@ def register(hub: LocalHub) -> None:
     register_comments(hub)
 
 
+STATE_REASONS = (None, "completed", "not_planned", "duplicate", "reopened")
+
+
+def validate_issue_update(ctx: Ctx, body: dict[str, Any]) -> None:
+    """422 for any field of an issue update GitHub would refuse, before anything is applied."""
+    title = body.get("title")
+    if title is not None and (not isinstance(title, str | int) or not str(title).strip()):
+        raise invalid("Issue", "title", "invalid", "title can't be blank")
+    if body.get("body") is not None and not isinstance(body["body"], str):
+        raise invalid("Issue", "body", "invalid", "body must be a string")
+    if body.get("state") is not None and body["state"] not in ("open", "closed"):
+        raise invalid("Issue", "state", "invalid", "state must be open or closed")
+    if body.get("state_reason") not in STATE_REASONS:
+        raise invalid(
+            "Issue", "state_reason", "invalid", "state_reason must be completed or not_planned"
+        )
+    assignees = body.get("assignees")
+    if assignees is not None and (
+        not isinstance(assignees, list) or not all(isinstance(a, str) for a in assignees)
+    ):
+        raise invalid("Issue", "assignees", "invalid", "assignees must be an array of logins")
+    milestone = body.get("milestone")
+    if milestone is not None and (isinstance(milestone, bool) or not isinstance(milestone, int)):
+        raise invalid("Issue", "milestone", "invalid", "milestone must be a number or null")
+    label_names(ctx, "Issue")  # raises for a malformed list
+
+
 def apply_issue_update(
     hub: LocalHub, repo: dict[str, Any], iss: dict[str, Any], ctx: Ctx, *, can_label: bool
 ) -> list[tuple[str, dict[str, Any]]]:
     store = hub.store
     body = ctx.body()
+    validate_issue_update(ctx, body)  # all of it first: a rejected update changes nothing
     events: list[tuple[str, dict[str, Any]]] = []
     changes: dict[str, Any] = {}
     title = body.get("title")
