@@ -76,3 +76,24 @@ def test_every_action_reference_is_pinned_to_a_full_sha() -> None:
             m = re.search(r"uses:\s*([^\s#]+)", line)
             if m and not m.group(1).startswith(("./", "$/")):
                 assert re.fullmatch(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}", m.group(1)), (path, line)
+
+
+def test_secrets_reach_only_the_step_that_runs_glow() -> None:
+    """A composite action's env reaches every step inside it (setup-python, pip install of
+    unpinned transitive dependencies): secrets go in as inputs, and only the step that runs
+    glow maps them into its env."""
+    import yaml
+
+    for path in map(Path, workflow_files()):
+        for job in (yaml.safe_load(path.read_text()).get("jobs") or {}).values():
+            for step in job.get("steps") or []:
+                leaked = [k for k, v in (step.get("env") or {}).items() if "secrets." in str(v)]
+                assert leaked == [], (path, step.get("name"), leaked)
+    for path in [*ROOT.glob("actions/*/action.yml"), *ROOT.glob("*/actions/*/action.yml")]:
+        for step in yaml.safe_load(path.read_text())["runs"]["steps"]:
+            env = " ".join(str(v) for v in (step.get("env") or {}).values())
+            uses_secret = any(
+                f"inputs.{name}" in env
+                for name in ("app-id", "app-private-key", "provisioning-token", "runs-token")
+            )
+            assert not uses_secret or "exec glow" in str(step.get("run")), (path, step["name"])
