@@ -129,6 +129,19 @@ def test_an_edit_to_another_cohort_moves_the_learner_and_a_failure_is_told_witho
         assert read_roster(api).learners["bob"].provision_state == "provisioned"
         assert_rebuild_identical(hub, world.app, ORG)
 
+        # bob, enrolled in the first cohort, files a second registration for the later one: a
+        # duplicate of his first (one registration per learner; an edit changes the cohort).
+        again = file_registration(hub, api, tokens["bob"], "bob", later)
+        assert labels(api, again) == {"registration", "duplicate"}
+        assert api.get(f"/repos/{ORG}/workshop/issues/{again}").json()["state"] == "closed"
+        assert comment(api, again).startswith(
+            f"This registration is a duplicate: you are already registered for cohort `{COHORT}` "
+            f"in #{bob}."
+        )
+        assert enrollment(api) == {"ada": "withdrawn", "bob": "enrolled"}
+        assert enrollment(api, later) == {"ada": "enrolled"}
+        assert_rebuild_identical(hub, world.app, ORG)
+
         # The admin repository's cohorts.json breaks: a registration cannot finish. The learner
         # is told it is not their fault, and the run fails (for the facilitators to see).
         put_admin_file(api, "cohorts.json", "{ not json")

@@ -14,6 +14,7 @@ from typing import Any
 
 from glow.cohort.model import Cohort, Learner, LogEntry, Roster
 from glow.cohort.registration import (
+    LABEL_DUPLICATE,
     LABEL_ENROLLED,
     LABEL_NEEDS_INFO,
     LABEL_WAITLISTED,
@@ -58,6 +59,8 @@ def replay_registrations(issues: Iterable[Issue], cohort: Cohort, repository: st
     for issue in sorted(issues, key=lambda i: (i.created_at, i.number)):
         if not is_registration(issue) or issue.author.endswith("[bot]"):
             continue
+        if LABEL_DUPLICATE in {label.lower() for label in issue.labels}:
+            continue  # it added only private answers to the first registration (carried over)
         form = read_form(issue.body, {cohort.id: cohort.model_copy(update={"open": True})})
         if form.cohort != cohort.id:
             continue

@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -140,26 +141,15 @@ def answer_help(event: Any, *, dry_run: bool) -> int:
 
 def register(repository: str, issue: Any, *, dry_run: bool) -> str:
     from glow.actionsenv import log
-    from glow.cohort.registration import Decision, enroll, public_plan, read_form
+    from glow.cohort.registration import Decision, public_plan, read_form
 
     admin = _admin()
     cohorts = {c.id: c for c in admin.cohorts().cohorts}
     form = read_form(issue.body, cohorts)
     form = _with_unassigned(admin, issue.author, form)
-    decision = Decision(outcome="needs-info")
-    moved: list[tuple[str, Any, list[Any]]] = []
+    decision, moved = Decision(outcome="needs-info"), []
     if form.cohort:
-        # Edited to name another cohort: leave the old one first, taking the private answers.
-        moved = _leave_other_cohorts(admin, cohorts.values(), issue, form.cohort, dry_run=dry_run)
-        form = _with_private_of(form, [record for _, record, _ in moved])
-        cohort = cohorts[form.cohort]
-        decision = _decide(
-            admin,
-            cohort.id,
-            lambda roster, fresh: enroll(roster, issue, form, cohort, repository, fresh),
-            f"Registration of @{issue.author} (#{issue.number})",
-            dry_run=dry_run,
-        )
+        decision, form, moved = _place(admin, cohorts, issue, form, repository, dry_run=dry_run)
     plan = public_plan(
         decision, form, issue, invitations_url=_invitations_url(form.cohort, issue.author)
     )
@@ -187,22 +177,73 @@ def register(repository: str, issue: Any, *, dry_run: bool) -> str:
     return decision.outcome
 
 
-def _leave_other_cohorts(
-    admin: Any, cohorts: Iterable[Any], issue: Any, cohort_id: str, *, dry_run: bool
+def _place(
+    admin: Any,
+    cohorts: dict[str, Any],
+    issue: Any,
+    form: Any,
+    repository: str,
+    *,
+    dry_run: bool,
+) -> tuple[Any, Any, list[tuple[str, Any, list[Any]]]]:
+    """Where a registration naming a cohort goes, on the roster: (decision, form, moves).
+
+    A learner with an active registration in another issue for another cohort: a duplicate of
+    that one (the form then names its cohort, for the comment). A registration edited to name
+    another cohort: it leaves the old one first, taking the private answers along."""
+    from glow.cohort.registration import enroll
+
+    elsewhere = _records_elsewhere(admin, cohorts.values(), issue.author, form.cohort)
+    first = next(
+        (
+            other
+            for other, record in elsewhere
+            if record.registration_issue != issue.number and record.enrollment != "withdrawn"
+        ),
+        None,
+    )
+    moved = []
+    if first is None:
+        moved = _leave_cohorts(admin, elsewhere, issue, form.cohort, dry_run=dry_run)
+        form = _with_private_of(form, [record for _, record, _ in moved])
+    cohort = first or cohorts[form.cohort]
+    decision = _decide(
+        admin,
+        cohort.id,
+        lambda roster, fresh: enroll(roster, issue, form, cohort, repository, fresh),
+        f"Registration of @{issue.author} (#{issue.number})",
+        dry_run=dry_run,
+    )
+    return decision, replace(form, cohort=cohort.id), moved
+
+
+def _records_elsewhere(
+    admin: Any, cohorts: Iterable[Any], author: str, cohort_id: str
+) -> list[tuple[Any, Any]]:
+    """The learner's records in every cohort but ``cohort_id``: (cohort, record)."""
+    from glow.cohort.model import handle_key
+
+    found = []
+    for other in cohorts:
+        if other.id != cohort_id:
+            record = admin.roster(other.id).learners.get(handle_key(author))
+            if record is not None:
+                found.append((other, record))
+    return found
+
+
+def _leave_cohorts(
+    admin: Any, elsewhere: list[tuple[Any, Any]], issue: Any, cohort_id: str, *, dry_run: bool
 ) -> list[tuple[str, Any, list[Any]]]:
     """A registration edited to name another cohort leaves the one it named before: that
     record is withdrawn there (its room, if any, stays on record for teardown) and its seat
     goes to that cohort's waitlist. Returns each cohort left, the learner's record there, and
     the learners it then enrolled."""
-    from glow.cohort.model import handle_key
     from glow.cohort.registration import withdraw
 
     left = []
-    for other in cohorts:
-        if other.id == cohort_id:
-            continue
-        record = admin.roster(other.id).learners.get(handle_key(issue.author))
-        if record is None or record.registration_issue != issue.number:
+    for other, record in elsewhere:
+        if record.registration_issue != issue.number:
             continue  # (withdraw itself leaves a record withdrawn already as it is)
         decision = _decide(
             admin,
