@@ -255,3 +255,19 @@ def test_a_duplicate_from_an_earlier_fault_is_closed_and_the_oldest_kept() -> No
     changes = plan_for([WANT], [have(9, WANT), have(4, WANT)])
     assert [(c.kind, c.number) for c in changes] == [("close", 9)]
     assert changes[0].comment == "Closed as a duplicate of #4."
+
+
+def test_recording_progress_leaves_a_learner_the_bot_changed_meanwhile_alone() -> None:
+    from glow.cohort.dashboard import record_progress
+
+    seen = Observation(learner(status="awaiting-ack"), room(0), ACK)
+    r = row(seen, minutes_later=5)
+    assert r.progress.status == "active-day1"
+    roster = Roster(cohort_id="2026-12", learners={"ada": seen.learner})
+    recorded = record_progress(roster, [r]).learners["ada"]
+    assert (recorded.status, recorded.signals) == ("active-day1", ["ack"])
+    # Meanwhile an edit broke ada's form: the bot wrote needs-info. The dashboard's commit,
+    # re-applied to that roster, must not write its older view over it.
+    edited = seen.learner.model_copy(update={"status": "needs-info"})
+    newer = Roster(cohort_id="2026-12", learners={"ada": edited})
+    assert record_progress(newer, [r]) == newer

@@ -142,6 +142,14 @@ def test_an_edit_to_another_cohort_moves_the_learner_and_a_failure_is_told_witho
         assert enrollment(api, later) == {"ada": "enrolled"}
         assert_rebuild_identical(hub, world.app, ORG)
 
+        # Once the first cohort is over (closed), bob may register for the later one.
+        cohorts["cohorts"][0]["open"] = False
+        put_admin_file(api, "cohorts.json", json.dumps(cohorts))
+        joined = file_registration(hub, api, tokens["bob"], "bob", later)
+        assert labels(api, joined) == {"registration", "enrolled"}
+        assert enrollment(api, later) == {"ada": "enrolled", "bob": "enrolled"}
+        assert enrollment(api) == {"ada": "withdrawn", "bob": "enrolled"}  # history, unchanged
+
         # The admin repository's cohorts.json breaks: a registration cannot finish. The learner
         # is told it is not their fault, and the run fails (for the facilitators to see).
         put_admin_file(api, "cohorts.json", "{ not json")

@@ -185,12 +185,14 @@ def test_a_withdrawal_gives_the_seat_to_the_first_on_the_waitlist() -> None:
     )
     assert "enrolled" in seat.add_labels and "waitlisted" in seat.remove_labels
 
-    # Closing it again, or closing a duplicate issue, changes nothing.
+    # Closing it again changes nothing on the roster (the public side is finished again, in
+    # case a first run failed half-way); closing a duplicate issue changes nothing at all.
     again = Decision()
     assert withdraw(roster, issue(GOOD, number=1), COHORTS["2026-12"], again) == roster
-    assert again.outcome == "ignored" and again.promoted == []
+    assert again.outcome == "withdrawn" and again.promoted == []
     dup = Decision()
     assert withdraw(roster, issue(GOOD, number=9, author="bob"), COHORTS["2026-12"], dup) == roster
+    assert dup.outcome == "ignored"
 
     # Reopening registers ada again: the cohort is full now, so she waits; the line is kept in
     # registration order, and she registered first.
@@ -234,3 +236,14 @@ def test_an_edit_that_breaks_the_form_keeps_the_seat_until_it_is_fixed() -> None
     roster, decision, _ = register(roster, issue(GOOD, number=1, author="ada"))
     assert decision.outcome == "enrolled" and not decision.newly_enrolled
     assert roster.learners["ada"].enrollment == "enrolled"
+
+
+def test_a_waitlisted_registration_that_needs_a_detail_is_not_promoted() -> None:
+    roster = Roster(cohort_id="2026-12")
+    for n, who in enumerate(("ada", "bob", "cy", "dee")):
+        roster, _, _ = register(roster, issue(GOOD, number=n + 1, author=who))
+    roster, decision, _ = register(roster, issue({**GOOD, "Path": "?"}, number=3, author="cy"))
+    assert decision.outcome == "needs-info" and roster.learners["cy"].enrollment == "waitlisted"
+    decision = Decision()
+    roster = withdraw(roster, issue(GOOD, number=1, author="ada"), COHORTS["2026-12"], decision)
+    assert [lrn.github_handle for lrn in decision.promoted] == ["dee"]  # cy is not complete

@@ -91,3 +91,15 @@ def test_a_withdrawal_and_the_learner_it_enrolled_come_back_from_their_labels() 
         "bob": "enrolled",
         "cy": "waitlisted",
     }
+
+
+def test_a_learner_who_withdrew_and_registered_again_is_rebuilt_from_the_new_issue() -> None:
+    issues = [
+        reg(1, "ada", ("registration", "withdrawn")),
+        reg(2, "ada", ("registration", "enrolled")),
+    ]
+    rebuilt = carry_over(
+        replay_registrations(issues, COHORT, "org/workshop"), Roster(cohort_id="2026-12"), issues
+    )
+    ada = rebuilt.learners["ada"]
+    assert (ada.registration_issue, ada.enrollment) == (2, "enrolled")

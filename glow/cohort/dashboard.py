@@ -222,11 +222,13 @@ def recorded(learner: Learner, progress: Progress) -> Learner:
 
 
 def record_progress(roster: Roster, rows: Iterable[Row]) -> Roster:
-    """The roster with every row's derived progress recorded (see ``recorded``)."""
+    """The roster with every row's derived progress recorded (see ``recorded``). A learner
+    whose record changed since the row was derived (the registration bot wrote it meanwhile)
+    is left alone: the next run derives from the new record."""
     learners = dict(roster.learners)
     for row in rows:
-        if (current := learners.get(row.key)) is not None:
-            learners[row.key] = recorded(current, row.progress)
+        if learners.get(row.key) == row.learner:
+            learners[row.key] = recorded(row.learner, row.progress)
     return roster.model_copy(update={"learners": learners})
 
 

@@ -24,6 +24,7 @@ from glow.cohort.registration import (
     enroll,
     is_registration,
     read_form,
+    withdraw,
 )
 
 # The fields a rebuild can prove; private intake, notes and signals are carried over.
@@ -65,6 +66,9 @@ def replay_registrations(issues: Iterable[Issue], cohort: Cohort, repository: st
         if form.cohort != cohort.id:
             continue
         roster = enroll(roster, issue, form, cohort, repository, Decision())
+        if LABEL_WITHDRAWN in {label.lower() for label in issue.labels}:
+            # Withdrawn before any later issue of the learner's (closing came first).
+            roster = withdraw(roster, issue, cohort, Decision())
     return roster
 
 

@@ -22,7 +22,6 @@ import argparse
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -56,7 +55,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from glow.actionsenv import log, read_event, set_output
-    from glow.cohort.registration import Issue, why_ignored
+    from glow.cohort.rebuild import issue_of
+    from glow.cohort.registration import why_ignored
 
     event = read_event()
     if event.name == "issue_comment" and "comment" in event.payload:
@@ -65,15 +65,7 @@ def run(args: argparse.Namespace) -> int:
         log("glow register: event not handled, nothing to do", event=event.key)
         return 0
     raw = event.payload["issue"]
-    issue = Issue(
-        number=int(raw["number"]),
-        title=str(raw.get("title") or ""),
-        body=raw.get("body"),
-        author=str((raw.get("user") or {}).get("login") or ""),
-        labels=tuple(str(lab.get("name")) for lab in raw.get("labels") or []),
-        state=str(raw.get("state") or "open"),
-        created_at=datetime.fromisoformat(str(raw["created_at"]).replace("Z", "+00:00")),
-    )
+    issue = issue_of(raw)
     sender = event.payload.get("sender") or {}
     reason = why_ignored(
         issue,
@@ -94,7 +86,8 @@ def run(args: argparse.Namespace) -> int:
         else:
             outcome = register(event.repository, issue, dry_run=args.dry_run)
     except GlowError:
-        if not args.dry_run and event.action != "closed":
+        # An edit of a registration already answered keeps its answer; the run still fails.
+        if not args.dry_run and event.action in ("opened", "reopened"):
             _say_we_failed(event.repository, issue)
         raise
     set_output("status", outcome)
@@ -105,7 +98,8 @@ def answer_help(event: Any, *, dry_run: bool) -> int:
     """A learner's help request on their registration issue gets one upserted answer at once;
     the dashboard shows it as waiting until someone other than a bot replies."""
     from glow.actionsenv import log, set_output
-    from glow.cohort.registration import HELP_KEY, HELP_RECEIVED, TITLE_PREFIX
+    from glow.cohort.rebuild import issue_of
+    from glow.cohort.registration import HELP_KEY, HELP_RECEIVED, is_registration
     from glow.cohort.signals import asks_for_help, is_bot
     from glow.github import Repo, client_from_env
 
@@ -117,7 +111,7 @@ def answer_help(event: Any, *, dry_run: bool) -> int:
         reason = f"issue_comment.{event.action} needs no answer"
     elif is_bot(author, str(user.get("type") or "")):
         reason = "made by a bot (GLOW never answers its own comments)"
-    elif not str(issue.get("title") or "").strip().upper().startswith(TITLE_PREFIX):
+    elif not is_registration(issue_of(issue)):
         reason = "not a registration issue"
     elif author.lower() != str((issue.get("user") or {}).get("login") or "").lower():
         reason = "not the learner's own comment"
@@ -173,7 +167,8 @@ def register(repository: str, issue: Any, *, dry_run: bool) -> str:
     else:
         _drop_unassigned(admin, issue.author)
     _apply_public(repository, issue, plan, decision, form.cohort)
-    _announce_promoted([learner for _, _, promoted in moved for learner in promoted])
+    if moved:
+        _announce_promotions(admin, [cohort for cohort, _, _ in moved], repository)
     return decision.outcome
 
 
@@ -193,17 +188,17 @@ def _place(
     another cohort: it leaves the old one first, taking the private answers along."""
     from glow.cohort.registration import enroll
 
-    elsewhere = _records_elsewhere(admin, cohorts.values(), issue.author, form.cohort)
-    first = next(
-        (
-            other
-            for other, record in elsewhere
-            if record.registration_issue != issue.number and record.enrollment != "withdrawn"
-        ),
-        None,
-    )
+    elsewhere = [
+        (other, record)
+        for other, record in _records_elsewhere(admin, cohorts.values(), issue.author, form.cohort)
+        if record.enrollment != "withdrawn"
+    ]
+    first = next((o for o, r in elsewhere if r.registration_issue != issue.number), None)
+    current = next((o for o, r in elsewhere if r.registration_issue == issue.number), None)
     moved = []
-    if first is None:
+    if first is None and current is not None and form.problems:
+        first = current  # an edit that breaks the form is judged where the seat is, not moved
+    elif first is None:
         moved = _leave_cohorts(admin, elsewhere, issue, form.cohort, dry_run=dry_run)
         form = _with_private_of(form, [record for _, record, _ in moved])
     cohort = first or cohorts[form.cohort]
@@ -225,7 +220,7 @@ def _records_elsewhere(
 
     found = []
     for other in cohorts:
-        if other.id != cohort_id:
+        if other.id != cohort_id and other.open:  # a finished cohort's records are history
             record = admin.roster(other.id).learners.get(handle_key(author))
             if record is not None:
                 found.append((other, record))
@@ -244,7 +239,7 @@ def _leave_cohorts(
     left = []
     for other, record in elsewhere:
         if record.registration_issue != issue.number:
-            continue  # (withdraw itself leaves a record withdrawn already as it is)
+            continue
         decision = _decide(
             admin,
             other.id,
@@ -295,10 +290,18 @@ def withdraw(repository: str, issue: Any, *, dry_run: bool) -> str:
     admin = _admin()
     cohorts = {c.id: c for c in admin.cohorts().cohorts}
     form = read_form(issue.body, cohorts)
-    if form.cohort is None:
-        log("glow register: closed, no cohort named, nothing to withdraw", issue=issue.number)
+    # The cohort whose roster holds this registration (the form may name another, or none).
+    cohort = next(
+        (
+            c
+            for c in sorted(cohorts.values(), key=lambda c: c.id != form.cohort)
+            if _record_of(admin, c.id, issue) is not None
+        ),
+        None,
+    )
+    if cohort is None:
+        log("glow register: closed, no registration of record, nothing to withdraw")
         return "ignored"
-    cohort = cohorts[form.cohort]
     decision = _decide(
         admin,
         cohort.id,
@@ -315,15 +318,23 @@ def withdraw(repository: str, issue: Any, *, dry_run: bool) -> str:
         promoted=[learner.github_handle for learner in decision.promoted],
     )
     if decision.outcome != "withdrawn":
-        return "ignored"  # not the learner's registration of record, or withdrawn already
-    plan = public_plan(decision, form, issue, invitations_url="")
+        return "ignored"  # not the learner's registration of record
+    plan = public_plan(decision, replace(form, cohort=cohort.id), issue, invitations_url="")
     if dry_run:
         promoted = ", ".join(f"@{lrn.github_handle}" for lrn in decision.promoted) or "nobody"
         print(f"outcome: withdrawn\nseat goes to: {promoted}\n\n{plan.comment}")
         return decision.outcome
     _apply_public(repository, issue, plan, decision, cohort.id)
-    _announce_promoted(decision.promoted)
+    _announce_promotions(admin, [cohort.id], repository)
     return decision.outcome
+
+
+def _record_of(admin: Any, cohort_id: str, issue: Any) -> Any:
+    """The learner's record in the cohort when it is this issue's registration, else None."""
+    from glow.cohort.model import handle_key
+
+    record = admin.roster(cohort_id).learners.get(handle_key(issue.author))
+    return record if record is not None and record.registration_issue == issue.number else None
 
 
 def _decide(
@@ -376,18 +387,25 @@ def _invitations_url(cohort: str | None, handle: str) -> str:
     return f"{server}/{owner}/{room_name(cohort, handle)}/invitations"
 
 
-def _announce_promoted(promoted: list[Any]) -> None:
-    """Each learner moved off the waitlist: their issue says enrolled, their room is requested."""
+def _announce_promotions(admin: Any, cohort_ids: list[str], repository: str) -> None:
+    """Every learner the roster enrolled whose registration issue still says waitlisted: the
+    issue now says enrolled and their room is requested. Derived from GitHub each time, so a
+    re-run after a failure finishes what the first run began."""
     from glow.actionsenv import log
-    from glow.cohort.registration import COMMENT_KEY, LABELS, promoted_plan
+    from glow.cohort.registration import COMMENT_KEY, LABEL_WAITLISTED, LABELS, promoted_plan
     from glow.github import Repo, client_from_env
 
-    if not promoted:
-        return
-    gh = client_from_env(auth="token")
+    owner, name = repository.split("/", 1)
+    repo = Repo(client_from_env(auth="token"), owner, name)
+    listing = {"labels": LABEL_WAITLISTED, "state": "open", "per_page": 100}
+    waiting = {int(i["number"]) for i in repo.paginate(repo.url("issues"), listing)}
+    promoted = [
+        learner
+        for cohort_id in cohort_ids
+        for learner in admin.roster(cohort_id).enrolled()
+        if learner.registration_issue in waiting and learner.registration_repo == repository
+    ]
     for learner in promoted:
-        owner, name = learner.registration_repo.split("/", 1)
-        repo = Repo(gh, owner, name)
         plan = promoted_plan(
             learner, invitations_url=_invitations_url(learner.cohort_id, learner.github_handle)
         )

@@ -15,6 +15,7 @@ from typing import Literal
 
 from glow.cohort.forms import parse_issue_form, render_issue_form
 from glow.cohort.model import COHORT_RE, Cohort, Learner, Roster, handle_key
+from glow.cohort.signals import is_bot
 
 TITLE_PREFIX = "[REGISTER]"
 LABEL_REGISTRATION = "registration"
@@ -101,8 +102,7 @@ register you again, in a free seat or on the waitlist. Your details are kept.
 Questions? Comment `help` on this issue and a facilitator will reply."""
 
 HELP_KEY = "help"
-HELP_RECEIVED = """Help request received: a facilitator will reply on this issue. Your \
-facilitators see every help request that has no reply yet at the top of their dashboard.
+HELP_RECEIVED = """Help request received: a facilitator will reply on this issue.
 
 While you wait, you can add details here: what you were trying to do, and what you heard or saw
 (for example, what your screen reader announced). That helps the reply fit your setup."""
@@ -120,9 +120,9 @@ its edit history.
 FAILED = """Registration not finished yet: a problem on our side stopped it. This is not \
 something you did wrong.
 
-What happens next: the facilitators can see the failed run and will finish your registration;
-your answers are kept. There is nothing you need to do now. If nobody has replied within a
-day, comment `help` on this issue."""
+What happens next: the failed run is listed in this repository's Actions tab, where the
+facilitators check, and they will finish your registration; your answers are kept. There is
+nothing you need to do now. If nobody has replied within a day, comment `help` on this issue."""
 
 
 @dataclass(frozen=True)
@@ -315,23 +315,26 @@ def withdraw(roster: Roster, issue: Issue, cohort: Cohort, decision: Decision) -
     that is not the learner's registration of record (a duplicate, say) changes nothing."""
     key = handle_key(issue.author)
     existing = roster.learners.get(key)
-    if (
-        existing is None
-        or existing.registration_issue != issue.number
-        or existing.enrollment == "withdrawn"
-    ):
+    if existing is None or existing.registration_issue != issue.number:
         return roster
     decision.outcome = "withdrawn"
+    if existing.enrollment == "withdrawn":
+        return roster  # a re-run: the roster is done; what is public gets finished
     learners = {**roster.learners, key: existing.model_copy(update={"enrollment": "withdrawn"})}
     return fill_seats(roster.model_copy(update={"learners": learners}), cohort, decision)
 
 
 def fill_seats(roster: Roster, cohort: Cohort, decision: Decision) -> Roster:
-    """Enrol waitlisted learners, oldest registration first, while the cohort has free seats."""
+    """Enroll waitlisted learners, oldest registration first, while the cohort has free seats.
+    A waitlisted registration that needs a detail waits until it is complete."""
     learners = dict(roster.learners)
     free = cohort.capacity - sum(1 for lrn in learners.values() if lrn.enrollment == "enrolled")
     waiting = sorted(
-        (lrn for lrn in learners.values() if lrn.enrollment == "waitlisted"),
+        (
+            lrn
+            for lrn in learners.values()
+            if lrn.enrollment == "waitlisted" and lrn.status != "needs-info"
+        ),
         key=lambda lrn: (lrn.registered_at, lrn.registration_issue),
     )
     for learner in waiting[: max(free, 0)]:
@@ -421,7 +424,7 @@ def why_ignored(
     """
     if action not in HANDLED_ACTIONS:
         return f"issues.{action} needs no registration work"
-    if sender_type == "Bot" or sender.endswith("[bot]"):
+    if is_bot(sender, sender_type):
         return "made by a bot (GLOW never answers its own changes)"
     if not is_registration(issue):
         return "not a registration issue"
