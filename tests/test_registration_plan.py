@@ -247,3 +247,39 @@ def test_a_waitlisted_registration_that_needs_a_detail_is_not_promoted() -> None
     decision = Decision()
     roster = withdraw(roster, issue(GOOD, number=1, author="ada"), COHORTS["2026-12"], decision)
     assert [lrn.github_handle for lrn in decision.promoted] == ["dee"]  # cy is not complete
+
+
+def test_a_raised_capacity_seats_the_waitlist_before_a_new_registration() -> None:
+    from glow.cohort.registration import fill_seats
+
+    roster = Roster(cohort_id="2026-12")
+    for n, who in enumerate(("ada", "bob", "cy")):
+        roster, _, _ = register(roster, issue(GOOD, number=n + 1, author=who))
+    assert roster.learners["cy"].enrollment == "waitlisted"
+    bigger = COHORTS["2026-12"].model_copy(update={"capacity": 3})
+    decision = Decision()
+    form = read_form(issue(GOOD).body, COHORTS)
+    roster = enroll(
+        fill_seats(roster, bigger, decision),
+        issue(GOOD, number=4, author="dee"),
+        form,
+        bigger,
+        "org/workshop",
+        decision,
+    )
+    assert roster.learners["cy"].enrollment == "enrolled"  # first in line gets the new seat
+    assert roster.learners["dee"].enrollment == "waitlisted"
+    # cy's own edit is the event that seats them: they are newly enrolled (a room is requested).
+    again = Decision()
+    roster2 = Roster(cohort_id="2026-12")
+    for n, who in enumerate(("ada", "bob", "cy")):
+        roster2, _, _ = register(roster2, issue(GOOD, number=n + 1, author=who))
+    enroll(
+        fill_seats(roster2, bigger, again),
+        issue(GOOD, number=3, author="cy"),
+        form,
+        bigger,
+        "org/workshop",
+        again,
+    )
+    assert again.outcome == "enrolled" and again.newly_enrolled

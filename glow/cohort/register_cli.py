@@ -167,8 +167,7 @@ def register(repository: str, issue: Any, *, dry_run: bool) -> str:
     else:
         _drop_unassigned(admin, issue.author)
     _apply_public(repository, issue, plan, decision, form.cohort)
-    if moved:
-        _announce_promotions(admin, [cohort for cohort, _, _ in moved], repository)
+    _announce_promotions(admin, [c.id for c in cohorts.values() if c.open], repository)
     return decision.outcome
 
 
@@ -186,7 +185,7 @@ def _place(
     A learner with an active registration in another issue for another cohort: a duplicate of
     that one (the form then names its cohort, for the comment). A registration edited to name
     another cohort: it leaves the old one first, taking the private answers along."""
-    from glow.cohort.registration import enroll
+    from glow.cohort.registration import enroll, fill_seats
 
     elsewhere = [
         (other, record)
@@ -205,7 +204,10 @@ def _place(
     decision = _decide(
         admin,
         cohort.id,
-        lambda roster, fresh: enroll(roster, issue, form, cohort, repository, fresh),
+        # Seats freed meanwhile (a raised capacity) go to the waitlist before this registration.
+        lambda roster, fresh: enroll(
+            fill_seats(roster, cohort, fresh), issue, form, cohort, repository, fresh
+        ),
         f"Registration of @{issue.author} (#{issue.number})",
         dry_run=dry_run,
     )
@@ -325,7 +327,7 @@ def withdraw(repository: str, issue: Any, *, dry_run: bool) -> str:
         print(f"outcome: withdrawn\nseat goes to: {promoted}\n\n{plan.comment}")
         return decision.outcome
     _apply_public(repository, issue, plan, decision, cohort.id)
-    _announce_promotions(admin, [cohort.id], repository)
+    _announce_promotions(admin, [c.id for c in cohorts.values() if c.open], repository)
     return decision.outcome
 
 
@@ -399,6 +401,8 @@ def _announce_promotions(admin: Any, cohort_ids: list[str], repository: str) -> 
     repo = Repo(client_from_env(auth="token"), owner, name)
     listing = {"labels": LABEL_WAITLISTED, "state": "open", "per_page": 100}
     waiting = {int(i["number"]) for i in repo.paginate(repo.url("issues"), listing)}
+    if not waiting:
+        return
     promoted = [
         learner
         for cohort_id in cohort_ids

@@ -269,7 +269,9 @@ def enroll(
     if valid:
         decision.outcome = "enrolled" if enrollment == "enrolled" else "waitlisted"
     decision.newly_enrolled = enrollment == "enrolled" and (
-        existing is None or existing.enrollment != "enrolled"
+        existing is None
+        or existing.enrollment != "enrolled"
+        or any(learner.key == key for learner in decision.promoted)  # by fill_seats, just now
     )
     record = Learner(
         github_handle=issue.author,
