@@ -180,12 +180,12 @@ def check_admin(repo: Repo) -> str:
     return f"Admin repository {repo.full_name}: readable and writable."
 
 
-def check_owner(repo: Repo, owner: str) -> str:
-    """The account that will own the rooms exists."""
+def check_owner(repo: Repo, owner: str) -> tuple[str, dict[str, Any]]:
+    """The account that will own the rooms exists: its line, and the account."""
     account = repo.get_json(f"users/{segment(owner)}")
     if account is None:
         raise PreflightError(NO_OWNER.format(owner=owner))
-    return f"Rooms owner {owner}: exists ({account.get('type', 'account').lower()})."
+    return f"Rooms owner {owner}: exists ({account.get('type', 'account').lower()}).", account
 
 
 def quota_line(owner: str, account: Mapping[str, Any], creates: int) -> str:
@@ -242,9 +242,12 @@ def budget_line(rate: Mapping[str, Any] | None, learners: int) -> str:
     )
 
 
-def check_capacity(repo: Repo, owner: str, learners: int, creates: int) -> list[str]:
-    """Quota and budget lines for a batch of ``learners`` that creates up to ``creates`` rooms."""
-    account = repo.get_json(f"users/{segment(owner)}") or {}
+def check_capacity(
+    repo: Repo, account: Mapping[str, Any], learners: int, creates: int
+) -> list[str]:
+    """Quota and budget lines for a batch of ``learners`` that creates up to ``creates`` rooms
+    in ``account`` (the rooms owner, as ``check_owner`` found it)."""
+    owner = str(account.get("login") or "")
     if account.get("type") == "Organization":
         account = repo.get_json(f"orgs/{segment(owner)}") or account
     return [quota_line(owner, account, creates), budget_line(repo.get_json("rate_limit"), learners)]

@@ -197,11 +197,12 @@ class Provisioner:
         template = self.read_template(cohort, allow_empty=allow_empty)
         owner = self.settings.rooms_owner
         creates = sum(1 for learner in chosen if not learner.learning_room_repo)
+        owner_line, account = check_owner(self.admin.repo, owner)
         lines = [
             describe_template(template),
             check_admin(self.admin.repo),
-            check_owner(self.admin.repo, owner),
-            *check_capacity(self.admin.repo, owner, len(chosen), creates),
+            owner_line,
+            *check_capacity(self.admin.repo, account, len(chosen), creates),
         ]
         return template, lines
 

@@ -143,7 +143,7 @@ def register(repository: str, issue: Any, *, dry_run: bool) -> str:
     cohorts = {c.id: c for c in admin.cohorts().cohorts}
     form = read_form(issue.body, cohorts)
     form = _with_unassigned(admin, issue.author, form)
-    decision, moved = Decision(outcome="needs-info"), []
+    decision, moved = Decision(outcome="needs-info"), []  # moved: (cohort left, record there)
     if form.cohort:
         decision, form, moved = _place(admin, cohorts, issue, form, repository, dry_run=dry_run)
     plan = public_plan(
@@ -155,7 +155,7 @@ def register(repository: str, issue: Any, *, dry_run: bool) -> str:
         learner=issue.author,
         issue=issue.number,
         outcome=decision.outcome,
-        left_cohorts=[cohort for cohort, _, _ in moved],
+        left_cohorts=[cohort for cohort, _ in moved],
     )
     if dry_run:
         print(
@@ -181,7 +181,7 @@ def _place(
     repository: str,
     *,
     dry_run: bool,
-) -> tuple[Any, Any, list[tuple[str, Any, list[Any]]]]:
+) -> tuple[Any, Any, list[tuple[str, Any]]]:
     """Where a registration naming a cohort goes, on the roster: (decision, form, moves).
 
     A learner with an active registration in another issue for another cohort: a duplicate of
@@ -201,7 +201,7 @@ def _place(
         first = current  # an edit that breaks the form is judged where the seat is, not moved
     elif first is None:
         moved = _leave_cohorts(admin, elsewhere, issue, form.cohort, dry_run=dry_run)
-        form = _with_private_of(form, [record for _, record, _ in moved])
+        form = _with_private_of(form, [record for _, record in moved])
     cohort = first or cohorts[form.cohort]
     decision = _decide(
         admin,
@@ -233,25 +233,25 @@ def _records_elsewhere(
 
 def _leave_cohorts(
     admin: Any, elsewhere: list[tuple[Any, Any]], issue: Any, cohort_id: str, *, dry_run: bool
-) -> list[tuple[str, Any, list[Any]]]:
+) -> list[tuple[str, Any]]:
     """A registration edited to name another cohort leaves the one it named before: that
     record is withdrawn there (its room, if any, stays on record for teardown) and its seat
-    goes to that cohort's waitlist. Returns each cohort left, the learner's record there, and
-    the learners it then enrolled."""
+    goes to that cohort's waitlist (announced by ``_announce_promotions``). Returns each cohort
+    left with the learner's record there."""
     from glow.cohort.registration import withdraw
 
     left = []
     for other, record in elsewhere:
         if record.registration_issue != issue.number:
             continue
-        decision = _decide(
+        _decide(
             admin,
             other.id,
             lambda roster, fresh, other=other: withdraw(roster, issue, other, fresh),
             f"@{issue.author} moved from cohort {other.id} to {cohort_id} (#{issue.number})",
             dry_run=dry_run,
         )
-        left.append((other.id, record, decision.promoted))
+        left.append((other.id, record))
     return left
 
 
