@@ -265,7 +265,6 @@ def build_world(
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     for name in (
-        "GLOW_APP_ID",
         "GLOW_PAT",
         "GITHUB_TOKEN",
         "GLOW_STUCK_MINUTES",

@@ -68,7 +68,7 @@ class FakeGitHub:
         self.base_url = base_url
         self.prefix = urlsplit(base_url).path.rstrip("/")
         self.now = 1_800_000_000.0
-        self.tokens: dict[str, str] = {"test-token": "glow-bot[bot]"}
+        self.tokens: dict[str, str] = {"test-token": "github-actions[bot]"}
         self.requests: list[Call] = []
         self.unexpected: list[str] = []
         self.repos: dict[str, RepoState] = {}
@@ -97,7 +97,8 @@ class FakeGitHub:
     def add_app(self, app_id: str, public_key_pem: str, accounts: list[str]) -> None:
         self.app_id, self.app_public_key = app_id, public_key_pem
         self.installations = [
-            {"id": 500 + i, "account": {"login": login}} for i, login in enumerate(accounts)
+            {"id": 500 + i, "app_slug": "glow-app", "account": {"login": login}}
+            for i, login in enumerate(accounts)
         ]
 
     def add_comment(self, repo: str, issue: int, body: str, login: str = "someone") -> int:

@@ -30,6 +30,13 @@ def _access_token(fake: FakeGitHub, installation: str, **_: Any) -> httpx.Respon
     return httpx.Response(201, json={"token": token, "expires_at": "2099-01-01T00:00:00Z"})
 
 
+def _user(fake: FakeGitHub, request: httpx.Request, **_: Any) -> httpx.Response:
+    login = fake.login_of(request)
+    if login.endswith("[bot]"):  # GitHub: job and installation tokens are integrations
+        return error(403, "Resource not accessible by integration")
+    return httpx.Response(200, json={"login": login, "type": "User"})
+
+
 def _list_comments(
     fake: FakeGitHub, request: httpx.Request, owner: str, name: str, issue: str, **_: Any
 ) -> httpx.Response:
@@ -330,6 +337,7 @@ def _get_blob(fake: FakeGitHub, sha: str, **_: Any) -> httpx.Response:
 
 
 ROUTES: list[tuple[str, str, Handler]] = [
+    ("GET", "user", _user),
     ("GET", "app/installations", _installations),
     ("POST", "app/installations/:installation/access_tokens", _access_token),
     ("GET", "repos/:owner/:name/issues/:issue/comments", _list_comments),

@@ -165,7 +165,7 @@ def build_world(
         "PROVISIONING_APP_PRIVATE_KEY": app["private_key"],
     }.items():
         monkeypatch.setenv(name, value)
-    for name in ("GLOW_APP_ID", "GLOW_PAT", "LEARNING_ROOM_TEMPLATE_REPO", "GLOW_ROOMS_OWNER"):
+    for name in ("GLOW_PAT", "LEARNING_ROOM_TEMPLATE_REPO", "GLOW_ROOMS_OWNER"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr("glow.github.backoff._shared", WritePacer(0.0))
     yield w

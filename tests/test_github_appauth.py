@@ -65,13 +65,13 @@ def test_garbage_key_names_the_variable_and_never_echoes_the_value(value: str) -
     with pytest.raises(ConfigError) as caught:
         load_private_key(value)
     message = str(caught.value)
-    assert "GLOW_APP_PRIVATE_KEY" in message
+    assert "PROVISIONING_APP_PRIVATE_KEY" in message
     assert value.strip() not in message
     assert "c2VjcmV0" not in message
 
 
 def test_missing_key_says_what_to_set() -> None:
-    with pytest.raises(ConfigError, match="GLOW_APP_PRIVATE_KEY is not set"):
+    with pytest.raises(ConfigError, match="PROVISIONING_APP_PRIVATE_KEY is not set"):
         load_private_key("  ")
 
 

@@ -30,7 +30,7 @@ def test_settings_read_the_actions_environment() -> None:
             "GITHUB_API_URL": "https://ghe.example.com/api/v3/",
             "GITHUB_TOKEN": "ghs_job",
             "GITHUB_REPOSITORY": "octo-org/room",
-            "GLOW_APP_ID": "",  # Actions expands a missing secret to ""
+            "PROVISIONING_APP_ID": "",  # Actions expands a missing secret to ""
             "GLOW_PAT": "  ",
         }
     )
@@ -49,6 +49,10 @@ def test_api_url_defaults_to_github_com() -> None:
     ("environ", "variable"),
     [
         ({"GITHUB_API_URL": "api.github.com"}, "GITHUB_API_URL"),
+        ({"GITHUB_API_URL": "http://127.0.0.1:99999/api/v3"}, "GITHUB_API_URL"),
+        ({"GITHUB_API_URL": "https://:443/api/v3"}, "GITHUB_API_URL"),
+        ({"GITHUB_API_URL": "https://ghe example.com/api/v3"}, "GITHUB_API_URL"),
+        ({"GITHUB_API_URL": "https://ghe.example.com:port/api/v3"}, "GITHUB_API_URL"),
         ({"GITHUB_REPOSITORY": "just-a-name"}, "GITHUB_REPOSITORY"),
     ],
 )
@@ -57,15 +61,33 @@ def test_malformed_settings_name_the_variable(environ: dict[str, str], variable:
         GitHubSettings.from_env(environ)
 
 
+@pytest.mark.parametrize("value", ["0", "-1", "soon", "99999"])
+def test_a_bad_request_timeout_names_the_setting(value: str) -> None:
+    from glow.github.transport import request_timeout
+
+    with pytest.raises(ConfigError, match="GLOW_REQUEST_TIMEOUT"):
+        request_timeout({"GLOW_REQUEST_TIMEOUT": value})
+
+
+def test_a_malformed_api_url_is_a_setting_problem_not_a_network_failure() -> None:
+    """A typo in GITHUB_API_URL must not read as GitHub being down."""
+    with pytest.raises(ConfigError, match="GITHUB_API_URL .*Port out of range"):
+        glow.github.token_client("t", "http://127.0.0.1:99999/api/v3")
+
+
 @pytest.mark.parametrize(
     ("environ", "auth", "variable"),
     [
         ({}, "auto", "GITHUB_TOKEN"),
         ({}, "token", "GITHUB_TOKEN"),
         ({}, "pat", "GLOW_PAT"),
-        ({}, "app", "GLOW_APP_ID"),
-        ({"GLOW_APP_ID": "7"}, "auto", "GLOW_APP_PRIVATE_KEY"),
-        ({"GLOW_APP_ID": "7", "GLOW_APP_PRIVATE_KEY": "x"}, "auto", "GITHUB_REPOSITORY"),
+        ({}, "app", "PROVISIONING_APP_ID"),
+        ({"PROVISIONING_APP_ID": "7"}, "auto", "PROVISIONING_APP_PRIVATE_KEY"),
+        (
+            {"PROVISIONING_APP_ID": "7", "PROVISIONING_APP_PRIVATE_KEY": "x"},
+            "auto",
+            "GITHUB_REPOSITORY",
+        ),
     ],
 )
 def test_missing_settings_name_what_to_set(
@@ -95,7 +117,7 @@ def test_pat_is_preferred_to_the_job_token(fake_github: FakeGitHub) -> None:
     assert fake_github.comments(ROOM, 1)[0]["user"]["login"] == "facilitator"
     gh = client_from_env(environ, auth="token", transport=fake_github.transport)
     room_through(gh).upsert_comment(1, "other", "hello")
-    assert fake_github.comments(ROOM, 1)[1]["user"]["login"] == "glow-bot[bot]"
+    assert fake_github.comments(ROOM, 1)[1]["user"]["login"] == "github-actions[bot]"
 
 
 def test_app_installation_is_found_case_insensitively_and_acts_as_the_app(
@@ -107,8 +129,8 @@ def test_app_installation_is_found_case_insensitively_and_acts_as_the_app(
     environ = env(
         fake_github,
         GITHUB_TOKEN="test-token",
-        GLOW_APP_ID="4242",
-        GLOW_APP_PRIVATE_KEY=rsa_pem[0].strip().replace("\n", "\\n"),
+        PROVISIONING_APP_ID="4242",
+        PROVISIONING_APP_PRIVATE_KEY=rsa_pem[0].strip().replace("\n", "\\n"),
     )
     gh = client_from_env(environ, transport=fake_github.transport)
     room = room_through(gh)
@@ -135,12 +157,12 @@ def test_app_not_installed_says_where_to_install(
         installation_client(
             "4242", rsa_pem[0], "octo-org", fake_github.base_url, transport=fake_github.transport
         )
-    assert "GLOW_APP_ID" in str(caught.value)
+    assert "PROVISIONING_APP_ID" in str(caught.value)
 
 
 def test_wrong_app_id_is_a_config_error(fake_github: FakeGitHub, rsa_pem: tuple[str, str]) -> None:
     fake_github.add_app("4242", rsa_pem[1], ["octo-org"])
-    with pytest.raises(ConfigError, match="GLOW_APP_ID"):
+    with pytest.raises(ConfigError, match="PROVISIONING_APP_ID"):
         installation_client(
             "999", rsa_pem[0], "octo-org", fake_github.base_url, transport=fake_github.transport
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -85,9 +86,47 @@ def test_app_installation_client_from_the_environment(local: Local) -> None:
     environ = {
         "GITHUB_API_URL": local.hub.api_url,
         "GITHUB_REPOSITORY": "ACME/room",
-        "GLOW_APP_ID": str(app["id"]),
-        "GLOW_APP_PRIVATE_KEY": app["private_key"].strip().replace("\n", "\\n"),
+        "PROVISIONING_APP_ID": str(app["id"]),
+        "PROVISIONING_APP_PRIVATE_KEY": app["private_key"].strip().replace("\n", "\\n"),
     }
     room = Repo(client_from_env(environ), "acme", "room", pacer=WritePacer(0))
     assert room.ensure_label("enrolled", "0e8a16") == "created"
     assert room.ensure_label("enrolled", "0e8a16") == "unchanged"
+
+
+def test_a_held_request_fails_within_the_deadline_with_one_clear_line(
+    local: Local, demo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """githubkit's cache layer drops httpx's timeout; ours is a total deadline that fires."""
+    from glow.errors import GitHubError
+
+    monkeypatch.setenv("GLOW_REQUEST_TIMEOUT", "0.5")
+    token = local.control("POST", "tokens", {"login": "alice"})["token"]
+    repo = Repo(token_client(token, local.hub.api_url), "acme", "demo", pacer=WritePacer(0))
+    local.control(
+        "POST",
+        "faults",
+        {"kind": "slow", "count": 1, "delay_seconds": 3, "match": {"path_prefix": "/api/v3/repos"}},
+    )
+    started = time.monotonic()
+    with pytest.raises(GitHubError) as caught:
+        repo.get_json(repo.url("issues", 1))
+    assert time.monotonic() - started < 1.5
+    message = str(caught.value)
+    assert message.startswith("GitHub did not answer GET /api/v3/repos/acme/demo/issues/1 within")
+    assert "GLOW_REQUEST_TIMEOUT" in message and "\n" not in message
+    assert repo.get_json(repo.url("issues", 1))["title"] == "Status"  # the next one is answered
+
+
+def test_an_unreachable_github_names_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    from glow.errors import GitHubError
+
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    repo = Repo(token_client("t", f"http://127.0.0.1:{port}/api/v3"), "a", "b")
+    unreachable = r"Could not reach GitHub at http://127.0.0.1:\d+ .*GITHUB_API_URL"
+    with pytest.raises(GitHubError, match=unreachable):
+        repo.get_json(repo.url())

@@ -10,6 +10,7 @@ from tests.conftest import ROOM
 from tests.fakegithub import FakeGitHub
 
 WELCOME = "Welcome to your Learning Room."
+BOT = "github-actions[bot]"  # the author of what the job token writes
 
 
 def bodies(fake: FakeGitHub, issue: int = 1) -> list[str]:
@@ -22,7 +23,7 @@ def bodies(fake: FakeGitHub, issue: int = 1) -> list[str]:
 def test_upsert_creates_one_marked_comment(room: Repo, fake_github: FakeGitHub) -> None:
     assert room.upsert_comment(1, "welcome", WELCOME) == "created"
     assert bodies(fake_github) == [f"{marker('welcome')}\n{WELCOME}"]
-    assert fake_github.comments(ROOM, 1)[0]["user"]["login"] == "glow-bot[bot]"
+    assert fake_github.comments(ROOM, 1)[0]["user"]["login"] == "github-actions[bot]"
 
 
 def test_rerun_makes_zero_writes(room: Repo, fake_github: FakeGitHub) -> None:
@@ -44,16 +45,16 @@ def test_edit_updates_in_place(room: Repo, fake_github: FakeGitHub) -> None:
 
 
 def test_crlf_from_a_browser_edit_is_not_a_change(room: Repo, fake_github: FakeGitHub) -> None:
-    fake_github.add_comment(ROOM, 1, f"{marker('k')}\r\nline one\r\nline two\r\n")
+    fake_github.add_comment(ROOM, 1, f"{marker('k')}\r\nline one\r\nline two\r\n", BOT)
     assert room.upsert_comment(1, "k", "line one\nline two") == "unchanged"
     assert fake_github.writes() == []
 
 
 def test_duplicates_are_healed_keeping_the_oldest(room: Repo, fake_github: FakeGitHub) -> None:
-    oldest = fake_github.add_comment(ROOM, 1, f"{marker('welcome')}\nold", "glow-bot[bot]")
+    oldest = fake_github.add_comment(ROOM, 1, f"{marker('welcome')}\nold", "github-actions[bot]")
     fake_github.add_comment(ROOM, 1, "A learner's own comment", "learner")
-    fake_github.add_comment(ROOM, 1, f"{marker('welcome')}\nolder fault", "glow-bot[bot]")
-    fake_github.add_comment(ROOM, 1, f"{marker('welcome')}\n{WELCOME}", "glow-bot[bot]")
+    fake_github.add_comment(ROOM, 1, f"{marker('welcome')}\nolder fault", "github-actions[bot]")
+    fake_github.add_comment(ROOM, 1, f"{marker('welcome')}\n{WELCOME}", "github-actions[bot]")
     assert room.upsert_comment(1, "welcome", WELCOME) == "updated"
     remaining = fake_github.comments(ROOM, 1)
     assert [c["id"] for c in remaining if c["body"].startswith(marker("welcome"))] == [oldest]
@@ -68,22 +69,48 @@ def test_only_markers_match_never_free_text(room: Repo, fake_github: FakeGitHub)
     assert len(bodies(fake_github)) == 3
 
 
-def test_author_filter_ignores_a_learner_copying_the_marker(
-    room: Repo, fake_github: FakeGitHub
-) -> None:
-    fake_github.add_comment(ROOM, 1, f"{marker('welcome')}\nhijack", "learner")
-    assert room.upsert_comment(1, "welcome", WELCOME, author="glow-bot[bot]") == "created"
-    assert bodies(fake_github)[0] == f"{marker('welcome')}\nhijack"
+def test_a_strangers_marker_comment_is_never_ours(room: Repo, fake_github: FakeGitHub) -> None:
+    """Anyone can type our marker: their comment is neither edited, deleted nor our answer."""
+    first = fake_github.add_comment(ROOM, 1, f"{marker('welcome')}\nhijack", "learner")
+    second = fake_github.add_comment(ROOM, 1, f"{marker('welcome')}\n{WELCOME}", "stranger")
+    assert room.upsert_comment(1, "welcome", WELCOME) == "created"
+    comments = fake_github.comments(ROOM, 1)
+    assert [(c["id"], c["user"]["login"]) for c in comments[:2]] == [
+        (first, "learner"),
+        (second, "stranger"),
+    ]
+    assert comments[0]["body"] == f"{marker('welcome')}\nhijack"
+    assert comments[2]["user"]["login"] == BOT and comments[2]["body"].endswith(WELCOME)
+    assert room.upsert_comment(1, "welcome", WELCOME) == "unchanged"
+    assert [c.method for c in fake_github.writes()] == ["POST"]
+
+
+def test_the_identity_is_asked_of_github_once(room: Repo, fake_github: FakeGitHub) -> None:
+    """GitHub answers GET /user with 403 for the job token: its author is github-actions[bot]."""
+    assert room.login() == BOT
+    room.upsert_comment(1, "a", "one")
+    room.upsert_comment(2, "b", "two")
+    assert len(fake_github.calls("GET", "/user")) == 1
+
+
+def test_a_personal_token_writes_as_its_user(fake_github: FakeGitHub) -> None:
+    fake_github.tokens["pat"] = "facilitator"
+    gh = token_client("pat", fake_github.base_url, transport=fake_github.transport)
+    repo = Repo(gh, *ROOM.split("/"), pacer=WritePacer(0.0))
+    fake_github.add_comment(ROOM, 1, f"{marker('k')}\nfrom the job token", BOT)
+    assert repo.login() == "facilitator"
+    assert repo.upsert_comment(1, "k", "mine") == "created"
+    assert [c["user"]["login"] for c in fake_github.comments(ROOM, 1)] == [BOT, "facilitator"]
 
 
 def test_markers_are_found_beyond_the_first_page(room: Repo, fake_github: FakeGitHub) -> None:
     for n in range(150):
         fake_github.add_comment(ROOM, 1, f"chatter {n}")
-    fake_github.add_comment(ROOM, 1, f"{marker('welcome')}\n{WELCOME}", "glow-bot[bot]")
+    fake_github.add_comment(ROOM, 1, f"{marker('welcome')}\n{WELCOME}", "github-actions[bot]")
     assert room.upsert_comment(1, "welcome", WELCOME) == "unchanged"
     pages = fake_github.calls("GET", "/comments")
     assert [c.query.get("page", "1") for c in pages] == ["1", "2"]
-    assert room.counts.requests == 2 and room.counts.writes == 0
+    assert room.counts.requests == 3 and room.counts.writes == 0  # the pages and GET /user
 
 
 def test_secondary_limit_on_create_waits_and_creates_once(

@@ -102,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
     if not chosen:
         log("glow day2-release: no open cohort in cohorts.json, nothing to do")
         return 0
-    issues = IssueRepos(client_from_env())
+    issues = IssueRepos(client_from_env(auth="token"))
     report = Report()
     for cohort in chosen:
         release_cohort(admin, issues, cohort, report, dry_run=args.dry_run, only=args.issue)

@@ -40,8 +40,11 @@ class CohortSettings:
     def from_env(
         cls, environ: Mapping[str, str] | None = None, *, need_template: bool = True
     ) -> CohortSettings:
+        from glow.github.backoff import is_local_api
+        from glow.github.client import DEFAULT_API_URL, checked_api_url
+
         env = os.environ if environ is None else environ
-        api_url = env.get("GITHUB_API_URL", "https://api.github.com").rstrip("/")
+        api_url = checked_api_url(env.get("GITHUB_API_URL", "").strip() or DEFAULT_API_URL)
         admin = _repo(env, "ADMIN_ROSTER_REPO")
         template = (
             _repo(env, "LEARNING_ROOM_TEMPLATE_REPO")
@@ -51,7 +54,7 @@ class CohortSettings:
         mode = env.get("PROVISIONING_MODE", "").strip() or "github-app"
         if mode not in ("github-app", "actions-bot"):
             raise ConfigError(f"PROVISIONING_MODE must be github-app or actions-bot, got {mode!r}")
-        local = "127.0.0.1" in api_url or "localhost" in api_url
+        local = is_local_api(api_url)
         delay_text = env.get("GLOW_PROVISION_DELAY", "").strip() or ("0" if local else "1")
         try:
             delay = float(delay_text)

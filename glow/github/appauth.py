@@ -13,7 +13,7 @@ from pathlib import Path
 
 from glow.errors import ConfigError
 
-KEY_VARIABLE = "GLOW_APP_PRIVATE_KEY"
+KEY_VARIABLE = "PROVISIONING_APP_PRIVATE_KEY"
 
 # GitHub rejects a JWT whose lifetime exceeds 10 minutes, and one issued "in the future" by a
 # runner whose clock runs ahead; backdating by 60 s and expiring 9 minutes from now leaves margin

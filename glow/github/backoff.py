@@ -116,7 +116,7 @@ def call_with_backoff(
     A wait longer than ``max_delay_s`` (a primary limit resetting in 40 minutes) is not slept
     through in a workflow job: it fails at once, saying when to retry.
     """
-    from githubkit.exception import RequestError, RequestFailed
+    from githubkit.exception import RequestError, RequestFailed, RequestTimeout
 
     attempt = 0
     while True:
@@ -149,10 +149,27 @@ def call_with_backoff(
                 max_attempts,
             )
             sleep(delay)
+        except RequestTimeout as exc:
+            # The write may or may not have landed, so it is not repeated blindly; every bot
+            # decides from GitHub's state, so its re-run is safe instead.
+            raise GitHubError(timeout_message(exc.request)) from exc
         except RequestError as exc:
-            # A transport failure (timeout, reset): the write may or may not have landed, so we
-            # do not repeat it blindly; the bot's re-run is idempotent and safe instead.
-            raise GitHubError(f"Could not reach GitHub: {exc.exc!r}") from exc
+            request = getattr(exc.exc, "request", None)
+            where = f" at {request.url.scheme}://{request.url.netloc.decode()}" if request else ""
+            raise GitHubError(
+                f"Could not reach GitHub{where} ({type(exc.exc).__name__}: {exc.exc}); check "
+                "GITHUB_API_URL and the network, then re-run (a re-run is safe)."
+            ) from exc
+
+
+def timeout_message(request: Any) -> str:
+    """One line for a request that ran out of time, naming the setting that bounds it."""
+    seconds = (request.extensions.get("timeout") or {}).get("read")
+    within = f" within {seconds:g} s" if isinstance(seconds, int | float) else " in time"
+    return (
+        f"GitHub did not answer {request.method} {request.url.path}{within} "
+        "(GLOW_REQUEST_TIMEOUT); stopped here: re-run to continue (a re-run is safe)."
+    )
 
 
 def is_local_api(api_url: str) -> bool:

@@ -1,10 +1,13 @@
 """The one client factory: every bot gets its githubkit client from here, never builds its own.
 
 It reads the Actions contract (GITHUB_API_URL, which githubkit does not read, GITHUB_TOKEN,
-GITHUB_REPOSITORY) plus GLOW's App and PAT settings, so the same command runs on github.com,
+GITHUB_REPOSITORY) plus GLOW's App (PROVISIONING_APP_ID, PROVISIONING_APP_PRIVATE_KEY: the
+names the workflows set) and PAT settings, so the same command runs on github.com,
 GitHub Enterprise Server and the local GitHub, chosen only by GITHUB_API_URL. githubkit's own
 retries are off (``backoff.call_with_backoff`` is the one policy) and each client gets its own
 in-memory cache, so a JWT or installation token never leaks between clients, or onto disk.
+Every request has a total deadline that fires (``transport.DeadlineTransport``,
+GLOW_REQUEST_TIMEOUT).
 githubkit is imported inside the functions: ``import glow.github`` stays cheap.
 """
 
@@ -34,14 +37,15 @@ if TYPE_CHECKING:
 
 DEFAULT_API_URL = "https://api.github.com"
 USER_AGENT = f"glow/{__version__}"
-TIMEOUT_S = 30.0
 AuthKind = Literal["auto", "app", "pat", "token"]
-_SECRET_NAMES = ("GITHUB_TOKEN", "GLOW_APP_PRIVATE_KEY", "GLOW_PAT")
+APP_ID_VARIABLE = "PROVISIONING_APP_ID"
+APP_KEY_VARIABLE = "PROVISIONING_APP_PRIVATE_KEY"
+_SECRET_NAMES = ("GITHUB_TOKEN", APP_KEY_VARIABLE, "GLOW_PAT")
 
 _NO_CREDENTIALS = (
     "No GitHub credentials: set GITHUB_TOKEN (in a workflow step: "
-    "`env: GITHUB_TOKEN: ${{ github.token }}`), or GLOW_PAT, or GLOW_APP_ID with "
-    "GLOW_APP_PRIVATE_KEY."
+    "`env: GITHUB_TOKEN: ${{ github.token }}`), or GLOW_PAT, or PROVISIONING_APP_ID with "
+    "PROVISIONING_APP_PRIVATE_KEY."
 )
 
 
@@ -63,20 +67,15 @@ class GitHubSettings(BaseModel):
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> GitHubSettings:
-        """Read GITHUB_API_URL, GITHUB_TOKEN, GITHUB_REPOSITORY, GLOW_APP_ID,
-        GLOW_APP_PRIVATE_KEY and GLOW_PAT."""
+        """Read GITHUB_API_URL, GITHUB_TOKEN, GITHUB_REPOSITORY, PROVISIONING_APP_ID,
+        PROVISIONING_APP_PRIVATE_KEY and GLOW_PAT."""
         env = os.environ if environ is None else environ
 
         def get(name: str) -> str | None:
             value = env.get(name, "").strip()
             return value or None
 
-        api_url = (get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
-        if not api_url.startswith(("http://", "https://")):
-            raise ConfigError(
-                f"GITHUB_API_URL must be an http(s) URL such as {DEFAULT_API_URL} or "
-                f"https://HOST/api/v3, got {api_url!r}."
-            )
+        api_url = checked_api_url(get("GITHUB_API_URL") or DEFAULT_API_URL)
         repository = get("GITHUB_REPOSITORY")
         if repository is not None and repository.count("/") != 1:
             raise ConfigError(f"GITHUB_REPOSITORY must be OWNER/NAME, got {repository!r}.")
@@ -85,8 +84,8 @@ class GitHubSettings(BaseModel):
             api_url=api_url,
             token=secret["GITHUB_TOKEN"],
             repository=repository,
-            app_id=get("GLOW_APP_ID"),
-            app_private_key=secret["GLOW_APP_PRIVATE_KEY"],
+            app_id=get(APP_ID_VARIABLE),
+            app_private_key=secret[APP_KEY_VARIABLE],
             pat=secret["GLOW_PAT"],
         )
 
@@ -98,16 +97,47 @@ class GitHubSettings(BaseModel):
         return owner, name
 
 
+def checked_api_url(raw: str) -> str:
+    """GITHUB_API_URL as an http(s) URL with a host (and a port that exists), else a
+    ConfigError naming the setting: a typo must not look like GitHub being down."""
+    from urllib.parse import urlsplit
+
+    api_url = raw.strip().rstrip("/")
+    problem = None
+    try:
+        parts = urlsplit(api_url)
+        port = parts.port  # raises ValueError for a port that is not 0..65535
+    except ValueError as exc:
+        problem, parts, port = str(exc), None, None
+    if parts is not None and problem is None:
+        if parts.scheme not in ("http", "https"):
+            problem = "it does not start with http:// or https://"
+        elif not parts.hostname:
+            problem = "it has no host name"
+        elif port == 0 or any(ch.isspace() for ch in api_url):
+            problem = "it has a port of 0 or white space in it"
+    if problem:
+        raise ConfigError(
+            f"GITHUB_API_URL must be an http(s) URL such as {DEFAULT_API_URL} or "
+            f"https://HOST/api/v3, got {raw!r} ({problem})."
+        )
+    return api_url
+
+
 def _new_github(auth: Any, api_url: str, transport: httpx.BaseTransport | None) -> GitHub[Any]:
     from githubkit import GitHub
     from githubkit.cache import MemCacheStrategy
 
+    from glow.github.transport import DeadlineTransport, request_timeout
+
+    seconds = request_timeout()
     return GitHub(
         auth,
-        base_url=api_url.rstrip("/") + "/",
+        base_url=checked_api_url(api_url) + "/",
         user_agent=USER_AGENT,
-        timeout=TIMEOUT_S,
-        transport=transport,
+        timeout=seconds,
+        # The deadline lives in the transport: githubkit's cache layer drops httpx's timeout.
+        transport=DeadlineTransport(seconds, transport),
         auto_retry=False,
         # githubkit's default cache object is module-global: JWTs and installation tokens would
         # be shared by every client in the process, keyed only by App ID.
@@ -148,13 +178,18 @@ def app_client(
     from githubkit import AppAuthStrategy
 
     if not str(app_id).strip():
-        raise ConfigError("GLOW_APP_ID is not set: set it to the GitHub App's ID.")
-    pem = load_private_key(private_key)
+        raise ConfigError(f"{APP_ID_VARIABLE} is not set: set it to the GitHub App's ID.")
+    pem = load_private_key(private_key, variable=APP_KEY_VARIABLE)
     return _new_github(AppAuthStrategy(str(app_id).strip(), pem), api_url, transport)
 
 
 def find_installation_id(app: GitHub[AppAuthStrategy], owner: str) -> int:
     """The App's installation on ``owner`` (user or organisation, matched case-insensitively)."""
+    return int(find_installation(app, owner)["id"])
+
+
+def find_installation(app: GitHub[AppAuthStrategy], owner: str) -> dict[str, Any]:
+    """The App's installation object on ``owner`` (``id``, ``app_slug``, ``account``...)."""
     wanted = owner.lower()
 
     def get(url: str, params: dict[str, Any] | None) -> Response[Any]:
@@ -164,16 +199,17 @@ def find_installation_id(app: GitHub[AppAuthStrategy], owner: str) -> int:
         for installation in paginate_path(get, "app/installations"):
             login = (installation.get("account") or {}).get("login", "")
             if login.lower() == wanted:
-                return int(installation["id"])
+                return dict(installation)
     except GitHubError as exc:
         if exc.status == 401:
             raise ConfigError(
-                "GitHub rejected the App's JWT (401): check that GLOW_APP_ID is the ID of "
-                "the App whose private key is in GLOW_APP_PRIVATE_KEY."
+                f"GitHub rejected the App's JWT (401): check that {APP_ID_VARIABLE} is the ID "
+                f"of the App whose private key is in {APP_KEY_VARIABLE}."
             ) from exc
         raise
     raise ConfigError(
-        f"The GitHub App (GLOW_APP_ID) is not installed on {owner!r}: install it on that account "
+        f"The GitHub App ({APP_ID_VARIABLE}) is not installed on {owner!r}: install it on that "
+        f"account "
         f"(App settings, Install App), or set GITHUB_REPOSITORY to a repository it can reach."
     )
 
@@ -192,9 +228,17 @@ def installation_client(
     the installation token is minted by githubkit on the first real request, renewed a minute
     before it expires, and held only in this client's memory: never written or logged.
     """
+    from glow.github.identity import app_login, remember_login
+
     app = app_client(app_id, private_key, api_url, transport=transport)
-    installation_id = find_installation_id(app, owner)
-    return app.with_auth(app.auth.as_installation(installation_id))
+    installation = find_installation(app, owner)
+    client = app.with_auth(app.auth.as_installation(int(installation["id"])))
+    slug = (
+        installation.get("app_slug")
+        or (call_with_backoff(lambda: app.request("GET", "app")).json()["slug"])
+    )
+    remember_login(client, app_login(str(slug)))
+    return client
 
 
 def client_from_env(
@@ -215,10 +259,10 @@ def client_from_env(
     api_url = settings.api_url
     if auth == "app" or (auth == "auto" and settings.app_id):
         if not settings.app_id:
-            raise ConfigError("GLOW_APP_ID is not set: set it to the GitHub App's ID.")
+            raise ConfigError(f"{APP_ID_VARIABLE} is not set: set it to the GitHub App's ID.")
         if settings.app_private_key is None:
             raise ConfigError(
-                "GLOW_APP_PRIVATE_KEY is not set: set it to the App's private key (PEM text, a "
+                f"{APP_KEY_VARIABLE} is not set: set it to the App's private key (PEM text, a "
                 "path to the .pem file, or PEM with \\n escapes)."
             )
         installation_owner = owner or settings.owner_and_name()[0]

@@ -145,26 +145,38 @@ class Repo:
 
     # Comments ---------------------------------------------------------------------------------
 
+    def login(self) -> str:
+        """The login GitHub shows as the author of what this adapter writes (``identity``)."""
+        from glow.github.identity import login_of
+
+        return login_of(self.gh, lambda: self.request("GET", "user"))
+
+    def is_ours(self, item: Mapping[str, Any]) -> bool:
+        """True when a comment (or issue) was written by this adapter's identity: any token with
+        issues write may edit any comment, and anyone may type our markers, so only the author
+        tells whose it is."""
+        author = str((item.get("user") or {}).get("login") or "")
+        return author.lower() == self.login().lower()
+
     def marked_comments(self, issue_number: int, key: str) -> list[dict[str, Any]]:
-        """Comments on the issue whose first line is ``key``'s marker, oldest first."""
+        """Our comments on the issue whose first line is ``key``'s marker, oldest first.
+
+        A stranger's comment carrying the marker is not ours: it is never edited, deleted or
+        taken for our answer."""
         comments = self.paginate(self.url("issues", issue_number, "comments"))
-        found = [c for c in comments if has_marker(c.get("body"), key)]
+        found = [c for c in comments if has_marker(c.get("body"), key) and self.is_ours(c)]
         return sorted(found, key=lambda c: int(c["id"]))
 
-    def upsert_comment(
-        self, issue_number: int, key: str, body: str, *, author: str | None = None
-    ) -> Outcome:
-        """Make the issue carry exactly one comment for ``key`` with this body.
+    def upsert_comment(self, issue_number: int, key: str, body: str) -> Outcome:
+        """Make the issue carry exactly one comment of ours for ``key`` with this body.
 
-        Found by its hidden first-line marker (added here if ``body`` lacks it); ``author``
-        optionally restricts matches to one login. Identical body: no write. Several marked
-        comments (an earlier fault): the oldest is kept and updated, the others deleted, and the
-        result is "updated" because something was written.
+        Found by its hidden first-line marker (added here if ``body`` lacks it) among the
+        comments this adapter's identity wrote. Identical body: no write. Several such comments
+        (an earlier fault): the oldest is kept and updated, the others deleted, and the result is
+        "updated" because something was written.
         """
         wanted = with_marker(key, body)
         found = self.marked_comments(issue_number, key)
-        if author is not None:
-            found = [c for c in found if (c.get("user") or {}).get("login", "") == author]
         if not found:
             comments_url = self.url("issues", issue_number, "comments")
             self.request("POST", comments_url, json={"body": wanted})
