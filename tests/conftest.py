@@ -52,11 +52,16 @@ def room(fake_github: FakeGitHub, sleeps: list[float]) -> Repo:
     """The ``Repo`` adapter on octo-org/room, through githubkit, against the fake."""
     gh = token_client("test-token", fake_github.base_url, transport=fake_github.transport)
     owner, name = ROOM.split("/")
+
+    def sleep(seconds: float) -> None:  # a fake clock: sleeping moves GitHub's time on
+        sleeps.append(seconds)
+        fake_github.now += seconds
+
     return Repo(
         gh,
         owner,
         name,
         pacer=WritePacer(0.0, sleep=sleeps.append),
-        sleep=sleeps.append,
+        sleep=sleep,
         clock=lambda: fake_github.now,
     )

@@ -71,7 +71,7 @@ def test_a_bad_request_timeout_names_the_setting(value: str) -> None:
 
 def test_a_malformed_api_url_is_a_setting_problem_not_a_network_failure() -> None:
     """A typo in GITHUB_API_URL must not read as GitHub being down."""
-    with pytest.raises(ConfigError, match="GITHUB_API_URL .*Port out of range"):
+    with pytest.raises(ConfigError, match=r"GITHUB_API_URL .*Port out of range"):
         glow.github.token_client("t", "http://127.0.0.1:99999/api/v3")
 
 

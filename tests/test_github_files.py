@@ -81,11 +81,19 @@ def test_write_file_treats_422_about_sha_as_a_conflict(room: Repo, fake_github: 
     assert fake_github.files_at(ROOM)["README.md"] == "# New\n"
 
 
-def test_write_file_gives_up_after_bounded_retries(room: Repo, fake_github: FakeGitHub) -> None:
-    fake_github.fail("PUT", "/contents/", 409, message="does not match", times=10)
-    with pytest.raises(GitHubError, match="kept changing"):
+def test_write_file_backs_off_with_jitter_and_gives_up_when_the_budget_is_spent(
+    room: Repo, fake_github: FakeGitHub, sleeps: list[float]
+) -> None:
+    """Side-by-side jobs race for one file: the losers wait a random, growing time, so they
+    spread out instead of colliding again, and stop after a bounded time with one clear line."""
+    fake_github.fail("PUT", "/contents/", 409, message="does not match", times=10_000)
+    with pytest.raises(GitHubError, match=r"kept changing .*\d+ attempts in 120 s.*re-run"):
         room.write_file("README.md", lambda old: "x", "Edit")
-    assert len(fake_github.calls("PUT")) == 4
+    puts = len(fake_github.calls("PUT"))
+    assert puts == len(sleeps) + 1 and puts > 6
+    assert sum(sleeps) <= 120
+    assert len(set(sleeps)) == len(sleeps)  # jittered: no two waits alike
+    assert max(sleeps) <= 8 and max(sleeps[:3]) <= 1  # short at first, capped later
 
 
 def test_write_file_other_422_is_not_retried(room: Repo, fake_github: FakeGitHub) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import logging
+import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -26,9 +27,43 @@ if TYPE_CHECKING:
 log = logging.getLogger("glow.github")
 
 WriteOutcome = Literal["created", "updated", "deleted", "unchanged"]
-WRITE_ATTEMPTS = 4
-COMMIT_ATTEMPTS = 3
 BLOB_MODES = frozenset({"100644", "100755"})
+# Contention: jobs run side by side on GitHub, and a burst of registrations all commit to one
+# branch. Each lost race waits a random time ("full jitter", so the losers spread out instead of
+# colliding again), growing exponentially, until the budget is spent.
+CONTENTION_BUDGET_S = 120.0
+CONTENTION_BASE_S = 0.25
+CONTENTION_CAP_S = 8.0
+
+
+class Contention:
+    """When to try again after another writer won the race, and when to give up."""
+
+    def __init__(
+        self,
+        repo: Repo,
+        *,
+        budget_s: float = CONTENTION_BUDGET_S,
+        jitter: Callable[[], float] = random.random,
+    ) -> None:
+        self.repo = repo
+        self.budget_s = budget_s
+        self.jitter = jitter
+        self.attempts = 0
+        self._started = repo._clock()
+
+    def again(self, what: str) -> bool:
+        """Wait before the next attempt; False when the budget would run out."""
+        self.attempts += 1
+        ceiling = min(CONTENTION_CAP_S, CONTENTION_BASE_S * 2 ** (self.attempts - 1))
+        delay = ceiling * self.jitter()
+        if self.repo._clock() - self._started + delay > self.budget_s:
+            return False
+        log.info(
+            "github %s lost a race (attempt %d); retrying in %.2f s", what, self.attempts, delay
+        )
+        self.repo._sleep(delay)
+        return True
 
 
 @dataclass(frozen=True)
@@ -92,7 +127,7 @@ def write_file(
     message: str,
     *,
     branch: str | None = None,
-    max_attempts: int = WRITE_ATTEMPTS,
+    budget_s: float = CONTENTION_BUDGET_S,
 ) -> WriteOutcome:
     """Read the file, apply the pure ``update`` (None in: absent; None out: delete), write back.
 
@@ -101,7 +136,8 @@ def write_file(
     """
     clean = _file_path(path)
     url = repo.url("contents", quote(clean))
-    for attempt in range(1, max_attempts + 1):
+    contention = Contention(repo, budget_s=budget_s)
+    while True:
         current = read_file(repo, clean, branch)
         old = current.text if current else None
         new = update(old)
@@ -123,12 +159,12 @@ def write_file(
         except GitHubError as exc:
             if not _is_sha_conflict(exc, deleting=new is None):
                 raise
-            log.info("github write conflict on %s %s (attempt %d)", repo.full_name, clean, attempt)
-    raise GitHubError(
-        f"{clean} in {repo.full_name} kept changing while we wrote it ({max_attempts} attempts); "
-        f"re-run to try again.",
-        status=409,
-    )
+            if not contention.again(f"write of {repo.full_name} {clean}"):
+                raise GitHubError(
+                    f"{clean} in {repo.full_name} kept changing while we wrote it "
+                    f"({contention.attempts} attempts in {budget_s:.0f} s); re-run to try again.",
+                    status=409,
+                ) from None
 
 
 def _tree_entries(
@@ -176,8 +212,8 @@ def commit_files(
     message: str,
     *,
     branch: str,
-    max_attempts: int = COMMIT_ATTEMPTS,
     read: tuple[str, ...] = (),
+    budget_s: float = CONTENTION_BUDGET_S,
 ) -> str | None:
     """Write many files as ONE commit on ``branch``; a None value deletes that path.
 
@@ -189,7 +225,8 @@ def commit_files(
     static = None if callable(files) else {_file_path(p): t for p, t in files.items()}
     branch_path = quote(branch, safe="/")
     uploaded: set[str] = set()
-    for attempt in range(1, max_attempts + 1):
+    contention = Contention(repo, budget_s=budget_s)
+    while True:
         ref = repo.get_json(repo.url("git", "ref", "heads", branch_path))
         if ref is None:
             raise GitHubError(f"Branch {branch!r} not found in {repo.full_name}", status=404)
@@ -234,9 +271,9 @@ def commit_files(
         except GitHubError as exc:
             if exc.status != 422:
                 raise
-            log.info("github ref %s moved under us (attempt %d); retrying", branch, attempt)
-    raise GitHubError(
-        f"Branch {branch!r} in {repo.full_name} kept moving while we committed "
-        f"({max_attempts} attempts); re-run to try again.",
-        status=409,
-    )
+            if not contention.again(f"commit to {repo.full_name} {branch}"):
+                raise GitHubError(
+                    f"Branch {branch!r} in {repo.full_name} kept moving while we committed "
+                    f"({contention.attempts} attempts in {budget_s:.0f} s); re-run to try again.",
+                    status=409,
+                ) from None
