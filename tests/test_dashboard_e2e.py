@@ -217,3 +217,44 @@ def test_the_admin_repos_workflows_run_on_the_local_runner(
     finally:
         w.http.close()
         w.hub.stop()
+
+
+def test_private_intake_is_read_from_the_room_into_the_roster_and_never_shown_publicly(
+    world: World, glow: Glow
+) -> None:
+    """The learner answers the intake form in their own private room; the dashboard (the App)
+    reads it into the private roster. A stranger's intake-labelled issue there does not count."""
+    room = "org/learning-room-2026-12-ada"
+    body = (
+        "### Screen reader or tools\n\nNVDA, Braille display\n\n### Accessibility needs\n\n"
+        "I read slowly\n### not a field\nmore\n\n### Contact (optional)\n\nada@private.example\n"
+    )
+    world.api("POST", f"/repos/{room}/labels", json={"name": "intake", "color": "ededed"})
+    world.api(
+        "POST",
+        f"/repos/{room}/issues",
+        who="ada",
+        json={"title": "About me", "body": body, "labels": ["intake"]},
+    )
+    world.api(  # the facilitator files one too: only the learner's own words count
+        "POST",
+        f"/repos/{room}/issues",
+        json={"title": "About me", "body": body.replace("NVDA", "JAWS"), "labels": ["intake"]},
+    )
+    code, _, err = glow("dashboard", "--now", world.now())
+    assert code == 0, err
+    ada = world.admin.roster(COHORT).learners["ada"]
+    assert (ada.tools, ada.contact) == ("NVDA, Braille display", "ada@private.example")
+    assert ada.accessibility_needs == "I read slowly\n### not a field\nmore"
+    issue = world.admin_issues("dashboard")[f"dashboard:{COHORT}:ada"]
+    assert f"- Private intake: filled in, [{room}#" in issue["body"]
+    assert "ada@private.example" not in issue["body"] and "I read slowly" not in issue["body"]
+    public = world.api("GET", "/repos/org/workshop/issues", params={"state": "all"})
+    comments = world.api("GET", "/repos/org/workshop/issues/comments")
+    assert "private.example" not in json.dumps([public, comments])
+    bob = world.admin_issues("dashboard")[f"dashboard:{COHORT}:bob"]
+    assert "- Private intake: not filled in yet" in bob["body"]
+    mark = world.mark()
+    code, _, err = glow("dashboard", "--now", world.now())
+    assert code == 0, err
+    assert world.writes_since(mark) == []  # nothing changed: nothing written

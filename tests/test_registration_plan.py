@@ -2,50 +2,61 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from glow.cohort.forms import parse_issue_form, render_issue_form
+import pytest
+
+from glow.cohort.forms import parse_issue_form
 from glow.cohort.model import Cohort, Roster
 from glow.cohort.registration import (
-    MOVED,
     Decision,
     Issue,
+    RoomLinks,
     enroll,
+    is_registration,
+    place_in_order,
     promoted_plan,
     public_plan,
     read_form,
     redacted_body,
     why_ignored,
     withdraw,
+    withdraws,
 )
+from glow.cohort.registration_form import SUMMARY, read_public, render_public
 
-URL = "https://github.com/notifications"
+LINKS = RoomLinks(
+    "https://github.com/org/learning-room-2026-12-ada/invitations",
+    "https://github.com/org/learning-room-2026-12-ada/issues/new?template=intake.yml",
+)
 COHORTS = {"2026-12": Cohort(id="2026-12", capacity=2), "2027-01": Cohort(id="2027-01", open=False)}
-GOOD = {
-    "Cohort": "2026-12",
-    "Path": "day1-day2",
-    "Accessibility needs": "NVDA on Windows",
-    "Contact (optional)": None,
-}
-GOOD_BODY = render_issue_form(GOOD)
+GOOD_BODY = render_public("2026-12", "day1-day2")
+OLD_FORM = GOOD_BODY + "\n### Accessibility needs\n\nNVDA on Windows\n"
+T0 = datetime(2026, 11, 1, tzinfo=UTC)
 
 
 def issue(
-    answers: dict[str, str | None],
+    body: str = GOOD_BODY,
     *,
     number: int = 7,
     author: str = "ada",
     title: str = "[REGISTER] Ada",
     state: str = "open",
+    labels: tuple[str, ...] = ("registration",),
+    closed_by: str | None = None,
+    state_reason: str | None = None,
+    created_at: datetime = T0,
 ) -> Issue:
     return Issue(
         number=number,
         title=title,
-        body=render_issue_form(answers),
+        body=body,
         author=author,
-        labels=(),
+        labels=labels,
         state=state,
-        created_at=datetime(2026, 11, 1, tzinfo=UTC),
+        created_at=created_at,
+        closed_by=closed_by,
+        state_reason=state_reason,
     )
 
 
@@ -54,14 +65,8 @@ def register(roster: Roster, iss: Issue) -> tuple[Roster, Decision, str]:
     decision = Decision(outcome="needs-info")
     if form.cohort:
         roster = enroll(roster, iss, form, COHORTS[form.cohort], "org/workshop", decision)
-    plan = public_plan(decision, form, iss, invitations_url=URL)
+    plan = public_plan(decision, form, iss, links=LINKS)
     return roster, decision, plan.comment or ""
-
-
-def test_form_round_trip_keeps_empty_fields_empty() -> None:
-    answers = parse_issue_form(render_issue_form(GOOD))
-    assert answers.get("cohort") == "2026-12"
-    assert answers.get("Contact (optional)") is None
 
 
 def test_checkboxes_are_read_ticked_or_not() -> None:
@@ -69,59 +74,112 @@ def test_checkboxes_are_read_ticked_or_not() -> None:
     assert parse_issue_form(body).checked("Agreements") == ["I read the code of conduct"]
 
 
-def test_complete_registration_is_enrolled_and_private_answers_go_to_the_roster() -> None:
-    roster, decision, comment = register(Roster(cohort_id="2026-12"), issue(GOOD))
+def test_the_form_holds_the_two_answers_and_nothing_else() -> None:
+    answers = read_public(GOOD_BODY)
+    assert (answers.cohort, answers.path, answers.volunteered) == ("2026-12", "day1-day2", None)
+    assert redacted_body(GOOD_BODY) is None  # nothing to move: no edit of the issue at all
+
+
+@pytest.mark.parametrize(
+    ("body", "private"),
+    [
+        # A heading typed inside an answer (an older form's private field, say).
+        (OLD_FORM + "### Braille\nFocus 40\n", ["NVDA on Windows", "### Braille", "Focus 40"]),
+        # An answer hidden in an HTML comment: invisible when rendered, readable in the body.
+        (GOOD_BODY + "<!-- call me on 555 0100 -->\n", ["555 0100"]),
+        ("Hi, I use JAWS.\n\n" + GOOD_BODY, ["I use JAWS"]),  # before the first heading
+        (GOOD_BODY.replace("2026-12", "2026-12\nI am blind"), ["I am blind"]),  # after an answer
+        (GOOD_BODY.replace("2026-12", "<!-- JAWS\n2026-12"), ["JAWS"]),  # an unclosed comment
+        (GOOD_BODY.replace("\n", "\r\n") + "JAWS 2026\r\n", ["JAWS 2026"]),  # a browser's CRLF
+    ],
+)
+def test_everything_beyond_the_two_answers_is_moved_off_the_public_issue(
+    body: str, private: list[str]
+) -> None:
+    answers = read_public(body)
+    assert answers.volunteered is not None
+    for text in private:
+        assert text in answers.volunteered
+    public = redacted_body(body)
+    assert public is not None and public.startswith(SUMMARY)
+    for text in private:
+        assert text not in public
+    assert read_form(public, COHORTS).cohort in ("2026-12", None)
+    assert redacted_body(public) is None  # a re-run finds nothing more to move
+
+
+def test_an_answer_that_is_not_a_token_is_private_and_never_quoted_back() -> None:
+    body = render_public("`x` [site](https://evil.example) @someone", "day1-day2")
+    _, decision, comment = register(Roster(cohort_id="2026-12"), issue(body))
+    assert decision.outcome == "needs-info"
+    assert comment.startswith("## Registration needs one more detail")
+    assert "- Cohort: what you wrote is not a cohort name" in comment
+    for leaked in ("evil", "@someone", "`x`", "]("):
+        assert leaked not in comment
+    public = redacted_body(body)
+    assert public is not None and "evil" not in public and "@someone" not in public
+    form = read_form(body, COHORTS)
+    assert form.volunteered is not None and "https://evil.example" in form.volunteered
+
+
+def test_a_registration_is_known_by_its_label_or_its_form_not_its_title() -> None:
+    assert is_registration(issue(title="I changed the title", labels=("registration",)))
+    assert is_registration(issue(title="no prefix", labels=()))  # the form's two fields
+    assert not is_registration(issue("Bug: the README has a typo", title="Bug", labels=()))
+
+
+def test_complete_registration_is_enrolled_with_links_to_the_room() -> None:
+    roster, decision, comment = register(Roster(cohort_id="2026-12"), issue())
     assert decision.outcome == "enrolled" and decision.newly_enrolled
-    assert comment.startswith("Registration received: you are enrolled in cohort `2026-12`")
-    assert "NVDA" not in comment
-    assert "accessibility needs and contact details are in the facilitators' private" in comment
+    assert comment.startswith("## Registration received: you are enrolled\n\n")
+    assert "You are enrolled in cohort `2026-12` (Day 1 and Day 2)." in comment
+    assert f"[the invitation to your Learning Room]({LINKS.invitations})" in comment
+    assert f"[the private form about what helps you learn]({LINKS.intake})" in comment
+    assert "private roster" not in comment  # nothing was moved, so nothing is claimed
     record = roster.learners["ada"]
-    assert (record.enrollment, record.status, record.accessibility_needs) == (
+    assert (record.enrollment, record.status, record.volunteered) == (
         "enrolled",
         "awaiting-ack",
-        "NVDA on Windows",
+        None,
     )
-    assert record.registered_at == datetime(2026, 11, 1, tzinfo=UTC)
+    assert record.registered_at == T0
 
 
-def test_public_body_is_redacted_and_a_redacted_edit_keeps_the_private_answer() -> None:
-    body = redacted_body(issue(GOOD).body)
-    assert body is not None and "NVDA" not in body and MOVED in body
-    assert read_form(body, COHORTS).accessibility is None
-    roster, _, _ = register(Roster(cohort_id="2026-12"), issue(GOOD))
-    edited = Issue(
-        7,
-        "[REGISTER] Ada",
-        body.replace("day1-day2", "day2-only"),
-        "ada",
-        (),
-        "open",
-        datetime(2026, 11, 1, tzinfo=UTC),
-    )
-    roster, decision, _ = register(roster, edited)
+def test_volunteered_text_goes_to_the_roster_and_a_later_edit_keeps_it() -> None:
+    roster, decision, comment = register(Roster(cohort_id="2026-12"), issue(OLD_FORM))
+    assert roster.learners["ada"].volunteered == "### Accessibility needs\nNVDA on Windows"
+    assert decision.private_kept and "moved to the facilitators' private roster" in comment
+    assert "NVDA" not in comment
+    public = redacted_body(OLD_FORM)
+    assert public is not None
+    edited = issue(public.replace("day1-day2", "day2-only"))
+    roster, decision, again = register(roster, edited)
     assert roster.learners["ada"].path == "day2-only"
-    assert roster.learners["ada"].accessibility_needs == "NVDA on Windows"
+    assert roster.learners["ada"].volunteered == "### Accessibility needs\nNVDA on Windows"
     assert decision.newly_enrolled is False
-    assert redacted_body(body) is None  # nothing left to redact: no second edit
+    assert "moved to the facilitators' private roster" in again  # the same comment: no flapping
 
 
 def test_each_problem_names_the_field_and_the_fix() -> None:
     roster, decision, comment = register(
-        Roster(cohort_id="2026-12"), issue({**GOOD, "Path": "both please"})
+        Roster(cohort_id="2026-12"), issue(render_public("2026-12", "both please"))
     )
     assert decision.outcome == "needs-info"
-    assert comment.startswith("Registration needs one more detail")
+    assert comment.startswith("## Registration needs one more detail")
     assert "`day1-day2`" in comment and "edit this issue" in comment
     assert roster.learners["ada"].enrollment == "pending"
     assert roster.learners["ada"].status == "needs-info"
-    _, _, comment = register(Roster(cohort_id="x"), issue({**GOOD, "Cohort": "2027-01"}))
+    _, _, comment = register(Roster(cohort_id="x"), issue(render_public("2027-01", "day1-day2")))
     assert "`2027-01` is not open for registration. Open cohorts: `2026-12`" in comment
+    _, _, comment = register(Roster(cohort_id="x"), issue(render_public(None, None)))
+    assert "2 answers are missing or unclear" in comment
+    assert "- Cohort: the answer is empty" in comment and "- Path: the answer is empty" in comment
 
 
 def test_a_full_cohort_puts_learners_on_the_waitlist_in_order() -> None:
     roster = Roster(cohort_id="2026-12")
     for n, who in enumerate(("ada", "bob", "cy", "dee")):
-        roster, decision, comment = register(roster, issue(GOOD, number=n + 1, author=who))
+        roster, decision, comment = register(roster, issue(number=n + 1, author=who))
     assert [lrn.enrollment for lrn in roster.learners.values()] == [
         "enrolled",
         "enrolled",
@@ -129,43 +187,49 @@ def test_a_full_cohort_puts_learners_on_the_waitlist_in_order() -> None:
         "waitlisted",
     ]
     assert decision.outcome == "waitlisted" and decision.place == 2
-    assert "waitlist (place 2)" in comment.replace("\\\n", "").replace("\n", " ")
+    assert comment.startswith("## Registration received: you are on the waitlist")
+    assert "waitlist, in place 2." in comment
 
 
 def test_a_second_issue_is_a_duplicate_that_keeps_the_first() -> None:
-    roster, _, _ = register(Roster(cohort_id="2026-12"), issue(GOOD))
-    again = issue({**GOOD, "Contact (optional)": "ada@example.org"}, number=9)
+    roster, _, _ = register(Roster(cohort_id="2026-12"), issue())
+    again = issue(GOOD_BODY + "\nada@example.org\n", number=9)
     roster, decision, comment = register(roster, again)
     assert decision.outcome == "duplicate" and decision.first_issue == 7
     assert roster.learners["ada"].registration_issue == 7
-    assert roster.learners["ada"].contact == "ada@example.org"
-    assert "#7" in comment
-    assert public_plan(decision, read_form(again.body, COHORTS), again, invitations_url=URL).close
+    assert roster.learners["ada"].volunteered == "ada@example.org"
+    assert comment.startswith("## This registration is a duplicate") and "#7" in comment
+    assert public_plan(decision, read_form(again.body, COHORTS), again, links=LINKS).close
 
 
-def test_bots_closed_issues_and_other_actions_are_ignored() -> None:
-    assert why_ignored(issue(GOOD), "opened", "ada", "User") is None
-    assert why_ignored(issue(GOOD), "labeled", "ada", "User")
-    assert why_ignored(issue(GOOD), "edited", "glow[bot]", "Bot")
-    assert why_ignored(issue(GOOD, title="Bug: typo"), "opened", "ada", "User")
-    assert why_ignored(issue(GOOD, state="closed"), "edited", "ada", "User")
+def test_bots_and_other_actions_are_ignored() -> None:
+    assert why_ignored(issue(), "opened", "ada", "User") is None
+    assert why_ignored(issue(), "labeled", "ada", "User")
+    assert why_ignored(issue(), "edited", "glow[bot]", "Bot")
+    assert why_ignored(issue("Bug: typo", title="Bug", labels=()), "opened", "ada", "User")
+    assert why_ignored(issue(author="dependabot[bot]"), "opened", "dependabot[bot]", "Bot")
 
 
 def test_closing_withdraws_only_when_the_learner_or_a_not_planned_close_says_so() -> None:
-    closed = issue(GOOD, state="closed")
-    assert why_ignored(closed, "closed", "ada", "User", "completed") is None
-    assert why_ignored(closed, "closed", "facilitator", "User", "not_planned") is None
-    stands = why_ignored(closed, "closed", "facilitator", "User", "completed")
+    """Decided from the issue as GitHub has it now (who closed it, and how), so an old event
+    re-run after a reopen sees an open issue and withdraws nothing."""
+    by_learner = issue(state="closed", closed_by="ada", state_reason="completed")
+    not_planned = issue(state="closed", closed_by="facilitator", state_reason="not_planned")
+    completed = issue(state="closed", closed_by="facilitator", state_reason="completed")
+    assert withdraws(by_learner) and withdraws(not_planned) and not withdraws(completed)
+    assert why_ignored(by_learner, "closed", "ada", "User") is None
+    stands = why_ignored(completed, "closed", "facilitator", "User")
     assert stands and "the registration stands" in stands
-    assert why_ignored(closed, "closed", "glow[bot]", "Bot", "not_planned")
+    assert not withdraws(issue())  # reopened since: a re-run of the close changes nothing
+    assert why_ignored(issue(), "closed", "ada", "User") is None  # registers (a no-op re-run)
 
 
 def test_a_withdrawal_gives_the_seat_to_the_first_on_the_waitlist() -> None:
     roster = Roster(cohort_id="2026-12")
     for n, who in enumerate(("ada", "bob", "cy", "dee")):
-        roster, _, _ = register(roster, issue(GOOD, number=n + 1, author=who))
+        roster, _, _ = register(roster, issue(OLD_FORM, number=n + 1, author=who))
     decision = Decision()
-    roster = withdraw(roster, issue(GOOD, number=1, author="ada"), COHORTS["2026-12"], decision)
+    roster = withdraw(roster, issue(number=1, author="ada"), COHORTS["2026-12"], decision)
     enrollment = {key: lrn.enrollment for key, lrn in roster.learners.items()}
     assert enrollment == {
         "ada": "withdrawn",
@@ -175,65 +239,55 @@ def test_a_withdrawal_gives_the_seat_to_the_first_on_the_waitlist() -> None:
     }
     assert decision.outcome == "withdrawn"
     assert [lrn.github_handle for lrn in decision.promoted] == ["cy"]
-    plan = public_plan(decision, read_form(GOOD_BODY, COHORTS), issue(GOOD), invitations_url=URL)
-    assert plan.comment and plan.comment.startswith("Registration withdrawn: you are no longer")
+    plan = public_plan(decision, read_form(GOOD_BODY, COHORTS), issue(), links=LINKS)
+    assert plan.comment and plan.comment.startswith(
+        "## Registration withdrawn\n\nYou are no longer"
+    )
     assert "Reopen this issue" in plan.comment
     assert "withdrawn" in plan.add_labels and "enrolled" in plan.remove_labels
-    seat = promoted_plan(decision.promoted[0], invitations_url=URL)
+    seat = promoted_plan(decision.promoted[0], links=LINKS)
     assert seat.comment and seat.comment.startswith(
-        "A seat opened for you: you are enrolled in cohort `2026-12`"
-    )
+        "## A seat opened for you: you are enrolled\n\n@cy: You are enrolled in cohort `2026-12`"
+    )  # editing a comment notifies nobody unless the edit adds an @mention
     assert "enrolled" in seat.add_labels and "waitlisted" in seat.remove_labels
 
     # Closing it again changes nothing on the roster (the public side is finished again, in
     # case a first run failed half-way); closing a duplicate issue changes nothing at all.
     again = Decision()
-    assert withdraw(roster, issue(GOOD, number=1), COHORTS["2026-12"], again) == roster
+    assert withdraw(roster, issue(number=1), COHORTS["2026-12"], again) == roster
     assert again.outcome == "withdrawn" and again.promoted == []
     dup = Decision()
-    assert withdraw(roster, issue(GOOD, number=9, author="bob"), COHORTS["2026-12"], dup) == roster
+    assert withdraw(roster, issue(number=9, author="bob"), COHORTS["2026-12"], dup) == roster
     assert dup.outcome == "ignored"
 
     # Reopening registers ada again: the cohort is full now, so she waits; the line is kept in
     # registration order, and she registered first.
-    roster, decision, _ = register(roster, issue(GOOD, number=1, author="ada"))
+    roster, decision, _ = register(roster, issue(number=1, author="ada"))
     assert roster.learners["ada"].enrollment == "waitlisted"
     assert decision.place == 1
-    assert roster.learners["ada"].accessibility_needs == "NVDA on Windows"
+    assert roster.learners["ada"].volunteered == "### Accessibility needs\nNVDA on Windows"
 
 
 def test_a_waitlisted_learner_who_withdraws_frees_no_seat() -> None:
     roster = Roster(cohort_id="2026-12")
     for n, who in enumerate(("ada", "bob", "cy")):
-        roster, _, _ = register(roster, issue(GOOD, number=n + 1, author=who))
+        roster, _, _ = register(roster, issue(number=n + 1, author=who))
     decision = Decision()
-    roster = withdraw(roster, issue(GOOD, number=3, author="cy"), COHORTS["2026-12"], decision)
+    roster = withdraw(roster, issue(number=3, author="cy"), COHORTS["2026-12"], decision)
     assert roster.learners["cy"].enrollment == "withdrawn"
     assert decision.outcome == "withdrawn" and decision.promoted == []
-
-
-def test_backticks_in_answers_cannot_break_the_markdown() -> None:
-    _, _, comment = register(Roster(cohort_id="2026-12"), issue({**GOOD, "Path": "`x` <b>"}))
-    assert "``" not in comment
-
-
-def test_no_private_answers_means_no_claim_they_were_moved() -> None:
-    plain = {**GOOD, "Accessibility needs": None}
-    _, decision, comment = register(Roster(cohort_id="2026-12"), issue(plain))
-    assert decision.outcome == "enrolled" and not decision.private_kept
-    assert "private roster" not in comment
 
 
 def test_an_edit_that_breaks_the_form_keeps_the_seat_until_it_is_fixed() -> None:
     roster = Roster(cohort_id="2026-12")
     for n, who in enumerate(("ada", "bob", "cy")):
-        roster, _, _ = register(roster, issue(GOOD, number=n + 1, author=who))
-    broken = issue({**GOOD, "Path": "both"}, number=1, author="ada")
+        roster, _, _ = register(roster, issue(number=n + 1, author=who))
+    broken = issue(render_public("2026-12", "both"), number=1, author="ada")
     roster, decision, comment = register(roster, broken)
-    assert decision.outcome == "needs-info" and "`both`" in comment
+    assert decision.outcome == "needs-info" and "- Path: what you wrote is not one of" in comment
     assert roster.learners["ada"].enrollment == "enrolled"  # her seat is not given away
     assert roster.learners["cy"].enrollment == "waitlisted"
-    roster, decision, _ = register(roster, issue(GOOD, number=1, author="ada"))
+    roster, decision, _ = register(roster, issue(number=1, author="ada"))
     assert decision.outcome == "enrolled" and not decision.newly_enrolled
     assert roster.learners["ada"].enrollment == "enrolled"
 
@@ -241,11 +295,13 @@ def test_an_edit_that_breaks_the_form_keeps_the_seat_until_it_is_fixed() -> None
 def test_a_waitlisted_registration_that_needs_a_detail_is_not_promoted() -> None:
     roster = Roster(cohort_id="2026-12")
     for n, who in enumerate(("ada", "bob", "cy", "dee")):
-        roster, _, _ = register(roster, issue(GOOD, number=n + 1, author=who))
-    roster, decision, _ = register(roster, issue({**GOOD, "Path": "?"}, number=3, author="cy"))
+        roster, _, _ = register(roster, issue(number=n + 1, author=who))
+    roster, decision, _ = register(
+        roster, issue(render_public("2026-12", "?"), number=3, author="cy")
+    )
     assert decision.outcome == "needs-info" and roster.learners["cy"].enrollment == "waitlisted"
     decision = Decision()
-    roster = withdraw(roster, issue(GOOD, number=1, author="ada"), COHORTS["2026-12"], decision)
+    roster = withdraw(roster, issue(number=1, author="ada"), COHORTS["2026-12"], decision)
     assert [lrn.github_handle for lrn in decision.promoted] == ["dee"]  # cy is not complete
 
 
@@ -254,14 +310,14 @@ def test_a_raised_capacity_seats_the_waitlist_before_a_new_registration() -> Non
 
     roster = Roster(cohort_id="2026-12")
     for n, who in enumerate(("ada", "bob", "cy")):
-        roster, _, _ = register(roster, issue(GOOD, number=n + 1, author=who))
+        roster, _, _ = register(roster, issue(number=n + 1, author=who))
     assert roster.learners["cy"].enrollment == "waitlisted"
     bigger = COHORTS["2026-12"].model_copy(update={"capacity": 3})
     decision = Decision()
-    form = read_form(issue(GOOD).body, COHORTS)
+    form = read_form(issue().body, COHORTS)
     roster = enroll(
         fill_seats(roster, bigger, decision),
-        issue(GOOD, number=4, author="dee"),
+        issue(number=4, author="dee"),
         form,
         bigger,
         "org/workshop",
@@ -273,13 +329,44 @@ def test_a_raised_capacity_seats_the_waitlist_before_a_new_registration() -> Non
     again = Decision()
     roster2 = Roster(cohort_id="2026-12")
     for n, who in enumerate(("ada", "bob", "cy")):
-        roster2, _, _ = register(roster2, issue(GOOD, number=n + 1, author=who))
+        roster2, _, _ = register(roster2, issue(number=n + 1, author=who))
     enroll(
         fill_seats(roster2, bigger, again),
-        issue(GOOD, number=3, author="cy"),
+        issue(number=3, author="cy"),
         form,
         bigger,
         "org/workshop",
         again,
     )
     assert again.outcome == "enrolled" and again.newly_enrolled
+
+
+def test_seats_go_in_registration_order_whichever_run_commits_first() -> None:
+    """A burst: the run of the last registration reaches the roster first. It seats the
+    earlier complete registrations before its own, so the order is the order of filing."""
+    filed = [
+        issue(number=n, author=who, created_at=T0 + timedelta(milliseconds=n))
+        for n, who in enumerate(("ada", "bob", "cy", "dee"), start=1)
+    ]
+    forms = {i.number: read_form(i.body, COHORTS) for i in filed}
+    cohort = COHORTS["2026-12"]
+
+    def run_of(roster: Roster, mine: Issue) -> tuple[Roster, Decision]:
+        others = [(i, forms[i.number]) for i in filed if i.number != mine.number]
+        decision = Decision()
+        new = place_in_order(roster, mine, forms[mine.number], cohort, "o/w", decision, others)
+        return new, decision
+
+    roster, last = run_of(Roster(cohort_id="2026-12"), filed[3])
+    assert last.outcome == "waitlisted" and last.place == 2
+    assert {k: lrn.enrollment for k, lrn in roster.learners.items()} == {
+        "ada": "enrolled",
+        "bob": "enrolled",
+        "cy": "waitlisted",
+        "dee": "waitlisted",
+    }
+    # The other runs find their records and decide the same again: nothing changes.
+    for mine in filed[:3]:
+        again, decision = run_of(roster, mine)
+        assert again == roster
+        assert decision.outcome == roster.learners[mine.author].enrollment

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
+from glow.cohort.intake import Intake, read_intake, with_intake
 from glow.cohort.marked_issues import Wanted
 from glow.cohort.model import Learner, Roster
 from glow.cohort.observe import Observation
@@ -113,6 +114,7 @@ class Row:
     progress: Progress
     room_readable: bool
     situation: Situation
+    intake: Intake | None = None  # the private intake form in the learner's room
 
     @property
     def handle(self) -> str:
@@ -202,7 +204,8 @@ def row_for(
         ack_wait=ack_wait,
     )
     readable = seen.room_readable
-    return Row(cohort, learner, progress, readable, situation(learner, progress, readable))
+    intake = read_intake(seen.room_issues, learner.github_handle)
+    return Row(cohort, learner, progress, readable, situation(learner, progress, readable), intake)
 
 
 def recorded(learner: Learner, progress: Progress) -> Learner:
@@ -222,13 +225,14 @@ def recorded(learner: Learner, progress: Progress) -> Learner:
 
 
 def record_progress(roster: Roster, rows: Iterable[Row]) -> Roster:
-    """The roster with every row's derived progress recorded (see ``recorded``). A learner
-    whose record changed since the row was derived (the registration bot wrote it meanwhile)
-    is left alone: the next run derives from the new record."""
+    """The roster with every row's derived progress and the private intake read from the room
+    recorded (see ``recorded`` and ``intake.with_intake``). A learner whose record changed
+    since the row was derived (the registration bot wrote it meanwhile) is left alone: the next
+    run derives from the new record."""
     learners = dict(roster.learners)
     for row in rows:
         if learners.get(row.key) == row.learner:
-            learners[row.key] = recorded(row.learner, row.progress)
+            learners[row.key] = with_intake(recorded(row.learner, row.progress), row.intake)
     return roster.model_copy(update={"learners": learners})
 
 
@@ -305,6 +309,7 @@ def learner_text(row: Row, *, server: str) -> str:
         f"- Last activity: {utc(p.last_activity) or 'none yet'}",
         f"- Stuck: {'yes' if p.stuck else 'no'}",
         f"- Help request: {help_line(p)}",
+        f"- Private intake: {intake_line(row, server)}",
         f"- Registration: {registration}",
         f"- Next action for the facilitator: {row.next_action()}",
         "",
@@ -312,6 +317,15 @@ def learner_text(row: Row, *, server: str) -> str:
         f"If the dashboard is down, see {RUNBOOK}.",
     ]
     return "\n".join(lines)
+
+
+def intake_line(row: Row, server: str) -> str:
+    """Whether the learner filled in the room's private intake form (the answers stay in the
+    roster and the room; this issue links to them)."""
+    room = row.learner.learning_room_repo
+    if row.intake is None or room is None:
+        return "not filled in yet" if row.room_readable else "not read (no readable room)"
+    return f"filled in, [{room}#{row.intake.number}]({server}/{room}/issues/{row.intake.number})"
 
 
 def help_line(p: Progress) -> str:

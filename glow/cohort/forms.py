@@ -8,6 +8,7 @@ A filled form becomes ``### Label`` headings with the value below; an empty fiel
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 NO_RESPONSE = "_No response_"
@@ -53,6 +54,39 @@ def parse_issue_form(body: str | None) -> FormAnswers:
         if found:
             boxes[label] = found
     return FormAnswers(values, boxes)
+
+
+_ANY_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(?P<label>.+?)[ \t#]*$")
+
+
+def field_sections(
+    body: str | None, labels: Iterable[str]
+) -> tuple[list[str], dict[str, list[str]]]:
+    """The lines outside the form's fields, and each field's lines, keyed by lower-cased label.
+
+    Robust to what learners type: only the first heading naming each of ``labels`` starts that
+    field, so a ``### heading`` written inside an answer stays part of the answer."""
+    lines = (body or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    wanted = {label.lower() for label in labels}
+    starts: dict[str, int] = {}
+    for index, line in enumerate(lines):
+        found = _ANY_HEADING.match(line)
+        label = found.group("label").strip().lower() if found else None
+        if label in wanted and label not in starts:
+            starts[label] = index
+    order = sorted(starts.items(), key=lambda item: item[1])
+    outside = lines[: order[0][1]] if order else lines
+    sections: dict[str, list[str]] = {}
+    for position, (label, start) in enumerate(order):
+        end = order[position + 1][1] if position + 1 < len(order) else len(lines)
+        sections[label] = lines[start + 1 : end]
+    return outside, sections
+
+
+def field_text(lines: Iterable[str]) -> str | None:
+    """A field's answer as text: None when empty or ``_No response_``."""
+    text = "\n".join(lines).strip()
+    return None if text in ("", NO_RESPONSE) else text
 
 
 def render_issue_form(answers: dict[str, str | None]) -> str:

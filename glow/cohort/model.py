@@ -100,8 +100,21 @@ class Learner(_Model):
     last_signal_at: datetime | None = None
     registration_repo: str = Field(description="owner/name of the public registration repo")
     registration_issue: int
-    accessibility_needs: str | None = Field(default=None, description="Private intake")
-    contact: str | None = Field(default=None, description="Private intake")
+    accessibility_needs: str | None = Field(
+        default=None, description="Private intake, from the intake form in the learner's room"
+    )
+    contact: str | None = Field(
+        default=None, description="Private intake, from the intake form in the learner's room"
+    )
+    tools: str | None = Field(
+        default=None,
+        description="Private intake: screen reader or tools, from the room's intake form",
+    )
+    volunteered: str | None = Field(
+        default=None,
+        description="Private: what the learner wrote on the public registration beyond its two "
+        "answers, moved here and removed there",
+    )
     notes: str = Field(default="", description="Facilitator notes; never shown publicly")
     signals: list[str] = Field(
         default_factory=list, description="Signals seen: ack, day1-complete, day2-released"

@@ -13,18 +13,13 @@ from datetime import datetime
 from typing import Any
 
 from glow.cohort.model import Cohort, Learner, LogEntry, Roster
-from glow.cohort.registration import (
+from glow.cohort.registration import Decision, Issue, enroll, is_registration, read_form, withdraw
+from glow.cohort.registration_copy import (
     LABEL_DUPLICATE,
     LABEL_ENROLLED,
     LABEL_NEEDS_INFO,
     LABEL_WAITLISTED,
     LABEL_WITHDRAWN,
-    Decision,
-    Issue,
-    enroll,
-    is_registration,
-    read_form,
-    withdraw,
 )
 
 # The fields a rebuild can prove; private intake, notes and signals are carried over.
@@ -39,7 +34,16 @@ REBUILT = (
     "learning_room_repo",
     "provision_state",
 )
-CARRIED = ("accessibility_needs", "contact", "notes", "signals", "last_signal_at", "status")
+CARRIED = (
+    "accessibility_needs",
+    "contact",
+    "tools",
+    "volunteered",
+    "notes",
+    "signals",
+    "last_signal_at",
+    "status",
+)
 
 
 def issue_of(raw: dict[str, Any]) -> Issue:
@@ -51,6 +55,8 @@ def issue_of(raw: dict[str, Any]) -> Issue:
         labels=tuple(str(lab["name"]) for lab in raw.get("labels") or []),
         state=str(raw.get("state") or "open"),
         created_at=datetime.fromisoformat(str(raw["created_at"]).replace("Z", "+00:00")),
+        closed_by=str((raw.get("closed_by") or {}).get("login") or "") or None,
+        state_reason=raw.get("state_reason"),
     )
 
 

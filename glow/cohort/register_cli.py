@@ -1,8 +1,15 @@
 """Handle a registration issue event: validate the form, record the learner in the private
-roster, remove private answers from the public issue, label it (`enrolled`, `waitlisted`,
-`needs-info` or `duplicate`) and post the next steps in one comment that is updated, never
-duplicated. A newly enrolled learner's Learning Room is requested at once (a `provision`
-repository dispatch).
+roster, label the issue (`enrolled`, `waitlisted`, `needs-info` or `duplicate`) and post the next
+steps in one comment that is updated, never duplicated. A newly enrolled learner's Learning Room
+is requested at once (a `provision` repository dispatch).
+
+The public form asks only the cohort and the path; accessibility needs and contact details are
+asked privately, in the learner's Learning Room. Anything else a learner writes on the public
+issue is moved to the private roster and removed from the issue's text (the safety net).
+
+Every run decides from the issue as GitHub has it now, never from the event's copy, so an old
+run re-run hours later changes nothing that happened since. Runs of a burst of registrations go
+side by side; seats still go in the order learners registered.
 
 Closing a registration withdraws it (label `withdrawn`) when the learner closes it or anyone
 closes it as "not planned"; a seat it frees goes to the first learner on the waitlist, whose
@@ -19,19 +26,21 @@ made by a bot, is logged and ignored (exit 0)."""
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from glow.cohort.model import Roster
-    from glow.cohort.registration import Decision
+    from glow.cohort.admin import AdminRepo
+    from glow.cohort.model import Cohort, Learner, Roster
+    from glow.cohort.registration import Decision, FormResult, Issue, RoomLinks
+    from glow.github import Repo
 
 EPILOG = """examples:
   # in a workflow step (see actions/register/action.yml):
   GITHUB_TOKEN=${{ github.token }} glow register
-  # show what it would do, changing nothing (needs read access to the admin repo):
+  # show what it would do, changing nothing (reads the issue and the admin repo):
   GITHUB_EVENT_NAME=issues GITHUB_EVENT_PATH=event.json glow register --dry-run
 
 settings (environment):
@@ -40,9 +49,12 @@ settings (environment):
   PROVISIONING_APP_ID, PROVISIONING_APP_PRIVATE_KEY   the App that writes the admin repo
   PROVISIONING_TOKEN           the token that writes it in actions-bot mode
   GITHUB_TOKEN                 the job token: labels, comments and the public issue
+  GLOW_REQUEST_TIMEOUT         seconds one GitHub request may take (default 30)
 """
 
 UNASSIGNED = "intake/unassigned.json"
+# Decided before anything heavy is imported: an event we ignore costs well under half a second.
+HANDLED_ACTIONS = ("opened", "edited", "reopened", "closed")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -56,34 +68,40 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from glow.actionsenv import log, read_event, set_output
 
+    _public.cache_clear()  # one client per run (tests run several in one process)
     event = read_event()
     if event.name == "issue_comment" and "comment" in event.payload:
         return answer_help(event, dry_run=args.dry_run)
     if event.name != "issues" or "issue" not in event.payload:
         log("glow register: event not handled, nothing to do", event=event.key)
         return 0
-    # Only now the cohort modules (pydantic): an unhandled event exits in well under 0.5 s.
+    if event.action not in HANDLED_ACTIONS:
+        log("glow register: nothing to do", event=event.key, reason="action not handled")
+        set_output("status", "ignored")
+        return 0
+    # Only now the cohort modules (pydantic) and the API.
     from glow.cohort.rebuild import issue_of
     from glow.cohort.registration import why_ignored
+    from glow.cohort.settings import CohortSettings
+    from glow.errors import GlowError
 
-    raw = event.payload["issue"]
-    issue = issue_of(raw)
+    CohortSettings.from_env(need_template=False)  # a missing setting is named before any request
     sender = event.payload.get("sender") or {}
+    number = int(event.payload["issue"]["number"])
+    raw = _public(event.repository).get_json(_public(event.repository).url("issues", number))
+    if raw is None:
+        log("glow register: the issue is gone, nothing to do", issue=number)
+        return 0
+    issue = issue_of(raw)  # GitHub's current state: an old event's payload may be stale
     reason = why_ignored(
-        issue,
-        event.action or "",
-        str(sender.get("login") or ""),
-        str(sender.get("type") or ""),
-        raw.get("state_reason"),
+        issue, event.action or "", str(sender.get("login") or ""), str(sender.get("type") or "")
     )
     if reason:
         log("glow register: nothing to do", event=event.key, reason=reason)
         set_output("status", "ignored")
         return 0
-    from glow.errors import GlowError
-
     try:
-        if event.action == "closed":
+        if issue.state == "closed":
             outcome = withdraw(event.repository, issue, dry_run=args.dry_run)
         else:
             outcome = register(event.repository, issue, dry_run=args.dry_run)
@@ -96,14 +114,23 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+@functools.cache
+def _public(repository: str) -> Repo:
+    """The workshop repository through the job token: one client for the whole run."""
+    from glow.github import Repo, client_from_env
+
+    owner, name = repository.split("/", 1)
+    return Repo(client_from_env(auth="token"), owner, name)
+
+
 def answer_help(event: Any, *, dry_run: bool) -> int:
     """A learner's help request on their registration issue gets one upserted answer at once;
     the dashboard shows it as waiting until someone other than a bot replies."""
     from glow.actionsenv import log, set_output
     from glow.cohort.rebuild import issue_of
-    from glow.cohort.registration import HELP_KEY, HELP_RECEIVED, is_registration
+    from glow.cohort.registration import is_registration
+    from glow.cohort.registration_copy import HELP_KEY, HELP_RECEIVED
     from glow.cohort.signals import asks_for_help, is_bot
-    from glow.github import Repo, client_from_env
 
     issue, comment = event.payload.get("issue") or {}, event.payload["comment"]
     user = comment.get("user") or {}
@@ -127,28 +154,23 @@ def answer_help(event: Any, *, dry_run: bool) -> int:
     if dry_run:
         print(f"outcome: help request answered\n\n{HELP_RECEIVED}")
         return 0
-    owner, name = event.repository.split("/", 1)
-    repo = Repo(client_from_env(auth="token"), owner, name)
-    result = repo.upsert_comment(number, HELP_KEY, HELP_RECEIVED)
+    result = _public(event.repository).upsert_comment(number, HELP_KEY, HELP_RECEIVED)
     log("glow register: help request answered", issue=number, comment=result)
     set_output("status", "help")
     return 0
 
 
-def register(repository: str, issue: Any, *, dry_run: bool) -> str:
+def register(repository: str, issue: Issue, *, dry_run: bool) -> str:
     from glow.actionsenv import log
     from glow.cohort.registration import Decision, public_plan, read_form
 
     admin = _admin()
     cohorts = {c.id: c for c in admin.cohorts().cohorts}
-    form = read_form(issue.body, cohorts)
-    form = _with_unassigned(admin, issue.author, form)
+    form = _with_unassigned(admin, issue.author, read_form(issue.body, cohorts))
     decision, moved = Decision(outcome="needs-info"), []  # moved: (cohort left, record there)
     if form.cohort:
         decision, form, moved = _place(admin, cohorts, issue, form, repository, dry_run=dry_run)
-    plan = public_plan(
-        decision, form, issue, invitations_url=_invitations_url(form.cohort, issue.author)
-    )
+    plan = public_plan(decision, form, issue, links=_room_links(form.cohort, issue.author))
     log(
         "glow register: decided",
         repo=repository,
@@ -174,24 +196,27 @@ def register(repository: str, issue: Any, *, dry_run: bool) -> str:
 
 
 def _place(
-    admin: Any,
-    cohorts: dict[str, Any],
-    issue: Any,
-    form: Any,
+    admin: AdminRepo,
+    cohorts: dict[str, Cohort],
+    issue: Issue,
+    form: FormResult,
     repository: str,
     *,
     dry_run: bool,
-) -> tuple[Any, Any, list[tuple[str, Any]]]:
+) -> tuple[Decision, FormResult, list[tuple[str, Learner]]]:
     """Where a registration naming a cohort goes, on the roster: (decision, form, moves).
 
     A learner with an active registration in another issue for another cohort: a duplicate of
     that one (the form then names its cohort, for the comment). A registration edited to name
     another cohort: it leaves the old one first, taking the private answers along."""
-    from glow.cohort.registration import enroll, fill_seats
+    from dataclasses import replace
 
+    from glow.cohort.registration import fill_seats, place_in_order, with_private_from
+
+    rosters = {c.id: admin.roster(c.id) for c in cohorts.values() if c.open}
     elsewhere = [
         (other, record)
-        for other, record in _records_elsewhere(admin, cohorts.values(), issue.author, form.cohort)
+        for other, record in _records_elsewhere(rosters, cohorts, issue.author, form.cohort)
         if record.enrollment != "withdrawn"
     ]
     first = next((o for o, r in elsewhere if r.registration_issue != issue.number), None)
@@ -200,15 +225,20 @@ def _place(
     if first is None and current is not None and form.problems:
         first = current  # an edit that breaks the form is judged where the seat is, not moved
     elif first is None:
-        moved = _leave_cohorts(admin, elsewhere, issue, form.cohort, dry_run=dry_run)
-        form = _with_private_of(form, [record for _, record in moved])
-    cohort = first or cohorts[form.cohort]
+        moved = _leave_cohorts(admin, elsewhere, issue, form.cohort or "", dry_run=dry_run)
+    cohort = first or cohorts[form.cohort or ""]
+    others = _unrecorded(repository, issue, cohorts, cohort.id, rosters)
+    carried = [record for _, record in moved]
     decision = _decide(
         admin,
         cohort.id,
         # Seats freed meanwhile (a raised capacity) go to the waitlist before this registration.
-        lambda roster, fresh: enroll(
-            fill_seats(roster, cohort, fresh), issue, form, cohort, repository, fresh
+        lambda roster, fresh: with_private_from(
+            place_in_order(
+                fill_seats(roster, cohort, fresh), issue, form, cohort, repository, fresh, others
+            ),
+            issue.author,
+            carried,
         ),
         f"Registration of @{issue.author} (#{issue.number})",
         dry_run=dry_run,
@@ -216,24 +246,67 @@ def _place(
     return decision, replace(form, cohort=cohort.id), moved
 
 
+def _unrecorded(
+    repository: str,
+    issue: Issue,
+    cohorts: dict[str, Cohort],
+    cohort_id: str,
+    rosters: dict[str, Roster],
+) -> list[tuple[Issue, FormResult]]:
+    """Other complete registrations for ``cohort_id`` that no run has recorded yet (their runs
+    may be running beside this one): ``place_in_order`` seats them in registration order."""
+    from glow.cohort.model import handle_key
+    from glow.cohort.rebuild import issue_of
+    from glow.cohort.registration import read_form
+    from glow.cohort.registration_copy import LABEL_DUPLICATE, LABEL_REGISTRATION, LABEL_WITHDRAWN
+    from glow.cohort.signals import is_bot
+
+    repo = _public(repository)
+    listing = {"labels": LABEL_REGISTRATION, "state": "open", "per_page": 100}
+    recorded = {key for roster in rosters.values() for key in roster.learners}
+    found = []
+    for raw in repo.paginate(repo.url("issues"), listing):
+        other = issue_of(raw)
+        key = handle_key(other.author)
+        labels = {label.lower() for label in other.labels}
+        if (
+            raw.get("pull_request")
+            or other.number == issue.number
+            or key in recorded
+            or key == handle_key(issue.author)
+            or is_bot(other.author)
+            or labels & {LABEL_DUPLICATE, LABEL_WITHDRAWN}
+        ):
+            continue
+        other_form = read_form(other.body, cohorts)
+        if not other_form.problems and other_form.cohort == cohort_id:
+            found.append((other, other_form))
+    return found
+
+
 def _records_elsewhere(
-    admin: Any, cohorts: Iterable[Any], author: str, cohort_id: str
-) -> list[tuple[Any, Any]]:
-    """The learner's records in every cohort but ``cohort_id``: (cohort, record)."""
+    rosters: dict[str, Roster], cohorts: dict[str, Cohort], author: str, cohort_id: str | None
+) -> list[tuple[Cohort, Learner]]:
+    """The learner's records in every open cohort but ``cohort_id``: (cohort, record). A
+    finished cohort's records are history."""
     from glow.cohort.model import handle_key
 
     found = []
-    for other in cohorts:
-        if other.id != cohort_id and other.open:  # a finished cohort's records are history
-            record = admin.roster(other.id).learners.get(handle_key(author))
-            if record is not None:
-                found.append((other, record))
+    for other_id, roster in rosters.items():
+        record = roster.learners.get(handle_key(author))
+        if other_id != cohort_id and record is not None:
+            found.append((cohorts[other_id], record))
     return found
 
 
 def _leave_cohorts(
-    admin: Any, elsewhere: list[tuple[Any, Any]], issue: Any, cohort_id: str, *, dry_run: bool
-) -> list[tuple[str, Any]]:
+    admin: AdminRepo,
+    elsewhere: list[tuple[Cohort, Learner]],
+    issue: Issue,
+    cohort_id: str,
+    *,
+    dry_run: bool,
+) -> list[tuple[str, Learner]]:
     """A registration edited to name another cohort leaves the one it named before: that
     record is withdrawn there (its room, if any, stays on record for teardown) and its seat
     goes to that cohort's waitlist (announced by ``_announce_promotions``). Returns each cohort
@@ -255,38 +328,22 @@ def _leave_cohorts(
     return left
 
 
-def _with_private_of(form: Any, records: list[Any]) -> Any:
-    """The form, with private answers the learner gave before (kept in another cohort's
-    roster, since the public issue was redacted) where this edit gives none."""
-    from dataclasses import replace
-
-    for record in records:
-        form = replace(
-            form,
-            accessibility=form.accessibility or record.accessibility_needs,
-            contact=form.contact or record.contact,
-        )
-    return form
-
-
-def _say_we_failed(repository: str, issue: Any) -> None:
+def _say_we_failed(repository: str, issue: Issue) -> None:
     """Tell the learner, without blame, that their registration did not finish. Best effort:
     the run still fails (the watchdog and the Actions tab show it) whatever happens here."""
     from glow.actionsenv import log
-    from glow.cohort.registration import COMMENT_KEY, FAILED
-    from glow.github import Repo, client_from_env
+    from glow.cohort.registration_copy import COMMENT_KEY, FAILED
 
     try:
-        owner, name = repository.split("/", 1)
-        Repo(client_from_env(auth="token"), owner, name).upsert_comment(
-            issue.number, COMMENT_KEY, FAILED
-        )
+        _public(repository).upsert_comment(issue.number, COMMENT_KEY, FAILED)
     except Exception as exc:  # the failure being reported is the one that matters
         log("glow register: could not tell the learner", issue=issue.number, error=str(exc))
 
 
-def withdraw(repository: str, issue: Any, *, dry_run: bool) -> str:
+def withdraw(repository: str, issue: Issue, *, dry_run: bool) -> str:
     """The closed registration gives up its seat; the waitlist moves up into any free seat."""
+    from dataclasses import replace
+
     from glow.actionsenv import log
     from glow.cohort.registration import public_plan, read_form
     from glow.cohort.registration import withdraw as withdrawn
@@ -323,7 +380,8 @@ def withdraw(repository: str, issue: Any, *, dry_run: bool) -> str:
     )
     if decision.outcome != "withdrawn":
         return "ignored"  # not the learner's registration of record
-    plan = public_plan(decision, replace(form, cohort=cohort.id), issue, invitations_url="")
+    links = _room_links(cohort.id, issue.author)
+    plan = public_plan(decision, replace(form, cohort=cohort.id), issue, links=links)
     if dry_run:
         promoted = ", ".join(f"@{lrn.github_handle}" for lrn in decision.promoted) or "nobody"
         print(f"outcome: withdrawn\nseat goes to: {promoted}\n\n{plan.comment}")
@@ -333,7 +391,7 @@ def withdraw(repository: str, issue: Any, *, dry_run: bool) -> str:
     return decision.outcome
 
 
-def _record_of(admin: Any, cohort_id: str, issue: Any) -> Any:
+def _record_of(admin: AdminRepo, cohort_id: str, issue: Issue) -> Learner | None:
     """The learner's record in the cohort when it is this issue's registration, else None."""
     from glow.cohort.model import handle_key
 
@@ -342,7 +400,7 @@ def _record_of(admin: Any, cohort_id: str, issue: Any) -> Any:
 
 
 def _decide(
-    admin: Any,
+    admin: AdminRepo,
     cohort_id: str,
     step: Callable[[Roster, Decision], Roster],
     message: str,
@@ -369,7 +427,7 @@ def _decide(
     return decision
 
 
-def _admin() -> Any:
+def _admin() -> AdminRepo:
     from glow.cohort.admin import AdminRepo
     from glow.cohort.settings import CohortSettings, provisioning_client
     from glow.github import Repo
@@ -379,28 +437,30 @@ def _admin() -> Any:
     return AdminRepo(Repo(provisioning_client(settings), admin_owner, admin_name))
 
 
-def _invitations_url(cohort: str | None, handle: str) -> str:
-    """Where the learner accepts the invitation to their room: the room's invitations page."""
+def _room_links(cohort: str | None, handle: str) -> RoomLinks:
+    """The room's invitations page and its private intake form (GitHub's notifications page
+    until the learner has a cohort)."""
     from glow.cohort.model import room_name
+    from glow.cohort.registration import RoomLinks
     from glow.cohort.settings import CohortSettings
 
     server = os.environ.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
     if not cohort:
-        return f"{server}/notifications"
+        return RoomLinks(f"{server}/notifications", f"{server}/notifications")
     owner = CohortSettings.from_env(need_template=False).rooms_owner
-    return f"{server}/{owner}/{room_name(cohort, handle)}/invitations"
+    room = f"{server}/{owner}/{room_name(cohort, handle)}"
+    return RoomLinks(f"{room}/invitations", f"{room}/issues/new?template=intake.yml")
 
 
-def _announce_promotions(admin: Any, cohort_ids: list[str], repository: str) -> None:
+def _announce_promotions(admin: AdminRepo, cohort_ids: Iterable[str], repository: str) -> None:
     """Every learner the roster enrolled whose registration issue still says waitlisted: the
     issue now says enrolled and their room is requested. Derived from GitHub each time, so a
     re-run after a failure finishes what the first run began."""
     from glow.actionsenv import log
-    from glow.cohort.registration import COMMENT_KEY, LABEL_WAITLISTED, LABELS, promoted_plan
-    from glow.github import Repo, client_from_env
+    from glow.cohort.registration import promoted_plan
+    from glow.cohort.registration_copy import COMMENT_KEY, LABEL_WAITLISTED, LABELS
 
-    owner, name = repository.split("/", 1)
-    repo = Repo(client_from_env(auth="token"), owner, name)
+    repo = _public(repository)
     listing = {"labels": LABEL_WAITLISTED, "state": "open", "per_page": 100}
     waiting = {int(i["number"]) for i in repo.paginate(repo.url("issues"), listing)}
     if not waiting:
@@ -412,9 +472,7 @@ def _announce_promotions(admin: Any, cohort_ids: list[str], repository: str) -> 
         if learner.registration_issue in waiting and learner.registration_repo == repository
     ]
     for learner in promoted:
-        plan = promoted_plan(
-            learner, invitations_url=_invitations_url(learner.cohort_id, learner.github_handle)
-        )
+        plan = promoted_plan(learner, links=_room_links(learner.cohort_id, learner.github_handle))
         for label in plan.add_labels:
             repo.ensure_label(label, *LABELS[label])
         number = learner.registration_issue
@@ -424,7 +482,7 @@ def _announce_promotions(admin: Any, cohort_ids: list[str], repository: str) -> 
         log("glow register: enrolled from the waitlist", learner=learner.github_handle)
 
 
-def _request_room(repo: Any, cohort: str | None, handle: str) -> None:
+def _request_room(repo: Repo, cohort: str | None, handle: str) -> None:
     """A trickle: the Provision workflow creates this learner's room now (and heals hourly)."""
     repo.request(
         "POST",
@@ -433,8 +491,8 @@ def _request_room(repo: Any, cohort: str | None, handle: str) -> None:
     )
 
 
-def _with_unassigned(admin: Any, author: str, form: Any) -> Any:
-    """Private answers given while the cohort was wrong were kept aside: bring them back."""
+def _with_unassigned(admin: AdminRepo, author: str, form: FormResult) -> FormResult:
+    """Text volunteered while the cohort was wrong was kept aside: bring it back."""
     import json
     from dataclasses import replace
 
@@ -442,14 +500,16 @@ def _with_unassigned(admin: Any, author: str, form: Any) -> Any:
 
     found = admin.repo.read_file(UNASSIGNED)
     kept = json.loads(found.text).get(handle_key(author), {}) if found else {}
-    return replace(
-        form,
-        accessibility=form.accessibility or kept.get("accessibility_needs"),
-        contact=form.contact or kept.get("contact"),
-    )
+    earlier = kept.get("volunteered")
+    if not earlier or (form.volunteered and earlier in form.volunteered):
+        return form
+    joined = f"{earlier}\n\n{form.volunteered}" if form.volunteered else earlier
+    return replace(form, volunteered=joined)
 
 
-def _update_unassigned(admin: Any, author: str, value: dict[str, Any] | None, message: str) -> None:
+def _update_unassigned(
+    admin: AdminRepo, author: str, value: dict[str, Any] | None, message: str
+) -> None:
     import json
 
     from glow.cohort.model import handle_key
@@ -465,40 +525,39 @@ def _update_unassigned(admin: Any, author: str, value: dict[str, Any] | None, me
     admin.repo.update_files((UNASSIGNED,), update, message, branch=admin.branch)
 
 
-def _keep_unassigned(admin: Any, issue: Any, form: Any, repository: str) -> None:
-    if form.accessibility is None and form.contact is None:
+def _keep_unassigned(admin: AdminRepo, issue: Issue, form: FormResult, repository: str) -> None:
+    if form.volunteered is None:
         return
     _update_unassigned(
         admin,
         issue.author,
         {
-            "accessibility_needs": form.accessibility,
-            "contact": form.contact,
+            "volunteered": form.volunteered,
             "registration_repo": repository,
             "registration_issue": issue.number,
         },
-        f"Private intake of @{issue.author} kept until the cohort is fixed",
+        f"Private text of @{issue.author} kept until the cohort is fixed",
     )
 
 
-def _drop_unassigned(admin: Any, author: str) -> None:
-    _update_unassigned(admin, author, None, f"Private intake of @{author} moved to the roster")
+def _drop_unassigned(admin: AdminRepo, author: str) -> None:
+    _update_unassigned(admin, author, None, f"Private text of @{author} moved to the roster")
 
 
 def _apply_public(
-    repository: str, issue: Any, plan: Any, decision: Any, cohort: str | None
+    repository: str, issue: Issue, plan: Any, decision: Decision, cohort: str | None
 ) -> None:
     from glow.actionsenv import log
-    from glow.cohort.registration import COMMENT_KEY, LABELS
-    from glow.github import Repo, client_from_env
+    from glow.cohort.registration_copy import COMMENT_KEY, LABEL_ENROLLED, LABELS
 
-    owner, name = repository.split("/", 1)
-    repo = Repo(client_from_env(auth="token"), owner, name)
+    repo = _public(repository)
     if plan.new_body is not None and plan.new_body != issue.body:
         repo.request("PATCH", repo.url("issues", issue.number), json={"body": plan.new_body})
     for label in plan.add_labels:
         repo.ensure_label(label, *LABELS[label])
-    repo.set_labels_diff(issue.number, add=list(plan.add_labels), remove=list(plan.remove_labels))
+    labels = repo.set_labels_diff(
+        issue.number, add=list(plan.add_labels), remove=list(plan.remove_labels)
+    )
     outcome = repo.upsert_comment(issue.number, COMMENT_KEY, plan.comment)
     if plan.close:
         repo.request(
@@ -506,6 +565,8 @@ def _apply_public(
             repo.url("issues", issue.number),
             json={"state": "closed", "state_reason": "not_planned"},
         )
-    if decision.newly_enrolled:
+    # A seat decided by another run (registration order, see ``place_in_order``) is announced
+    # here, when the issue first says enrolled.
+    if decision.newly_enrolled or LABEL_ENROLLED in labels.added:
         _request_room(repo, cohort, issue.author)
     log("glow register: done", issue=issue.number, comment=outcome, writes=repo.counts.writes)

@@ -8,121 +8,41 @@ one upserted comment. The command's adapter carries the plans out.
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from glow.cohort.forms import parse_issue_form, render_issue_form
-from glow.cohort.model import COHORT_RE, Cohort, Learner, Roster, handle_key
+from glow.cohort.model import Cohort, Learner, Roster, handle_key
+from glow.cohort.registration_copy import (
+    DUPLICATE,
+    ENROLLED,
+    LABEL_DUPLICATE,
+    LABEL_ENROLLED,
+    LABEL_NEEDS_INFO,
+    LABEL_REGISTRATION,
+    LABEL_WAITLISTED,
+    LABEL_WITHDRAWN,
+    NEEDS_INFO,
+    OPENING_PROMOTED,
+    OPENING_REGISTERED,
+    OUTCOME_LABELS,
+    PRIVATE_NOTE,
+    PROBLEM_COHORT_CLOSED,
+    PROBLEM_COHORT_EMPTY,
+    PROBLEM_COHORT_NOT_A_NAME,
+    PROBLEM_PATH_EMPTY,
+    PROBLEM_PATH_NOT_A_CHOICE,
+    WAITLISTED,
+    WITHDRAWN,
+)
+from glow.cohort.registration_form import PATHS, looks_like_registration, read_public
+from glow.cohort.registration_form import redacted_body as redacted_body
 from glow.cohort.signals import is_bot
 
 TITLE_PREFIX = "[REGISTER]"
-LABEL_REGISTRATION = "registration"
-LABEL_ENROLLED = "enrolled"
-LABEL_NEEDS_INFO = "needs-info"
-LABEL_WAITLISTED = "waitlisted"
-LABEL_DUPLICATE = "duplicate"
-LABEL_WITHDRAWN = "withdrawn"
-COMMENT_KEY = "registration"
-REDACTED_MARK = "<!-- glow:redacted -->"
-
-FIELD_COHORT = "Cohort"
-FIELD_PATH = "Path"
-FIELD_ACCESSIBILITY = "Accessibility needs"
-FIELD_CONTACT = "Contact (optional)"
-PRIVATE_FIELDS = (FIELD_ACCESSIBILITY, FIELD_CONTACT)
-MOVED = "_Moved to the facilitators' private roster._"
-
-PATHS = {"day1-day2": "Day 1 and Day 2", "day2-only": "Day 2 only"}
-OUTCOME_LABELS = (
-    LABEL_ENROLLED,
-    LABEL_NEEDS_INFO,
-    LABEL_WAITLISTED,
-    LABEL_DUPLICATE,
-    LABEL_WITHDRAWN,
-)
-
-LABELS: dict[str, tuple[str, str]] = {
-    LABEL_REGISTRATION: ("0e8a16", "A workshop registration"),
-    LABEL_ENROLLED: ("1d76db", "Registration complete: enrolled in a cohort"),
-    LABEL_NEEDS_INFO: ("fbca04", "Registration needs a detail from the learner"),
-    LABEL_WAITLISTED: ("c5def5", "The cohort is full: on the waitlist"),
-    LABEL_DUPLICATE: ("cfd3d7", "Another registration issue is already open for this learner"),
-    LABEL_WITHDRAWN: ("d4c5f9", "The learner withdrew: reopening the issue registers again"),
-}
 
 Outcome = Literal["enrolled", "waitlisted", "needs-info", "duplicate", "withdrawn", "ignored"]
-
-# Bot copy: outcome first, plain words, a next step on every problem (STYLE.md, rule 6).
-ENROLLED = """{opening}: you are enrolled in cohort {cohort} ({path}).
-
-What happens next:
-1. Your private Learning Room repository is being prepared. GitHub will send you an invitation
-   to it; you will find it in your GitHub notifications and at {invitations_url}.
-2. Accept the invitation, then open the Learning Room and read its README.
-3. When you are ready, comment `ack` on this issue so your facilitator knows you have arrived.
-{private}
-Need help at any point? Comment `help` on this issue and a facilitator will reply."""
-
-WAITLISTED = """Registration received: cohort {cohort} is full, so you are on its waitlist \
-(place {place}).
-
-What happens next: if a seat opens, this comment changes to say you are enrolled and your
-Learning Room is prepared for you; GitHub notifies you of the change. There is nothing you need
-to do now.
-{private}
-Questions? Comment `help` on this issue and a facilitator will reply."""
-
-NEEDS_INFO = """Registration needs {count} before we can enroll you.
-
-{problems}
-
-How to fix it: edit this issue (open the issue's "More actions" menu and choose Edit), correct
-the answer, and save. We check again as soon as you save; there is no need to open a new issue.
-
-Stuck? Comment `help` on this issue and a facilitator will reply."""
-
-DUPLICATE = """This registration is a duplicate: you are already registered for cohort {cohort} \
-in #{issue}.
-
-Any accessibility needs or contact details you gave here were added to your registration, and
-this issue is closed. To change your cohort or path, edit #{issue} instead; please continue
-there.
-
-If this is a mistake, comment `help` on this issue and a facilitator will reply."""
-
-
-WITHDRAWN = """Registration withdrawn: you are no longer registered for cohort {cohort}, because \
-this issue was closed.
-
-Changed your mind? Reopen this issue (the "Reopen issue" button next to the comment box) and we
-register you again, in a free seat or on the waitlist. Your details are kept.
-
-Questions? Comment `help` on this issue and a facilitator will reply."""
-
-HELP_KEY = "help"
-HELP_RECEIVED = """Help request received: a facilitator will reply on this issue.
-
-While you wait, you can add details here: what you were trying to do, and what you heard or saw
-(for example, what your screen reader announced). That helps the reply fit your setup."""
-
-OPENING_REGISTERED = "Registration received"
-OPENING_PROMOTED = "A seat opened for you"
-
-
-PRIVATE_NOTE = """
-Your accessibility needs and contact details are in the facilitators' private roster and were
-removed from this issue's text. A facilitator also deletes the first version of the issue from
-its edit history.
-"""
-
-FAILED = """Registration not finished yet: a problem on our side stopped it. This is not \
-something you did wrong.
-
-What happens next: the failed run is listed in this repository's Actions tab, where the
-facilitators check, and they will finish your registration; your answers are kept. There is
-nothing you need to do now. If nobody has replied within a day, comment `help` on this issue."""
 
 
 @dataclass(frozen=True)
@@ -134,14 +54,15 @@ class Issue:
     labels: tuple[str, ...]
     state: str
     created_at: datetime
+    closed_by: str | None = None
+    state_reason: str | None = None
 
 
 @dataclass(frozen=True)
 class FormResult:
-    cohort: str | None
+    cohort: str | None  # a cohort of cohorts.json (open or not), else None
     path: str | None
-    accessibility: str | None
-    contact: str | None
+    volunteered: str | None  # text beyond the two answers: private, moved off the issue
     problems: tuple[str, ...]
 
 
@@ -154,7 +75,7 @@ class Decision:
     first_issue: int | None = None
     newly_enrolled: bool = False
     promoted: list[Learner] = field(default_factory=list)  # off the waitlist into a free seat
-    private_kept: bool = False  # the roster holds private intake for this learner
+    private_kept: bool = False  # the roster holds text this learner wrote on the public issue
 
 
 @dataclass(frozen=True)
@@ -168,68 +89,36 @@ class PublicPlan:
 
 
 def is_registration(issue: Issue) -> bool:
-    return issue.title.strip().upper().startswith(TITLE_PREFIX) or (
-        LABEL_REGISTRATION in (label.lower() for label in issue.labels)
+    """Decided by the form's label and body; the title is a learner's to edit."""
+    labels = {label.lower() for label in issue.labels}
+    return (
+        LABEL_REGISTRATION in labels
+        or looks_like_registration(issue.body)
+        or issue.title.strip().upper().startswith(TITLE_PREFIX)
     )
-
-
-def _quote(value: str) -> str:
-    return value.replace("`", "'")[:60]
-
-
-def _private(value: str | None) -> str | None:
-    return None if value is None or value.strip() in ("", MOVED) else value.strip()
 
 
 def read_form(body: str | None, cohorts: dict[str, Cohort]) -> FormResult:
-    """The answers, and each problem as a line naming the field and how to answer it."""
-    answers = parse_issue_form(body)
+    """The answers, and each problem as a list item naming the field and how to answer it."""
+    answers = read_public(body)
     problems = []
-    cohort = (answers.get(FIELD_COHORT) or "").strip().lower() or None
+    cohort = answers.cohort
     open_ids = sorted(cid for cid, c in cohorts.items() if c.open)
     if cohort is None:
         problems.append(
-            f"- {FIELD_COHORT}: the answer is empty. Write the cohort name your "
-            "facilitator gave you, for example `2026-12`."
-        )
-    elif not COHORT_RE.fullmatch(cohort):
-        problems.append(
-            f"- {FIELD_COHORT}: `{_quote(cohort)}` is not a cohort name. A cohort name "
-            "uses lower-case letters, digits and hyphens, for example `2026-12`."
+            PROBLEM_COHORT_NOT_A_NAME if answers.cohort_written else PROBLEM_COHORT_EMPTY
         )
     elif cohort not in cohorts or not cohorts[cohort].open:
         listed = ", ".join(f"`{c}`" for c in open_ids) or "none at the moment"
-        problems.append(
-            f"- {FIELD_COHORT}: `{cohort}` is not open for registration. Open cohorts: {listed}."
-        )
-    path = (answers.get(FIELD_PATH) or "").strip().lower() or None
-    if path not in PATHS:
-        shown = "empty" if path is None else f"`{_quote(path)}`"
-        problems.append(
-            f"- {FIELD_PATH}: the answer is {shown}. Choose `day1-day2` (both days) or `day2-only`."
-        )
+        problems.append(PROBLEM_COHORT_CLOSED.format(cohort=cohort, listed=listed))
+    if answers.path is None:
+        problems.append(PROBLEM_PATH_NOT_A_CHOICE if answers.path_written else PROBLEM_PATH_EMPTY)
     return FormResult(
         cohort=cohort if cohort in cohorts else None,
-        path=path,
-        accessibility=_private(answers.get(FIELD_ACCESSIBILITY)),
-        contact=_private(answers.get(FIELD_CONTACT)),
+        path=answers.path,
+        volunteered=answers.volunteered,
         problems=tuple(problems),
     )
-
-
-def redacted_body(body: str | None) -> str | None:
-    """The public body with private answers replaced; None when there is nothing to redact."""
-    answers = parse_issue_form(body)
-    if not any(_private(answers.get(name)) for name in PRIVATE_FIELDS):
-        return None
-    public = {FIELD_COHORT: answers.get(FIELD_COHORT), FIELD_PATH: answers.get(FIELD_PATH)}
-    for name in PRIVATE_FIELDS:
-        public[name] = MOVED if answers.get(name) else None
-    summary = (
-        "Registration for a GLOW workshop. Private answers were moved to the "
-        "facilitators' private roster."
-    )
-    return f"{summary}\n\n{render_issue_form(public)}\n{REDACTED_MARK}\n"
 
 
 def enroll(
@@ -301,7 +190,7 @@ def enroll(
         )
     record = record.model_copy(update=_private_update(record, form))
     learners[key] = record
-    decision.private_kept = bool(record.accessibility_needs or record.contact)
+    decision.private_kept = bool(record.volunteered)
     if decision.outcome == "waitlisted":
         waiting = sorted(
             (lrn for lrn in learners.values() if lrn.enrollment == "waitlisted"),
@@ -326,6 +215,28 @@ def withdraw(roster: Roster, issue: Issue, cohort: Cohort, decision: Decision) -
     return fill_seats(roster.model_copy(update={"learners": learners}), cohort, decision)
 
 
+PRIVATE_FIELDS = ("accessibility_needs", "contact", "tools", "volunteered")
+
+
+def with_private_from(roster: Roster, handle: str, records: Iterable[Learner]) -> Roster:
+    """The learner's record keeps the private intake of the records it replaces (a move to
+    another cohort), where it has none of its own."""
+    key = handle_key(handle)
+    record = roster.learners.get(key)
+    if record is None:
+        return roster
+    update = {
+        name: getattr(old, name)
+        for old in records
+        for name in PRIVATE_FIELDS
+        if getattr(old, name) and not getattr(record, name)
+    }
+    if not update:
+        return roster
+    learners = {**roster.learners, key: record.model_copy(update=update)}
+    return roster.model_copy(update={"learners": learners})
+
+
 def fill_seats(roster: Roster, cohort: Cohort, decision: Decision) -> Roster:
     """Enroll waitlisted learners, oldest registration first, while the cohort has free seats.
     A waitlisted registration that needs a detail waits until it is complete."""
@@ -346,30 +257,59 @@ def fill_seats(roster: Roster, cohort: Cohort, decision: Decision) -> Roster:
 
 
 def _private_update(record: Learner, form: FormResult) -> dict[str, str | None]:
-    """New private answers replace old ones; an answer moved to the roster keeps its value."""
-    update: dict[str, str | None] = {}
-    if form.accessibility is not None:
-        update["accessibility_needs"] = form.accessibility
-    if form.contact is not None:
-        update["contact"] = form.contact
-    return update
+    """Text volunteered on the public issue joins what the roster already keeps (once)."""
+    new = (form.volunteered or "").strip()
+    old = record.volunteered or ""
+    if not new or new in old:
+        return {}
+    return {"volunteered": f"{old}\n\n{new}" if old else new}
+
+
+@dataclass(frozen=True)
+class RoomLinks:
+    """Where the learner accepts the room's invitation, and the room's private intake form."""
+
+    invitations: str
+    intake: str
+
+
+def _needs_info_text(form: FormResult, private: str) -> str:
+    one = len(form.problems) == 1
+    return NEEDS_INFO.format(
+        count="one more detail" if one else f"{len(form.problems)} more details",
+        what="One answer is missing or unclear:"
+        if one
+        else f"{len(form.problems)} answers are missing or unclear:",
+        problems="\n".join(form.problems),
+        private=private,
+    )
+
+
+def _enrolled_text(
+    opening: str, cohort: str, path: str, links: RoomLinks, private: str, mention: str = ""
+) -> str:
+    return ENROLLED.format(
+        opening=opening,
+        mention=mention,
+        cohort=f"`{cohort}`",
+        path=PATHS[path],
+        invitations_url=links.invitations,
+        intake_url=links.intake,
+        private=private,
+    )
 
 
 def public_plan(
-    decision: Decision, form: FormResult, issue: Issue, *, invitations_url: str
+    decision: Decision, form: FormResult, issue: Issue, *, links: RoomLinks
 ) -> PublicPlan:
     """Labels, comment, redacted body and closing for what ``enroll`` decided."""
-    new_body = redacted_body(issue.body)
     cohort = f"`{form.cohort}`" if form.cohort else ""
-    private = PRIVATE_NOTE if decision.private_kept else "\n"
+    private = PRIVATE_NOTE if decision.private_kept or form.volunteered else "\n"
     if decision.outcome == "needs-info":
-        count = (
-            "one more detail" if len(form.problems) == 1 else f"{len(form.problems)} more details"
-        )
-        text = NEEDS_INFO.format(count=count, problems="\n".join(form.problems))
+        text = _needs_info_text(form, private)
         outcome_label = LABEL_NEEDS_INFO
     elif decision.outcome == "duplicate":
-        text = DUPLICATE.format(cohort=cohort, issue=decision.first_issue)
+        text = DUPLICATE.format(cohort=cohort, issue=decision.first_issue, private=private)
         outcome_label = LABEL_DUPLICATE
     elif decision.outcome == "waitlisted":
         text = WAITLISTED.format(cohort=cohort, place=decision.place, private=private)
@@ -378,33 +318,30 @@ def public_plan(
         text = WITHDRAWN.format(cohort=cohort)
         outcome_label = LABEL_WITHDRAWN
     else:
-        text = ENROLLED.format(
-            opening=OPENING_REGISTERED,
-            cohort=cohort,
-            path=PATHS[form.path or "day1-day2"],
-            invitations_url=invitations_url,
-            private=private,
-        )
+        path = form.path or "day1-day2"
+        text = _enrolled_text(OPENING_REGISTERED, form.cohort or "", path, links, private)
         outcome_label = LABEL_ENROLLED
     return PublicPlan(
         add_labels=(LABEL_REGISTRATION, outcome_label),
         remove_labels=tuple(lab for lab in OUTCOME_LABELS if lab != outcome_label),
         comment=text,
-        new_body=new_body,
+        new_body=redacted_body(issue.body),
         close=decision.outcome == "duplicate",
         problems=form.problems,
     )
 
 
-def promoted_plan(learner: Learner, *, invitations_url: str) -> PublicPlan:
+def promoted_plan(learner: Learner, *, links: RoomLinks) -> PublicPlan:
     """What the registration issue of a learner taken off the waitlist gets: the enrolled
-    label and its one comment rewritten to say so (GitHub notifies the learner)."""
-    text = ENROLLED.format(
-        opening=OPENING_PROMOTED,
-        cohort=f"`{learner.cohort_id}`",
-        path=PATHS[learner.path],
-        invitations_url=invitations_url,
-        private=PRIVATE_NOTE if learner.accessibility_needs or learner.contact else "\n",
+    label and its one comment rewritten to say so. The rewrite mentions the learner: editing a
+    comment notifies nobody unless the edit adds a new @mention."""
+    text = _enrolled_text(
+        OPENING_PROMOTED,
+        learner.cohort_id,
+        learner.path,
+        links,
+        PRIVATE_NOTE if learner.volunteered else "\n",
+        mention=f"@{learner.github_handle}: ",
     )
     return PublicPlan(
         add_labels=(LABEL_REGISTRATION, LABEL_ENROLLED),
@@ -416,25 +353,52 @@ def promoted_plan(learner: Learner, *, invitations_url: str) -> PublicPlan:
 HANDLED_ACTIONS = ("opened", "edited", "reopened", "closed")
 
 
-def why_ignored(
-    issue: Issue, action: str, sender: str, sender_type: str, state_reason: str | None = None
-) -> str | None:
-    """Why this event needs no registration work, or None when it does.
-
-    Closing withdraws the registration when the learner closes it, or when anyone closes it as
-    "not planned"; a facilitator closing it as completed (after the workshop) changes nothing.
-    """
+def why_ignored(issue: Issue, action: str, sender: str, sender_type: str) -> str | None:
+    """Why this event needs no registration work, or None when it does. ``issue`` is the issue
+    as GitHub has it now (re-read), never the event's copy: an old event re-run hours later
+    must not undo what happened since."""
     if action not in HANDLED_ACTIONS:
         return f"issues.{action} needs no registration work"
     if is_bot(sender, sender_type):
         return "made by a bot (GLOW never answers its own changes)"
     if not is_registration(issue):
         return "not a registration issue"
-    if action == "closed":
-        if sender.lower() != issue.author.lower() and state_reason != "not_planned":
-            return "closed as completed by someone other than the learner: the registration stands"
-    elif issue.state != "open":
-        return "the registration issue is closed"
-    if re.fullmatch(r".*\[bot\]", issue.author):
+    if is_bot(issue.author):
         return "filed by a bot"
+    if issue.state == "closed" and not withdraws(issue):
+        return "closed as completed by someone other than the learner: the registration stands"
     return None
+
+
+def withdraws(issue: Issue) -> bool:
+    """A closed registration is withdrawn when the learner closed it, or anyone closed it as
+    "not planned"; a facilitator closing it as completed (after the workshop) changes nothing."""
+    if issue.state != "closed":
+        return False
+    by_learner = (issue.closed_by or "").lower() == issue.author.lower()
+    return by_learner or issue.state_reason == "not_planned"
+
+
+def place_in_order(
+    roster: Roster,
+    issue: Issue,
+    form: FormResult,
+    cohort: Cohort,
+    repository: str,
+    decision: Decision,
+    others: list[tuple[Issue, FormResult]],
+) -> Roster:
+    """``issue`` enrolled in registration order: the complete registrations of this cohort
+    that no run has recorded yet are placed first where they were filed first.
+
+    Jobs run side by side, so in a burst the run of a later registration can reach the roster
+    before the run of an earlier one; placing the earlier ones now (their own runs then find
+    them recorded and only answer) keeps seats in the order learners registered, whichever run
+    commits first, and makes every run's change the same one, so the burst converges."""
+    queue = sorted([*others, (issue, form)], key=lambda pair: (pair[0].created_at, pair[0].number))
+    for other, other_form in queue:
+        if other.number == issue.number:
+            roster = enroll(roster, issue, form, cohort, repository, decision)
+        elif handle_key(other.author) not in roster.learners:
+            roster = enroll(roster, other, other_form, cohort, repository, Decision())
+    return roster

@@ -1,0 +1,60 @@
+"""Private intake from the learner's room: whose issue counts, and how its answers are read."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from glow.cohort.intake import read_intake, with_intake
+from glow.cohort.model import Learner
+
+FORM = (
+    "### Screen reader or tools\n\nJAWS\n\n### Accessibility needs\n\n_No response_\n\n"
+    "### Contact (optional)\n\nada@example.org\n"
+)
+
+
+def issue(number: int, author: str, body: str = FORM, **extra: object) -> dict[str, object]:
+    return {
+        "number": number,
+        "user": {"login": author},
+        "labels": [{"name": "intake"}],
+        "body": body,
+        "updated_at": f"2026-12-0{number}T10:00:00Z",
+        **extra,
+    }
+
+
+def test_the_learners_latest_intake_issue_counts() -> None:
+    found = read_intake(
+        [issue(1, "Ada", FORM.replace("JAWS", "NVDA")), issue(2, "ada"), issue(3, "stranger")],
+        "ada",
+    )
+    assert found is not None
+    assert (found.number, found.tools, found.accessibility_needs, found.contact) == (
+        2,
+        "JAWS",
+        None,
+        "ada@example.org",
+    )
+
+
+def test_no_intake_issue_or_an_unlabelled_or_pull_request_one_counts_as_none() -> None:
+    assert read_intake(None, "ada") is None
+    assert read_intake([{**issue(1, "ada"), "labels": []}], "ada") is None
+    assert read_intake([issue(1, "ada", pull_request={"url": "https://x"})], "ada") is None
+
+
+def test_the_record_takes_the_answers_once() -> None:
+    learner = Learner(
+        github_handle="ada",
+        cohort_id="2026-12",
+        path="day1-day2",
+        registered_at=datetime(2026, 12, 1, tzinfo=UTC),
+        registration_repo="o/w",
+        registration_issue=1,
+    )
+    intake = read_intake([issue(1, "ada")], "ada")
+    updated = with_intake(learner, intake)
+    assert (updated.tools, updated.contact) == ("JAWS", "ada@example.org")
+    assert with_intake(updated, intake) is updated  # unchanged: nothing to write
+    assert with_intake(learner, None) is learner
