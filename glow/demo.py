@@ -206,26 +206,18 @@ def rehearse(
         "pushed from this project over git; secrets and variables set"
     )
 
-    from glow.cohort.forms import render_issue_form
+    from glow.cohort.registration_form import render_public
 
     private: list[str] = []
     numbers: dict[str, int] = {}
     tokens: dict[str, str] = {}
     for i, login in enumerate(logins):
         token = tokens[login] = post("tokens", {"login": login})["token"]
-        needs = f"Screen reader {i + 1}: NVDA with braille display {i + 1:03d}"
-        contact = f"{login}@private.example"
-        private += [needs, contact]
-        answers = {
-            "Cohort": COHORT,
-            "Path": "both days please" if i == 0 else "day1-day2",
-            "Accessibility needs": needs,
-            "Contact (optional)": contact,
-        }
+        body = render_public(COHORT, "both days please" if i == 0 else "day1-day2")
         issue = api.post(
             f"/repos/{ORG}/workshop/issues",
             headers={"Authorization": f"token {token}"},
-            json={"title": f"[REGISTER] {login}", "body": render_issue_form(answers)},
+            json={"title": f"[REGISTER] {login}", "body": body, "labels": ["registration"]},
         ).json()
         numbers[login] = issue["number"]
         if i == 0:
@@ -239,10 +231,20 @@ def rehearse(
             api.patch(
                 f"/repos/{ORG}/workshop/issues/{issue['number']}",
                 headers={"Authorization": f"token {token}"},
-                json={"body": fixed.replace("both days please", "day1-day2")},
+                json={"body": fixed.replace("### Path\n\n_No response_", "### Path\n\nday1-day2")},
             )
     hub.wait_idle(timeout)
     say(f"{learners} learners registered; registration, provisioning ran on their events")
+
+    for i, login in enumerate(logins):
+        needs = f"Screen reader {i + 1}: NVDA with braille display {i + 1:03d}"
+        contact = f"{login}@private.example"
+        private += [needs, contact]
+        file_intake(api, tokens[login], login, needs, contact)
+    say(
+        f"{learners} learners accepted their invitations and filled in the private intake form "
+        "in their own Learning Rooms"
+    )
 
     def comment(login: str, text: str) -> None:
         api.post(
@@ -293,6 +295,29 @@ def rehearse(
     return summarize(hub, api, logins, numbers, private, first, rerun_writes)
 
 
+def file_intake(api: Any, token: str, login: str, needs: str, contact: str) -> None:
+    """The learner accepts the invitation to their room and answers its private intake form
+    (as GitHub renders the form ``.github/ISSUE_TEMPLATE/intake.yml`` into an issue)."""
+    from glow.cohort.forms import render_issue_form
+    from glow.cohort.model import room_name
+
+    auth = {"Authorization": f"token {token}"}
+    for invitation in api.get("/user/repository_invitations", headers=auth).json():
+        api.patch(f"/user/repository_invitations/{invitation['id']}", headers=auth)
+    body = render_issue_form(
+        {
+            "Screen reader or tools": "NVDA",
+            "Accessibility needs": needs,
+            "Contact (optional)": contact,
+        }
+    )
+    api.post(
+        f"/repos/{ORG}/{room_name(COHORT, login)}/issues",
+        headers=auth,
+        json={"title": "About me: what helps me learn", "body": body, "labels": ["intake"]},
+    ).raise_for_status()
+
+
 def summarize(
     hub: Any,
     api: Any,
@@ -335,6 +360,7 @@ def summarize(
     alerts = api.get(
         f"/repos/{ORG}/admin/issues", params={"labels": "watchdog", "state": "open"}
     ).json()
+    intake = intake_recorded(api, private)
     api_requests = [r for r in list(hub.requests) if r.get("route")]
     # A pending run replaced under `concurrency` ends "cancelled", as on GitHub: not a failure.
     failed = [r for r in runs if r.get("conclusion") not in ("success", "skipped", "cancelled")]
@@ -349,6 +375,7 @@ def summarize(
         and released == 1
         and answered == min(len(logins) - 1, 1)
         and not alerts
+        and intake == len(logins)
     )
     return {
         "ok": ok,
@@ -366,6 +393,7 @@ def summarize(
         "leaks": leaks,
         "day2_released": released,
         "help_requests_answered": answered,
+        "private_intake_recorded": intake,
         "watchdog_alerts": len(alerts),
         "issue": numbers[logins[0]],
         "labels_after_first_run": first["labels"],
@@ -386,6 +414,23 @@ def summarize(
         "deliveries": len(hub.deliveries),
         "dashboard": dashboard_summary(api),
     }
+
+
+def intake_recorded(api: Any, private: list[str]) -> int:
+    """Learners whose private intake (answered in their room) reached the private roster."""
+    import base64
+
+    from glow.cohort.model import Roster, roster_path
+
+    found = api.get(f"/repos/{ORG}/admin/contents/{roster_path(COHORT)}")
+    if found.status_code != 200:
+        return 0
+    roster = Roster.model_validate_json(base64.b64decode(found.json()["content"]))
+    return sum(
+        1
+        for learner in roster.learners.values()
+        if learner.accessibility_needs in private and learner.contact in private
+    )
 
 
 def issue_state(api: Any, number: int) -> dict[str, Any]:

@@ -225,9 +225,11 @@ def test_day2_release_posts_once_labels_records_and_a_rerun_writes_nothing(
     assert "Day 2 release: released 2; 0 already released" in out
     for handle in ("ada", "cy"):
         [posted] = marker_comments(world, handle)
-        assert posted["body"].split("\n")[1] == (
-            f"Day 2 is open for you: [Day 2 of the workshop, cohort {COHORT}]({DAY2_URL})"
-        )
+        assert posted["body"].split("\n")[1:4] == [
+            "## Day 2 is open for you",
+            "",
+            f"Your Day 2 link: [Day 2 of the workshop, cohort {COHORT}]({DAY2_URL})",
+        ]
         assert posted["user"]["login"] == "github-actions[bot]"
         assert "day2-released" in world.labels(handle)
     assert marker_comments(world, "bob") == [] and "day2-released" not in world.labels("bob")

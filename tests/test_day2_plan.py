@@ -36,8 +36,11 @@ def comment(login: str, body: str, at: str = "2026-12-01T16:00:00Z", **extra: An
     return {"user": {"login": login}, "body": body, "created_at": at, **extra}
 
 
+BOT = "github-actions[bot]"  # who writes the release comment (the job token)
+
+
 def view(*comments: dict, labels: tuple[str, ...] = ()) -> IssueView:
-    return IssueView.from_api({"labels": [{"name": n} for n in labels]}, comments)
+    return IssueView.from_api({"labels": [{"name": n} for n in labels]}, comments, bot=BOT)
 
 
 @pytest.mark.parametrize(
@@ -83,6 +86,9 @@ def test_already_released_by_label_or_comment_is_only_recorded() -> None:
     # Our marker only counts on the first line: a quote of it further down is not a release.
     quoted = comment("ada", "thanks!\n<!-- glow:day2-release -->")
     assert plan_learner(learner(), view(said, quoted)).action == "release"
+    # Anyone can type our marker: a stranger's comment carrying it releases nobody.
+    spoof = comment("mallory", "<!-- glow:day2-release -->\nDay 2 is open for you")
+    assert plan_learner(learner(), view(said, spoof)).action == "release"
 
 
 def test_only_enrolled_unreleased_learners_are_checked() -> None:
@@ -97,7 +103,8 @@ def test_the_comment_leads_with_the_link() -> None:
     cohort = Cohort(id="2026-12", day2_url="https://example.org/day2")
     text = release_comment(cohort)
     assert text.startswith(
-        "Day 2 is open for you: [Day 2 of the workshop, cohort 2026-12](https://example.org/day2)"
+        "## Day 2 is open for you\n\n"
+        "Your Day 2 link: [Day 2 of the workshop, cohort 2026-12](https://example.org/day2)"
     )
     assert "help" in text.splitlines()[-1]
 

@@ -37,9 +37,12 @@ LABELS: dict[str, tuple[str, str]] = {
 # Bot copy: outcome and link first, then the next step and where help is (STYLE.md, rule 6).
 # One line per sentence group: GitHub renders a newline inside a comment as a line break.
 RELEASE_COMMENT = (
-    "Day 2 is open for you: [Day 2 of the workshop, cohort {cohort}]({url})\n"
+    "## Day 2 is open for you\n"
+    "\n"
+    "Your Day 2 link: [Day 2 of the workshop, cohort {cohort}]({url})\n"
     "\n"
     "What to do next:\n"
+    "\n"
     "1. Open the Day 2 link above. This comment stays on your registration issue, so you can "
     "come back to the link at any time.\n"
     "2. Follow the Day 2 instructions there; you keep working in your own Learning Room.\n"
@@ -79,11 +82,14 @@ class IssueView:
 
     labels: frozenset[str]
     comments: tuple[Mapping[str, Any], ...]
+    bot: str = ""  # who writes our comments: only its marker comment says "released"
 
     @classmethod
-    def from_api(cls, issue: Mapping[str, Any], comments: Iterable[Mapping[str, Any]]) -> IssueView:
+    def from_api(
+        cls, issue: Mapping[str, Any], comments: Iterable[Mapping[str, Any]], *, bot: str = ""
+    ) -> IssueView:
         names = frozenset(str(label.get("name", "")).lower() for label in issue.get("labels") or [])
-        return cls(labels=names, comments=tuple(comments))
+        return cls(labels=names, comments=tuple(comments), bot=bot.lower())
 
 
 @dataclass(frozen=True)
@@ -113,10 +119,15 @@ def needs_check(learner: Learner) -> bool:
 
 
 def released_on(view: IssueView) -> bool:
-    """The issue already shows the release: our label, or our marker comment."""
+    """The issue already shows the release: our label, or our own marker comment. Anyone can
+    type the marker into a comment: a stranger's copy releases nobody."""
     if LABEL_RELEASED in view.labels:
         return True
-    return any(has_marker(str(c.get("body") or ""), COMMENT_KEY) for c in view.comments)
+    return any(
+        has_marker(str(c.get("body") or ""), COMMENT_KEY)
+        and str((c.get("user") or {}).get("login") or "").lower() == view.bot
+        for c in view.comments
+    )
 
 
 def eligibility(learner: Learner, view: IssueView) -> Evidence | None:

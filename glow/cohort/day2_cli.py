@@ -180,28 +180,64 @@ def ensure_labels(issues: IssueRepos, learners: list[Learner], report: Report) -
 
 
 def read_plans(issues: IssueRepos, learners: list[Learner], report: Report) -> list[LearnerPlan]:
+    """Each learner's plan, from a few listings per registration repository (its registration
+    issues, and every comment since the earliest of these learners registered) instead of two
+    requests per learner: a run is cheap enough to check every learner, so whichever run of a
+    burst the concurrency group keeps answers everyone who spoke before it started."""
     from glow.cohort.day2 import ISSUE_MISSING, IssueView, plan_learner
     from glow.errors import GitHubError
 
     plans = []
+    by_repo: dict[str, list[Learner]] = {}
     for learner in learners:
-        where = f"{learner.registration_repo}#{learner.registration_issue}"
+        by_repo.setdefault(learner.registration_repo, []).append(learner)
+    for full_name, group in sorted(by_repo.items()):
         try:
-            repo = issues.get(learner.registration_repo)
-            issue = repo.get_json(repo.url("issues", learner.registration_issue))
+            repo = issues.get(full_name)
+            found, comments = _registration_state(repo, group)
+            bot = repo.login()
+        except GitHubError as exc:
+            report.failures += [
+                f"@{lrn.github_handle}: could not read {full_name}#{lrn.registration_issue}: {exc}"
+                for lrn in group
+            ]
+            continue
+        for learner in group:
+            issue = found.get(learner.registration_issue)
             if issue is None:
+                where = f"{full_name}#{learner.registration_issue}"
                 report.failures.append(
                     ISSUE_MISSING.format(handle=learner.github_handle, where=where)
                 )
                 continue
-            comments = list(
-                repo.paginate(repo.url("issues", learner.registration_issue, "comments"))
-            )
-        except GitHubError as exc:
-            report.failures.append(f"@{learner.github_handle}: could not read {where}: {exc}")
-            continue
-        plans.append(plan_learner(learner, IssueView.from_api(issue, comments)))
+            view = IssueView.from_api(issue, comments.get(learner.registration_issue, []), bot=bot)
+            plans.append(plan_learner(learner, view))
     return plans
+
+
+def _registration_state(
+    repo: Repo, learners: list[Learner]
+) -> tuple[dict[int, dict[str, Any]], dict[int, list[dict[str, Any]]]]:
+    """(issue by number, comments by issue number) for these learners' registration issues."""
+    wanted = {learner.registration_issue for learner in learners}
+    listing = {"labels": "registration", "state": "all", "per_page": 100}
+    found = {
+        int(i["number"]): i
+        for i in repo.paginate(repo.url("issues"), listing)
+        if i["number"] in wanted
+    }
+    for number in sorted(wanted - set(found)):  # a label removed by hand: read it directly
+        issue = repo.get_json(repo.url("issues", number))
+        if issue is not None:
+            found[number] = issue
+    since = min(learner.registered_at for learner in learners)
+    query = {"since": since.strftime("%Y-%m-%dT%H:%M:%SZ"), "per_page": 100}
+    comments: dict[int, list[dict[str, Any]]] = {}
+    for comment in repo.paginate(repo.url("issues", "comments"), query):
+        number = int(str(comment.get("issue_url") or "").rsplit("/", 1)[-1] or 0)
+        if number in wanted:
+            comments.setdefault(number, []).append(comment)
+    return found, comments
 
 
 def post_releases(
