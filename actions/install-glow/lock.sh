@@ -11,6 +11,7 @@
 # fails until the lock covers them again):
 #   bash actions/install-glow/lock.sh
 # Needs python3 and PyPI; uv comes from PyPI into a scratch venv that is deleted afterwards.
+# More: docs/maintainers/dependencies.md.
 set -euo pipefail
 
 UV_VERSION="0.13.9"
