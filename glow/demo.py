@@ -172,9 +172,12 @@ def build_world(
             ("PROVISIONING_APP_PRIVATE_KEY", app["private_key"]),
         ):
             post("secrets", {"repo": f"{org}/{name}", "name": secret, "value": value})
+    workshop_head = api.get(f"/repos/{org}/workshop/commits/main").json()["sha"]
     for var, value in (
         ("ADMIN_ROSTER_REPO", f"{org}/admin"),
         ("LEARNING_ROOM_TEMPLATE_REPO", f"{org}/learning-room-template"),
+        # The admin repository installs glow from the workshop at a full commit (checked).
+        ("GLOW_INSTALL", f"git+{hub.url}/{org}/workshop@{workshop_head}"),
     ):
         post("variables", {"owner": org, "name": var, "value": value})
     return World(post=post, api=api, app=app)

@@ -188,9 +188,11 @@ def test_the_admin_repos_workflows_run_on_the_local_runner(
             ("PROVISIONING_APP_PRIVATE_KEY", w.app["private_key"]),
         ):
             w.control("secrets", {"repo": "org/admin", "name": name, "value": value})
+        head = w.api("GET", "/repos/org/workshop/commits/main")["sha"]
         for name, value in (
             ("GLOW_ROOMS_OWNER", "org"),
             ("LEARNING_ROOM_TEMPLATE_REPO", "org/template"),
+            ("GLOW_INSTALL", f"git+{w.hub.url}/org/workshop@{head}"),
         ):
             w.control("variables", {"repo": "org/admin", "name": name, "value": value})
         assert w.hub.wait_idle(60)

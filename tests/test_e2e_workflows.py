@@ -200,8 +200,10 @@ def test_demo_rehearses_a_cohort_through_the_real_workflows() -> None:
     assert result["watchdog_alerts"] == 0
     assert result["bot_comments"] == 1
     assert result["bot_comment"].startswith(
-        "<!-- glow:registration -->\nRegistration received: you are enrolled"
+        "<!-- glow:registration -->\n## Registration received: you are enrolled\n"
     )
+    # Private intake was answered in each learner's own room and reached the private roster.
+    assert result["private_intake_recorded"] == 4
     workflows = {r["workflow"] for r in result["workflow_runs"]}
     assert {
         ".github/workflows/registration.yml",
