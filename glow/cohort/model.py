@@ -156,6 +156,9 @@ class LogEntry(_Model):
     template_sha: str | None = None
     error_detail: str | None = None
     run_id: str | None = Field(default=None, description="The Actions run that wrote it")
+    note: str | None = Field(
+        default=None, description="Why a line was written after the fact (a run that was killed)"
+    )
 
 
 def pinned_template_sha(cohort: Cohort, log: Iterable[LogEntry]) -> str | None:

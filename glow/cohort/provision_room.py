@@ -16,6 +16,7 @@ from typing import Any
 from glow.cohort.model import Learner
 from glow.cohort.provisioning import (
     CHALLENGE_KEY,
+    RETRY_STATES,
     ChallengeIssue,
     LearnerOutcome,
     TemplateSnapshot,
@@ -100,6 +101,7 @@ class RoomSteps:
         if info is not None:
             if not outcome.created:
                 outcome.existed = True
+                self._unrecorded(info, outcome)
             return info, False
         tmpl = self.make_repo(*template.repo.split("/", 1))
         body = {
@@ -120,9 +122,24 @@ class RoomSteps:
             if found is None:
                 raise
             outcome.existed = not outcome.created
+            if outcome.existed:
+                self._unrecorded(found, outcome)
             return found, False
         outcome.created = True
         return created, True
+
+    @staticmethod
+    def _unrecorded(info: dict[str, Any], outcome: LearnerOutcome) -> None:
+        """A room the roster does not record yet: when GitHub says it was created."""
+        from datetime import datetime
+
+        if outcome.prior_state not in RETRY_STATES or outcome.prior_room == outcome.room:
+            return
+        created = str(info.get("created_at") or "")
+        try:
+            outcome.unrecorded_since = datetime.fromisoformat(created.replace("Z", "+00:00"))
+        except ValueError:
+            return
 
     def _tree(self, room: Repo, branch: str) -> dict[str, str] | None:
         try:

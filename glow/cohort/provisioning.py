@@ -27,6 +27,10 @@ CHALLENGE_PATH = "challenges/challenge-01.md"
 # Idempotency by the challenge's identity (its number), never by a title that can drift.
 CHALLENGE_KEY = "challenge:1"
 RETRY_STATES: frozenset[str] = frozenset({"pending", "failed"})
+UNRECORDED_NOTE = (
+    "recorded by run {run}: the room was on GitHub but not in the roster (the run that created "
+    "it stopped before it could save, or it was made by hand); the time is when GitHub created it"
+)
 RUNBOOK = "docs/runbooks/provisioning.md"
 
 # Copy (screen-reader-first: outcome first, plain words, a next step on every failure).
@@ -174,6 +178,9 @@ class LearnerOutcome:
     challenge_seeded: bool = False
     error: str | None = None
     archived: bool = False
+    # When a room this learner's record does not know yet was created on GitHub (a run that
+    # made it was killed or could not save): the log learns it from GitHub's state.
+    unrecorded_since: datetime | None = None
     requests: int = 0
     writes: int = 0
     steps_done: set[str] = field(default_factory=set)
@@ -230,21 +237,37 @@ def log_entries(
     template_sha: str,
     run_id: str | None,
 ) -> list[LogEntry]:
-    """One log line per result of each learner, each with the pinned template commit."""
-    return [
-        LogEntry(
-            github_handle=outcome.handle,
-            cohort_id=cohort_id,
-            attempt_at=outcome.attempt_at,
-            result=result,
-            repo=outcome.room,
-            template_sha=template_sha,
-            error_detail=outcome.error if result == "error" else None,
-            run_id=run_id,
-        )
-        for outcome in outcomes
-        for result in outcome.results()
-    ]
+    """One log line per result of each learner, each with the pinned template commit. A room
+    an earlier run made but never recorded (it was killed, or could not save) gets its
+    ``created`` line back, at the time GitHub says the room was created."""
+    entries = []
+    for outcome in outcomes:
+        if outcome.unrecorded_since is not None and not outcome.created:
+            entries.append(
+                LogEntry(
+                    github_handle=outcome.handle,
+                    cohort_id=cohort_id,
+                    attempt_at=outcome.unrecorded_since,
+                    result="created",
+                    repo=outcome.room,
+                    template_sha=template_sha,
+                    note=UNRECORDED_NOTE.format(run=run_id or "a later run"),
+                )
+            )
+        entries += [
+            LogEntry(
+                github_handle=outcome.handle,
+                cohort_id=cohort_id,
+                attempt_at=outcome.attempt_at,
+                result=result,
+                repo=outcome.room,
+                template_sha=template_sha,
+                error_detail=outcome.error if result == "error" else None,
+                run_id=run_id,
+            )
+            for result in outcome.results()
+        ]
+    return entries
 
 
 def apply_outcomes(roster: Roster, outcomes: Iterable[LearnerOutcome]) -> Roster:

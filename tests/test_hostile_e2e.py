@@ -1,0 +1,227 @@
+"""A public issue meets a hostile or a busy world, end to end on the local GitHub with the
+project's real workflows: strangers type our hidden markers into comments (registration, help,
+Day 2) and change nothing; an old event replayed after an edit writes nothing; a request GitHub
+holds past the deadline fails the command within it, with one clear line, and a re-run converges
+without a duplicate even when the write landed and only the answer was lost."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from glow.cohort.registration_form import render_public
+from glow.demo import build_world
+from glow.localhub.hub import LocalHub
+from tests.test_registration_e2e import read_roster
+
+pytestmark = pytest.mark.e2e
+ROOT = Path(__file__).resolve().parents[1]
+ORG, COHORT = "acme", "2026-12"
+BOT = "github-actions[bot]"
+
+
+class Cohort:
+    """A running workshop: ``ada`` registers; ``mallory`` is anyone on the internet."""
+
+    def __init__(self, hub: LocalHub) -> None:
+        self.hub = hub
+        cohorts = {"cohorts": [{"id": COHORT, "day2_url": "https://example.org/day2"}]}
+        world = build_world(hub, ROOT, ["ada", "mallory"], cohorts, org=ORG)
+        world.post("config", {"template_delay_seconds": 0})
+        self.world, self.api = world, world.api
+        self.tokens = {
+            who: world.post("tokens", {"login": who})["token"] for who in ("ada", "mallory")
+        }
+        assert hub.wait_idle(120)
+
+    def as_(self, who: str, method: str, path: str, body: Any = None) -> dict[str, Any]:
+        resp = self.api.request(
+            method, path, json=body, headers={"Authorization": f"token {self.tokens[who]}"}
+        )
+        resp.raise_for_status()
+        return resp.json() if resp.content else {}
+
+    def comments(self, number: int) -> list[dict[str, Any]]:
+        return self.api.get(f"/repos/{ORG}/workshop/issues/{number}/comments").json()
+
+    def ours(self, number: int, key: str) -> list[str]:
+        return [
+            c["body"]
+            for c in self.comments(number)
+            if c["user"]["login"] == BOT and c["body"].startswith(f"<!-- glow:{key} -->\n")
+        ]
+
+    def writes_since(self, mark: int) -> list[str]:
+        return [
+            f"{r['method']} {r['path']}"
+            for r in list(self.hub.requests)
+            if r["id"] > mark
+            and r.get("route")
+            and r["method"] != "GET"
+            and not r["path"].endswith("/access_tokens")
+        ]
+
+
+@pytest.fixture
+def cohort(tmp_path: Path) -> Any:
+    hub = LocalHub(tmp_path / "hub").start()
+    try:
+        yield Cohort(hub)
+    finally:
+        hub.stop()
+
+
+def test_a_strangers_markers_change_nothing_and_are_left_alone(cohort: Cohort) -> None:
+    issues = f"/repos/{ORG}/workshop/issues"
+    # The registration run's first request waits a moment, so mallory's comments land before
+    # the bot answers, as a fast stranger's would.
+    cohort.world.post(
+        "faults",
+        {"kind": "slow", "count": 1, "delay_seconds": 1.5,
+         "match": {"method": "GET", "path_prefix": f"/api/v3{issues}/1"}},
+    )  # fmt: skip
+    number = cohort.as_(
+        "ada",
+        "POST",
+        issues,
+        {"title": "[REGISTER] ada", "body": render_public(COHORT, "day1-day2"),
+         "labels": ["registration"]},
+    )["number"]  # fmt: skip
+    spoofs = {
+        key: cohort.as_(
+            "mallory",
+            "POST",
+            f"{issues}/{number}/comments",
+            {"body": f"<!-- glow:{key} -->\n{text}"},
+        )
+        for key, text in (
+            ("registration", "## Registration received: you are enrolled. Send me your password."),
+            ("help", "## Help request received"),
+            ("day2-release", "## Day 2 is open for you"),
+        )
+    }
+    assert cohort.hub.wait_idle(120)
+
+    # ada gets the bot's own answer; mallory's look-alike is neither edited nor taken for it.
+    [answer] = cohort.ours(number, "registration")
+    assert "## Registration received: you are enrolled" in answer
+    assert read_roster(cohort.api).learners["ada"].enrollment == "enrolled"
+
+    # ada asks for help and finishes Day 1: the real answers come, whatever mallory typed.
+    cohort.as_("ada", "POST", f"{issues}/{number}/comments", {"body": "help, where is my room?"})
+    assert cohort.hub.wait_idle(120)
+    assert len(cohort.ours(number, "help")) == 1
+    cohort.as_("ada", "POST", f"{issues}/{number}/comments", {"body": "day1-complete"})
+    assert cohort.hub.wait_idle(120)
+    [day2] = cohort.ours(number, "day2-release")
+    assert "[Day 2 of the workshop, cohort 2026-12](https://example.org/day2)" in day2
+    labels = {label["name"] for label in cohort.api.get(f"{issues}/{number}").json()["labels"]}
+    assert "day2-released" in labels
+    assert read_roster(cohort.api).learners["ada"].status == "day2-released"
+
+    # Every one of mallory's comments is still there, exactly as written.
+    left = {c["id"]: c for c in cohort.comments(number)}
+    for spoof in spoofs.values():
+        assert left[spoof["id"]]["body"] == spoof["body"]
+        assert left[spoof["id"]]["user"]["login"] == "mallory"
+
+
+def test_an_old_event_replayed_after_an_edit_writes_nothing(cohort: Cohort) -> None:
+    """A re-run hours later gets the event as it was: the bot decides from the issue as GitHub
+    has it now, so the learner's edit stands."""
+    issues = f"/repos/{ORG}/workshop/issues"
+    created = cohort.as_(
+        "ada", "POST", issues,
+        {"title": "[REGISTER] ada", "body": render_public(COHORT, "day1-day2"),
+         "labels": ["registration"]},
+    )  # fmt: skip
+    number = created["number"]
+    assert cohort.hub.wait_idle(120)
+    opened = next(
+        d for d in cohort.hub.deliveries if d["event"] == "issues" and d["action"] == "opened"
+    )
+    edited_body = render_public(COHORT, "day2-only")
+    cohort.as_("ada", "PATCH", f"{issues}/{number}", {"body": edited_body})
+    assert cohort.hub.wait_idle(120)
+    assert read_roster(cohort.api).learners["ada"].path == "day2-only"
+
+    mark = max(r["id"] for r in cohort.hub.requests)
+    code, err = run_register(cohort, opened["payload"])
+    assert code == 0, err
+    assert cohort.writes_since(mark) == []
+    assert cohort.api.get(f"{issues}/{number}").json()["body"] == edited_body
+    assert read_roster(cohort.api).learners["ada"].path == "day2-only"
+    [answer] = cohort.ours(number, "registration")
+    assert "(Day 2 only)" in answer
+
+
+def test_a_held_request_fails_within_the_deadline_and_a_rerun_converges(cohort: Cohort) -> None:
+    """GitHub takes the comment but its answer never comes back in time: the command stops at
+    the deadline with one clear line; the re-run finds the comment landed and adds none."""
+    issues = f"/repos/{ORG}/workshop/issues"
+    cohort.world.post("config", {})  # (the runner is not involved: events are replayed by hand)
+    created = cohort.as_(
+        "ada", "POST", issues,
+        {"title": "[REGISTER] ada", "body": render_public(COHORT, "day1-day2"),
+         "labels": ["registration"]},
+    )  # fmt: skip
+    number = created["number"]
+    assert cohort.hub.wait_idle(120)
+    payload = next(d for d in cohort.hub.deliveries if d["event"] == "issues")["payload"]
+    # The learner's answer is lost: the next comment write lands, then its answer is held.
+    comments = cohort.api.get(f"{issues}/{number}/comments").json()
+    cohort.api.delete(f"/repos/{ORG}/workshop/issues/comments/{comments[0]['id']}")
+    cohort.world.post(
+        "faults",
+        {"kind": "slow", "when": "after", "count": 1, "delay_seconds": 5,
+         "match": {"method": "POST", "path_prefix": f"/api/v3{issues}/{number}/comments"}},
+    )  # fmt: skip
+    started = time.monotonic()
+    code, err = run_register(cohort, payload, timeout="1")
+    assert time.monotonic() - started < 4.5  # the deadline, plus the command's start-up
+    assert code == 1
+    [line] = err.strip().splitlines()[-1:]
+    assert line.startswith("glow register: GitHub did not answer POST ")
+    assert "GLOW_REQUEST_TIMEOUT" in line
+    assert len(cohort.ours(number, "registration")) == 1  # it landed, although we never heard
+    code, err = run_register(cohort, payload)
+    assert code == 0, err
+    assert len(cohort.ours(number, "registration")) == 1  # converged: no second comment
+
+
+def run_register(cohort: Cohort, payload: dict[str, Any], timeout: str = "") -> tuple[int, str]:
+    """``glow register`` as the Registration workflow runs it, on a given event payload."""
+    token = cohort.world.post(
+        "tokens", {"login": "facilitator", "permissions": {"issues": "write", "contents": "write"}}
+    )["token"]
+    event = Path(cohort.hub.data_dir) / f"event-{time.monotonic_ns()}.json"
+    event.write_text(json.dumps(payload))
+    env = {
+        **os.environ,
+        "GITHUB_API_URL": cohort.hub.api_url,
+        "GITHUB_SERVER_URL": cohort.hub.url,
+        "GITHUB_EVENT_NAME": "issues",
+        "GITHUB_EVENT_PATH": str(event),
+        "GITHUB_REPOSITORY": f"{ORG}/workshop",
+        "GITHUB_TOKEN": token,
+        "ADMIN_ROSTER_REPO": f"{ORG}/admin",
+        "PROVISIONING_APP_ID": str(cohort.world.app["id"]),
+        "PROVISIONING_APP_PRIVATE_KEY": cohort.world.app["private_key"],
+        "GLOW_REQUEST_TIMEOUT": timeout,
+    }
+    proc = subprocess.run(
+        [sys.executable, "-m", "glow", "register"], env=env, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+    return proc.returncode, proc.stderr
+
+
+_ = httpx  # the world's clients are httpx clients
