@@ -26,7 +26,18 @@ def render() -> dict[str, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    target = Path((argv or sys.argv[1:] or ["admin-roster/schemas"])[0])
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python -m glow.cohort.schemas",
+        description="Write the admin repository's JSON schemas, generated from the models.",
+        epilog="example:\n  python -m glow.cohort.schemas admin-roster/schemas",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "target", nargs="?", default="admin-roster/schemas", help="folder to write them to"
+    )
+    target = Path(parser.parse_args(sys.argv[1:] if argv is None else argv).target)
     target.mkdir(parents=True, exist_ok=True)
     for name, text in render().items():
         (target / name).write_text(text, encoding="utf-8")
