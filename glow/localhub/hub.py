@@ -48,8 +48,10 @@ class LocalHub:
         port: int = 0,
         runner: bool = True,
         record_bodies: bool = False,
-        runner_workers: int = 1,
+        runner_workers: int | None = None,
     ) -> None:
+        from glow.localhub.runner.scheduler import DEFAULT_WORKERS
+
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.store = Store(self.data_dir)
@@ -67,7 +69,10 @@ class LocalHub:
         self._server: Any = None
         self._flusher: FlushThread | None = None
         self._use_runner = runner
-        self._runner_workers = runner_workers
+        # Runs execute side by side as on GitHub, so races between them show here too.
+        self._runner_workers = DEFAULT_WORKERS if runner_workers is None else runner_workers
+        if self._runner_workers < 1:
+            raise ValueError("runner_workers must be 1 or more")
         self.runner: Any = None
         self._register()
         self._ensure_builtin_accounts()
@@ -313,7 +318,11 @@ class LocalHub:
             rate = self.limits.primary_headers(key, limit, self.store.epoch(), charge=False)
             if ctx.route.creates_content:
                 self.limits.charge_content_creation(self.store.epoch())
-            resp = ctx.route.handler(ctx)
+            # Each REST request is atomic, as GitHub's are: jobs now call the API side by side,
+            # and a handler must never see another's half-made change (or a dict changing size
+            # under its loop). Waiting (faults, template copies, the runner) happens outside.
+            with self.store.lock:
+                resp = ctx.route.handler(ctx)
         except HubError as err:
             if "x-ratelimit-limit" not in err.headers:
                 charged = ctx.principal is not None
