@@ -199,9 +199,7 @@ def _selected_repos(hub: LocalHub, ctx: Ctx, inst: dict[str, Any]) -> list[int] 
             return list(inst.get("repo_ids", []))
         return None
     if not all(isinstance(name, str) for name in names or []):
-        raise invalid(
-            "InstallationToken", "repositories", "invalid", "repositories must be names"
-        )
+        raise invalid("InstallationToken", "repositories", "invalid", "repositories must be names")
     if not all(isinstance(i, int) and not isinstance(i, bool) for i in ids or []):
         raise invalid(
             "InstallationToken", "repository_ids", "invalid", "repository_ids must be numbers"
