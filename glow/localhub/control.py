@@ -324,6 +324,13 @@ def register(hub: LocalHub) -> None:
     def deliveries_log(ctx: Ctx) -> Response:
         return Response(200, _since(ctx, hub.deliveries))
 
+    @c.route("GET", "/_localhub/edits")
+    def edits_log(ctx: Ctx) -> Response:
+        """Every version of every issue, pull request and comment body (``api/bodies.py``)."""
+        with store.lock:
+            edits = list(store.data.get("edits", []))
+        return Response(200, _since(ctx, edits))
+
     @c.route("GET", "/_localhub/runs")
     def runs_log(ctx: Ctx) -> Response:
         runs = sorted(store.data["runs"].values(), key=lambda run: run["id"])

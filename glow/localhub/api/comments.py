@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from glow.localhub import shapes
+from glow.localhub.api.bodies import check_body, record_version
 from glow.localhub.api.common import paginate, repo_for, require_author_or, str_field
 from glow.localhub.api.issues import actor, association, get_issue, issue_json
 from glow.localhub.routing import Ctx, Response, not_found
@@ -65,6 +66,7 @@ def register_comments(hub: LocalHub) -> None:
     def create_comment(ctx: Ctx) -> Response:
         repo = repo_for(hub, ctx, "issues", "write", "read")
         body = str_field(ctx, "body", "IssueComment", required=True)
+        check_body(body, "IssueComment")
         with store.lock:
             iss = get_issue(repo, ctx.params["issue_number"])
             now = store.now_iso()
@@ -79,6 +81,7 @@ def register_comments(hub: LocalHub) -> None:
                 "author_association": association(hub, repo, login),
             }
             repo["comments"][str(com["id"])] = com
+            record_version(hub, repo, "comment", iss["number"], body, login, comment_id=com["id"])
             iss["comments"] = iss.get("comments", 0) + 1
             iss["updated_at"] = now
             store.mark_dirty()
@@ -101,6 +104,7 @@ def register_comments(hub: LocalHub) -> None:
     def update_comment(ctx: Ctx) -> Response:
         repo = repo_for(hub, ctx, "issues", "write", "read")
         body = str_field(ctx, "body", "IssueComment", required=True)
+        check_body(body, "IssueComment")
         with store.lock:
             com = get_comment(repo, ctx.params["comment_id"])
             may_change(ctx, repo, com)
@@ -108,6 +112,9 @@ def register_comments(hub: LocalHub) -> None:
             changed = old != body
             if changed:
                 com["body"] = body
+                editor = actor(ctx.principal)
+                number = com["issue_number"]
+                record_version(hub, repo, "comment", number, body, editor, comment_id=com["id"])
                 com["updated_at"] = store.now_iso()
                 store.mark_dirty()
         if changed:

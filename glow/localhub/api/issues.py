@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from glow.localhub import shapes
+from glow.localhub.api.bodies import check_body, record_version
 from glow.localhub.api.common import (
     paginate,
     repo_for,
@@ -76,6 +77,7 @@ def new_issue(
     pull: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     store = hub.store
+    check_body(body, "PullRequest" if pull is not None else "Issue")
     with store.lock:
         number = repo["next_number"]
         repo["next_number"] += 1
@@ -104,6 +106,8 @@ def new_issue(
         for name in labels:
             iss["labels"].append(ensure_label(hub, repo, name)["name"].lower())
         repo["issues"][str(number)] = iss
+        kind = "pull_request" if pull is not None else "issue"
+        record_version(hub, repo, kind, number, body, login)
         touch(hub, repo)
         return iss
 
@@ -207,13 +211,14 @@ def register(hub: LocalHub) -> None:
 STATE_REASONS = (None, "completed", "not_planned", "duplicate", "reopened")
 
 
-def validate_issue_update(ctx: Ctx, body: dict[str, Any]) -> None:
+def validate_issue_update(ctx: Ctx, body: dict[str, Any], resource: str = "Issue") -> None:
     """422 for any field of an issue update GitHub would refuse, before anything is applied."""
     title = body.get("title")
     if title is not None and (not isinstance(title, str | int) or not str(title).strip()):
         raise invalid("Issue", "title", "invalid", "title can't be blank")
     if body.get("body") is not None and not isinstance(body["body"], str):
-        raise invalid("Issue", "body", "invalid", "body must be a string")
+        raise invalid(resource, "body", "invalid", "body must be a string")
+    check_body(body.get("body"), resource)
     if body.get("state") is not None and body["state"] not in ("open", "closed"):
         raise invalid("Issue", "state", "invalid", "state must be open or closed")
     if body.get("state_reason") not in STATE_REASONS:
@@ -232,11 +237,17 @@ def validate_issue_update(ctx: Ctx, body: dict[str, Any]) -> None:
 
 
 def apply_issue_update(
-    hub: LocalHub, repo: dict[str, Any], iss: dict[str, Any], ctx: Ctx, *, can_label: bool
+    hub: LocalHub,
+    repo: dict[str, Any],
+    iss: dict[str, Any],
+    ctx: Ctx,
+    *,
+    can_label: bool,
+    resource: str = "Issue",
 ) -> list[tuple[str, dict[str, Any]]]:
     store = hub.store
     body = ctx.body()
-    validate_issue_update(ctx, body)  # all of it first: a rejected update changes nothing
+    validate_issue_update(ctx, body, resource)  # all of it first: a rejected update changes nothing
     events: list[tuple[str, dict[str, Any]]] = []
     changes: dict[str, Any] = {}
     title = body.get("title")
@@ -253,6 +264,8 @@ def apply_issue_update(
         if text != iss.get("body"):
             changes["body"] = {"from": iss.get("body") or ""}
             iss["body"] = text
+            kind = "pull_request" if iss.get("pull") else "issue"
+            record_version(hub, repo, kind, iss["number"], text, actor(ctx.principal))
     if changes:
         events.append(("edited", {"changes": changes}))
     state = body.get("state")

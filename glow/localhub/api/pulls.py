@@ -278,7 +278,9 @@ def register(hub: LocalHub) -> None:
                         }
                     ],
                 )
-            events = apply_issue_update(hub, repo, iss, ctx, can_label=False)
+            events = apply_issue_update(
+                hub, repo, iss, ctx, can_label=False, resource="PullRequest"
+            )
         for action, extra in events:
             emit_pull(hub, repo, iss, action, ctx.principal, **extra)
         return Response(200, pull_json(hub, repo, iss))
