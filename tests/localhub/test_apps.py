@@ -86,7 +86,9 @@ def test_installation_token_acts_in_its_org_only(world: World) -> None:
     resp = gh.api("POST", "/orgs/elsewhere/repos", token, json={"name": "nope"})
     assert resp.status_code == 403
     # an installation token is not a user
-    assert gh.api("GET", "/user", token).status_code == 403
+    resp = gh.api("GET", "/user", token)
+    assert resp.status_code == 403
+    assert resp.json()["message"] == "Resource not accessible by integration"
     repos = gh.ok("GET", "/installation/repositories", token)
     assert {r["full_name"] for r in repos["repositories"]} == {"acme/demo", "acme/room-1"}
 

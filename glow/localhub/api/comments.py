@@ -2,16 +2,41 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from glow.localhub import shapes
 from glow.localhub.api.bodies import check_body, record_version
-from glow.localhub.api.common import paginate, repo_for, require_author_or, str_field
+from glow.localhub.api.common import (
+    paginate,
+    repo_for,
+    require_author_or,
+    since_param,
+    str_field,
+    updated_since,
+)
 from glow.localhub.api.issues import actor, association, get_issue, issue_json
-from glow.localhub.routing import Ctx, Response, not_found
+from glow.localhub.routing import Ctx, Response, invalid, not_found
 
 if TYPE_CHECKING:
     from glow.localhub.hub import LocalHub
+
+
+def repo_comments_order(ctx: Ctx) -> Callable[[dict[str, Any]], tuple[str, int]]:
+    """The sort key for a repository's comments, from ``sort`` and ``direction``.
+
+    GitHub's OpenAPI description: "By default, issue comments are ordered by ascending ID";
+    ``sort`` is ``created`` (the default) or ``updated``; ``direction`` is ``asc`` or ``desc``,
+    "Ignored without the ``sort`` parameter". With ``sort`` and no ``direction`` GitHub answers
+    in ascending order (the description names no default).
+    """
+    sort, direction = ctx.q("sort"), ctx.q("direction")
+    if sort is not None and sort not in ("created", "updated"):
+        raise invalid("IssueComment", "sort", "invalid", "sort must be created or updated")
+    if direction is not None and direction not in ("asc", "desc"):
+        raise invalid("IssueComment", "direction", "invalid", "direction must be asc or desc")
+    field = "updated_at" if sort == "updated" else "created_at"
+    return lambda c: (c[field], c["id"])
 
 
 def register_comments(hub: LocalHub) -> None:
@@ -47,19 +72,22 @@ def register_comments(hub: LocalHub) -> None:
     def list_comments(ctx: Ctx) -> Response:
         repo = repo_for(hub, ctx, "issues", "read", "read")
         number = int(get_issue(repo, ctx.params["issue_number"])["number"])
-        since = ctx.q("since")
+        since = since_param(ctx, "IssueComment")
         items = [
             c
             for c in repo["comments"].values()
-            if c["issue_number"] == number and (not since or c["updated_at"] >= since)
+            if c["issue_number"] == number and updated_since(c, since)
         ]
-        items.sort(key=lambda c: c["id"])
+        items.sort(key=lambda c: c["id"])  # "Issue comments are ordered by ascending ID."
         return paginate(hub, ctx, [comment_out(repo, c) for c in items])
 
     @r.route("GET", "/repos/{owner}/{repo}/issues/comments")
     def list_repo_comments(ctx: Ctx) -> Response:
         repo = repo_for(hub, ctx, "issues", "read", "read")
-        items = sorted(repo["comments"].values(), key=lambda c: c["id"])
+        since = since_param(ctx, "IssueComment")
+        items = [c for c in repo["comments"].values() if updated_since(c, since)]
+        descending = ctx.q("sort") is not None and ctx.q("direction") == "desc"
+        items.sort(key=repo_comments_order(ctx), reverse=descending)
         return paginate(hub, ctx, [comment_out(repo, c) for c in items])
 
     @r.route("POST", "/repos/{owner}/{repo}/issues/{issue_number}/comments", creates_content=True)

@@ -12,8 +12,10 @@ from glow.localhub.api.common import (
     repo_for,
     require_author_or,
     role_for,
+    since_param,
     str_field,
     touch,
+    updated_since,
 )
 from glow.localhub.auth import ROLES
 from glow.localhub.routing import Ctx, Response, invalid, not_found
@@ -331,14 +333,14 @@ def filter_issues(repo: dict[str, Any], ctx: Ctx) -> list[dict[str, Any]]:
         raise invalid("Issue", "state", "invalid", "state must be open, closed or all")
     wanted = [w.strip().lower() for w in (ctx.q("labels") or "").split(",") if w.strip()]
     creator = (ctx.q("creator") or "").lower()
-    since = ctx.q("since")
+    since = since_param(ctx, "Issue")
     items = [
         i
         for i in repo["issues"].values()
         if (state == "all" or i["state"] == state)
         and all(w in i["labels"] for w in wanted)
         and (not creator or (i["user"] or "").lower() == creator)
-        and (not since or i["updated_at"] >= since)
+        and updated_since(i, since)
     ]
     sort = ctx.q("sort", "created")
     if sort not in ("created", "updated", "comments"):
