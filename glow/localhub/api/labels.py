@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 from glow.localhub import shapes
 from glow.localhub.api.common import paginate, repo_for, str_field
 from glow.localhub.api.issues import ensure_label, get_issue, label_names, labels_of
-from glow.localhub.routing import Ctx, HubError, Response, invalid, not_found
+from glow.localhub.routing import Ctx, HubError, Response, invalid, not_found, parse_json
 
 if TYPE_CHECKING:
     from glow.localhub.hub import LocalHub
@@ -20,8 +19,8 @@ ARCHIVED_NEVER = {"archived_at": None, "archived_by": None}
 def bare_array_body(ctx: Ctx) -> None:
     """Adding or setting issue labels also takes a bare array body (``["bug"]``), as on GitHub."""
     try:
-        raw = json.loads(ctx.raw_body or b"null")
-    except (json.JSONDecodeError, UnicodeDecodeError):
+        raw = parse_json(ctx.raw_body or b"null")
+    except HubError:
         return  # ctx.body() answers 400
     if isinstance(raw, list):
         ctx._json = {"labels": raw}
