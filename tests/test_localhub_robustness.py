@@ -351,6 +351,8 @@ FAULTS = [
     ({"kind": "slow", "delay_seconds": -5}, "delay_seconds"),
     ({"kind": "slow", "delay_seconds": True}, "delay_seconds"),
     ({"kind": "slow", "match": "x"}, "match"),
+    ({"kind": "slow", "when": "during"}, "when"),
+    ({"kind": "slow", "when": ["after"]}, "when"),
     ({"kind": "slow", "match": {"method": 5}}, "match.method"),
     ({"kind": "slow", "match": {"path_prefix": ["/api"]}}, "match.path_prefix"),
     ({"kind": "secondary", "retry_after": "x"}, "retry_after"),

@@ -270,6 +270,8 @@ def register(hub: LocalHub) -> None:
                     "status": f.status,
                     "method": f.method,
                     "path_prefix": f.path_prefix,
+                    "delay_seconds": f.delay_seconds,
+                    "when": f.when,
                 }
                 for f in hub.limits.faults
             ],

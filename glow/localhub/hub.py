@@ -12,6 +12,7 @@ import itertools
 import json
 import logging
 import threading
+import time
 import traceback
 import uuid
 from collections import deque
@@ -145,8 +146,6 @@ class LocalHub:
 
     def wait_idle(self, timeout: float = 60.0) -> bool:
         """Wait until no template copy is pending and the runner has nothing queued or running."""
-        import time
-
         deadline = time.monotonic() + timeout
         while True:
             with self._bg_cond:
@@ -283,6 +282,8 @@ class LocalHub:
         if self.record_bodies and resp.raw is None:
             entry["response"] = resp.body
         self.requests.append(entry)
+        if entry.get("hold_seconds"):
+            time.sleep(entry["hold_seconds"])
         return resp
 
     def _dispatch(self, router: Router, ctx: Ctx, path: str) -> Response:
@@ -301,10 +302,14 @@ class LocalHub:
             if version and version not in API_VERSIONS:
                 raise HubError(400, f"API version {version} is not supported.")
             try:
-                entry["fault"] = self.limits.apply_fault(ctx.method, API_PREFIX + path)
-            except InjectedFault as fault:
-                entry["fault"] = fault.kind
+                fault = self.limits.apply_fault(ctx.method, API_PREFIX + path)
+            except InjectedFault as injected:
+                entry["fault"] = injected.kind
                 raise
+            if fault is not None:
+                entry["fault"] = fault.kind
+                if fault.when == "after":  # handled in full, then the answer waits (handle())
+                    entry["hold_seconds"] = fault.delay_seconds
             ctx.principal = authenticate(self.store, ctx.headers.get("authorization"))
             entry.update(kind=ctx.principal.kind, login=ctx.principal.login)
             key, limit = self._limit_key(ctx.principal)

@@ -13,9 +13,9 @@ import pytest
 
 def serve(tmp_path: Path, *args: str) -> str:
     """Start `glow local serve`, return its ready line, stop it with SIGTERM."""
+    command = [sys.executable, "-m", "glow", "local", "serve", "--port", "0"]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "glow", "local", "serve", "--port", "0", "--data", str(tmp_path)]
-        + list(args),
+        [*command, "--data", str(tmp_path), *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
