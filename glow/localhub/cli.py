@@ -65,13 +65,14 @@ def run(args: argparse.Namespace) -> int:
         raise GlowError(
             f"cannot listen on 127.0.0.1:{args.port}: {exc.strerror}; choose another --port"
         ) from None
+    # Before the ready line: a supervisor may stop the server as soon as it reads that line.
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
     runner = f"{hub.runner.workers} runs at once" if hub.runner is not None else "no runner"
     print(
         f"local GitHub ready at {hub.url} (REST: {hub.api_url}, data: {args.data}, {runner})",
         flush=True,
     )
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
         stop.wait()
     except KeyboardInterrupt:
