@@ -181,6 +181,59 @@ def test_workflow_dispatch_and_schedule_run_the_workflow(
         webhook_validator.validate(delivery["event"], delivery["payload"])
 
 
+MEET = """name: Meet
+on:
+  issues:
+    types: [opened]
+permissions:
+  issues: write
+jobs:
+  meet:
+    runs-on: ubuntu-latest
+    steps:
+      - env:
+          ME: ${{ github.event.issue.title }}
+          MEET: __MEET__
+        run: |
+          if [ "$ME" = A ]; then OTHER=B; else OTHER=A; fi
+          touch "$MEET/$ME"
+          for i in $(seq 200); do [ -e "$MEET/$OTHER" ] && break; sleep 0.05; done
+          [ -e "$MEET/$OTHER" ] || { echo "$OTHER never arrived"; exit 1; }
+      - env:
+          GH_TOKEN: ${{ github.token }}
+          NUMBER: ${{ github.event.issue.number }}
+        run: |
+          python -c 'import json, os, urllib.request
+          api = os.environ["GITHUB_API_URL"] + "/repos/" + os.environ["GITHUB_REPOSITORY"]
+          request = urllib.request.Request(
+              api + "/issues/" + os.environ["NUMBER"] + "/comments",
+              data=json.dumps({"body": "met"}).encode(),
+              headers={"Authorization": "token " + os.environ["GH_TOKEN"]},
+          )
+          urllib.request.urlopen(request).read()'
+"""
+
+
+def test_a_hub_runs_workflow_runs_side_by_side_by_default(world: dict, tmp_path: Path) -> None:
+    """Two runs that each wait for the other finish only if the hub runs them at once."""
+    hub, api = world["hub"], world["api"]
+    assert hub.runner.workers == 4
+    meet = tmp_path / "meet"
+    meet.mkdir()
+    api.put(
+        "/repos/org/room/contents/.github/workflows/meet.yml",
+        json={"message": "meet", "content": b64(MEET.replace("__MEET__", str(meet)))},
+    ).raise_for_status()
+    for title in ("A", "B"):
+        api.post("/repos/org/room/issues", json={"title": title}).raise_for_status()
+    assert hub.wait_idle(60)
+    met = [r for r in runs(hub, "issues") if r["workflow_path"].endswith("meet.yml")]
+    assert [r["conclusion"] for r in met] == ["success", "success"], json.dumps(met)[-2000:]
+    for number in (1, 2):
+        comments = api.get(f"/repos/org/room/issues/{number}/comments").json()
+        assert [c["body"] for c in comments] == ["met"]
+
+
 def test_demo_rehearses_a_cohort_through_the_real_workflows() -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "glow", "demo", "--json", "--learners", "4"],

@@ -6,6 +6,8 @@ Every route is sent malformed and mistyped bodies, as the owner, a stranger and 
 from __future__ import annotations
 
 import itertools
+import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -50,6 +52,9 @@ BODIES: list[bytes] = [
     b'{"head": 1, "base": null, "merge_method": "yolo", "event": "DANCE"}',
     b'{"permission": "overlord", "permissions": "all", "inputs": [], "client_payload": 1}',
     b'{"color": "red", "new_name": 3, "archived": "yes", "private": "no"}',
+    # nested 100,000 deep, and an integer of 5,001 digits (10**5000): 400, never a 500
+    b"[" * 100_000 + b"]" * 100_000,
+    b'{"title": "t", "body": "b", "sha": ' + b"1" + b"0" * 5000 + b"}",
 ]
 
 
@@ -346,6 +351,8 @@ FAULTS = [
     ({"kind": "slow", "delay_seconds": -5}, "delay_seconds"),
     ({"kind": "slow", "delay_seconds": True}, "delay_seconds"),
     ({"kind": "slow", "match": "x"}, "match"),
+    ({"kind": "slow", "when": "during"}, "when"),
+    ({"kind": "slow", "when": ["after"]}, "when"),
     ({"kind": "slow", "match": {"method": 5}}, "match.method"),
     ({"kind": "slow", "match": {"path_prefix": ["/api"]}}, "match.path_prefix"),
     ({"kind": "secondary", "retry_after": "x"}, "retry_after"),
@@ -458,3 +465,79 @@ def test_fault_defaults_still_parse() -> None:
     fault = parse_fault({"kind": "slow", "delay_seconds": 0})
     assert fault.delay_seconds == 0.0
     assert parse_fault({"kind": "secondary", "retry_after": None}).retry_after is None
+
+
+# -- bodies GitHub cannot parse, and requests it will not read -----------------------------------
+
+DEEP = b"[" * 100_000 + b"]" * 100_000
+HUGE_INTEGER = b'{"title": "t", "body": ' + b"1" + b"0" * 5000 + b"}"  # 10**5000
+
+
+def test_unparseable_json_is_400_problems_parsing_json(
+    git_hub: LocalHub, capfd: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    api = _owner_api(git_hub)
+    ctl = httpx.Client(base_url=git_hub.url)
+    nested_101 = b'{"title": "t", "labels": ' + b"[" * 100 + b"]" * 100 + b"}"
+    for body in (DEEP, HUGE_INTEGER, b'{"title": ' + b"[" * 5000 + b"]" * 5000 + b"}", nested_101):
+        for client, method, path in (
+            (api, "POST", "/repos/org/workshop/issues"),
+            (api, "PATCH", "/repos/org/workshop/issues/1"),
+            (api, "POST", "/repos/org/workshop/issues/1/labels"),  # also takes a bare array
+            (api, "PUT", "/repos/org/workshop/contents/x.txt"),
+            (ctl, "POST", "/_localhub/users"),
+        ):
+            resp = client.request(method, path, content=body)
+            assert resp.status_code == 400, (path, body[:40], resp.text[:200])
+            assert resp.json()["message"] == "Problems parsing JSON"
+    # 100 levels is still JSON GitHub reads: this one is parsed, then refused as a bad label
+    nested_100 = b'{"title": "t", "labels": ' + b"[" * 99 + b"]" * 99 + b"}"
+    resp = api.post("/repos/org/workshop/issues", content=nested_100)
+    assert resp.status_code == 422, resp.text
+    _assert_quiet(capfd, caplog)
+
+
+def _raw(hub: LocalHub, request: bytes) -> bytes:
+    """Send bytes on a fresh connection; everything the server answers before it closes."""
+    import socket
+
+    with socket.create_connection((hub.host, hub.port), timeout=10) as sock:
+        sock.sendall(request)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    return answer
+
+
+def test_requests_that_cannot_or_should_not_be_read_are_answered(
+    git_hub: LocalHub, capfd: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    head = b"POST /api/v3/repos/org/workshop/issues HTTP/1.1\r\nHost: x\r\n"
+    cases = [
+        # far over 100 MB: answered at once, without waiting for a body that never comes
+        (b"Content-Length: 1000000000000\r\n\r\n", 413),
+        (b"Content-Length: " + b"9" * 5000 + b"\r\n\r\n", 413),
+        (b"Transfer-Encoding: chunked\r\n\r\nFFFFFFFFFFFF\r\nxx", 413),
+        (b"Content-Length: 12abc\r\n\r\n", 400),
+        (b"Content-Length: -1\r\n\r\n", 400),
+        (b"Content-Length: 5_000\r\n\r\n", 400),
+        (b"Content-Length: 2\r\nContent-Length: 3\r\n\r\n{}", 400),
+        (b"Transfer-Encoding: chunked\r\n\r\nzz\r\n", 400),
+    ]
+    for extra, status in cases:
+        began = time.monotonic()
+        answer = _raw(git_hub, head + extra)
+        assert answer.startswith(f"HTTP/1.1 {status} ".encode()), (extra[:60], answer[:200])
+        assert time.monotonic() - began < 5
+        body = json.loads(answer.partition(b"\r\n\r\n")[2])
+        assert body["message"] == ("Request Entity Too Large" if status == 413 else "Bad Request")
+    # a body the client is still sending when refused does not cost it the answer
+    import socket
+
+    with socket.create_connection((git_hub.host, git_hub.port), timeout=10) as sock:
+        sock.sendall(head + b"Content-Length: 200000000\r\n\r\n")
+        sock.sendall(b"x" * 1_000_000)
+        assert sock.recv(4096).startswith(b"HTTP/1.1 413 ")
+    # and the server goes on answering
+    assert _owner_api(git_hub).get("/repos/org/workshop").status_code == 200
+    _assert_quiet(capfd, caplog)

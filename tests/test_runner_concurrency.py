@@ -79,7 +79,7 @@ def test_newer_pending_run_replaces_the_older_pending_one(host: FakeHost, runner
         "cancelled",
         "success",
     )
-    assert host.statuses(second.id) == ["queued", "completed"]  # never started
+    assert host.statuses(second.id) == ["queued", "pending", "completed"]  # never started
     assert second.jobs == [] and "done C" in third.log
 
 
@@ -165,3 +165,109 @@ def test_cancel_a_running_run_and_shutdown(host: FakeHost, runner: Runner) -> No
     assert time.monotonic() - began < 8
     assert queued.conclusion == "cancelled" and queued.status == "completed"
     assert runner.get_run(queued.id) is queued
+
+
+# -- a burst of events through one group, under real parallelism ------------------------------
+
+
+def held_until(release: Path, title_expr: str = "${{ github.event.issue.title }}") -> str:
+    """A step that says it started, then waits (at most 20 s) until the test releases it."""
+    return (
+        f'echo "started {title_expr}"; '
+        f'for i in $(seq 400); do [ -e "{release}" ] && exit 0; sleep 0.05; done; exit 1'
+    )
+
+
+def burst(
+    runner: Runner, sha: str, count: int, before_next: Callable[[WorkflowRun], bool]
+) -> list[WorkflowRun]:
+    runs = []
+    for index in range(count):
+        runs.append(dispatch(runner, sha, str(index + 1)))
+        wait_for(lambda: before_next(runs[-1]))
+    return runs
+
+
+def test_burst_of_six_through_one_workflow_group(
+    host: FakeHost, runner: Runner, tmp_path: Path
+) -> None:
+    """First runs, last runs, the four in between are cancelled and never start."""
+    release = tmp_path / "release"
+    sha = host.commit({WF: workflow("one-at-a-time", f"'{held_until(release)}'")})
+    runs = [dispatch(runner, sha, str(i + 1)) for i in range(6)]  # all at once
+    wait_for(lambda: "started 1" in runs[0].log)
+    assert [r.status for r in runs[1:]] == ["completed"] * 4 + ["pending"]
+    release.touch()
+    assert runner.wait_idle(20)
+    assert [r.conclusion for r in runs] == ["success"] + ["cancelled"] * 4 + ["success"]
+    for run in runs[1:5]:
+        assert "in_progress" not in host.statuses(run.id) and run.jobs == []
+    assert "started 6" in runs[5].log
+
+
+def test_burst_with_cancel_in_progress_leaves_only_the_last(
+    host: FakeHost, runner: Runner, tmp_path: Path
+) -> None:
+    release = tmp_path / "release"
+    sha = host.commit(
+        {WF: workflow("{group: deploy, cancel-in-progress: true}", f"'{held_until(release)}'")}
+    )
+    first = dispatch(runner, sha, "1")
+    wait_for(lambda: "started 1" in first.log)
+    runs = [first] + [dispatch(runner, sha, str(i + 2)) for i in range(5)]
+    wait_for(lambda: "started 6" in runs[5].log)
+    release.touch()
+    assert runner.wait_idle(20)
+    assert [r.conclusion for r in runs] == ["cancelled"] * 5 + ["success"]
+    # the first was stopped mid-step; the others were cancelled pending or, once promoted,
+    # running: either way only the newest run survives
+    assert first.job("work").steps[0].conclusion == "cancelled"
+
+
+def test_burst_of_six_through_one_job_group(host: FakeHost, tmp_path: Path) -> None:
+    """Job-level groups: the first job runs, the last runs, the four between are cancelled.
+
+    Each run reaches the group in order (the test waits for it), as a job's place in its
+    group is decided when the job is ready to start."""
+    release = tmp_path / "release"
+    sha = host.commit(
+        {
+            WF: dedent(f"""\
+        on: issues
+        jobs:
+          deploy:
+            runs-on: x
+            concurrency: deploy-${{{{ github.repository }}}}
+            steps:
+              - run: '{held_until(release)}'
+          other:
+            runs-on: x
+            steps:
+              - run: echo "not in any group"
+        """)
+        }
+    )
+    runner = make_runner(host, tmp_path / "work")
+    try:
+        runs = burst(
+            runner,
+            sha,
+            6,
+            lambda run: (
+                bool(run.jobs)
+                and run.job("deploy").status in ("in_progress", "waiting")
+                and run.job("other").status == "completed"
+            ),
+        )
+        wait_for(lambda: "started 1" in runs[0].log)
+        release.touch()
+        assert runner.wait_idle(20)
+    finally:
+        runner.shutdown()
+    deploys = [r.job("deploy").conclusion for r in runs]
+    assert deploys == ["success"] + ["cancelled"] * 4 + ["success"]
+    assert [r.conclusion for r in runs] == ["success"] + ["cancelled"] * 4 + ["success"]
+    assert all(r.job("other").conclusion == "success" for r in runs)
+    for run in runs[1:5]:
+        assert "started" not in run.job("deploy").log
+        assert "higher priority waiting request" in run.job("deploy").log

@@ -244,7 +244,19 @@ def test_permissions_resolution_seen_in_minted_tokens(host: FakeHost, runner: Ru
     )
     runs = run_event(runner, host, "issues", ISSUE, sha=sha)
     assert [r.conclusion for r in runs] == ["success", "success"]
-    default, inherit, override, nothing = (perms for _, perms, _ in host.minted)
+    # Jobs run side by side, so tokens are minted in any order: each job records what it got.
+    default, inherit, override, nothing = (
+        run.job(key).permissions
+        for run, key in (
+            (runs[0], "a"),
+            (runs[1], "inherit"),
+            (runs[1], "override"),
+            (runs[1], "nothing"),
+        )
+    )
+    assert sorted(map(str, (perms for _, perms, _ in host.minted))) == sorted(
+        map(str, (default, inherit, override, nothing))
+    )
     assert {k: v for k, v in default.items() if v != "none"} == {
         "contents": "write",
         "issues": "write",

@@ -270,6 +270,8 @@ def register(hub: LocalHub) -> None:
                     "status": f.status,
                     "method": f.method,
                     "path_prefix": f.path_prefix,
+                    "delay_seconds": f.delay_seconds,
+                    "when": f.when,
                 }
                 for f in hub.limits.faults
             ],
@@ -323,6 +325,13 @@ def register(hub: LocalHub) -> None:
     @c.route("GET", "/_localhub/deliveries")
     def deliveries_log(ctx: Ctx) -> Response:
         return Response(200, _since(ctx, hub.deliveries))
+
+    @c.route("GET", "/_localhub/edits")
+    def edits_log(ctx: Ctx) -> Response:
+        """Every version of every issue, pull request and comment body (``api/bodies.py``)."""
+        with store.lock:
+            edits = list(store.data.get("edits", []))
+        return Response(200, _since(ctx, edits))
 
     @c.route("GET", "/_localhub/runs")
     def runs_log(ctx: Ctx) -> Response:

@@ -12,6 +12,7 @@ import itertools
 import json
 import logging
 import threading
+import time
 import traceback
 import uuid
 from collections import deque
@@ -48,8 +49,10 @@ class LocalHub:
         port: int = 0,
         runner: bool = True,
         record_bodies: bool = False,
-        runner_workers: int = 1,
+        runner_workers: int | None = None,
     ) -> None:
+        from glow.localhub.runner.scheduler import DEFAULT_WORKERS
+
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.store = Store(self.data_dir)
@@ -67,7 +70,10 @@ class LocalHub:
         self._server: Any = None
         self._flusher: FlushThread | None = None
         self._use_runner = runner
-        self._runner_workers = runner_workers
+        # Runs execute side by side as on GitHub, so races between them show here too.
+        self._runner_workers = DEFAULT_WORKERS if runner_workers is None else runner_workers
+        if self._runner_workers < 1:
+            raise ValueError("runner_workers must be 1 or more")
         self.runner: Any = None
         self._register()
         self._ensure_builtin_accounts()
@@ -140,8 +146,6 @@ class LocalHub:
 
     def wait_idle(self, timeout: float = 60.0) -> bool:
         """Wait until no template copy is pending and the runner has nothing queued or running."""
-        import time
-
         deadline = time.monotonic() + timeout
         while True:
             with self._bg_cond:
@@ -278,6 +282,8 @@ class LocalHub:
         if self.record_bodies and resp.raw is None:
             entry["response"] = resp.body
         self.requests.append(entry)
+        if entry.get("hold_seconds"):
+            time.sleep(entry["hold_seconds"])
         return resp
 
     def _dispatch(self, router: Router, ctx: Ctx, path: str) -> Response:
@@ -296,10 +302,14 @@ class LocalHub:
             if version and version not in API_VERSIONS:
                 raise HubError(400, f"API version {version} is not supported.")
             try:
-                entry["fault"] = self.limits.apply_fault(ctx.method, API_PREFIX + path)
-            except InjectedFault as fault:
-                entry["fault"] = fault.kind
+                fault = self.limits.apply_fault(ctx.method, API_PREFIX + path)
+            except InjectedFault as injected:
+                entry["fault"] = injected.kind
                 raise
+            if fault is not None:
+                entry["fault"] = fault.kind
+                if fault.when == "after":  # handled in full, then the answer waits (handle())
+                    entry["hold_seconds"] = fault.delay_seconds
             ctx.principal = authenticate(self.store, ctx.headers.get("authorization"))
             entry.update(kind=ctx.principal.kind, login=ctx.principal.login)
             key, limit = self._limit_key(ctx.principal)
@@ -313,7 +323,11 @@ class LocalHub:
             rate = self.limits.primary_headers(key, limit, self.store.epoch(), charge=False)
             if ctx.route.creates_content:
                 self.limits.charge_content_creation(self.store.epoch())
-            resp = ctx.route.handler(ctx)
+            # Each REST request is atomic, as GitHub's are: jobs now call the API side by side,
+            # and a handler must never see another's half-made change (or a dict changing size
+            # under its loop). Waiting (faults, template copies, the runner) happens outside.
+            with self.store.lock:
+                resp = ctx.route.handler(ctx)
         except HubError as err:
             if "x-ratelimit-limit" not in err.headers:
                 charged = ctx.principal is not None

@@ -39,6 +39,10 @@ class Fault:
     delay_seconds: float = 0.0
     method: str | None = None
     path_prefix: str | None = None
+    # slow: "before" delays the request; "after" handles it fully, then holds the answer, so a
+    # client that gives up first has lost the answer to a write that landed (as on a network
+    # that drops a response).
+    when: str = "before"
 
     def matches(self, method: str, path: str) -> bool:
         if self.method and self.method.upper() != method:
@@ -81,6 +85,9 @@ def parse_fault(body: dict[str, Any]) -> Fault:
             "invalid",
             f"delay_seconds must be a number from 0 to {MAX_DELAY_SECONDS:g}",
         )
+    when = body.get("when", "before")
+    if when not in ("before", "after"):
+        raise invalid("Fault", "when", "invalid", "when must be before or after")
     match = body.get("match") or {}
     if not isinstance(match, dict):
         raise invalid("Fault", "match", "invalid", "match must be an object")
@@ -97,6 +104,7 @@ def parse_fault(body: dict[str, Any]) -> Fault:
         delay_seconds=float(delay),
         method=method,
         path_prefix=prefix,
+        when=when,
     )
 
 
@@ -126,14 +134,18 @@ class Limits:
                     return fault
         return None
 
-    def apply_fault(self, method: str, path: str) -> str | None:
-        """Apply the next matching fault (sleep, or raise its answer); returns its kind."""
+    def apply_fault(self, method: str, path: str) -> Fault | None:
+        """Apply the next matching fault (sleep, or raise its answer); returns it.
+
+        A slow fault ``when: after`` is only taken here: the caller sleeps once it has handled
+        the request."""
         fault = self.take_fault(method, path)
         if fault is None:
             return None
         if fault.kind == "slow":
-            time.sleep(fault.delay_seconds)
-            return fault.kind
+            if fault.when == "before":
+                time.sleep(fault.delay_seconds)
+            return fault
         headers = {}
         if fault.retry_after is not None:
             headers["retry-after"] = str(fault.retry_after)

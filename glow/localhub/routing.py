@@ -89,13 +89,7 @@ class Ctx:
 
     def body(self) -> dict[str, Any]:
         if self._json is None:
-            if not self.raw_body.strip():
-                self._json = {}
-            else:
-                try:
-                    self._json = json.loads(self.raw_body)
-                except (json.JSONDecodeError, UnicodeDecodeError):
-                    raise HubError(400, "Problems parsing JSON") from None
+            self._json = {} if not self.raw_body.strip() else parse_json(self.raw_body)
             if not isinstance(self._json, dict):
                 raise HubError(400, "Problems parsing JSON")
         return self._json
@@ -117,6 +111,38 @@ class Ctx:
         if not isinstance(value, kind) or (isinstance(value, bool) and bool not in _kinds(kind)):
             raise invalid(resource, name, "invalid", f"{name} has the wrong type")
         return value
+
+
+# Ruby's JSON parser, behind GitHub's API, refuses documents nested deeper than 100 levels by
+# default (max_nesting); deeper ones would also exhaust Python's recursion in json, copy and
+# the runner's expression contexts.
+MAX_JSON_DEPTH = 100
+
+
+def parse_json(raw: bytes) -> Any:
+    """A request's JSON document; anything GitHub could not parse is its 400."""
+    try:
+        value = json.loads(raw)
+    except (ValueError, RecursionError):
+        # ValueError: bad syntax, bad UTF-8, or an integer of more than 4,300 digits (Python's
+        # limit on converting digits to int); RecursionError: nesting beyond the stack.
+        raise HubError(400, "Problems parsing JSON") from None
+    if _depth_over(value, MAX_JSON_DEPTH):
+        raise HubError(400, "Problems parsing JSON")
+    return value
+
+
+def _depth_over(value: Any, limit: int) -> bool:
+    """Whether ``value`` nests lists and objects more than ``limit`` deep (iteratively)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > limit:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 def _kinds(kind: type | tuple[type, ...]) -> tuple[type, ...]:

@@ -109,7 +109,11 @@ class HubRunnerHost:
             if isinstance(value, datetime):
                 data[key] = value.strftime("%Y-%m-%dT%H:%M:%SZ")
         with self.hub.store.lock:
-            self.hub.store.data["runs"][str(data["id"])] = _jsonable(data)
+            runs = self.hub.store.data["runs"]
+            stored = runs.get(str(data["id"]))
+            if stored is not None and int(stored.get("revision", 0)) > int(data["revision"]):
+                return  # a newer snapshot, from another job's thread, is already there
+            runs[str(data["id"])] = _jsonable(data)
             self.hub.store.mark_dirty()
 
 
@@ -125,7 +129,7 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-def start_runner(hub: LocalHub, *, workers: int = 1) -> Any:
+def start_runner(hub: LocalHub, *, workers: int) -> Any:
     import os
 
     from glow.localhub.runner import Runner

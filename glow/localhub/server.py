@@ -26,8 +26,22 @@ _SERVER_ERROR = {
 }
 
 
+# The largest request body read: GitHub refuses files over 100 MB, and its front door answers
+# 413 to bodies it will not take. A bigger Content-Length is answered at once, without reading
+# what follows, and the connection is closed (it cannot be framed any more).
+MAX_BODY_BYTES = 100 * 1024 * 1024
+_TOO_LARGE = {
+    "message": "Request Entity Too Large",
+    "documentation_url": "https://docs.github.com/rest",
+}
+
+
 class _BadRequest(Exception):
     """The request's framing (Content-Length, chunked encoding) cannot be read."""
+
+
+class _TooLarge(Exception):
+    """The request's body is over ``MAX_BODY_BYTES``."""
 
 
 class _Server(ThreadingHTTPServer):
@@ -53,33 +67,50 @@ class _Handler(BaseHTTPRequestHandler):
         return
 
     def _read_body(self) -> bytes:
-        try:
-            if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
-                chunks = []
-                while True:
-                    size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
-                    if size < 0:
-                        raise ValueError(size)
-                    if size == 0:
-                        while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-                            pass
-                        break
-                    chunks.append(self.rfile.read(size))
-                    self.rfile.readline()
-                return b"".join(chunks)
-            length = int(self.headers.get("Content-Length") or 0)
-        except ValueError:
-            raise _BadRequest from None
-        if length < 0:
-            raise _BadRequest
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            return self._read_chunks()
+        values = self.headers.get_all("Content-Length") or []
+        if len(set(values)) > 1 or not all(v.strip().isdigit() for v in values):
+            raise _BadRequest  # "abc", "-1", "+5", "5_000" and disagreeing duplicates
+        digits = values[0].strip().lstrip("0") if values else ""
+        if len(digits) > len(str(MAX_BODY_BYTES)):  # before int(): 5,000 digits cannot convert
+            raise _TooLarge
+        length = int(digits or "0")
+        if length > MAX_BODY_BYTES:
+            raise _TooLarge
         return self.rfile.read(length) if length else b""
+
+    def _read_chunks(self) -> bytes:
+        chunks, total = [], 0
+        while True:
+            line = self.rfile.readline(1024).split(b";")[0].strip() or b"0"
+            if not all(c in b"0123456789abcdefABCDEF" for c in line):
+                raise _BadRequest
+            if len(line.lstrip(b"0")) > 8:  # over 4 GiB in one chunk
+                raise _TooLarge
+            size = int(line, 16)
+            if size == 0:
+                while self.rfile.readline(65536) not in (b"\r\n", b"\n", b""):
+                    pass
+                return b"".join(chunks)
+            total += size
+            if total > MAX_BODY_BYTES:
+                raise _TooLarge
+            chunks.append(self.rfile.read(size))
+            self.rfile.readline(1024)
 
     def _handle(self) -> None:
         try:
             body = self._read_body()
-        except _BadRequest:
-            self.close_connection = True  # the rest of the stream cannot be framed
-            self._send(400, {}, json.dumps(_BAD_REQUEST).encode(), json_body=True)
+        except (_BadRequest, _TooLarge) as exc:
+            # The rest of the stream cannot be framed (or is not worth reading): answer, then
+            # close, as a front proxy does.
+            self.close_connection = True
+            status, answer = (
+                (413, _TOO_LARGE) if isinstance(exc, _TooLarge) else (400, _BAD_REQUEST)
+            )
+            self._send(status, {"connection": "close"}, json.dumps(answer).encode(), json_body=True)
+            self._linger()
             return
         headers = {k.lower(): v for k, v in self.headers.items()}
         try:
@@ -111,6 +142,20 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(payload)
+
+    def _linger(self) -> None:
+        """Read (and drop) what the client is still sending for a moment before closing, so
+        that closing with unread data does not reset the connection before the client has read
+        the answer (what web servers call a lingering close)."""
+        try:
+            self.wfile.flush()
+            self.connection.shutdown(socket.SHUT_WR)
+            self.connection.settimeout(0.5)
+            for _ in range(64):  # at most 4 MiB
+                if not self.connection.recv(65536):
+                    break
+        except OSError:
+            pass
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _handle
 

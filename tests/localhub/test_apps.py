@@ -86,7 +86,9 @@ def test_installation_token_acts_in_its_org_only(world: World) -> None:
     resp = gh.api("POST", "/orgs/elsewhere/repos", token, json={"name": "nope"})
     assert resp.status_code == 403
     # an installation token is not a user
-    assert gh.api("GET", "/user", token).status_code == 403
+    resp = gh.api("GET", "/user", token)
+    assert resp.status_code == 403
+    assert resp.json()["message"] == "Resource not accessible by integration"
     repos = gh.ok("GET", "/installation/repositories", token)
     assert {r["full_name"] for r in repos["repositories"]} == {"acme/demo", "acme/room-1"}
 
@@ -186,3 +188,97 @@ def test_installation_on_selected_repositories(world: World) -> None:
     assert [r["full_name"] for r in repos["repositories"]] == ["acme/demo"]
     # without administration:write an installation cannot create repositories
     assert gh.api("POST", "/orgs/acme/repos", token, json={"name": "x"}).status_code == 403
+
+
+def test_selected_installation_reaches_only_its_repositories(world: World) -> None:
+    """An installation on selected repositories: tokens are minted for those only; other
+    private repositories of the account are 404, and public ones are read-only (403)."""
+    gh = world.gh
+    for name, private in (("admin", True), ("site", False), ("open-room", False)):
+        gh.ok("POST", "/orgs/acme/repos", world.token, json={"name": name, "private": private})
+    app = gh.control(
+        "POST",
+        "apps",
+        {
+            "slug": "room-bot",
+            "owner": "acme",
+            "permissions": {"issues": "write", "contents": "write"},
+        },
+    )
+    gh.control(
+        "POST",
+        "installations",
+        {"app_id": app["id"], "account": "acme", "repositories": ["demo", "open-room"]},
+    )
+    headers = bearer(app_jwt(app))
+    inst = gh.ok("GET", "/orgs/acme/installation", headers=headers)
+    assert inst["repository_selection"] == "selected" and inst["app_slug"] == "room-bot"
+    url = f"/app/installations/{inst['id']}/access_tokens"
+    admin_id = gh.ok("GET", "/repos/acme/admin", world.token)["id"]
+    demo_id = gh.ok("GET", "/repos/acme/demo", world.token)["id"]
+    for body in (
+        {"repositories": ["admin"]},
+        {"repositories": ["demo", "site"]},
+        {"repositories": ["no-such-repo"]},
+        {"repository_ids": [admin_id]},
+        {"repository_ids": [demo_id, 999999999]},
+    ):
+        resp = gh.api("POST", url, headers=headers, json=body)
+        assert resp.status_code == 422, (body, resp.text)
+        assert resp.json()["message"] == (
+            "There is at least one repository that does not exist or is not accessible to the "
+            "parent installation."
+        )
+    for body, field in (
+        ({"repositories": [5]}, "repositories"),
+        ({"repository_ids": ["x"]}, "repository_ids"),
+    ):
+        resp = gh.api("POST", url, headers=headers, json=body)
+        assert resp.status_code == 422 and resp.json()["errors"][0]["field"] == field
+    narrowed = gh.api("POST", url, headers=headers, json={"repository_ids": [demo_id]})
+    assert narrowed.status_code == 201 and narrowed.json()["repository_selection"] == "selected"
+    listed = gh.ok("GET", "/installation/repositories", narrowed.json()["token"])
+    assert [r["full_name"] for r in listed["repositories"]] == ["acme/demo"]
+
+    token = installation_token(world, app)
+    listed = gh.ok("GET", "/installation/repositories", token)
+    assert sorted(r["full_name"] for r in listed["repositories"]) == ["acme/demo", "acme/open-room"]
+    assert listed["total_count"] == 2 and listed["repository_selection"] == "selected"
+    # installed: reads and writes
+    assert (
+        gh.api("POST", "/repos/acme/open-room/issues", token, json={"title": "hi"}).status_code
+        == 201
+    )
+    # another private repository of the account does not exist for this token
+    assert gh.api("GET", "/repos/acme/admin", token).status_code == 404
+    assert gh.api("POST", "/repos/acme/admin/issues", token, json={"title": "x"}).status_code == 404
+    # a public repository it is not installed on can be read, not written
+    assert gh.api("GET", "/repos/acme/site", token).status_code == 200
+    for method, path, body in (
+        ("POST", "/repos/acme/site/issues", {"title": "x"}),
+        ("PUT", "/repos/acme/site/contents/x.txt", {"message": "x", "content": "eA=="}),
+        ("POST", "/repos/acme/site/labels", {"name": "x"}),
+    ):
+        resp = gh.api(method, path, token, json=body)
+        assert resp.status_code == 403, (path, resp.text)
+        assert resp.json()["message"] == "Resource not accessible by integration"
+
+
+def test_installation_on_all_repositories_reaches_every_one(world: World) -> None:
+    gh = world.gh
+    gh.ok("POST", "/orgs/acme/repos", world.token, json={"name": "admin", "private": True})
+    app = make_app(world)
+    headers = bearer(app_jwt(app))
+    inst = gh.ok("GET", "/orgs/acme/installation", headers=headers)
+    assert inst["repository_selection"] == "all"
+    url = f"/app/installations/{inst['id']}/access_tokens"
+    resp = gh.api("POST", url, headers=headers, json={"repositories": ["admin"]})
+    assert resp.status_code == 201, resp.text
+    assert gh.api("GET", "/repos/acme/admin", resp.json()["token"]).status_code == 200
+    assert gh.api("GET", "/repos/acme/demo", resp.json()["token"]).status_code == 404
+    token = installation_token(world, app)
+    for repo in ("demo", "admin"):
+        assert (
+            gh.api("POST", f"/repos/acme/{repo}/issues", token, json={"title": "x"}).status_code
+            == 201
+        )

@@ -55,3 +55,34 @@ def test_account_setup_is_validated(gh: Hub) -> None:
     me = gh.ok("GET", "/user", gh.token("alice"))
     assert me["login"] == "alice"
     assert me["type"] == "User"
+
+
+def test_the_runs_log_keeps_the_newest_snapshot_of_a_run(world: World) -> None:
+    """Jobs of one run record from their own threads: a snapshot that arrives late must not
+    overwrite a newer one in the hub's state."""
+    from datetime import UTC, datetime
+
+    from glow.localhub.runner import WorkflowRun
+    from glow.localhub.runner_host import HubRunnerHost
+
+    host = HubRunnerHost(world.gh.hub)
+    now = datetime.now(UTC)
+    run = WorkflowRun(
+        7,
+        "acme/demo",
+        ".github/workflows/x.yml",
+        "X",
+        "push",
+        "0" * 40,
+        "main",
+        "refs/heads/main",
+        now,
+        now,
+    )
+    older = run.snapshot()
+    run.status, run.conclusion = "completed", "success"
+    newer = run.snapshot()
+    host.record_run(newer)
+    host.record_run(older)
+    [logged] = world.gh.control("GET", "runs")
+    assert (logged["status"], logged["conclusion"]) == ("completed", "success")

@@ -143,3 +143,78 @@ def test_issue_labels_take_a_bare_array(world: World) -> None:
     )
     assert [label["name"] for label in replaced] == ["wontfix"]
     assert gh.events()[-3:] == ["issues.unlabeled", "issues.unlabeled", "issues.labeled"]
+
+
+def test_repository_comments_honour_since_sort_and_direction(world: World) -> None:
+    gh, token = world.gh, world.token
+    for title in ("one", "two"):
+        gh.ok("POST", "/repos/acme/demo/issues", token, json={"title": title})
+    ids = []
+    for number, text in ((1, "c1"), (2, "c2"), (1, "c3")):
+        ids.append(
+            gh.ok("POST", f"/repos/acme/demo/issues/{number}/comments", token, json={"body": text})[
+                "id"
+            ]
+        )
+        gh.advance(60)
+    c1, c2, c3 = ids
+    third = gh.ok("GET", f"/repos/acme/demo/issues/comments/{c3}", token)["created_at"]
+    gh.ok("PATCH", f"/repos/acme/demo/issues/comments/{c1}", token, json={"body": "c1 edited"})
+
+    def listed(query: str) -> list[int]:
+        return [c["id"] for c in gh.ok("GET", f"/repos/acme/demo/issues/comments?{query}", token)]
+
+    assert listed("") == [c1, c2, c3]  # "ordered by ascending ID" by default
+    assert listed("direction=desc") == [c1, c2, c3]  # ignored without sort
+    assert listed("sort=created") == [c1, c2, c3]
+    assert listed("sort=created&direction=desc") == [c3, c2, c1]
+    assert listed("sort=updated") == [c2, c3, c1]
+    assert listed("sort=updated&direction=desc") == [c1, c3, c2]
+    assert listed(f"since={third}") == [c1, c3]  # updated at or after
+    assert listed(f"since={third.replace('Z', '%2B00:00')}&sort=updated") == [c3, c1]
+    page = gh.api(
+        "GET", "/repos/acme/demo/issues/comments?sort=updated&direction=desc&per_page=2", token
+    )
+    assert [c["id"] for c in page.json()] == [c1, c3] and 'rel="next"' in page.headers["link"]
+    assert listed("sort=updated&direction=desc&per_page=2&page=2") == [c2]
+    # the one issue's list honours since too, in ascending ID order
+    assert [
+        c["id"] for c in gh.ok("GET", f"/repos/acme/demo/issues/1/comments?since={third}", token)
+    ] == [c1, c3]
+    for query, field in (
+        ("sort=comments", "sort"),
+        ("sort=created&direction=up", "direction"),
+        ("since=yesterday", "since"),
+    ):
+        resp = gh.api("GET", f"/repos/acme/demo/issues/comments?{query}", token)
+        assert resp.status_code == 422, query
+        assert resp.json()["errors"][0]["field"] == field
+
+
+def test_an_issue_says_who_closed_it_and_why(world: World) -> None:
+    from glow.localhub.runner_host import HubRunnerHost
+
+    gh, token = world.gh, world.token
+    gh.ok("POST", "/repos/acme/demo/issues", token, json={"title": "t"})
+    opened = gh.ok("GET", "/repos/acme/demo/issues/1", token)
+    assert (opened["closed_by"], opened["state_reason"]) == (None, None)
+    job = HubRunnerHost(gh.hub).mint_job_token("acme/demo", {"issues": "write"})
+    gh.ok(
+        "PATCH",
+        "/repos/acme/demo/issues/1",
+        job,
+        json={"state": "closed", "state_reason": "not_planned"},
+    )
+    closed = gh.ok("GET", "/repos/acme/demo/issues/1", token)
+    assert closed["closed_by"]["login"] == "github-actions[bot]"
+    assert (closed["state"], closed["state_reason"]) == ("closed", "not_planned")
+    gh.ok("PATCH", "/repos/acme/demo/issues/1", token, json={"state": "open"})
+    reopened = gh.ok("GET", "/repos/acme/demo/issues/1", token)
+    assert (reopened["closed_by"], reopened["state_reason"]) == (None, "reopened")
+    gh.ok("PATCH", "/repos/acme/demo/issues/1", token, json={"state": "closed"})
+    again = gh.ok("GET", "/repos/acme/demo/issues/1", token)
+    assert (again["closed_by"]["login"], again["state_reason"]) == ("alice", "completed")
+    # the bots read /user only with a user's token; a job or installation token is refused
+    resp = gh.api("GET", "/user", job)
+    assert resp.status_code == 403
+    assert resp.json()["message"] == "Resource not accessible by integration"

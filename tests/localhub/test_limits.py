@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import time
 
+import httpx
+import pytest
+
 from tests.localhub.conftest import World
 
 RATE_HEADERS = (
@@ -126,11 +129,59 @@ def test_slow_fault_delays_the_answer(world: World) -> None:
     assert time.monotonic() - started < 0.4
 
 
+def issue_titles(world: World) -> list[str]:
+    issues = world.gh.ok("GET", "/repos/acme/demo/issues?state=all", world.token)
+    return [i["title"] for i in issues]
+
+
+def impatient_post(world: World, title: str) -> None:
+    """Open an issue with a client that gives up after 0.3 s, as a bot's timeout would."""
+    with pytest.raises(httpx.ReadTimeout):
+        world.gh.http.post(
+            "/api/v3/repos/acme/demo/issues",
+            json={"title": title},
+            headers={"authorization": f"token {world.token}"},
+            timeout=0.3,
+        )
+
+
+def test_slow_fault_after_lands_the_write_but_holds_the_answer(world: World) -> None:
+    gh = world.gh
+    gh.fault(kind="slow", delay_seconds=1.0, when="after", match={"method": "POST"})
+    assert gh.control("GET", "faults")[0]["when"] == "after"
+    impatient_post(world, "landed")
+    # the client gave up, yet the issue is there already (and its event was delivered)
+    assert issue_titles(world) == ["landed"]
+    assert gh.events()[-1] == "issues.opened"
+    [logged] = [
+        r
+        for r in gh.control("GET", "requests")
+        if (r["method"], r["path"]) == ("POST", "/api/v3/repos/acme/demo/issues")
+    ]
+    assert (logged["status"], logged["fault"]) == (201, "slow")
+
+
+def test_slow_fault_before_delays_the_write_itself(world: World) -> None:
+    gh = world.gh
+    gh.fault(kind="slow", delay_seconds=1.0, match={"method": "POST"})  # "before" by default
+    assert gh.control("GET", "faults")[0]["when"] == "before"
+    impatient_post(world, "late")
+    assert issue_titles(world) == []  # not yet: the request is still waiting to be handled
+    deadline = time.monotonic() + 10
+    while issue_titles(world) != ["late"]:
+        assert time.monotonic() < deadline, "the delayed write never landed"
+        time.sleep(0.05)
+
+
 def test_bad_fault_rules_are_refused(world: World) -> None:
     resp = world.gh.http.post("/_localhub/faults", json={"kind": "explode"})
     assert resp.status_code == 422
     resp = world.gh.http.post("/_localhub/faults", json={"kind": "status", "count": 0})
     assert resp.status_code == 422
+    for when in ("later", None, 1):
+        resp = world.gh.http.post("/_localhub/faults", json={"kind": "slow", "when": when})
+        assert resp.status_code == 422
+        assert resp.json()["errors"][0]["field"] == "when"
 
 
 def test_primary_limit_exhausted_then_reset(world: World) -> None:

@@ -176,24 +176,47 @@ def register(hub: LocalHub) -> None:
         )
 
 
+# GitHub's answer when a token is asked for a repository the installation cannot reach (a name
+# or id of another account's repository, of none, or outside a selected installation's list):
+# 422 with this message and no ``errors`` array.
+NOT_IN_INSTALLATION = (
+    "There is at least one repository that does not exist or is not accessible to the parent "
+    "installation."
+)
+
+
 def _selected_repos(hub: LocalHub, ctx: Ctx, inst: dict[str, Any]) -> list[int] | None:
+    """The repository ids a new token may reach; ``None`` for all of the account's.
+
+    "By default the installation access token has access to all repositories that the
+    installation can access"; ``repositories`` and ``repository_ids`` narrow that, and only
+    within it (docs.github.com/rest/apps/apps#create-an-installation-access-token-for-an-app).
+    """
     names = ctx.field("repositories", list, resource="InstallationToken")
     ids = ctx.field("repository_ids", list, resource="InstallationToken")
     if names is None and ids is None:
         if inst["repository_selection"] == "selected":
             return list(inst.get("repo_ids", []))
         return None
+    if not all(isinstance(name, str) for name in names or []):
+        raise invalid("InstallationToken", "repositories", "invalid", "repositories must be names")
+    if not all(isinstance(i, int) and not isinstance(i, bool) for i in ids or []):
+        raise invalid(
+            "InstallationToken", "repository_ids", "invalid", "repository_ids must be numbers"
+        )
+    reachable = {
+        repo["id"]: repo
+        for repo in hub.store.repos_of(inst["account"])
+        if inst["repository_selection"] == "all" or repo["id"] in inst.get("repo_ids", [])
+    }
+    by_name = {repo["name"].lower(): ident for ident, repo in reachable.items()}
     selected: list[int] = []
     for name in names or []:
-        repo = hub.store.repo(inst["account"], str(name))
-        if repo is None:
-            raise invalid(
-                "InstallationToken",
-                "repositories",
-                "invalid",
-                f"There is at least one repository that does not exist or is not "
-                f"accessible to the parent installation: {name}",
-            )
-        selected.append(repo["id"])
-    selected += [int(i) for i in ids or []]
-    return selected
+        if name.lower() not in by_name:
+            raise HubError(422, NOT_IN_INSTALLATION)
+        selected.append(by_name[name.lower()])
+    for ident in ids or []:
+        if ident not in reachable:
+            raise HubError(422, NOT_IN_INSTALLATION)
+        selected.append(ident)
+    return sorted(set(selected))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
@@ -101,3 +102,22 @@ def require_author_or(
     if ROLES.index(actual) < ROLES.index(role) and not mine:
         raise HubError(403, ctx.principal.message_403())
     return actual
+
+
+def since_param(ctx: Ctx, resource: str) -> datetime | None:
+    """The ``since`` query parameter, an ISO 8601 time (``YYYY-MM-DDTHH:MM:SSZ``); a time
+    without a zone is UTC. Compared as a time, not as text, so any ISO 8601 spelling works."""
+    text = ctx.q("since")
+    if not text:
+        return None
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise invalid(resource, "since", "invalid", "since must be an ISO 8601 time") from None
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
+def updated_since(item: dict[str, Any], since: datetime | None) -> bool:
+    """ "Only show results that were last updated after the given time" (at or after, as the
+    older docs said and GitHub answers)."""
+    return since is None or datetime.fromisoformat(item["updated_at"]) >= since

@@ -1,28 +1,28 @@
-"""Issues, labels and issue comments, with the events GitHub delivers for each change."""
+"""Issues, with the events GitHub delivers for each change (labels and comments: their own
+modules, registered from here)."""
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 from glow.localhub import shapes
+from glow.localhub.api.bodies import check_body, record_version
 from glow.localhub.api.common import (
     paginate,
     repo_for,
     require_author_or,
     role_for,
+    since_param,
     str_field,
     touch,
+    updated_since,
 )
 from glow.localhub.auth import ROLES
-from glow.localhub.routing import Ctx, HubError, Response, invalid, not_found
+from glow.localhub.routing import Ctx, Response, invalid, not_found
 
 if TYPE_CHECKING:
     from glow.localhub.auth import Principal
     from glow.localhub.hub import LocalHub
-
-COLOR_HEX = set("0123456789abcdefABCDEF")
-ARCHIVED_NEVER = {"archived_at": None, "archived_by": None}
 
 
 def association(hub: LocalHub, repo: dict[str, Any], login: str | None) -> str:
@@ -79,6 +79,7 @@ def new_issue(
     pull: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     store = hub.store
+    check_body(body, "PullRequest" if pull is not None else "Issue")
     with store.lock:
         number = repo["next_number"]
         repo["next_number"] += 1
@@ -107,6 +108,8 @@ def new_issue(
         for name in labels:
             iss["labels"].append(ensure_label(hub, repo, name)["name"].lower())
         repo["issues"][str(number)] = iss
+        kind = "pull_request" if pull is not None else "issue"
+        record_version(hub, repo, kind, number, body, login)
         touch(hub, repo)
         return iss
 
@@ -138,16 +141,6 @@ def label_names(ctx: Ctx, resource: str = "Label") -> list[str]:
             raise invalid(resource, "labels", "invalid", "each label must be a non-empty name")
         names.append(name)
     return names
-
-
-def bare_array_body(ctx: Ctx) -> None:
-    """Adding or setting issue labels also takes a bare array body (``["bug"]``), as on GitHub."""
-    try:
-        raw = json.loads(ctx.raw_body or b"null")
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return  # ctx.body() answers 400
-    if isinstance(raw, list):
-        ctx._json = {"labels": raw}
 
 
 def register(hub: LocalHub) -> None:
@@ -210,6 +203,9 @@ def register(hub: LocalHub) -> None:
             emit_issue(repo, iss, action, ctx, **extra)
         return Response(200, issue_json(hub, repo, iss))
 
+    from glow.localhub.api.comments import register_comments
+    from glow.localhub.api.labels import register_labels
+
     register_labels(hub, emit_issue)
     register_comments(hub)
 
@@ -217,13 +213,14 @@ def register(hub: LocalHub) -> None:
 STATE_REASONS = (None, "completed", "not_planned", "duplicate", "reopened")
 
 
-def validate_issue_update(ctx: Ctx, body: dict[str, Any]) -> None:
+def validate_issue_update(ctx: Ctx, body: dict[str, Any], resource: str = "Issue") -> None:
     """422 for any field of an issue update GitHub would refuse, before anything is applied."""
     title = body.get("title")
     if title is not None and (not isinstance(title, str | int) or not str(title).strip()):
         raise invalid("Issue", "title", "invalid", "title can't be blank")
     if body.get("body") is not None and not isinstance(body["body"], str):
-        raise invalid("Issue", "body", "invalid", "body must be a string")
+        raise invalid(resource, "body", "invalid", "body must be a string")
+    check_body(body.get("body"), resource)
     if body.get("state") is not None and body["state"] not in ("open", "closed"):
         raise invalid("Issue", "state", "invalid", "state must be open or closed")
     if body.get("state_reason") not in STATE_REASONS:
@@ -242,11 +239,17 @@ def validate_issue_update(ctx: Ctx, body: dict[str, Any]) -> None:
 
 
 def apply_issue_update(
-    hub: LocalHub, repo: dict[str, Any], iss: dict[str, Any], ctx: Ctx, *, can_label: bool
+    hub: LocalHub,
+    repo: dict[str, Any],
+    iss: dict[str, Any],
+    ctx: Ctx,
+    *,
+    can_label: bool,
+    resource: str = "Issue",
 ) -> list[tuple[str, dict[str, Any]]]:
     store = hub.store
     body = ctx.body()
-    validate_issue_update(ctx, body)  # all of it first: a rejected update changes nothing
+    validate_issue_update(ctx, body, resource)  # all of it first: a rejected update changes nothing
     events: list[tuple[str, dict[str, Any]]] = []
     changes: dict[str, Any] = {}
     title = body.get("title")
@@ -263,6 +266,8 @@ def apply_issue_update(
         if text != iss.get("body"):
             changes["body"] = {"from": iss.get("body") or ""}
             iss["body"] = text
+            kind = "pull_request" if iss.get("pull") else "issue"
+            record_version(hub, repo, kind, iss["number"], text, actor(ctx.principal))
     if changes:
         events.append(("edited", {"changes": changes}))
     state = body.get("state")
@@ -328,14 +333,14 @@ def filter_issues(repo: dict[str, Any], ctx: Ctx) -> list[dict[str, Any]]:
         raise invalid("Issue", "state", "invalid", "state must be open, closed or all")
     wanted = [w.strip().lower() for w in (ctx.q("labels") or "").split(",") if w.strip()]
     creator = (ctx.q("creator") or "").lower()
-    since = ctx.q("since")
+    since = since_param(ctx, "Issue")
     items = [
         i
         for i in repo["issues"].values()
         if (state == "all" or i["state"] == state)
         and all(w in i["labels"] for w in wanted)
         and (not creator or (i["user"] or "").lower() == creator)
-        and (not since or i["updated_at"] >= since)
+        and updated_since(i, since)
     ]
     sort = ctx.q("sort", "created")
     if sort not in ("created", "updated", "comments"):
@@ -343,277 +348,3 @@ def filter_issues(repo: dict[str, Any], ctx: Ctx) -> list[dict[str, Any]]:
     key = {"created": "created_at", "updated": "updated_at", "comments": "comments"}[sort]
     items.sort(key=lambda i: (i[key], i["number"]), reverse=ctx.q("direction", "desc") != "asc")
     return items
-
-
-def register_labels(hub: LocalHub, emit_issue: Any) -> None:
-    r = hub.router
-    store = hub.store
-
-    def label_out(repo: dict[str, Any], lab: dict[str, Any]) -> dict[str, Any]:
-        # REST labels carry archived_at/archived_by (required in API version 2026-03-10, which
-        # githubkit sends); webhook labels must not (their schema forbids extra properties).
-        return {**shapes.label(hub.urls, repo["full_name"], lab), **ARCHIVED_NEVER}
-
-    def hook_label(repo: dict[str, Any], lab: dict[str, Any]) -> dict[str, Any]:
-        return shapes.label(hub.urls, repo["full_name"], lab)
-
-    def check_color(color: Any) -> str:
-        if (
-            not isinstance(color, str)
-            or len(color.lstrip("#")) != 6
-            or not set(color.lstrip("#")) <= COLOR_HEX
-        ):
-            raise invalid("Label", "color", "invalid", "color must be a 6-digit hex code")
-        return color.lstrip("#").lower()
-
-    @r.route("GET", "/repos/{owner}/{repo}/labels")
-    def list_labels(ctx: Ctx) -> Response:
-        repo = repo_for(hub, ctx, "issues", "read", "read")
-        return paginate(hub, ctx, [label_out(repo, lab) for lab in repo["labels"].values()])
-
-    @r.route("POST", "/repos/{owner}/{repo}/labels", creates_content=True)
-    def create_label(ctx: Ctx) -> Response:
-        repo = repo_for(hub, ctx, "issues", "write", "write")
-        name = str_field(ctx, "name", "Label", required=True) or ""
-        color = check_color(ctx.body().get("color", "ededed"))
-        with store.lock:
-            if name.lower() in repo["labels"]:
-                raise HubError(
-                    422,
-                    "Validation Failed",
-                    errors=[{"resource": "Label", "code": "already_exists", "field": "name"}],
-                )
-            lab = {
-                "id": store.next_id(),
-                "name": name,
-                "color": color,
-                "description": str_field(ctx, "description", "Label"),
-                "default": False,
-            }
-            repo["labels"][name.lower()] = lab
-            store.mark_dirty()
-        return Response(201, label_out(repo, lab))
-
-    @r.route("GET", "/repos/{owner}/{repo}/labels/{name}")
-    def get_label(ctx: Ctx) -> Response:
-        repo = repo_for(hub, ctx, "issues", "read", "read")
-        lab = repo["labels"].get(ctx.params["name"].lower())
-        if lab is None:
-            raise not_found()
-        return Response(200, label_out(repo, lab))
-
-    @r.route("PATCH", "/repos/{owner}/{repo}/labels/{name}")
-    def update_label(ctx: Ctx) -> Response:
-        repo = repo_for(hub, ctx, "issues", "write", "write")
-        with store.lock:
-            lab = repo["labels"].get(ctx.params["name"].lower())
-            if lab is None:
-                raise not_found()
-            body = ctx.body()
-            if "color" in body:
-                lab["color"] = check_color(body["color"])
-            if "description" in body:
-                lab["description"] = str_field(ctx, "description", "Label")
-            new_name = str_field(ctx, "new_name", "Label")
-            if new_name and new_name.lower() != lab["name"].lower():
-                if new_name.lower() in repo["labels"]:
-                    raise HubError(
-                        422,
-                        "Validation Failed",
-                        errors=[{"resource": "Label", "code": "already_exists", "field": "name"}],
-                    )
-                old_key = lab["name"].lower()
-                del repo["labels"][old_key]
-                repo["labels"][new_name.lower()] = lab
-                for iss in repo["issues"].values():
-                    iss["labels"] = [new_name.lower() if k == old_key else k for k in iss["labels"]]
-            if new_name:
-                lab["name"] = new_name
-            store.mark_dirty()
-        return Response(200, label_out(repo, lab))
-
-    @r.route("DELETE", "/repos/{owner}/{repo}/labels/{name}")
-    def delete_label(ctx: Ctx) -> Response:
-        repo = repo_for(hub, ctx, "issues", "write", "write")
-        key = ctx.params["name"].lower()
-        with store.lock:
-            if repo["labels"].pop(key, None) is None:
-                raise not_found()
-            for iss in repo["issues"].values():
-                if key in iss["labels"]:
-                    iss["labels"].remove(key)
-            store.mark_dirty()
-        return Response(204)
-
-    @r.route("GET", "/repos/{owner}/{repo}/issues/{issue_number}/labels")
-    def issue_labels(ctx: Ctx) -> Response:
-        repo = repo_for(hub, ctx, "issues", "read", "read")
-        iss = get_issue(repo, ctx.params["issue_number"])
-        return paginate(hub, ctx, [label_out(repo, lab) for lab in labels_of(repo, iss)])
-
-    def change_labels(ctx: Ctx, replace: bool) -> Response:
-        repo = repo_for(hub, ctx, "issues", "write", "triage")
-        bare_array_body(ctx)
-        names = label_names(ctx)
-        if not names and not replace and "labels" not in ctx.body():
-            raise invalid("Label", "labels", "missing_field", "labels is missing")
-        events = []
-        with store.lock:
-            iss = get_issue(repo, ctx.params["issue_number"])
-            wanted = [ensure_label(hub, repo, n)["name"].lower() for n in names]
-            if replace:
-                for key in [k for k in iss["labels"] if k not in wanted]:
-                    iss["labels"].remove(key)
-                    events.append(("unlabeled", key))
-            for key in wanted:
-                if key not in iss["labels"]:
-                    iss["labels"].append(key)
-                    events.append(("labeled", key))
-            if events:
-                iss["updated_at"] = store.now_iso()
-            store.mark_dirty()
-        for action, key in events:
-            lab = repo["labels"].get(key) or {"id": 0, "name": key, "color": "ededed"}
-            emit_issue(repo, iss, action, ctx, label=hook_label(repo, lab))
-        return Response(200, [label_out(repo, lab) for lab in labels_of(repo, iss)])
-
-    r.add(
-        "POST",
-        "/repos/{owner}/{repo}/issues/{issue_number}/labels",
-        lambda ctx: change_labels(ctx, False),
-    )
-    r.add(
-        "PUT",
-        "/repos/{owner}/{repo}/issues/{issue_number}/labels",
-        lambda ctx: change_labels(ctx, True),
-    )
-
-    @r.route("DELETE", "/repos/{owner}/{repo}/issues/{issue_number}/labels/{name}")
-    def remove_label(ctx: Ctx) -> Response:
-        repo = repo_for(hub, ctx, "issues", "write", "triage")
-        key = ctx.params["name"].lower()
-        with store.lock:
-            iss = get_issue(repo, ctx.params["issue_number"])
-            if key not in iss["labels"]:
-                raise HubError(404, "Label does not exist")
-            iss["labels"].remove(key)
-            iss["updated_at"] = store.now_iso()
-            store.mark_dirty()
-        emit_issue(repo, iss, "unlabeled", ctx, label=hook_label(repo, repo["labels"][key]))
-        return Response(200, [label_out(repo, lab) for lab in labels_of(repo, iss)])
-
-
-def register_comments(hub: LocalHub) -> None:
-    r = hub.router
-    store = hub.store
-
-    def comment_out(repo: dict[str, Any], com: dict[str, Any]) -> dict[str, Any]:
-        return shapes.comment(hub.urls, repo["full_name"], com, hub.account_or_ghost(com["user"]))
-
-    def emit_comment(
-        repo: dict[str, Any], com: dict[str, Any], action: str, ctx: Ctx, **extra: Any
-    ) -> None:
-        iss = repo["issues"][str(com["issue_number"])]
-        hub.emit(
-            repo,
-            "issue_comment",
-            {
-                "action": action,
-                "issue": issue_json(hub, repo, iss),
-                "comment": comment_out(repo, com),
-                **extra,
-            },
-            ctx.principal,
-        )
-
-    def get_comment(repo: dict[str, Any], ident: str) -> dict[str, Any]:
-        com = repo["comments"].get(ident)
-        if com is None:
-            raise not_found()
-        return com
-
-    @r.route("GET", "/repos/{owner}/{repo}/issues/{issue_number}/comments")
-    def list_comments(ctx: Ctx) -> Response:
-        repo = repo_for(hub, ctx, "issues", "read", "read")
-        number = int(get_issue(repo, ctx.params["issue_number"])["number"])
-        since = ctx.q("since")
-        items = [
-            c
-            for c in repo["comments"].values()
-            if c["issue_number"] == number and (not since or c["updated_at"] >= since)
-        ]
-        items.sort(key=lambda c: c["id"])
-        return paginate(hub, ctx, [comment_out(repo, c) for c in items])
-
-    @r.route("GET", "/repos/{owner}/{repo}/issues/comments")
-    def list_repo_comments(ctx: Ctx) -> Response:
-        repo = repo_for(hub, ctx, "issues", "read", "read")
-        items = sorted(repo["comments"].values(), key=lambda c: c["id"])
-        return paginate(hub, ctx, [comment_out(repo, c) for c in items])
-
-    @r.route("POST", "/repos/{owner}/{repo}/issues/{issue_number}/comments", creates_content=True)
-    def create_comment(ctx: Ctx) -> Response:
-        repo = repo_for(hub, ctx, "issues", "write", "read")
-        body = str_field(ctx, "body", "IssueComment", required=True)
-        with store.lock:
-            iss = get_issue(repo, ctx.params["issue_number"])
-            now = store.now_iso()
-            login = actor(ctx.principal)
-            com = {
-                "id": store.next_id(),
-                "issue_number": iss["number"],
-                "body": body,
-                "user": login,
-                "created_at": now,
-                "updated_at": now,
-                "author_association": association(hub, repo, login),
-            }
-            repo["comments"][str(com["id"])] = com
-            iss["comments"] = iss.get("comments", 0) + 1
-            iss["updated_at"] = now
-            store.mark_dirty()
-        emit_comment(repo, com, "created", ctx)
-        return Response(
-            201,
-            comment_out(repo, com),
-            {"location": f"{hub.urls.api}/repos/{repo['full_name']}/issues/comments/{com['id']}"},
-        )
-
-    @r.route("GET", "/repos/{owner}/{repo}/issues/comments/{comment_id}")
-    def read_comment(ctx: Ctx) -> Response:
-        repo = repo_for(hub, ctx, "issues", "read", "read")
-        return Response(200, comment_out(repo, get_comment(repo, ctx.params["comment_id"])))
-
-    def may_change(ctx: Ctx, repo: dict[str, Any], com: dict[str, Any]) -> None:
-        require_author_or(hub, ctx, repo, com["user"], "write")
-
-    @r.route("PATCH", "/repos/{owner}/{repo}/issues/comments/{comment_id}")
-    def update_comment(ctx: Ctx) -> Response:
-        repo = repo_for(hub, ctx, "issues", "write", "read")
-        body = str_field(ctx, "body", "IssueComment", required=True)
-        with store.lock:
-            com = get_comment(repo, ctx.params["comment_id"])
-            may_change(ctx, repo, com)
-            old = com["body"]
-            changed = old != body
-            if changed:
-                com["body"] = body
-                com["updated_at"] = store.now_iso()
-                store.mark_dirty()
-        if changed:
-            emit_comment(repo, com, "edited", ctx, changes={"body": {"from": old}})
-        return Response(200, comment_out(repo, com))
-
-    @r.route("DELETE", "/repos/{owner}/{repo}/issues/comments/{comment_id}")
-    def delete_comment(ctx: Ctx) -> Response:
-        repo = repo_for(hub, ctx, "issues", "write", "read")
-        with store.lock:
-            com = get_comment(repo, ctx.params["comment_id"])
-            may_change(ctx, repo, com)
-            del repo["comments"][ctx.params["comment_id"]]
-            iss = repo["issues"].get(str(com["issue_number"]))
-            if iss:
-                iss["comments"] = max(iss.get("comments", 1) - 1, 0)
-            store.mark_dirty()
-        emit_comment(repo, com, "deleted", ctx)
-        return Response(204)

@@ -1,19 +1,17 @@
-"""Pull requests: open, list, update, files, merge (closing linked issues) and reviews."""
+"""Pull requests: open, list, update, files and commits; merging lives in ``merge.py``,
+reviews in ``reviews.py``."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from glow.keywords import closing_references
 from glow.localhub import gitstore, shapes
 from glow.localhub.api.common import paginate, repo_for, require_author_or, str_field
-from glow.localhub.api.contents import commit_json, diff_entry, emit_push, identity_for
+from glow.localhub.api.contents import commit_json, diff_entry
 from glow.localhub.api.issues import (
-    actor,
     apply_issue_update,
     issue_json,
     new_issue,
-    set_state,
 )
 from glow.localhub.events import repo_json
 from glow.localhub.routing import Ctx, HubError, Response, invalid, not_found
@@ -277,7 +275,9 @@ def register(hub: LocalHub) -> None:
                         }
                     ],
                 )
-            events = apply_issue_update(hub, repo, iss, ctx, can_label=False)
+            events = apply_issue_update(
+                hub, repo, iss, ctx, can_label=False, resource="PullRequest"
+            )
         for action, extra in events:
             emit_pull(hub, repo, iss, action, ctx.principal, **extra)
         return Response(200, pull_json(hub, repo, iss))
@@ -323,174 +323,8 @@ def register(hub: LocalHub) -> None:
             return Response(404)  # documented without a body: "not merged"
         return Response(204)
 
-    @r.route("PUT", "/repos/{owner}/{repo}/pulls/{pull_number}/merge")
-    def merge(ctx: Ctx) -> Response:
-        repo = repo_for(hub, ctx, "contents", "write", "write")
-        return do_merge(hub, ctx, repo)
+    from glow.localhub.api.merge import register_merge
+    from glow.localhub.api.reviews import register_reviews
 
+    register_merge(hub)
     register_reviews(hub)
-
-
-def do_merge(hub: LocalHub, ctx: Ctx, repo: dict[str, Any]) -> Response:
-    store = hub.store
-    git_dir = store.git_dir(repo)
-    method = str_field(ctx, "merge_method", "PullRequest") or "merge"
-    if method not in ("merge", "squash", "rebase"):
-        raise invalid("PullRequest", "merge_method", "invalid")
-    with store.lock:
-        iss = get_pull(repo, ctx.params["pull_number"])
-        pr = iss["pull"]
-        if iss["state"] != "open" or pr.get("merged"):
-            raise HubError(405, "Pull Request is not mergeable")
-        expected = str_field(ctx, "sha", "PullRequest")
-        if expected and expected != pr["head_sha"]:
-            raise HubError(409, "Head branch was modified. Review and try the merge again.")
-        base_ref = f"refs/heads/{pr['base_ref']}"
-        base_sha = gitstore.rev_parse(git_dir, base_ref)
-        if base_sha is None:
-            raise HubError(405, "Pull Request is not mergeable")
-        tree = gitstore.merge_trees(git_dir, base_sha, pr["head_sha"])
-        if tree is None:
-            raise HubError(405, "Pull Request is not mergeable")
-        title = str_field(ctx, "commit_title", "PullRequest") or (
-            f"Merge pull request #{iss['number']} from {repo['owner']}/{pr['head_ref']}"
-            if method == "merge"
-            else f"{iss['title']} (#{iss['number']})"
-        )
-        message = title + "\n\n" + (str_field(ctx, "commit_message", "PullRequest") or iss["title"])
-        parents = [base_sha, pr["head_sha"]] if method == "merge" else [base_sha]
-        who = identity_for(hub, actor(ctx.principal))
-        sha = gitstore.commit_tree(git_dir, tree, parents, message + "\n", who)
-        gitstore.update_ref(git_dir, base_ref, sha, base_sha)
-        pr.update(
-            merged=True,
-            merged_at=store.now_iso(),
-            merged_by=actor(ctx.principal),
-            merge_commit_sha=sha,
-            base_sha=base_sha,
-        )
-        set_state(hub, repo, iss, "closed", None, ctx.principal)
-        iss["updated_at"] = store.now_iso()
-        repo["pushed_at"] = store.now_iso()
-        store.mark_dirty()
-    emit_push(hub, repo, base_ref, base_sha, sha, ctx.principal)
-    emit_pull(hub, repo, iss, "closed", ctx.principal)
-    if pr["base_ref"] == repo["default_branch"]:
-        close_linked(hub, ctx, repo, iss)
-    return Response(
-        200, {"sha": sha, "merged": True, "message": "Pull Request successfully merged"}
-    )
-
-
-def close_linked(hub: LocalHub, ctx: Ctx, repo: dict[str, Any], iss: dict[str, Any]) -> None:
-    """Merging into the default branch closes the issues the PR names with a closing keyword."""
-    text = f"{iss['title']}\n{iss.get('body') or ''}"
-    for number in closing_references(text, repo["full_name"]):
-        target = repo["issues"].get(str(number))
-        if target is None or target.get("pull") or target["state"] != "open":
-            continue
-        with hub.store.lock:
-            set_state(hub, repo, target, "closed", "completed", ctx.principal)
-            target["updated_at"] = hub.store.now_iso()
-            hub.store.mark_dirty()
-        hub.emit(
-            repo,
-            "issues",
-            {"action": "closed", "issue": issue_json(hub, repo, target)},
-            ctx.principal,
-        )
-
-
-def register_reviews(hub: LocalHub) -> None:
-    r = hub.router
-    store = hub.store
-
-    def review_json(
-        repo: dict[str, Any], iss: dict[str, Any], rev: dict[str, Any]
-    ) -> dict[str, Any]:
-        api = f"{hub.urls.api}/repos/{repo['full_name']}/pulls/{iss['number']}"
-        html = (
-            f"{hub.urls.web}/{repo['full_name']}/pull/{iss['number']}#pullrequestreview-{rev['id']}"
-        )
-        return {
-            "id": rev["id"],
-            "node_id": shapes.node_id("PRR", rev["id"]),
-            "user": hub.user_json(rev["user"]),
-            "body": rev["body"],
-            "state": rev["state"],
-            "commit_id": rev["commit_id"],
-            "html_url": html,
-            "pull_request_url": api,
-            "submitted_at": rev["submitted_at"],
-            "author_association": rev["association"],
-            "_links": {"html": {"href": html}, "pull_request": {"href": api}},
-        }
-
-    @r.route("GET", "/repos/{owner}/{repo}/pulls/{pull_number}/reviews")
-    def list_reviews(ctx: Ctx) -> Response:
-        repo = repo_for(hub, ctx, "pull_requests", "read", "read")
-        iss = get_pull(repo, ctx.params["pull_number"])
-        items = [rev for rev in repo.get("reviews", {}).values() if rev["number"] == iss["number"]]
-        return paginate(hub, ctx, [review_json(repo, iss, rev) for rev in items])
-
-    @r.route("POST", "/repos/{owner}/{repo}/pulls/{pull_number}/reviews", creates_content=True)
-    def create_review(ctx: Ctx) -> Response:
-        from glow.localhub.api.issues import association
-
-        repo = repo_for(hub, ctx, "pull_requests", "write", "read")
-        event = str_field(ctx, "event", "PullRequestReview") or "PENDING"
-        states = {
-            "APPROVE": "APPROVED",
-            "REQUEST_CHANGES": "CHANGES_REQUESTED",
-            "COMMENT": "COMMENTED",
-            "PENDING": "PENDING",
-        }
-        if event not in states:
-            raise invalid("PullRequestReview", "event", "invalid")
-        body = str_field(ctx, "body", "PullRequestReview") or ""
-        with store.lock:
-            iss = get_pull(repo, ctx.params["pull_number"])
-            login = actor(ctx.principal)
-            if (
-                event in ("APPROVE", "REQUEST_CHANGES")
-                and (login or "").lower() == (iss["user"] or "").lower()
-            ):
-                verb = "approve" if event == "APPROVE" else "request changes on"
-                raise HubError(
-                    422,
-                    "Unprocessable Entity",
-                    errors=[f"Review Can not {verb} your own pull request"],
-                )  # type: ignore[list-item]
-            if event in ("REQUEST_CHANGES", "COMMENT") and not body.strip():
-                raise invalid(
-                    "PullRequestReview",
-                    "body",
-                    "missing_field",
-                    "Body is required for this review event",
-                )
-            rev = {
-                "id": store.next_id(),
-                "number": iss["number"],
-                "user": login,
-                "body": body,
-                "state": states[event],
-                "commit_id": iss["pull"]["head_sha"],
-                "submitted_at": store.now_iso() if event != "PENDING" else None,
-                "association": association(hub, repo, login),
-            }
-            repo.setdefault("reviews", {})[str(rev["id"])] = rev
-            store.mark_dirty()
-        if event != "PENDING":
-            out = review_json(repo, iss, rev)
-            hub.emit(
-                repo,
-                "pull_request_review",
-                {
-                    "action": "submitted",
-                    "review": {**out, "state": out["state"].lower()},
-                    "pull_request": pull_json(hub, repo, iss, full=False),
-                },
-                ctx.principal,
-                sha=iss["pull"]["head_sha"],
-            )
-        return Response(200, review_json(repo, iss, rev))

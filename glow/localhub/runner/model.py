@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-RunStatus = Literal["queued", "in_progress", "completed", "waiting"]
+RunStatus = Literal["queued", "pending", "in_progress", "completed", "waiting"]
 Conclusion = Literal["success", "failure", "cancelled", "skipped", "action_required"]
 _SNAPSHOT_LOCK = threading.Lock()
 
@@ -69,6 +69,9 @@ class WorkflowRun:
     run_started_at: datetime | None = None
     error: str | None = None
     jobs: list[JobRun] = field(default_factory=list)
+    # Bumped by every snapshot: jobs record from their own threads, so a host may receive two
+    # snapshots out of order and must keep the one with the higher revision.
+    revision: int = 0
 
     @property
     def log(self) -> str:
@@ -86,6 +89,7 @@ class WorkflowRun:
     def snapshot(self) -> WorkflowRun:
         """A deep copy safe to keep while the run goes on changing on its worker thread."""
         with _SNAPSHOT_LOCK:
+            self.revision += 1
             clone = copy.copy(self)
             clone.jobs = [copy.deepcopy(job) for job in self.jobs]
             return clone

@@ -30,7 +30,7 @@ from glow.localhub.runner.errors import WorkflowError
 from glow.localhub.runner.evaluate import truthy
 from glow.localhub.runner.host import ChangedFilesHost, RunIdHost, RunnerHost
 from glow.localhub.runner.model import WorkflowRun
-from glow.localhub.runner.scheduler import RunQueue, Task
+from glow.localhub.runner.scheduler import DEFAULT_WORKERS, RunQueue, Task
 from glow.localhub.runner.triggers import (
     Trigger,
     needs_changed_files,
@@ -51,7 +51,7 @@ class Runner:
         *,
         work_root: Path,
         base_env: Mapping[str, str] | None = None,
-        workers: int = 1,
+        workers: int = DEFAULT_WORKERS,
         composite_input_env: bool = False,
         keep_workspaces: bool = False,
     ) -> None:
@@ -153,7 +153,7 @@ class Runner:
             return None
         task.rc.run.status, task.rc.run.conclusion = "queued", None
         task.rc.record()
-        self._queue.submit(task)
+        self._submit(task)
         return task.rc.run
 
     def cancel(self, run_id: int) -> bool:
@@ -171,6 +171,10 @@ class Runner:
     def runs(self, repo: str | None = None) -> list[WorkflowRun]:
         with self._lock:
             return [r for r in self._runs.values() if repo is None or r.repo == repo]
+
+    @property
+    def workers(self) -> int:
+        return self._queue.workers
 
     def wait_idle(self, timeout: float) -> bool:
         return self._queue.wait_idle(timeout)
@@ -293,8 +297,13 @@ class Runner:
             rc.record()
             return run
         rc.record()
-        self._queue.submit(task)
+        self._submit(task)
         return run
+
+    def _submit(self, task: Task) -> None:
+        self._queue.submit(task)
+        if task.rc.run.status == "pending":  # waits for its concurrency group
+            task.rc.record()
 
     def _prepare(self, rc: RunContext, event: str) -> Task:
         """Check the workflow, resolve dispatch inputs, run-name and the concurrency group."""
