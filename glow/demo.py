@@ -124,6 +124,7 @@ class World:
     post: Callable[[str, dict[str, Any]], Any]
     api: Any  # an httpx client with the facilitator's token
     app: dict[str, Any]
+    get: Callable[[str], Any]  # the control API: runs, deliveries, edits...
 
 
 def build_world(
@@ -138,6 +139,11 @@ def build_world(
 
     def post(path: str, body: dict[str, Any]) -> Any:
         resp = control.post(f"/_localhub/{path}", json=body)
+        resp.raise_for_status()
+        return resp.json()
+
+    def get(path: str) -> Any:
+        resp = control.get(f"/_localhub/{path}")
         resp.raise_for_status()
         return resp.json()
 
@@ -180,7 +186,7 @@ def build_world(
         ("GLOW_INSTALL", f"git+{hub.url}/{org}/workshop@{workshop_head}"),
     ):
         post("variables", {"owner": org, "name": var, "value": value})
-    return World(post=post, api=api, app=app)
+    return World(post=post, api=api, app=app, get=get)
 
 
 def rehearse(
@@ -298,7 +304,16 @@ def rehearse(
     return summarize(hub, api, logins, numbers, private, first, rerun_writes)
 
 
-def file_intake(api: Any, token: str, login: str, needs: str, contact: str) -> None:
+def file_intake(
+    api: Any,
+    token: str,
+    login: str,
+    needs: str,
+    contact: str,
+    *,
+    org: str = ORG,
+    cohort: str = COHORT,
+) -> None:
     """The learner accepts the invitation to their room and answers its private intake form
     (as GitHub renders the form ``.github/ISSUE_TEMPLATE/intake.yml`` into an issue)."""
     from glow.cohort.forms import render_issue_form
@@ -315,7 +330,7 @@ def file_intake(api: Any, token: str, login: str, needs: str, contact: str) -> N
         }
     )
     api.post(
-        f"/repos/{ORG}/{room_name(COHORT, login)}/issues",
+        f"/repos/{org}/{room_name(cohort, login)}/issues",
         headers=auth,
         json={"title": "About me: what helps me learn", "body": body, "labels": ["intake"]},
     ).raise_for_status()
@@ -330,14 +345,20 @@ def summarize(
     first: dict[str, Any],
     rerun: list[Any],
 ) -> dict[str, Any]:
+    import httpx
+
     runs = sorted(hub.store.data["runs"].values(), key=lambda r: r["id"])
     healthy = sum(1 for login in logins if room_healthy(api, login))
+    # Every public body as it is now and in every earlier version (GitHub's edit history is
+    # readable by anyone who can read the issue), and every run's log.
+    edits = httpx.get(f"{hub.url}/_localhub/edits", timeout=30).json()
     public_text = json.dumps(
         [
             api.get(
                 f"/repos/{ORG}/workshop/issues", params={"state": "all", "per_page": 100}
             ).json(),
             api.get(f"/repos/{ORG}/workshop/issues/comments", params={"per_page": 100}).json(),
+            [edit for edit in edits if edit["repo"] == f"{ORG}/workshop"],
             runs,
         ]
     )

@@ -125,6 +125,11 @@ class LocalHub:
     def api_url(self) -> str:
         return self.urls.api
 
+    @property
+    def runner_workers(self) -> int:
+        """How many workflow runs the runner executes side by side."""
+        return self._runner_workers
+
     # -- background work (template copies) and idleness ------------------------------------------
     def background(self, delay: float, fn: Any) -> None:
         with self._bg_cond:
@@ -322,7 +327,7 @@ class LocalHub:
             entry["creates_content"] = ctx.route.creates_content
             rate = self.limits.primary_headers(key, limit, self.store.epoch(), charge=False)
             if ctx.route.creates_content:
-                self.limits.charge_content_creation(self.store.epoch())
+                self.limits.charge_content_creation(self.store.epoch(), key)
             # Each REST request is atomic, as GitHub's are: jobs now call the API side by side,
             # and a handler must never see another's half-made change (or a dict changing size
             # under its loop). Waiting (faults, template copies, the runner) happens outside.

@@ -112,7 +112,9 @@ def parse_fault(body: dict[str, Any]) -> Fault:
 class Limits:
     config: dict[str, Any]
     faults: list[Fault] = field(default_factory=list)
-    _created: deque[float] = field(default_factory=deque)
+    # Per account, as GitHub counts secondary limits (a burst of learners each opening one issue
+    # is not one client's burst).
+    _created: dict[str, deque[float]] = field(default_factory=dict)
     _primary: dict[str, tuple[int, int]] = field(default_factory=dict)  # key -> (window, used)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -158,21 +160,23 @@ class Limits:
             headers,
         )
 
-    def charge_content_creation(self, now: float) -> None:
-        """Count one content-creating request; 403 with retry-after when over budget."""
+    def charge_content_creation(self, now: float, key: str = "") -> None:
+        """Count one content-creating request of the account ``key``; 403 with retry-after when
+        over its budget."""
         per_min = int(self.config["content_creation_per_minute"])
         per_hour = int(self.config["content_creation_per_hour"])
         with self._lock:
-            while self._created and self._created[0] <= now - 3600:
-                self._created.popleft()
-            last_minute = [t for t in self._created if t > now - 60]
+            created = self._created.setdefault(key, deque())
+            while created and created[0] <= now - 3600:
+                created.popleft()
+            last_minute = [t for t in created if t > now - 60]
             if len(last_minute) >= per_min:
                 wait = math.ceil(last_minute[0] + 60 - now)
                 raise HubError(403, SECONDARY_MESSAGE, headers={"retry-after": str(max(wait, 1))})
-            if len(self._created) >= per_hour:
-                wait = math.ceil(self._created[0] + 3600 - now)
+            if len(created) >= per_hour:
+                wait = math.ceil(created[0] + 3600 - now)
                 raise HubError(403, SECONDARY_MESSAGE, headers={"retry-after": str(max(wait, 1))})
-            self._created.append(now)
+            created.append(now)
 
     def primary_headers(self, key: str, limit: int, now: float, *, charge: bool) -> dict[str, str]:
         window = int(now // 3600) * 3600

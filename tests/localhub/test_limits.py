@@ -82,6 +82,22 @@ def test_content_creation_budget_is_a_secondary_limit(world: World) -> None:
     assert resp.json()["number"] == 4  # the refused request created nothing
 
 
+def test_the_content_creation_budget_is_each_accounts_own(world: World) -> None:
+    """GitHub counts secondary limits per account: learners opening one issue each at the same
+    moment are not one client's burst."""
+    gh = world.gh
+    gh.ok("POST", "/orgs/acme/repos", world.token, json={"name": "workshop"})  # public
+    learners = {login: (gh.user(login), gh.token(login))[1] for login in ("ada", "cy", "dee")}
+    gh.advance(61)
+    gh.config(content_creation_per_minute=2)
+    for n in range(2):
+        gh.ok("POST", "/repos/acme/workshop/issues", world.token, json={"title": f"mine {n}"})
+    over = gh.api("POST", "/repos/acme/workshop/issues", world.token, json={"title": "again"})
+    assert over.status_code == 403
+    for token in learners.values():
+        gh.ok("POST", "/repos/acme/workshop/issues", token, json={"title": "my own"})
+
+
 def test_secondary_fault_then_success(world: World) -> None:
     gh = world.gh
     gh.fault(
