@@ -6,15 +6,9 @@ without a duplicate even when the write landed and only the answer was lost."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-import time
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from glow.cohort.registration_form import render_public
@@ -58,6 +52,22 @@ class Cohort:
             for c in self.comments(number)
             if c["user"]["login"] == BOT and c["body"].startswith(f"<!-- glow:{key} -->\n")
         ]
+
+    def register(self, who: str) -> int:
+        """``who`` files the public registration form; the workflows settle."""
+        number = self.as_(
+            who,
+            "POST",
+            f"/repos/{ORG}/workshop/issues",
+            {"title": f"[REGISTER] {who}", "body": render_public(COHORT, "day1-day2"),
+             "labels": ["registration"]},
+        )["number"]  # fmt: skip
+        assert self.hub.wait_idle(120)
+        return int(number)
+
+    def registration_runs(self) -> list[dict[str, Any]]:
+        runs = self.world.get("runs")
+        return [r for r in runs if r["workflow_path"].endswith("registration.yml")]
 
     def writes_since(self, mark: int) -> list[str]:
         return [
@@ -134,28 +144,22 @@ def test_a_strangers_markers_change_nothing_and_are_left_alone(cohort: Cohort) -
         assert left[spoof["id"]]["user"]["login"] == "mallory"
 
 
-def test_an_old_event_replayed_after_an_edit_writes_nothing(cohort: Cohort) -> None:
+def test_an_old_run_re_run_after_an_edit_writes_nothing(cohort: Cohort) -> None:
     """A re-run hours later gets the event as it was: the bot decides from the issue as GitHub
-    has it now, so the learner's edit stands."""
+    has it now, so the learner's edit stands and nothing is written."""
     issues = f"/repos/{ORG}/workshop/issues"
-    created = cohort.as_(
-        "ada", "POST", issues,
-        {"title": "[REGISTER] ada", "body": render_public(COHORT, "day1-day2"),
-         "labels": ["registration"]},
-    )  # fmt: skip
-    number = created["number"]
-    assert cohort.hub.wait_idle(120)
-    opened = next(
-        d for d in cohort.hub.deliveries if d["event"] == "issues" and d["action"] == "opened"
-    )
+    number = cohort.register("ada")
+    opened = cohort.registration_runs()[0]
     edited_body = render_public(COHORT, "day2-only")
     cohort.as_("ada", "PATCH", f"{issues}/{number}", {"body": edited_body})
     assert cohort.hub.wait_idle(120)
     assert read_roster(cohort.api).learners["ada"].path == "day2-only"
 
+    cohort.api.post(f"/repos/{ORG}/workshop/actions/runs/{opened['id']}/rerun").raise_for_status()
     mark = max(r["id"] for r in cohort.hub.requests)
-    code, err = run_register(cohort, opened["payload"])
-    assert code == 0, err
+    assert cohort.hub.wait_idle(120)
+    again = next(r for r in cohort.registration_runs() if r["id"] == opened["id"])
+    assert (again["run_attempt"], again["conclusion"]) == (2, "success")
     assert cohort.writes_since(mark) == []
     assert cohort.api.get(f"{issues}/{number}").json()["body"] == edited_body
     assert read_roster(cohort.api).learners["ada"].path == "day2-only"
@@ -163,65 +167,34 @@ def test_an_old_event_replayed_after_an_edit_writes_nothing(cohort: Cohort) -> N
     assert "(Day 2 only)" in answer
 
 
-def test_a_held_request_fails_within_the_deadline_and_a_rerun_converges(cohort: Cohort) -> None:
-    """GitHub takes the comment but its answer never comes back in time: the command stops at
-    the deadline with one clear line; the re-run finds the comment landed and adds none."""
-    issues = f"/repos/{ORG}/workshop/issues"
-    cohort.world.post("config", {})  # (the runner is not involved: events are replayed by hand)
-    created = cohort.as_(
-        "ada", "POST", issues,
-        {"title": "[REGISTER] ada", "body": render_public(COHORT, "day1-day2"),
-         "labels": ["registration"]},
-    )  # fmt: skip
-    number = created["number"]
-    assert cohort.hub.wait_idle(120)
-    payload = next(d for d in cohort.hub.deliveries if d["event"] == "issues")["payload"]
-    # The learner's answer is lost: the next comment write lands, then its answer is held.
-    comments = cohort.api.get(f"{issues}/{number}/comments").json()
-    cohort.api.delete(f"/repos/{ORG}/workshop/issues/comments/{comments[0]['id']}")
+def test_a_held_request_fails_within_the_deadline_and_a_re_run_converges(cohort: Cohort) -> None:
+    """GitHub takes the bot's answer but its reply never comes back in time: the command stops at
+    the deadline with one clear line; the re-run finds the answer landed and adds none."""
+    cohort.world.post("variables", {"owner": ORG, "name": "GLOW_REQUEST_TIMEOUT", "value": "1"})
+    comments = f"/api/v3/repos/{ORG}/workshop/issues/1/comments"
     cohort.world.post(
         "faults",
-        {"kind": "slow", "when": "after", "count": 1, "delay_seconds": 5,
-         "match": {"method": "POST", "path_prefix": f"/api/v3{issues}/{number}/comments"}},
+        {"kind": "slow", "when": "after", "count": 1, "delay_seconds": 15,
+         "match": {"method": "POST", "path_prefix": comments}},
     )  # fmt: skip
-    started = time.monotonic()
-    code, err = run_register(cohort, payload, timeout="1")
-    assert time.monotonic() - started < 4.5  # the deadline, plus the command's start-up
-    assert code == 1
-    [line] = err.strip().splitlines()[-1:]
-    assert line.startswith("glow register: GitHub did not answer POST ")
-    assert "GLOW_REQUEST_TIMEOUT" in line
-    assert len(cohort.ours(number, "registration")) == 1  # it landed, although we never heard
-    code, err = run_register(cohort, payload)
-    assert code == 0, err
-    assert len(cohort.ours(number, "registration")) == 1  # converged: no second comment
+    number = cohort.register("ada")
+    assert number == 1
+    [run] = cohort.registration_runs()
+    assert run["conclusion"] == "failure"  # the answer came after 15 s: the deadline fired first
+    log = cohort.hub.runner.get_run(int(run["id"])).log
+    timed_out = [line for line in log.splitlines() if "did not answer" in line]
+    assert timed_out == [
+        f"glow register: GitHub did not answer POST {comments} within 1 s "
+        "(GLOW_REQUEST_TIMEOUT); stopped here: re-run to continue (a re-run is safe)."
+    ]
+    assert "Traceback" not in log
+    # The answer landed, although the command never heard: one comment, never a second.
+    assert len(cohort.ours(number, "registration")) == 1
 
-
-def run_register(cohort: Cohort, payload: dict[str, Any], timeout: str = "") -> tuple[int, str]:
-    """``glow register`` as the Registration workflow runs it, on a given event payload."""
-    token = cohort.world.post(
-        "tokens", {"login": "facilitator", "permissions": {"issues": "write", "contents": "write"}}
-    )["token"]
-    event = Path(cohort.hub.data_dir) / f"event-{time.monotonic_ns()}.json"
-    event.write_text(json.dumps(payload))
-    env = {
-        **os.environ,
-        "GITHUB_API_URL": cohort.hub.api_url,
-        "GITHUB_SERVER_URL": cohort.hub.url,
-        "GITHUB_EVENT_NAME": "issues",
-        "GITHUB_EVENT_PATH": str(event),
-        "GITHUB_REPOSITORY": f"{ORG}/workshop",
-        "GITHUB_TOKEN": token,
-        "ADMIN_ROSTER_REPO": f"{ORG}/admin",
-        "PROVISIONING_APP_ID": str(cohort.world.app["id"]),
-        "PROVISIONING_APP_PRIVATE_KEY": cohort.world.app["private_key"],
-        "GLOW_REQUEST_TIMEOUT": timeout,
-    }
-    proc = subprocess.run(
-        [sys.executable, "-m", "glow", "register"], env=env, capture_output=True, text=True,
-        timeout=120,
-    )  # fmt: skip
-    return proc.returncode, proc.stderr
-
-
-_ = httpx  # the world's clients are httpx clients
+    cohort.api.post(f"/repos/{ORG}/workshop/actions/runs/{run['id']}/rerun").raise_for_status()
+    assert cohort.hub.wait_idle(120)
+    [again] = cohort.registration_runs()
+    assert (again["run_attempt"], again["conclusion"]) == (2, "success")
+    [answer] = cohort.ours(number, "registration")
+    assert answer.split("\n")[1] == "## Registration received: you are enrolled"
+    assert read_roster(cohort.api).learners["ada"].enrollment == "enrolled"

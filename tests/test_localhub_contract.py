@@ -12,6 +12,7 @@ import base64
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import httpx
@@ -334,6 +335,13 @@ def exercise(hub: LocalHub) -> None:
     gh("GET", "/repos/org/workshop/actions/runs", 200)
     gh("GET", "/repos/org/workshop/actions/runs/1", 200)
     gh("GET", "/repos/org/workshop/actions/runs/999", 404)
+    # A re-run's answer (the runner itself is exercised end to end in test_hostile_e2e.py).
+    hub.runner = SimpleNamespace(rerun=lambda run_id: object())
+    try:
+        gh("POST", "/repos/org/workshop/actions/runs/1/rerun", 201)
+        gh("POST", "/repos/org/workshop/actions/runs/999/rerun", 404)
+    finally:
+        hub.runner = None
 
 
 @pytest.fixture(scope="module")

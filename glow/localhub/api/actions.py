@@ -61,7 +61,7 @@ def run_json(hub: LocalHub, repo: dict[str, Any], run: dict[str, Any]) -> dict[s
         "path": run["workflow_path"],
         "display_title": run.get("display_title") or run["name"],
         "run_number": run.get("run_number", 1),
-        "run_attempt": 1,
+        "run_attempt": run.get("run_attempt", 1),
         "event": run["event"],
         "status": run["status"],
         "conclusion": run.get("conclusion"),
@@ -170,6 +170,20 @@ def register(hub: LocalHub) -> None:
         ]
         runs.sort(key=lambda run: run["id"], reverse=True)
         return paginate(hub, ctx, [run_json(hub, repo, run) for run in runs], wrap="workflow_runs")
+
+    @r.route("POST", "/repos/{owner}/{repo}/actions/runs/{run_id}/rerun")
+    def rerun(ctx: Ctx) -> Response:
+        """Re-run a completed run with its original event and commit, as GitHub does (the
+        recovery a failure notice points facilitators to; a re-run sees an old payload)."""
+        repo = repo_for(hub, ctx, "actions", "write", "write")
+        run = store.data["runs"].get(ctx.params["run_id"])
+        if run is None or run["repo_id"] != repo["id"] or hub.runner is None:
+            raise not_found()
+        if run["status"] != "completed":
+            raise HubError(403, "This workflow is already running")
+        if hub.runner.rerun(int(run["id"])) is None:
+            raise HubError(403, "This workflow run cannot be retried")
+        return Response(201, {})
 
     @r.route("GET", "/repos/{owner}/{repo}/actions/runs/{run_id}")
     def get_run(ctx: Ctx) -> Response:

@@ -64,6 +64,9 @@ class Runner:
         self._lock = threading.Lock()
         self._runs: dict[int, WorkflowRun] = {}
         self._awaiting_approval: dict[int, Task] = {}
+        # What each run was started from, so it can be re-run as GitHub does: the same event
+        # payload and commit, however old (a re-run does not see what changed since).
+        self._origins: dict[int, tuple[Workflow, dict[str, Any]]] = {}
         self._next_id = 1
         self._numbers: dict[tuple[str, str], int] = {}
         self._parsed: dict[tuple[str, str], Workflow] = {}
@@ -155,6 +158,37 @@ class Runner:
         task.rc.record()
         self._submit(task)
         return task.rc.run
+
+    def rerun(self, run_id: int) -> WorkflowRun | None:
+        """Run a completed run again: the same id, the next attempt, the original event payload
+        and commit (GitHub's "Re-run all jobs"). None when unknown or not completed."""
+        with self._lock:
+            old = self._runs.get(run_id)
+            origin = self._origins.get(run_id)
+        if old is None or origin is None or old.status != "completed":
+            return None
+        workflow, payload = origin
+        now = self.host.now()
+        run = WorkflowRun(
+            old.id,
+            old.repo,
+            old.workflow_path,
+            old.name,
+            old.event,
+            old.head_sha,
+            old.head_branch,
+            old.ref,
+            old.created_at,
+            now,
+            run_number=old.run_number,
+            run_attempt=old.run_attempt + 1,
+            display_title=old.display_title,
+            actor=old.actor,
+            revision=old.revision,  # the host keeps the newest snapshot of a run
+        )
+        with self._lock:
+            self._runs[run.id] = run
+        return self._queue_or_hold(self._context(run, workflow, payload), old.event, False)
 
     def cancel(self, run_id: int) -> bool:
         with self._lock:
@@ -267,7 +301,16 @@ class Runner:
         )
         with self._lock:
             self._runs[run_id] = run
-        rc = RunContext(
+        rc = self._context(run, workflow, payload)
+        return self._queue_or_hold(rc, event, approval_required)
+
+    def _context(
+        self, run: WorkflowRun, workflow: Workflow, payload: dict[str, Any]
+    ) -> RunContext:
+        with self._lock:
+            if run.id not in self._origins:
+                self._origins[run.id] = (workflow, copy.deepcopy(payload))
+        return RunContext(
             host=self.host,
             run=run,
             workflow=workflow,
@@ -279,7 +322,6 @@ class Runner:
             record=lambda: self._record(run),
             job_gate=self._job_gate,
         )
-        return self._queue_or_hold(rc, event, approval_required)
 
     def _queue_or_hold(self, rc: RunContext, event: str, approval_required: bool) -> WorkflowRun:
         """Fail the run at once on a workflow error, hold it for approval, or queue it."""
