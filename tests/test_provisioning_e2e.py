@@ -270,7 +270,10 @@ def test_a_crash_mid_batch_loses_at_most_the_learner_in_flight(
     ]
     assert_one_healthy_room_each(world)  # one room, one invitation, one challenge 1 each
     results = world.results()
-    assert results["dee"] == ["already-exists", "seeded"]
+    # What the killed run did is not lost: GitHub's creation time gives the log its line back.
+    assert results["dee"] == ["created", "already-exists", "seeded"]
+    [created] = [e for e in world.log() if e.github_handle == "dee" and e.result == "created"]
+    assert created.note and "stopped before it could save" in created.note
     assert all(results[h] == ["created", "invited", "seeded"] for h in ("ada", "bob", "cy"))
 
 
@@ -299,6 +302,8 @@ def test_a_room_made_by_hand_is_recognised_and_recorded(start: Callable[..., Wor
     engine.run(cohort, learner="ada")
     assert world.lines == [f"[1/1] ada: {name} already exists"]
     assert {w.split("/")[5] for w in world.writes(mark)} == {"admin"}
-    assert world.results() == {"ada": ["already-exists"]}
+    assert world.results() == {"ada": ["created", "already-exists"]}
+    [created] = [e for e in world.log() if e.result == "created"]
+    assert created.note and "made by hand" in created.note and created.run_id is None
     record = world.roster().learners["ada"]
     assert (record.provision_state, record.learning_room_repo) == ("provisioned", f"{ORG}/{name}")
