@@ -6,6 +6,7 @@ without a duplicate even when the write landed and only the answer was lost."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -198,3 +199,54 @@ def test_a_held_request_fails_within_the_deadline_and_a_re_run_converges(cohort:
     [answer] = cohort.ours(number, "registration")
     assert answer.split("\n")[1] == "## Registration received: you are enrolled"
     assert read_roster(cohort.api).learners["ada"].enrollment == "enrolled"
+
+
+def test_a_day2_burst_answers_every_learner_whatever_the_group_drops(tmp_path: Path) -> None:
+    """Six learners say day1-complete within a second. The Day 2 workflow's concurrency group
+    keeps one run and one pending (a newer pending replaces the older): every run checks every
+    learner, so everyone is answered, once."""
+    learners = [f"l{n}" for n in range(1, 7)]
+    hub = LocalHub(tmp_path / "hub").start()
+    try:
+        cohorts = {"cohorts": [{"id": COHORT, "day2_url": "https://example.org/day2"}]}
+        world = build_world(hub, ROOT, learners, cohorts, org=ORG)
+        world.post("config", {"template_delay_seconds": 0})
+        api = world.api
+        tokens = {who: world.post("tokens", {"login": who})["token"] for who in learners}
+        numbers = {}
+        for who in learners:
+            numbers[who] = api.post(
+                f"/repos/{ORG}/workshop/issues",
+                headers={"Authorization": f"token {tokens[who]}"},
+                json={"title": f"[REGISTER] {who}", "body": render_public(COHORT, "day1-day2"),
+                      "labels": ["registration"]},
+            ).json()["number"]  # fmt: skip
+        assert hub.wait_idle(300)
+        before = {r["id"] for r in world.get("runs")}
+
+        def done(who: str) -> None:
+            api.post(
+                f"/repos/{ORG}/workshop/issues/{numbers[who]}/comments",
+                headers={"Authorization": f"token {tokens[who]}"},
+                json={"body": "day1-complete"},
+            ).raise_for_status()
+
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            list(pool.map(done, learners))
+        assert hub.wait_idle(300)
+        day2 = [
+            r
+            for r in world.get("runs")
+            if r["id"] not in before and r["workflow_path"].endswith("day2-release.yml")
+        ]
+        assert len(day2) == 6
+        conclusions = sorted(r["conclusion"] for r in day2)
+        assert set(conclusions) == {"success", "cancelled"}, conclusions  # the group dropped some
+        for who, number in numbers.items():
+            comments = api.get(f"/repos/{ORG}/workshop/issues/{number}/comments").json()
+            released = [c for c in comments if c["body"].startswith("<!-- glow:day2-release -->")]
+            assert len(released) == 1, who
+        roster = read_roster(api)
+        assert {lrn.status for lrn in roster.learners.values()} == {"day2-released"}
+    finally:
+        hub.stop()
