@@ -80,9 +80,10 @@ def measure(learners: int, workers: int | None) -> dict[str, Any]:
                 if r["id"] > mark and r.get("route") and not r["path"].endswith("/access_tokens")
             ]
             writes = [r for r in requests if r["method"] not in ("GET", "HEAD")]
-            commits = [
+            ref_updates = [
                 r for r in writes if r["path"].startswith(f"/api/v3/repos/{ORG}/admin/git/refs")
             ]
+            commits = [r for r in ref_updates if r["status"] < 400]
             answers = _answers(world.api)
             return {
                 "learners": learners,
@@ -96,6 +97,7 @@ def measure(learners: int, workers: int | None) -> dict[str, Any]:
                     sum(1 for r in requests if r.get("creates_content")) / learners, 2
                 ),
                 "admin_commits": len(commits),
+                "admin_races_lost": len(ref_updates) - len(commits),
                 "registration_runs": len(registration),
                 "failed_runs": sum(
                     1
@@ -161,7 +163,8 @@ def main() -> int:
         f"per registration: {result['requests_per_registration']} API requests, "
         f"{result['writes_per_registration']} writes, "
         f"{result['content_creating_per_registration']} content-creating\n"
-        f"admin commits: {result['admin_commits']}; failed runs: {result['failed_runs']}; "
+        f"admin commits: {result['admin_commits']} (races lost and retried: "
+        f"{result['admin_races_lost']}); failed runs: {result['failed_runs']}; "
         f"issues without exactly one answer: {result['issues_without_one_answer']}"
         + (f"\nMISSES: {', '.join(misses)}" if misses else "")
     )

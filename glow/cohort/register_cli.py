@@ -257,16 +257,20 @@ def _unrecorded(
     may be running beside this one): ``place_in_order`` seats them in registration order."""
     from glow.cohort.model import handle_key
     from glow.cohort.rebuild import issue_of
-    from glow.cohort.registration import read_form
-    from glow.cohort.registration_copy import LABEL_DUPLICATE, LABEL_REGISTRATION, LABEL_WITHDRAWN
+    from glow.cohort.registration import is_registration, read_form
+    from glow.cohort.registration_copy import LABEL_DUPLICATE, LABEL_WITHDRAWN
     from glow.cohort.signals import is_bot
 
     repo = _public(repository)
-    listing = {"labels": LABEL_REGISTRATION, "state": "open", "per_page": 100}
+    # Not filtered by label: GitHub applies the form's label, but an issue filed by hand with the
+    # form's fields (or by a learner the API does not let set labels) is a registration too.
+    listing = {"state": "open", "per_page": 100}
     recorded = {key for roster in rosters.values() for key in roster.learners}
     found = []
     for raw in repo.paginate(repo.url("issues"), listing):
         other = issue_of(raw)
+        if not is_registration(other):
+            continue
         key = handle_key(other.author)
         labels = {label.lower() for label in other.labels}
         if (
