@@ -16,14 +16,12 @@ from typing import Literal
 from glow.cohort.model import Cohort, Learner, Roster, handle_key
 from glow.cohort.registration_copy import (
     DUPLICATE,
-    ENROLLED,
     LABEL_DUPLICATE,
     LABEL_ENROLLED,
     LABEL_NEEDS_INFO,
     LABEL_REGISTRATION,
     LABEL_WAITLISTED,
     LABEL_WITHDRAWN,
-    NEEDS_INFO,
     OPENING_PROMOTED,
     OPENING_REGISTERED,
     OUTCOME_LABELS,
@@ -35,6 +33,9 @@ from glow.cohort.registration_copy import (
     PROBLEM_PATH_NOT_A_CHOICE,
     WAITLISTED,
     WITHDRAWN,
+    RoomLinks,
+    enrolled_text,
+    needs_info_text,
 )
 from glow.cohort.registration_form import PATHS, looks_like_registration, read_public
 from glow.cohort.registration_form import redacted_body as redacted_body
@@ -265,40 +266,6 @@ def _private_update(record: Learner, form: FormResult) -> dict[str, str | None]:
     return {"volunteered": f"{old}\n\n{new}" if old else new}
 
 
-@dataclass(frozen=True)
-class RoomLinks:
-    """Where the learner accepts the room's invitation, and the room's private intake form."""
-
-    invitations: str
-    intake: str
-
-
-def _needs_info_text(form: FormResult, private: str) -> str:
-    one = len(form.problems) == 1
-    return NEEDS_INFO.format(
-        count="one more detail" if one else f"{len(form.problems)} more details",
-        what="One answer is missing or unclear:"
-        if one
-        else f"{len(form.problems)} answers are missing or unclear:",
-        problems="\n".join(form.problems),
-        private=private,
-    )
-
-
-def _enrolled_text(
-    opening: str, cohort: str, path: str, links: RoomLinks, private: str, mention: str = ""
-) -> str:
-    return ENROLLED.format(
-        opening=opening,
-        mention=mention,
-        cohort=f"`{cohort}`",
-        path=PATHS[path],
-        invitations_url=links.invitations,
-        intake_url=links.intake,
-        private=private,
-    )
-
-
 def public_plan(
     decision: Decision, form: FormResult, issue: Issue, *, links: RoomLinks
 ) -> PublicPlan:
@@ -306,7 +273,7 @@ def public_plan(
     cohort = f"`{form.cohort}`" if form.cohort else ""
     private = PRIVATE_NOTE if decision.private_kept or form.volunteered else "\n"
     if decision.outcome == "needs-info":
-        text = _needs_info_text(form, private)
+        text = needs_info_text(form.problems, private)
         outcome_label = LABEL_NEEDS_INFO
     elif decision.outcome == "duplicate":
         text = DUPLICATE.format(cohort=cohort, issue=decision.first_issue, private=private)
@@ -319,7 +286,7 @@ def public_plan(
         outcome_label = LABEL_WITHDRAWN
     else:
         path = form.path or "day1-day2"
-        text = _enrolled_text(OPENING_REGISTERED, form.cohort or "", path, links, private)
+        text = enrolled_text(OPENING_REGISTERED, form.cohort or "", path, links, private)
         outcome_label = LABEL_ENROLLED
     return PublicPlan(
         add_labels=(LABEL_REGISTRATION, outcome_label),
@@ -335,7 +302,7 @@ def promoted_plan(learner: Learner, *, links: RoomLinks) -> PublicPlan:
     """What the registration issue of a learner taken off the waitlist gets: the enrolled
     label and its one comment rewritten to say so. The rewrite mentions the learner: editing a
     comment notifies nobody unless the edit adds a new @mention."""
-    text = _enrolled_text(
+    text = enrolled_text(
         OPENING_PROMOTED,
         learner.cohort_id,
         learner.path,

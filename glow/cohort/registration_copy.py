@@ -10,6 +10,10 @@ keeps: editing a comment notifies nobody unless the edit adds a new @mention
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from glow.cohort.registration_form import PATHS
+
 LABEL_REGISTRATION = "registration"
 LABEL_ENROLLED = "enrolled"
 LABEL_NEEDS_INFO = "needs-info"
@@ -120,3 +124,37 @@ PROBLEM_PATH_NOT_A_CHOICE = (
     "- Path: what you wrote is not one of the choices, so it was moved to the facilitators' "
     "private roster and removed from this issue. Choose `day1-day2` (both days) or `day2-only`."
 )
+
+
+@dataclass(frozen=True)
+class RoomLinks:
+    """Where the learner accepts the room's invitation, and the room's private intake form."""
+
+    invitations: str
+    intake: str
+
+
+def needs_info_text(problems: tuple[str, ...], private: str) -> str:
+    one = len(problems) == 1
+    return NEEDS_INFO.format(
+        count="one more detail" if one else f"{len(problems)} more details",
+        what="One answer is missing or unclear:"
+        if one
+        else f"{len(problems)} answers are missing or unclear:",
+        problems="\n".join(problems),
+        private=private,
+    )
+
+
+def enrolled_text(
+    opening: str, cohort: str, path: str, links: RoomLinks, private: str, mention: str = ""
+) -> str:
+    return ENROLLED.format(
+        opening=opening,
+        mention=mention,
+        cohort=f"`{cohort}`",
+        path=PATHS[path],
+        invitations_url=links.invitations,
+        intake_url=links.intake,
+        private=private,
+    )

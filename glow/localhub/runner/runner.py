@@ -304,9 +304,7 @@ class Runner:
         rc = self._context(run, workflow, payload)
         return self._queue_or_hold(rc, event, approval_required)
 
-    def _context(
-        self, run: WorkflowRun, workflow: Workflow, payload: dict[str, Any]
-    ) -> RunContext:
+    def _context(self, run: WorkflowRun, workflow: Workflow, payload: dict[str, Any]) -> RunContext:
         with self._lock:
             if run.id not in self._origins:
                 self._origins[run.id] = (workflow, copy.deepcopy(payload))

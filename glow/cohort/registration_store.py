@@ -1,0 +1,173 @@
+"""What registration reads and keeps in the private admin repository: the roster change
+(re-applied on the latest roster when another run lands first), the learner's records across
+cohorts, the registrations no run has recorded yet, and text kept aside while a cohort is wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from glow.cohort.admin import AdminRepo
+    from glow.cohort.model import Cohort, Learner, Roster
+    from glow.cohort.registration import Decision, FormResult, Issue
+
+UNASSIGNED = "intake/unassigned.json"
+
+
+def unrecorded(
+    repository: str,
+    issue: Issue,
+    cohorts: dict[str, Cohort],
+    cohort_id: str,
+    rosters: dict[str, Roster],
+) -> list[tuple[Issue, FormResult]]:
+    """Other complete registrations for ``cohort_id`` that no run has recorded yet (their runs
+    may be running beside this one): ``place_in_order`` seats them in registration order."""
+    from glow.cohort.model import handle_key
+    from glow.cohort.rebuild import issue_of
+    from glow.cohort.registration import is_registration, read_form
+    from glow.cohort.registration_copy import LABEL_DUPLICATE, LABEL_WITHDRAWN
+    from glow.cohort.registration_public import public_repo
+    from glow.cohort.signals import is_bot
+
+    repo = public_repo(repository)
+    # Not filtered by label: GitHub applies the form's label, but an issue filed by hand with the
+    # form's fields (or by a learner the API does not let set labels) is a registration too.
+    listing = {"state": "open", "per_page": 100}
+    recorded = {key for roster in rosters.values() for key in roster.learners}
+    found = []
+    for raw in repo.paginate(repo.url("issues"), listing):
+        other = issue_of(raw)
+        if not is_registration(other):
+            continue
+        key = handle_key(other.author)
+        labels = {label.lower() for label in other.labels}
+        if (
+            raw.get("pull_request")
+            or other.number == issue.number
+            or key in recorded
+            or key == handle_key(issue.author)
+            or is_bot(other.author)
+            or labels & {LABEL_DUPLICATE, LABEL_WITHDRAWN}
+        ):
+            continue
+        other_form = read_form(other.body, cohorts)
+        if not other_form.problems and other_form.cohort == cohort_id:
+            found.append((other, other_form))
+    return found
+
+
+def records_elsewhere(
+    rosters: dict[str, Roster], cohorts: dict[str, Cohort], author: str, cohort_id: str | None
+) -> list[tuple[Cohort, Learner]]:
+    """The learner's records in every open cohort but ``cohort_id``: (cohort, record). A
+    finished cohort's records are history."""
+    from glow.cohort.model import handle_key
+
+    found = []
+    for other_id, roster in rosters.items():
+        record = roster.learners.get(handle_key(author))
+        if other_id != cohort_id and record is not None:
+            found.append((cohorts[other_id], record))
+    return found
+
+
+def record_of(admin: AdminRepo, cohort_id: str, issue: Issue) -> Learner | None:
+    """The learner's record in the cohort when it is this issue's registration, else None."""
+    from glow.cohort.model import handle_key
+
+    record = admin.roster(cohort_id).learners.get(handle_key(issue.author))
+    return record if record is not None and record.registration_issue == issue.number else None
+
+
+def decide(
+    admin: AdminRepo,
+    cohort_id: str,
+    step: Callable[[Roster, Decision], Roster],
+    message: str,
+    *,
+    dry_run: bool,
+) -> Decision:
+    """Apply ``step`` to the cohort's roster and return what it decided. The step is re-applied
+    to the latest roster when another change lands first, so the decision is made on fresh
+    data; a dry run decides on the stored roster and writes nothing."""
+    from glow.cohort.registration import Decision
+
+    decision = Decision()
+    if dry_run:
+        step(admin.roster(cohort_id), decision)
+        return decision
+
+    def change(roster: Roster) -> tuple[Roster, list[Any]]:
+        fresh = Decision()
+        new = step(roster, fresh)
+        decision.__dict__.update(fresh.__dict__)
+        return new, []
+
+    admin.update(cohort_id, change, message)
+    return decision
+
+
+def open_admin() -> AdminRepo:
+    from glow.cohort.admin import AdminRepo
+    from glow.cohort.settings import CohortSettings, provisioning_client
+    from glow.github import Repo
+
+    settings = CohortSettings.from_env(need_template=False)
+    admin_owner, admin_name = settings.admin_repo.split("/")
+    return AdminRepo(Repo(provisioning_client(settings), admin_owner, admin_name))
+
+
+def with_unassigned(admin: AdminRepo, author: str, form: FormResult) -> FormResult:
+    """Text volunteered while the cohort was wrong was kept aside: bring it back."""
+    import json
+    from dataclasses import replace
+
+    from glow.cohort.model import handle_key
+
+    found = admin.repo.read_file(UNASSIGNED)
+    kept = json.loads(found.text).get(handle_key(author), {}) if found else {}
+    earlier = kept.get("volunteered")
+    if not earlier or (form.volunteered and earlier in form.volunteered):
+        return form
+    joined = f"{earlier}\n\n{form.volunteered}" if form.volunteered else earlier
+    return replace(form, volunteered=joined)
+
+
+def _update_unassigned(
+    admin: AdminRepo, author: str, value: dict[str, Any] | None, message: str
+) -> None:
+    import json
+
+    from glow.cohort.model import handle_key
+
+    def update(current: Any) -> dict[str, str | None]:
+        data = json.loads(current[UNASSIGNED] or "{}")
+        if value is None:
+            data.pop(handle_key(author), None)
+        else:
+            data[handle_key(author)] = value
+        return {UNASSIGNED: json.dumps(data, indent=2, sort_keys=True) + "\n" if data else None}
+
+    admin.repo.update_files((UNASSIGNED,), update, message, branch=admin.branch)
+
+
+def keep_unassigned(admin: AdminRepo, issue: Issue, form: FormResult, repository: str) -> None:
+    if form.volunteered is None:
+        return
+    _update_unassigned(
+        admin,
+        issue.author,
+        {
+            "volunteered": form.volunteered,
+            "registration_repo": repository,
+            "registration_issue": issue.number,
+        },
+        f"Private text of @{issue.author} kept until the cohort is fixed",
+    )
+
+
+def drop_unassigned(admin: AdminRepo, author: str) -> None:
+    _update_unassigned(admin, author, None, f"Private text of @{author} moved to the roster")
