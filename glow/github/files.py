@@ -52,18 +52,19 @@ class Contention:
         self.attempts = 0
         self._started = repo._clock()
 
-    def again(self, what: str) -> bool:
-        """Wait before the next attempt; False when the budget would run out."""
+    def again(self, what: str) -> None:
+        """Wait before the next attempt at ``what``; when the budget would run out, raise a
+        GitHubError that says so and how to go on."""
         self.attempts += 1
-        ceiling = min(CONTENTION_CAP_S, CONTENTION_BASE_S * 2 ** (self.attempts - 1))
+        ceiling = min(CONTENTION_CAP_S, CONTENTION_BASE_S * 2 ** min(self.attempts - 1, 16))
         delay = ceiling * self.jitter()
         if self.repo._clock() - self._started + delay > self.budget_s:
-            return False
-        log.info(
-            "github %s lost a race (attempt %d); retrying in %.2f s", what, self.attempts, delay
-        )
+            raise GitHubError(
+                f"{what} ({self.attempts} attempts in {self.budget_s:.0f} s); re-run to try again.",
+                status=409,
+            )
+        log.info("github: %s (attempt %d); retrying in %.2f s", what, self.attempts, delay)
         self.repo._sleep(delay)
-        return True
 
 
 @dataclass(frozen=True)
@@ -159,12 +160,7 @@ def write_file(
         except GitHubError as exc:
             if not _is_sha_conflict(exc, deleting=new is None):
                 raise
-            if not contention.again(f"write of {repo.full_name} {clean}"):
-                raise GitHubError(
-                    f"{clean} in {repo.full_name} kept changing while we wrote it "
-                    f"({contention.attempts} attempts in {budget_s:.0f} s); re-run to try again.",
-                    status=409,
-                ) from None
+            contention.again(f"{clean} in {repo.full_name} kept changing while we wrote it")
 
 
 def _tree_entries(
@@ -271,9 +267,6 @@ def commit_files(
         except GitHubError as exc:
             if exc.status != 422:
                 raise
-            if not contention.again(f"commit to {repo.full_name} {branch}"):
-                raise GitHubError(
-                    f"Branch {branch!r} in {repo.full_name} kept moving while we committed "
-                    f"({contention.attempts} attempts in {budget_s:.0f} s); re-run to try again.",
-                    status=409,
-                ) from None
+            contention.again(
+                f"Branch {branch!r} in {repo.full_name} kept moving while we committed"
+            )
