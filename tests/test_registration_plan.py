@@ -14,6 +14,7 @@ from glow.cohort.registration import (
     RoomLinks,
     enroll,
     is_registration,
+    place,
     place_in_order,
     promoted_plan,
     public_plan,
@@ -370,3 +371,44 @@ def test_seats_go_in_registration_order_whichever_run_commits_first() -> None:
         again, decision = run_of(roster, mine)
         assert again == roster
         assert decision.outcome == roster.learners[mine.author].enrollment
+
+
+def test_one_learner_two_cohorts_at_once_gets_one_seat_whichever_run_commits_first() -> None:
+    """yan files one registration for each of two cohorts in the same moment; the runs go side
+    by side. Decided on both rosters at once: one seat, and the other issue is a duplicate."""
+    cohorts = {
+        "2026-12": Cohort(id="2026-12", capacity=5),
+        "2027-01": Cohort(id="2027-01", capacity=5),
+    }
+    one = issue(render_public("2026-12", "day1-day2"), number=1, author="yan")
+    two = issue(render_public("2027-01", "day1-day2"), number=2, author="yan")
+    for order in ((one, two), (two, one)):
+        rosters = {cid: Roster(cohort_id=cid) for cid in cohorts}
+        outcomes = []
+        for mine in order:
+            decision = Decision()
+            form = read_form(mine.body, cohorts)
+            rosters = place(rosters, cohorts, mine, form, "o/w", decision, [])
+            outcomes.append(decision.outcome)
+        seats = [
+            (cid, record.registration_issue)
+            for cid, roster in rosters.items()
+            for record in roster.learners.values()
+            if record.enrollment != "withdrawn"
+        ]
+        assert len(seats) == 1, seats
+        assert outcomes == ["enrolled", "duplicate"]
+
+
+def test_an_edit_to_another_cohort_moves_the_seat_and_the_private_text() -> None:
+    cohorts = {"2026-12": Cohort(id="2026-12"), "2027-01": Cohort(id="2027-01")}
+    rosters = {cid: Roster(cohort_id=cid) for cid in cohorts}
+    first = issue(OLD_FORM)
+    rosters = place(rosters, cohorts, first, read_form(first.body, cohorts), "o/w", Decision(), [])
+    moved = issue(render_public("2027-01", "day1-day2"))
+    decision = Decision()
+    rosters = place(rosters, cohorts, moved, read_form(moved.body, cohorts), "o/w", decision, [])
+    assert decision.left == ["2026-12"] and decision.cohort == "2027-01"
+    assert rosters["2026-12"].learners["ada"].enrollment == "withdrawn"
+    later = rosters["2027-01"].learners["ada"]
+    assert later.enrollment == "enrolled" and "NVDA on Windows" in (later.volunteered or "")

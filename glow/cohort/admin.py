@@ -72,6 +72,25 @@ class AdminRepo:
         return self.repo.update_files(paths, update, message, branch=self.branch)
 
 
+def update_rosters(
+    admin: AdminRepo,
+    cohort_ids: tuple[str, ...],
+    change: Callable[[dict[str, Roster]], dict[str, Roster]],
+    message: str,
+) -> str | None:
+    """Apply ``change`` to several cohorts' rosters at once, as ONE commit of those that
+    changed. Read and written together, so a decision that spans cohorts (a learner's records
+    in each) is made on one consistent state, and re-made when another writer lands first."""
+    paths = {cohort_id: roster_path(cohort_id) for cohort_id in cohort_ids}
+
+    def update(current: Mapping[str, str | None]) -> dict[str, str | None]:
+        before = {c: parse_roster(current[path], c) for c, path in paths.items()}
+        after = change(dict(before))
+        return {paths[c]: r.to_text() for c, r in after.items() if r != before.get(c)}
+
+    return admin.repo.update_files(tuple(paths.values()), update, message, branch=admin.branch)
+
+
 def parse_roster(text: str | None, cohort_id: str) -> Roster:
     if not text:
         return Roster(cohort_id=cohort_id)

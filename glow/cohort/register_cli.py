@@ -38,18 +38,18 @@ from glow.cohort.registration_public import (
 )
 from glow.cohort.registration_store import (
     decide,
+    decide_everywhere,
     drop_unassigned,
     keep_unassigned,
     open_admin,
     record_of,
-    records_elsewhere,
     unrecorded,
     with_unassigned,
 )
 
 if TYPE_CHECKING:
     from glow.cohort.admin import AdminRepo
-    from glow.cohort.model import Cohort, Learner
+    from glow.cohort.model import Cohort
     from glow.cohort.registration import Decision, FormResult, Issue
 
 EPILOG = """examples:
@@ -173,9 +173,9 @@ def register(repository: str, issue: Issue, *, dry_run: bool) -> str:
     admin = open_admin()
     cohorts = {c.id: c for c in admin.cohorts().cohorts}
     form = with_unassigned(admin, issue.author, read_form(issue.body, cohorts))
-    decision, moved = Decision(outcome="needs-info"), []  # moved: (cohort left, record there)
+    decision = Decision(outcome="needs-info")
     if form.cohort:
-        decision, form, moved = _place(admin, cohorts, issue, form, repository, dry_run=dry_run)
+        decision, form = _place(admin, cohorts, issue, form, repository, dry_run=dry_run)
     plan = public_plan(decision, form, issue, links=room_links(form.cohort, issue.author))
     log(
         "glow register: decided",
@@ -183,7 +183,7 @@ def register(repository: str, issue: Issue, *, dry_run: bool) -> str:
         learner=issue.author,
         issue=issue.number,
         outcome=decision.outcome,
-        left_cohorts=[cohort for cohort, _ in moved],
+        left_cohorts=decision.left,
     )
     if dry_run:
         print(
@@ -209,76 +209,24 @@ def _place(
     repository: str,
     *,
     dry_run: bool,
-) -> tuple[Decision, FormResult, list[tuple[str, Learner]]]:
-    """Where a registration naming a cohort goes, on the roster: (decision, form, moves).
-
-    A learner with an active registration in another issue for another cohort: a duplicate of
-    that one (the form then names its cohort, for the comment). A registration edited to name
-    another cohort: it leaves the old one first, taking the private answers along."""
+) -> tuple[Decision, FormResult]:
+    """Where a registration naming a cohort goes (``registration.place``), decided on every open
+    cohort's roster in one commit, so two side-by-side runs of one learner's registrations
+    can never give them two seats."""
     from dataclasses import replace
 
-    from glow.cohort.registration import fill_seats, place_in_order, with_private_from
+    from glow.cohort.registration import place
 
-    rosters = {c.id: admin.roster(c.id) for c in cohorts.values() if c.open}
-    elsewhere = [
-        (other, record)
-        for other, record in records_elsewhere(rosters, cohorts, issue.author, form.cohort)
-        if record.enrollment != "withdrawn"
-    ]
-    first = next((o for o, r in elsewhere if r.registration_issue != issue.number), None)
-    current = next((o for o, r in elsewhere if r.registration_issue == issue.number), None)
-    moved = []
-    if first is None and current is not None and form.problems:
-        first = current  # an edit that breaks the form is judged where the seat is, not moved
-    elif first is None:
-        moved = _leave_cohorts(admin, elsewhere, issue, form.cohort or "", dry_run=dry_run)
-    cohort = first or cohorts[form.cohort or ""]
-    others = unrecorded(repository, issue, cohorts, cohort.id, rosters)
-    carried = [record for _, record in moved]
-    decision = decide(
+    open_ids = tuple(sorted(c.id for c in cohorts.values() if c.open))
+    others = unrecorded(repository, issue, cohorts)
+    decision = decide_everywhere(
         admin,
-        cohort.id,
-        # Seats freed meanwhile (a raised capacity) go to the waitlist before this registration.
-        lambda roster, fresh: with_private_from(
-            place_in_order(
-                fill_seats(roster, cohort, fresh), issue, form, cohort, repository, fresh, others
-            ),
-            issue.author,
-            carried,
-        ),
+        open_ids,
+        lambda rosters, fresh: place(rosters, cohorts, issue, form, repository, fresh, others),
         f"Registration of @{issue.author} (#{issue.number})",
         dry_run=dry_run,
     )
-    return decision, replace(form, cohort=cohort.id), moved
-
-
-def _leave_cohorts(
-    admin: AdminRepo,
-    elsewhere: list[tuple[Cohort, Learner]],
-    issue: Issue,
-    cohort_id: str,
-    *,
-    dry_run: bool,
-) -> list[tuple[str, Learner]]:
-    """A registration edited to name another cohort leaves the one it named before: that
-    record is withdrawn there (its room, if any, stays on record for teardown) and its seat
-    goes to that cohort's waitlist (announced by ``announce_promotions``). Returns each cohort
-    left with the learner's record there."""
-    from glow.cohort.registration import withdraw
-
-    left = []
-    for other, record in elsewhere:
-        if record.registration_issue != issue.number:
-            continue
-        decide(
-            admin,
-            other.id,
-            lambda roster, fresh, other=other: withdraw(roster, issue, other, fresh),
-            f"@{issue.author} moved from cohort {other.id} to {cohort_id} (#{issue.number})",
-            dry_run=dry_run,
-        )
-        left.append((other.id, record))
-    return left
+    return decision, replace(form, cohort=decision.cohort or form.cohort)
 
 
 def withdraw(repository: str, issue: Issue, *, dry_run: bool) -> str:

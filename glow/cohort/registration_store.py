@@ -17,14 +17,14 @@ UNASSIGNED = "intake/unassigned.json"
 
 
 def unrecorded(
-    repository: str,
-    issue: Issue,
-    cohorts: dict[str, Cohort],
-    cohort_id: str,
-    rosters: dict[str, Roster],
+    repository: str, issue: Issue, cohorts: dict[str, Cohort]
 ) -> list[tuple[Issue, FormResult]]:
-    """Other complete registrations for ``cohort_id`` that no run has recorded yet (their runs
-    may be running beside this one): ``place_in_order`` seats them in registration order."""
+    """The other complete registrations open on the workshop repository, with their forms (their
+    runs may be running beside this one): ``registration.place`` seats the ones no run has
+    recorded yet, in filing order. A learner with more than one open registration is left to
+    their own runs, which tell the duplicate apart."""
+    from collections import Counter
+
     from glow.cohort.model import handle_key
     from glow.cohort.rebuild import issue_of
     from glow.cohort.registration import is_registration, read_form
@@ -33,45 +33,31 @@ def unrecorded(
     from glow.cohort.signals import is_bot
 
     repo = public_repo(repository)
-    # Not filtered by label: GitHub applies the form's label, but an issue filed by hand with the
-    # form's fields (or by a learner the API does not let set labels) is a registration too.
+    # Not filtered by label: GitHub applies the form's label only where it exists, and an issue
+    # filed by hand with the form's fields is a registration too.
     listing = {"state": "open", "per_page": 100}
-    recorded = {key for roster in rosters.values() for key in roster.learners}
     found = []
     for raw in repo.paginate(repo.url("issues"), listing):
         other = issue_of(raw)
-        if not is_registration(other):
-            continue
-        key = handle_key(other.author)
         labels = {label.lower() for label in other.labels}
         if (
             raw.get("pull_request")
-            or other.number == issue.number
-            or key in recorded
-            or key == handle_key(issue.author)
+            or not is_registration(other)
             or is_bot(other.author)
             or labels & {LABEL_DUPLICATE, LABEL_WITHDRAWN}
         ):
             continue
-        other_form = read_form(other.body, cohorts)
-        if not other_form.problems and other_form.cohort == cohort_id:
-            found.append((other, other_form))
-    return found
-
-
-def records_elsewhere(
-    rosters: dict[str, Roster], cohorts: dict[str, Cohort], author: str, cohort_id: str | None
-) -> list[tuple[Cohort, Learner]]:
-    """The learner's records in every open cohort but ``cohort_id``: (cohort, record). A
-    finished cohort's records are history."""
-    from glow.cohort.model import handle_key
-
-    found = []
-    for other_id, roster in rosters.items():
-        record = roster.learners.get(handle_key(author))
-        if other_id != cohort_id and record is not None:
-            found.append((cohorts[other_id], record))
-    return found
+        found.append(other)
+    mine = handle_key(issue.author)
+    filed = Counter(handle_key(other.author) for other in found)
+    return [
+        (other, form)
+        for other in found
+        if other.number != issue.number
+        and handle_key(other.author) != mine
+        and filed[handle_key(other.author)] == 1
+        and not (form := read_form(other.body, cohorts)).problems
+    ]
 
 
 def record_of(admin: AdminRepo, cohort_id: str, issue: Issue) -> Learner | None:
@@ -107,6 +93,33 @@ def decide(
         return new, []
 
     admin.update(cohort_id, change, message)
+    return decision
+
+
+def decide_everywhere(
+    admin: AdminRepo,
+    cohort_ids: tuple[str, ...],
+    step: Callable[[dict[str, Roster], Decision], dict[str, Roster]],
+    message: str,
+    *,
+    dry_run: bool,
+) -> Decision:
+    """``decide`` over several cohorts' rosters read and written together (one commit)."""
+    from glow.cohort.admin import update_rosters
+    from glow.cohort.registration import Decision
+
+    decision = Decision()
+    if dry_run:
+        step({c: admin.roster(c) for c in cohort_ids}, decision)
+        return decision
+
+    def change(rosters: dict[str, Roster]) -> dict[str, Roster]:
+        fresh = Decision()
+        new = step(rosters, fresh)
+        decision.__dict__.update(fresh.__dict__)
+        return new
+
+    update_rosters(admin, cohort_ids, change, message)
     return decision
 
 
