@@ -42,6 +42,7 @@ class _Rule:
     headers: dict[str, str] = field(default_factory=dict)
     message: str = ""
     action: Callable[[FakeGitHub], None] | None = None
+    landed: bool = False  # serve the request, then answer ``status`` (the answer was lost)
 
 
 @dataclass
@@ -118,9 +119,12 @@ class FakeGitHub:
         times: int = 1,
         headers: dict[str, str] | None = None,
         message: str = "fault",
+        landed: bool = False,
     ) -> None:
-        """Answer the next ``times`` matching requests with ``status`` instead of serving them."""
-        self._rules.append(_Rule(method, contains, times, status, headers or {}, message))
+        """Answer the next ``times`` matching requests with ``status`` instead of serving them
+        (``landed``: serve them first, as GitHub does a write whose answer a proxy then lost)."""
+        rule = _Rule(method, contains, times, status, headers or {}, message, landed=landed)
+        self._rules.append(rule)
 
     def before(self, method: str, contains: str, action: Callable[[FakeGitHub], None]) -> None:
         """Run ``action`` once just before the next matching request is served."""
@@ -185,15 +189,32 @@ class FakeGitHub:
         body = json.loads(request.content) if request.content else None
         query = dict(request.url.params)
         self.requests.append(Call(request.method, path, query, body, request.headers))
+        lost: _Rule | None = None
         for rule in self._rules:
             if rule.times > 0 and rule.method == request.method and rule.contains in path:
                 rule.times -= 1
                 if rule.action is not None:
                     rule.action(self)
                     break
+                if rule.landed:
+                    lost = rule
+                    break
                 return httpx.Response(
                     rule.status, json={"message": rule.message}, headers=rule.headers
                 )
+        served = self._serve(request, path, segments, body, query)
+        if lost is not None:
+            return httpx.Response(lost.status, json={"message": lost.message}, headers=lost.headers)
+        return served
+
+    def _serve(
+        self,
+        request: httpx.Request,
+        path: str,
+        segments: tuple[str, ...],
+        body: Any,
+        query: dict[str, str],
+    ) -> httpx.Response:
         for method, pattern, handler in self._routes:
             params = _match(pattern, segments)
             if method == request.method and params is not None:

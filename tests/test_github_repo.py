@@ -103,6 +103,29 @@ def test_a_personal_token_writes_as_its_user(fake_github: FakeGitHub) -> None:
     assert [c["user"]["login"] for c in fake_github.comments(ROOM, 1)] == [BOT, "facilitator"]
 
 
+def test_a_comment_whose_answer_was_lost_is_not_posted_twice(
+    room: Repo, fake_github: FakeGitHub, sleeps: list[float]
+) -> None:
+    """A 502 after the comment landed: repeating the POST would post it twice. The request is
+    not retried; the re-run reads GitHub first, finds it, and writes nothing."""
+    fake_github.fail("POST", "/comments", 502, message="Bad Gateway", landed=True)
+    with pytest.raises(GitHubError) as caught:
+        room.upsert_comment(1, "welcome", WELCOME)
+    assert caught.value.status == 502 and sleeps == []
+    assert len(bodies(fake_github)) == 1
+    assert room.upsert_comment(1, "welcome", WELCOME) == "unchanged"
+    assert len(bodies(fake_github)) == 1
+
+
+def test_a_server_error_on_an_idempotent_write_is_retried(
+    room: Repo, fake_github: FakeGitHub, sleeps: list[float]
+) -> None:
+    fake_github.add_comment(ROOM, 1, f"{marker('welcome')}\nold", BOT)
+    fake_github.fail("PATCH", "/comments/", 502, message="Bad Gateway")
+    assert room.upsert_comment(1, "welcome", WELCOME) == "updated"
+    assert sleeps == [1.0] and bodies(fake_github) == [f"{marker('welcome')}\n{WELCOME}"]
+
+
 def test_markers_are_found_beyond_the_first_page(room: Repo, fake_github: FakeGitHub) -> None:
     for n in range(150):
         fake_github.add_comment(ROOM, 1, f"chatter {n}")

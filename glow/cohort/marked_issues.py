@@ -183,7 +183,9 @@ class IssueBoard:
     def apply(self, change: Change) -> int:
         """Carry out one change; the issue's number."""
         if change.kind == "create":
-            created = self.repo.request("POST", self.repo.url("issues"), json=dict(change.fields))
+            created = self.repo.request(
+                "POST", self.repo.url("issues"), json=dict(change.fields), creates=True
+            )
             return int(created.json()["number"])
         assert change.number is not None
         if change.comment:

@@ -227,6 +227,9 @@ class RoomSteps:
             if any(wanted in (issue.get("body") or "") for issue in issues):
                 return False
         room.request(
-            "POST", room.url("issues"), json={"title": challenge.title, "body": challenge.body}
+            "POST",
+            room.url("issues"),
+            json={"title": challenge.title, "body": challenge.body},
+            creates=True,
         )
         return True

@@ -49,6 +49,7 @@ def retry_delay(
     body_message: str | None,
     *,
     now: float,
+    server_errors: bool = True,
 ) -> float | None:
     """Seconds to wait before retrying a failed request, or None when retrying cannot help.
 
@@ -57,7 +58,10 @@ def retry_delay(
     (``x-ratelimit-remaining: 0``, wait until ``x-ratelimit-reset``); then a secondary limit (a
     403 whose message says so, or any 429) waits at least a minute, doubling per attempt. Any
     other 403 is a permission answer and final. 5xx gets a short exponential backoff for a few
-    attempts. Everything else (404, 409, 422, ...) is an answer, not a fault.
+    attempts, unless ``server_errors`` is False: a request that creates something (a comment, an
+    issue) may have landed before the 5xx, and repeating it would make a second one; the bot's
+    re-run, which reads GitHub's state first, is its retry. Everything else (404, 409, 422, ...)
+    is an answer, not a fault.
     """
     lowered = {key.lower(): value for key, value in headers.items()}
     if status in (403, 429):
@@ -71,7 +75,7 @@ def retry_delay(
         if status == 429 or secondary:
             return min(SECONDARY_MIN_WAIT_S * float(2 ** max(attempt - 1, 0)), SECONDARY_MAX_WAIT_S)
         return None
-    if status in SERVER_ERROR_STATUSES and attempt <= SERVER_ERROR_RETRIES:
+    if server_errors and status in SERVER_ERROR_STATUSES and attempt <= SERVER_ERROR_RETRIES:
         return float(2 ** max(attempt - 1, 0))
     return None
 
@@ -108,6 +112,7 @@ def call_with_backoff(
     clock: Callable[[], float] = time.time,
     log: logging.Logger = log,
     max_delay_s: float = SECONDARY_MAX_WAIT_S,
+    server_errors: bool = True,
 ) -> T:
     """Call ``fn`` (one GitHub request) and retry the same call as ``retry_delay`` allows.
 
@@ -126,7 +131,14 @@ def call_with_backoff(
         except RequestFailed as exc:
             status = exc.response.status_code
             headers = exc.response.headers
-            delay = retry_delay(status, headers, attempt, failure_message(exc), now=clock())
+            delay = retry_delay(
+                status,
+                headers,
+                attempt,
+                failure_message(exc),
+                now=clock(),
+                server_errors=server_errors,
+            )
             limited = status in (403, 429) and delay is not None
             error = RateLimited if limited else GitHubError
             if delay is None:

@@ -104,8 +104,12 @@ class Repo:
         *,
         json: Any = None,
         params: Mapping[str, Any] | None = None,
+        creates: bool = False,
     ) -> Response[Any]:
-        """One request with backoff, pacing for writes, and counting of every attempt."""
+        """One request with backoff, pacing for writes, and counting of every attempt.
+
+        ``creates``: the request makes something new each time it lands (a comment, an issue),
+        so a server error is not retried blindly (``backoff.retry_delay``)."""
         method = method.upper()
         write = method not in READ_METHODS
 
@@ -123,7 +127,11 @@ class Repo:
             )
 
         return call_with_backoff(
-            attempt, max_attempts=self.max_attempts, sleep=self._sleep, clock=self._clock
+            attempt,
+            max_attempts=self.max_attempts,
+            sleep=self._sleep,
+            clock=self._clock,
+            server_errors=not creates,
         )
 
     def get_json(self, url: str, params: Mapping[str, Any] | None = None) -> Any | None:
@@ -179,7 +187,7 @@ class Repo:
         found = self.marked_comments(issue_number, key)
         if not found:
             comments_url = self.url("issues", issue_number, "comments")
-            self.request("POST", comments_url, json={"body": wanted})
+            self.request("POST", comments_url, json={"body": wanted}, creates=True)
             return "created"
         keep, duplicates = found[0], found[1:]
         outcome: Outcome = "unchanged"
