@@ -6,6 +6,7 @@ without a duplicate even when the write landed and only the answer was lost."""
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -250,3 +251,56 @@ def test_a_day2_burst_answers_every_learner_whatever_the_group_drops(tmp_path: P
         assert {lrn.status for lrn in roster.learners.values()} == {"day2-released"}
     finally:
         hub.stop()
+
+
+def test_text_added_to_a_closed_registration_is_moved_off_it_too(cohort: Cohort) -> None:
+    """The safety net holds after closing: a withdrawn registration and a closed duplicate
+    edited to add private text lose it from the public body, and the roster keeps it."""
+    issues = f"/repos/{ORG}/workshop/issues"
+    number = cohort.register("ada")
+    cohort.as_("ada", "PATCH", f"{issues}/{number}", {"state": "closed"})  # ada withdraws
+    assert cohort.hub.wait_idle(120)
+    body = render_public(COHORT, "day1-day2") + "\nCall me on 555-0100-ada\n"
+    cohort.as_("ada", "PATCH", f"{issues}/{number}", {"body": body})
+    assert cohort.hub.wait_idle(120)
+    assert "555-0100-ada" not in cohort.api.get(f"{issues}/{number}").json()["body"]
+    ada = read_roster(cohort.api).learners["ada"]
+    assert ada.enrollment == "withdrawn" and "555-0100-ada" in (ada.volunteered or "")
+    [answer] = cohort.ours(number, "registration")
+    assert "moved to the facilitators' private roster" in answer
+
+    first = cohort.register("mallory")
+    duplicate = cohort.register("mallory")
+    closed = cohort.api.get(f"{issues}/{duplicate}").json()
+    assert closed["state"] == "closed"
+    secret = render_public(COHORT, "day1-day2") + "\nmallory-secret@mail.example\n"
+    cohort.as_("mallory", "PATCH", f"{issues}/{duplicate}", {"body": secret})
+    assert cohort.hub.wait_idle(120)
+    assert "mallory-secret" not in cohort.api.get(f"{issues}/{duplicate}").json()["body"]
+    record = read_roster(cohort.api).learners["mallory"]
+    assert record.registration_issue == first
+    assert "mallory-secret@mail.example" in (record.volunteered or "")
+
+
+def test_an_edit_made_while_a_run_works_is_never_reverted(cohort: Cohort) -> None:
+    """ada edits her registration while the run of her first version is still working (slow
+    admin repository): the run does not write her old text back over the edit."""
+    issues = f"/repos/{ORG}/workshop/issues"
+    cohort.world.post(
+        "faults",
+        {"kind": "slow", "count": 1, "delay_seconds": 3,
+         "match": {"method": "GET", "path_prefix": f"/api/v3/repos/{ORG}/admin/contents"}},
+    )  # fmt: skip
+    first = render_public(COHORT, "day1-day2") + "\nmy phone 555-0199\n"
+    number = cohort.as_(
+        "ada", "POST", issues,
+        {"title": "[REGISTER] ada", "body": first, "labels": ["registration"]},
+    )["number"]  # fmt: skip
+    time.sleep(1)  # the first run is now waiting on the admin repository
+    edited = render_public(COHORT, "day2-only") + "\nmy phone 555-0199\n"
+    cohort.as_("ada", "PATCH", f"{issues}/{number}", {"body": edited})
+    assert cohort.hub.wait_idle(120)
+    body = cohort.api.get(f"{issues}/{number}").json()["body"]
+    assert "day2-only" in body and "555-0199" not in body
+    ada = read_roster(cohort.api).learners["ada"]
+    assert ada.path == "day2-only" and "555-0199" in (ada.volunteered or "")

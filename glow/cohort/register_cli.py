@@ -33,6 +33,7 @@ from glow.cohort.registration_public import (
     announce_promotions,
     apply_public,
     public_repo,
+    redact,
     room_links,
     say_we_failed,
 )
@@ -95,8 +96,10 @@ def run(args: argparse.Namespace) -> int:
         return 0
     # Only now the cohort modules (pydantic) and the API.
     from glow.cohort.rebuild import issue_of
-    from glow.cohort.registration import why_ignored
+    from glow.cohort.registration import is_registration, why_ignored
+    from glow.cohort.registration_copy import OUTCOME_LABELS
     from glow.cohort.settings import CohortSettings
+    from glow.cohort.signals import is_bot
     from glow.errors import GlowError
 
     CohortSettings.from_env(need_template=False)  # a missing setting is named before any request
@@ -112,6 +115,9 @@ def run(args: argparse.Namespace) -> int:
         issue, event.action or "", str(sender.get("login") or ""), str(sender.get("type") or "")
     )
     if reason:
+        # A closed registration still gets the safety net: text added to it later is moved.
+        if issue.state == "closed" and is_registration(issue) and not is_bot(issue.author):
+            protect(event.repository, issue, dry_run=args.dry_run)
         log("glow register: nothing to do", event=event.key, reason=reason)
         set_output("status", "ignored")
         return 0
@@ -121,8 +127,9 @@ def run(args: argparse.Namespace) -> int:
         else:
             outcome = register(event.repository, issue, dry_run=args.dry_run)
     except GlowError:
-        # An edit of a registration already answered keeps its answer; the run still fails.
-        if not args.dry_run and event.action in ("opened", "reopened"):
+        # A registration already answered keeps its answer (a re-run of an old event that
+        # fails must not replace it); the run still fails, for the facilitators to see.
+        if not args.dry_run and not {label.lower() for label in issue.labels} & set(OUTCOME_LABELS):
             say_we_failed(event.repository, issue)
         raise
     set_output("status", outcome)
@@ -234,7 +241,7 @@ def withdraw(repository: str, issue: Issue, *, dry_run: bool) -> str:
     from dataclasses import replace
 
     from glow.actionsenv import log
-    from glow.cohort.registration import public_plan, read_form
+    from glow.cohort.registration import keep_volunteered, public_plan, read_form
     from glow.cohort.registration import withdraw as withdrawn
 
     admin = open_admin()
@@ -251,11 +258,14 @@ def withdraw(repository: str, issue: Issue, *, dry_run: bool) -> str:
     )
     if cohort is None:
         log("glow register: closed, no registration of record, nothing to withdraw")
+        protect(repository, issue, dry_run=dry_run)  # a closed duplicate: the text still moves
         return "ignored"
     decision = decide(
         admin,
         cohort.id,
-        lambda roster, fresh: withdrawn(roster, issue, cohort, fresh),
+        lambda roster, fresh: keep_volunteered(
+            withdrawn(roster, issue, cohort, fresh), issue, form.volunteered, fresh
+        ),
         f"@{issue.author} withdrew (#{issue.number})",
         dry_run=dry_run,
     )
@@ -278,3 +288,41 @@ def withdraw(repository: str, issue: Issue, *, dry_run: bool) -> str:
     apply_public(repository, issue, plan, decision, cohort.id)
     announce_promotions(admin, [c.id for c in cohorts.values() if c.open], repository)
     return decision.outcome
+
+
+def protect(repository: str, issue: Issue, *, dry_run: bool) -> None:
+    """A closed registration whose text holds anything beyond the two answers (added after it
+    was closed, say): the text goes to the learner's record (or aside, when they have none)
+    and leaves the public body, as for an open one. Nothing else about it changes."""
+    from glow.actionsenv import log
+    from glow.cohort.model import handle_key
+    from glow.cohort.registration import keep_volunteered, read_form, redacted_body
+
+    new_body = redacted_body(issue.body)
+    if new_body is None:
+        return
+    admin = open_admin()
+    cohorts = {c.id: c for c in admin.cohorts().cohorts}
+    form = read_form(issue.body, cohorts)
+    log("glow register: moving text off a closed registration", issue=issue.number)
+    if dry_run:
+        return
+    # The record of this registration, else the learner's record (a closed duplicate).
+    records = {
+        c.id: admin.roster(c.id).learners.get(handle_key(issue.author)) for c in cohorts.values()
+    }
+    home = next(
+        (cid for cid, r in records.items() if r and r.registration_issue == issue.number),
+        next((cid for cid, r in records.items() if r and r.enrollment != "withdrawn"), None),
+    )
+    if home is None:
+        keep_unassigned(admin, issue, form, repository)
+    else:
+        decide(
+            admin,
+            home,
+            lambda roster, fresh: keep_volunteered(roster, issue, form.volunteered, fresh),
+            f"Private text of @{issue.author} moved off #{issue.number}",
+            dry_run=False,
+        )
+    redact(repository, issue, new_body)

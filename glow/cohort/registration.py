@@ -221,6 +221,23 @@ def withdraw(roster: Roster, issue: Issue, cohort: Cohort, decision: Decision) -
 PRIVATE_FIELDS = ("accessibility_needs", "contact", "tools", "volunteered")
 
 
+def keep_volunteered(
+    roster: Roster, issue: Issue, text: str | None, decision: Decision | None = None
+) -> Roster:
+    """The text a learner volunteered on ``issue`` joins the record of that registration (or,
+    for a duplicate, the learner's record of their first one)."""
+    record = roster.learners.get(handle_key(issue.author))
+    if record is None or not text:
+        return roster
+    update = _private_update(record, FormResult(None, None, text, ()))
+    if decision is not None:
+        decision.private_kept = True
+    if not update:
+        return roster
+    learners = {**roster.learners, record.key: record.model_copy(update=update)}
+    return roster.model_copy(update={"learners": learners})
+
+
 def with_private_from(roster: Roster, handle: str, records: Iterable[Learner]) -> Roster:
     """The learner's record keeps the private intake of the records it replaces (a move to
     another cohort), where it has none of its own."""
@@ -284,7 +301,7 @@ def public_plan(
         text = WAITLISTED.format(cohort=cohort, place=decision.place, private=private)
         outcome_label = LABEL_WAITLISTED
     elif decision.outcome == "withdrawn":
-        text = WITHDRAWN.format(cohort=cohort)
+        text = WITHDRAWN.format(cohort=cohort, private=private)
         outcome_label = LABEL_WITHDRAWN
     else:
         path = form.path or "day1-day2"

@@ -86,7 +86,7 @@ WITHDRAWN = """## Registration withdrawn
 You are no longer registered for cohort {cohort}, because this issue was closed.
 
 Changed your mind? Reopen this issue (the "Reopen issue" button next to the comment box) and we register you again, in a free seat or on the waitlist.
-
+{private}
 Questions? Comment `help` on this issue and a facilitator will reply."""
 
 HELP_RECEIVED = """## Help request received

@@ -93,6 +93,21 @@ def request_room(repo: Repo, cohort: str | None, handle: str) -> None:
     )
 
 
+def redact(repository: str, issue: Issue, new_body: str) -> bool:
+    """Replace the public body with ``new_body`` (the two answers only), unless the learner
+    edited it since this run read it: their edit's own run (queued behind this one in the
+    issue's concurrency group) moves what the new text holds. True when written."""
+    from glow.actionsenv import log
+
+    repo = public_repo(repository)
+    now = repo.get_json(repo.url("issues", issue.number))
+    if now is None or (now.get("body") or "") != (issue.body or "") or new_body == issue.body:
+        log("glow register: body not replaced (edited meanwhile, or nothing to move)")
+        return False
+    repo.request("PATCH", repo.url("issues", issue.number), json={"body": new_body})
+    return True
+
+
 def apply_public(
     repository: str, issue: Issue, plan: Any, decision: Decision, cohort: str | None
 ) -> None:
@@ -100,8 +115,8 @@ def apply_public(
     from glow.cohort.registration_copy import COMMENT_KEY, LABEL_ENROLLED, LABELS
 
     repo = public_repo(repository)
-    if plan.new_body is not None and plan.new_body != issue.body:
-        repo.request("PATCH", repo.url("issues", issue.number), json={"body": plan.new_body})
+    if plan.new_body is not None:
+        redact(repository, issue, plan.new_body)
     for label in plan.add_labels:
         repo.ensure_label(label, *LABELS[label])
     labels = repo.set_labels_diff(
