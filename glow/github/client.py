@@ -137,7 +137,7 @@ def _new_github(auth: Any, api_url: str, transport: httpx.BaseTransport | None) 
         user_agent=USER_AGENT,
         timeout=seconds,
         # The deadline lives in the transport: githubkit's cache layer drops httpx's timeout.
-        transport=DeadlineTransport(seconds, transport),
+        transport=DeadlineTransport(seconds, transport, api_url=api_url),
         auto_retry=False,
         # githubkit's default cache object is module-global: JWTs and installation tokens would
         # be shared by every client in the process, keyed only by App ID.

@@ -46,6 +46,23 @@ def request_timeout(environ: Mapping[str, str] | None = None) -> float:
     return seconds
 
 
+def proxy_for(url: str) -> str | None:
+    """The proxy the environment names for ``url``, or None (none set, NO_PROXY matches, or
+    the local GitHub on this machine)."""
+    import urllib.request
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if not host or host in ("127.0.0.1", "localhost", "::1"):
+        return None
+    proxies = urllib.request.getproxies_environment()
+    proxy = proxies.get(parts.scheme) or proxies.get("all")
+    if not proxy or urllib.request.proxy_bypass_environment(host, proxies):
+        return None
+    return proxy
+
+
 def _left(timeout: float | None) -> float | None:
     """The smaller of a phase's own timeout and what is left of the request's deadline."""
     deadline: float | None = getattr(_deadline, "at", None)
@@ -83,8 +100,8 @@ class _Stream(httpcore.NetworkStream):
 
 
 class _Backend(httpcore.NetworkBackend):
-    def __init__(self) -> None:
-        self._inner = httpcore.SyncBackend()
+    def __init__(self, inner: httpcore.NetworkBackend | None = None) -> None:
+        self._inner = inner or httpcore.SyncBackend()
 
     def connect_tcp(
         self,
@@ -133,20 +150,23 @@ class DeadlineTransport(httpx.BaseTransport):
     """Every request through it finishes, or fails with an httpx timeout, within ``seconds``.
 
     ``inner`` is for tests and rehearsals (an in-process transport); it then gets the deadline
-    as httpx's per-phase timeout extension only, since it has no sockets to bound.
+    as httpx's per-phase timeout extension only, since it has no sockets to bound. Otherwise the
+    connection goes to ``api_url`` directly, or through the proxy the environment names for it
+    (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY, as httpx and pip read them): httpx leaves
+    the environment's proxies out once a transport is given, so this one honours them itself.
     """
 
-    def __init__(self, seconds: float, inner: httpx.BaseTransport | None = None) -> None:
+    def __init__(
+        self, seconds: float, inner: httpx.BaseTransport | None = None, *, api_url: str = ""
+    ) -> None:
         self.seconds = seconds
         if inner is None:
-            inner = httpx.HTTPTransport()
-            # Our own pool, with the network backend that bounds every socket operation. It
-            # serves direct connections; an HTTPS_PROXY from the environment is mounted by
-            # httpx's client beside it and keeps httpx's per-phase timeouts only.
-            inner._pool = httpcore.ConnectionPool(  # type: ignore[attr-defined]
-                ssl_context=httpx.create_ssl_context(),
-                network_backend=_Backend(),
-            )
+            inner = httpx.HTTPTransport(proxy=proxy_for(api_url))
+            # Every socket operation of the pool (direct or through the proxy) is bounded by
+            # the request's deadline: the pool makes its connections through this backend.
+            pool = getattr(inner, "_pool", None)
+            if pool is not None and hasattr(pool, "_network_backend"):
+                pool._network_backend = _Backend(pool._network_backend)
         self._inner = inner
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
