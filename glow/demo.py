@@ -332,7 +332,9 @@ def file_intake(
     api.post(
         f"/repos/{org}/{room_name(cohort, login)}/issues",
         headers=auth,
-        json={"title": "About me: what helps me learn", "body": body, "labels": ["intake"]},
+        # No label: a form's label is applied only where it exists, and a room generated from
+        # the template has none of its labels; the form's fields say what the issue is.
+        json={"title": "About me: what helps me learn", "body": body},
     ).raise_for_status()
 
 

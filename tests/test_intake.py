@@ -38,9 +38,14 @@ def test_the_learners_latest_intake_issue_counts() -> None:
     )
 
 
-def test_no_intake_issue_or_an_unlabelled_or_pull_request_one_counts_as_none() -> None:
+def test_the_form_counts_without_its_label_and_nothing_else_does() -> None:
+    """GitHub applies a form's label only where the label exists (a generated room has none of
+    the template's labels): the form's three fields say what it is."""
+    found = read_intake([{**issue(1, "ada"), "labels": []}], "ada")
+    assert found is not None and found.tools == "JAWS"
     assert read_intake(None, "ada") is None
-    assert read_intake([{**issue(1, "ada"), "labels": []}], "ada") is None
+    other = {**issue(1, "ada", "### Where are you stuck?\n\nChallenge 3"), "labels": []}
+    assert read_intake([other], "ada") is None
     assert read_intake([issue(1, "ada", pull_request={"url": "https://x"})], "ada") is None
 
 

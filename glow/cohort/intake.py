@@ -7,8 +7,9 @@ issue form ``.github/ISSUE_TEMPLATE/intake.yml`` of the Learning Room template (
 issues) and keeps the answers in the private roster; nothing private ever enters a public place,
 and the room holds no secret.
 
-Only the learner's own intake issue counts, the most recently updated one when there are several,
-and its fields are read robustly (a heading typed inside an answer stays in the answer).
+Only the learner's own intake issue counts (by its label or its three fields), the most recently
+updated one when there are several, and its fields are read robustly (a heading typed inside an
+answer stays in the answer).
 """
 
 from __future__ import annotations
@@ -41,13 +42,21 @@ def _labels(issue: Mapping[str, Any]) -> set[str]:
     return {str(label.get("name") or "").lower() for label in issue.get("labels") or []}
 
 
+def _is_intake_form(body: str | None) -> bool:
+    """The form's three fields are there (GitHub renders every field, answered or not). The
+    label alone is not enough to go by: a form's label is applied only where the label exists,
+    and a repository generated from a template has none of the template's labels."""
+    _, sections = field_sections(body, FIELDS)
+    return len(sections) == len(FIELDS)
+
+
 def read_intake(room_issues: Iterable[Mapping[str, Any]] | None, learner: str) -> Intake | None:
     """The learner's latest intake issue in their room, or None when there is none."""
     own = [
         issue
         for issue in room_issues or ()
         if not issue.get("pull_request")
-        and LABEL_INTAKE in _labels(issue)
+        and (LABEL_INTAKE in _labels(issue) or _is_intake_form(issue.get("body")))
         and str((issue.get("user") or {}).get("login") or "").lower() == learner.lower()
     ]
     if not own:
