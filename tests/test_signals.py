@@ -53,3 +53,19 @@ def test_a_help_request_is_open_until_someone_but_a_bot_replies() -> None:
     assert open_help_request(asked, "ada") is None
     asked.append(said("ada", "help, still nothing", 5))
     assert open_help_request(asked, "ada") == "2026-01-05T00:00:00Z"
+
+
+def test_only_a_facilitators_reply_answers_a_help_request() -> None:
+    """On a public issue anyone can comment: a stranger's reply leaves the request waiting."""
+    from glow.cohort.signals import open_help_request
+
+    asked = {"user": {"login": "ada"}, "body": "help, please", "created_at": "2026-12-01T10:00:00Z"}
+    stranger = {
+        "user": {"login": "mallory"},
+        "body": "solved!",
+        "created_at": "2026-12-01T10:01:00Z",
+        "author_association": "NONE",
+    }
+    facilitator = {**stranger, "user": {"login": "fac"}, "author_association": "MEMBER"}
+    assert open_help_request([asked, stranger], "ada") == "2026-12-01T10:00:00Z"
+    assert open_help_request([asked, stranger, facilitator], "ada") is None

@@ -20,6 +20,9 @@ LABEL_NEEDS_INFO = "needs-info"
 LABEL_WAITLISTED = "waitlisted"
 LABEL_DUPLICATE = "duplicate"
 LABEL_WITHDRAWN = "withdrawn"
+# Work for a facilitator: the body was redacted, and its first version (in GitHub's edit history)
+# still holds what was moved; the runbook says to delete that version, then this label.
+LABEL_REDACTED = "redacted"
 OUTCOME_LABELS = (
     LABEL_ENROLLED,
     LABEL_NEEDS_INFO,
@@ -34,6 +37,7 @@ LABELS: dict[str, tuple[str, str]] = {
     LABEL_WAITLISTED: ("c5def5", "The cohort is full: on the waitlist"),
     LABEL_DUPLICATE: ("cfd3d7", "Another registration issue is already open for this learner"),
     LABEL_WITHDRAWN: ("d4c5f9", "The learner withdrew: reopening the issue registers again"),
+    LABEL_REDACTED: ("e99695", "Private text was moved: delete the first version from the edit history"),
 }
 
 COMMENT_KEY = "registration"
@@ -47,7 +51,7 @@ What happens next:
 
 1. Your private Learning Room is being prepared, and GitHub sends you an invitation to it: open [the invitation to your Learning Room]({invitations_url}) to accept it. It also appears in your GitHub notifications.
 2. Open your Learning Room and read its README.
-3. In your Learning Room, fill in [the private form about what helps you learn]({intake_url}). Only you and your facilitators can read it, so please keep accessibility needs and contact details off this public issue.
+3. In your Learning Room, fill in [the private form about what helps you learn]({intake_url}). Your Learning Room is private, not public like this issue, so that is the place for accessibility needs and contact details.
 4. When you are ready, comment `ack` on this issue so your facilitator knows you have arrived.
 {private}
 Need help at any point? Comment `help` on this issue and a facilitator will reply."""

@@ -98,6 +98,7 @@ def redact(repository: str, issue: Issue, new_body: str) -> bool:
     edited it since this run read it: their edit's own run (queued behind this one in the
     issue's concurrency group) moves what the new text holds. True when written."""
     from glow.actionsenv import log
+    from glow.cohort.registration_copy import LABEL_REDACTED, LABELS
 
     repo = public_repo(repository)
     now = repo.get_json(repo.url("issues", issue.number))
@@ -105,6 +106,10 @@ def redact(repository: str, issue: Issue, new_body: str) -> bool:
         log("glow register: body not replaced (edited meanwhile, or nothing to move)")
         return False
     repo.request("PATCH", repo.url("issues", issue.number), json={"body": new_body})
+    # The first version still holds the text in GitHub's edit history, which no API can delete:
+    # the label is the facilitators' list of versions to delete by hand (runbook, contracts.md).
+    repo.ensure_label(LABEL_REDACTED, *LABELS[LABEL_REDACTED])
+    repo.set_labels_diff(issue.number, add=[LABEL_REDACTED])
     return True
 
 

@@ -36,9 +36,20 @@ def is_bot(login: str, kind: str = "") -> bool:
     return kind == "Bot" or login.endswith("[bot]")
 
 
+# Who may answer for the workshop: anyone else's comment (a stranger on a public issue) is not
+# a facilitator's reply and must not take a learner's request off the dashboard.
+STAFF_ASSOCIATIONS = frozenset({"OWNER", "MEMBER", "COLLABORATOR"})
+
+
+def _staff(comment: Mapping[str, Any]) -> bool:
+    association = comment.get("author_association")
+    return association is None or str(association).upper() in STAFF_ASSOCIATIONS
+
+
 def open_help_request(comments: Iterable[Mapping[str, Any]], learner: str) -> str | None:
-    """When the learner's latest help request was made (``created_at``), if nobody but a bot
-    has commented since; None when there is no unanswered request."""
+    """When the learner's latest help request was made (``created_at``), if no facilitator
+    (the repository's owner, members or collaborators; bots do not count) has commented since;
+    None when there is no unanswered request."""
     asked: str | None = None
     for comment in sorted(comments, key=lambda c: str(c.get("created_at", ""))):
         user = comment.get("user") or {}
@@ -46,8 +57,8 @@ def open_help_request(comments: Iterable[Mapping[str, Any]], learner: str) -> st
         if author.lower() == learner.lower():
             if asks_for_help(str(comment.get("body") or "")):
                 asked = asked or str(comment.get("created_at", ""))
-        elif not is_bot(author, str(user.get("type") or "")):
-            asked = None  # a facilitator (or anyone else) replied
+        elif not is_bot(author, str(user.get("type") or "")) and _staff(comment):
+            asked = None  # a facilitator replied
     return asked
 
 
