@@ -37,7 +37,10 @@ LABELS: dict[str, tuple[str, str]] = {
     LABEL_WAITLISTED: ("c5def5", "The cohort is full: on the waitlist"),
     LABEL_DUPLICATE: ("cfd3d7", "Another registration issue is already open for this learner"),
     LABEL_WITHDRAWN: ("d4c5f9", "The learner withdrew: reopening the issue registers again"),
-    LABEL_REDACTED: ("e99695", "Private text was moved: delete the first version from the edit history"),
+    LABEL_REDACTED: (
+        "e99695",
+        "Private text was moved: delete the first version from the edit history",
+    ),
 }
 
 COMMENT_KEY = "registration"
