@@ -248,7 +248,8 @@ def test_demo_rehearses_a_cohort_through_the_real_workflows() -> None:
     assert (result["rerun_writes"], result["duplicate_comments"], result["leaks"]) == (0, 0, 0)
     assert "needs-info" in result["labels_after_first_run"]
     # The first learner fixed their registration, then said day1-complete: Day 2 was released.
-    assert result["labels_final"] == ["day2-released", "enrolled", "registration"]
+    # "both days please" is not a choice: it was moved off the issue (labelled redacted).
+    assert result["labels_final"] == ["day2-released", "enrolled", "redacted", "registration"]
     assert (result["day2_released"], result["help_requests_answered"]) == (1, 1)
     assert result["watchdog_alerts"] == 0
     assert result["bot_comments"] == 1
