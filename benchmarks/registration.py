@@ -33,7 +33,7 @@ ORG, COHORT = "glow-demo", "2026-12"
 
 def measure(learners: int, workers: int | None) -> dict[str, Any]:
     from glow.cohort.model import Roster
-    from glow.cohort.registration_form import render_public
+    from glow.cohort.registration.form import render_public
     from glow.demo import build_world
     from glow.localhub.hub import LocalHub
 

@@ -21,11 +21,19 @@ class Command:
     name: str
     module: str
     summary: str
+    # An event-driven command's package: ``<package>.events`` declares what it handles (imports
+    # nothing), ``<package>.handlers`` holds its router. None: a tool run by hand.
+    package: str | None = None
 
 
 # The command names are a contract: workflows, docs and tests use them (DESIGN.md, "Entry points").
 COMMANDS: tuple[Command, ...] = (
-    Command("register", "glow.cohort.register_cli", "Handle a registration issue event."),
+    Command(
+        "register",
+        "glow.cohort.registration.command",
+        "Handle a registration issue event.",
+        "glow.cohort.registration",
+    ),
     Command(
         "provision",
         "glow.cohort.provision_cli",
@@ -66,6 +74,7 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "demo", "glow.demo", "Rehearse on the local GitHub, end to end, and print what happened."
     ),
+    Command("routes", "glow.bot.routes", "Print where every event goes: event -> handler."),
 )
 
 EPILOG = """examples:
@@ -120,6 +129,8 @@ def run_command(command: Command, args: list[str]) -> int:
     # its cleanup runs (provisioning saves what finished) before the process is killed.
     previous = _stop_on_sigterm()
     try:
+        if command.package and _ignores(command):
+            return 0
         module = importlib.import_module(command.module)
         parser = argparse.ArgumentParser(
             prog=f"glow {command.name}",
@@ -148,6 +159,23 @@ def run_command(command: Command, args: list[str]) -> int:
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+
+
+def _ignores(command: Command) -> bool:
+    """True (and one line said) when the Actions event that started this run is not one the
+    command handles: decided from its ``events`` module and the payload's action alone, before
+    anything heavy is imported."""
+    from glow.bot.gate import current_event, event_key, handles
+
+    found = current_event()
+    if found is None or "--help" in sys.argv or "-h" in sys.argv:
+        return False
+    events = importlib.import_module(f"{command.package}.events").EVENTS
+    if handles(events, *found):
+        return False
+    key = event_key(*found)
+    print(f"glow {command.name}: event {key} not handled, nothing to do", file=sys.stderr)
+    return True
 
 
 def _interrupt(signum: int, frame: object) -> None:

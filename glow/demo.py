@@ -215,7 +215,7 @@ def rehearse(
         "pushed from this project over git; secrets and variables set"
     )
 
-    from glow.cohort.registration_form import render_public
+    from glow.cohort.registration.form import render_public
 
     private: list[str] = []
     numbers: dict[str, int] = {}

@@ -15,7 +15,7 @@ import pytest
 
 from glow.cohort.day2 import release_comment
 from glow.cohort.model import Cohort, Learner
-from glow.cohort.registration import (
+from glow.cohort.registration.decide import (
     Decision,
     Issue,
     RoomLinks,
@@ -23,8 +23,8 @@ from glow.cohort.registration import (
     public_plan,
     read_form,
 )
-from glow.cohort.registration_copy import FAILED, HELP_RECEIVED
-from glow.cohort.registration_form import render_public
+from glow.cohort.registration.copy import FAILED, HELP_RECEIVED
+from glow.cohort.registration.form import render_public
 
 LINKS = RoomLinks("https://github.com/o/room/invitations", "https://github.com/o/room/issues/new")
 COHORTS = {"2026-12": Cohort(id="2026-12")}

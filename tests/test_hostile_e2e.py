@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from glow.cohort.registration_form import render_public
+from glow.cohort.registration.form import render_public
 from glow.demo import build_world
 from glow.localhub.hub import LocalHub
 from tests.test_registration_e2e import read_roster

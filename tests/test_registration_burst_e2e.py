@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from glow.cohort.model import Roster
-from glow.cohort.registration_form import render_public
+from glow.cohort.registration.form import render_public
 from glow.demo import build_world, file_intake
 from glow.localhub.hub import LocalHub
 from tests.cohort_world import assert_rebuild_identical

@@ -8,7 +8,7 @@ import pytest
 
 from glow.cohort.forms import parse_issue_form
 from glow.cohort.model import Cohort, Roster
-from glow.cohort.registration import (
+from glow.cohort.registration.decide import (
     Decision,
     Issue,
     RoomLinks,
@@ -24,7 +24,7 @@ from glow.cohort.registration import (
     withdraw,
     withdraws,
 )
-from glow.cohort.registration_form import SUMMARY, read_public, render_public
+from glow.cohort.registration.form import SUMMARY, read_public, render_public
 
 LINKS = RoomLinks(
     "https://github.com/org/learning-room-2026-12-ada/invitations",
@@ -307,7 +307,7 @@ def test_a_waitlisted_registration_that_needs_a_detail_is_not_promoted() -> None
 
 
 def test_a_raised_capacity_seats_the_waitlist_before_a_new_registration() -> None:
-    from glow.cohort.registration import fill_seats
+    from glow.cohort.registration.decide import fill_seats
 
     roster = Roster(cohort_id="2026-12")
     for n, who in enumerate(("ada", "bob", "cy")):

@@ -95,7 +95,7 @@ class Plan:
 
 
 def run(args: argparse.Namespace) -> int:
-    from glow.actionsenv import add_summary, log
+    from glow.bot.actions import add_summary, log
     from glow.cohort.cli_support import named_cohort, open_admin
     from glow.cohort.dashboard import LABEL
     from glow.cohort.marked_issues import IssueBoard
@@ -240,7 +240,7 @@ def carry_out(
 ) -> tuple[int, dict[str, int]]:
     """Write each change (a failed one is reported and the rest still go ahead); how many were
     written and the numbers of the issues created, by key."""
-    from glow.actionsenv import log
+    from glow.bot.actions import log
     from glow.cohort.dashboard import LABELS
     from glow.cohort.marked_issues import used_labels
     from glow.errors import GitHubError

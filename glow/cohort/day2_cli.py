@@ -89,7 +89,7 @@ class IssueRepos:
 
 
 def run(args: argparse.Namespace) -> int:
-    from glow.actionsenv import add_summary, log, set_output
+    from glow.bot.actions import add_summary, log, set_output
     from glow.cohort.cli_support import named_cohort, open_admin
     from glow.github import client_from_env
 

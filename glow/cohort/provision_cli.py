@@ -108,7 +108,7 @@ def execute(engine: Any, args: argparse.Namespace) -> int:
 
 
 def provision(engine: Any, cohorts: list[Any], args: argparse.Namespace) -> int:
-    from glow.actionsenv import add_summary
+    from glow.bot.actions import add_summary
     from glow.cohort.provisioning import NOTHING_TO_DO, summary_lines
     from glow.errors import GlowError
 

@@ -13,13 +13,20 @@ from datetime import datetime
 from typing import Any
 
 from glow.cohort.model import Cohort, Learner, LogEntry, Roster
-from glow.cohort.registration import Decision, Issue, enroll, is_registration, read_form, withdraw
-from glow.cohort.registration_copy import (
+from glow.cohort.registration.copy import (
     LABEL_DUPLICATE,
     LABEL_ENROLLED,
     LABEL_NEEDS_INFO,
     LABEL_WAITLISTED,
     LABEL_WITHDRAWN,
+)
+from glow.cohort.registration.decide import (
+    Decision,
+    Issue,
+    enroll,
+    is_registration,
+    read_form,
+    withdraw,
 )
 
 # The fields a rebuild can prove; private intake, notes and signals are carried over.

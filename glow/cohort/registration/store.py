@@ -11,13 +11,14 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from glow.cohort.admin import AdminRepo
     from glow.cohort.model import Cohort, Learner, Roster
-    from glow.cohort.registration import Decision, FormResult, Issue
+    from glow.cohort.registration.decide import Decision, FormResult, Issue
+    from glow.github import Repo
 
 UNASSIGNED = "intake/unassigned.json"
 
 
 def unrecorded(
-    repository: str, issue: Issue, cohorts: dict[str, Cohort]
+    repo: Repo, issue: Issue, cohorts: dict[str, Cohort]
 ) -> list[tuple[Issue, FormResult]]:
     """The other complete registrations open on the workshop repository, with their forms (their
     runs may be running beside this one): ``registration.place`` seats the ones no run has
@@ -27,12 +28,10 @@ def unrecorded(
 
     from glow.cohort.model import handle_key
     from glow.cohort.rebuild import issue_of
-    from glow.cohort.registration import is_registration, read_form
-    from glow.cohort.registration_copy import LABEL_DUPLICATE, LABEL_WITHDRAWN
-    from glow.cohort.registration_public import public_repo
+    from glow.cohort.registration.copy import LABEL_DUPLICATE, LABEL_WITHDRAWN
+    from glow.cohort.registration.decide import is_registration, read_form
     from glow.cohort.signals import is_bot
 
-    repo = public_repo(repository)
     # Not filtered by label: GitHub applies the form's label only where it exists, and an issue
     # filed by hand with the form's fields is a registration too.
     listing = {"state": "open", "per_page": 100}
@@ -79,7 +78,7 @@ def decide(
     """Apply ``step`` to the cohort's roster and return what it decided. The step is re-applied
     to the latest roster when another change lands first, so the decision is made on fresh
     data; a dry run decides on the stored roster and writes nothing."""
-    from glow.cohort.registration import Decision
+    from glow.cohort.registration.decide import Decision
 
     decision = Decision()
     if dry_run:
@@ -106,7 +105,7 @@ def decide_everywhere(
 ) -> Decision:
     """``decide`` over several cohorts' rosters read and written together (one commit)."""
     from glow.cohort.admin import update_rosters
-    from glow.cohort.registration import Decision
+    from glow.cohort.registration.decide import Decision
 
     decision = Decision()
     if dry_run:
@@ -121,16 +120,6 @@ def decide_everywhere(
 
     update_rosters(admin, cohort_ids, change, message)
     return decision
-
-
-def open_admin() -> AdminRepo:
-    from glow.cohort.admin import AdminRepo
-    from glow.cohort.settings import CohortSettings, provisioning_client
-    from glow.github import Repo
-
-    settings = CohortSettings.from_env(need_template=False)
-    admin_owner, admin_name = settings.admin_repo.split("/")
-    return AdminRepo(Repo(provisioning_client(settings), admin_owner, admin_name))
 
 
 def with_unassigned(admin: AdminRepo, author: str, form: FormResult) -> FormResult:

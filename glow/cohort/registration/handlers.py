@@ -1,48 +1,27 @@
-"""Handle a registration issue event: validate the form, record the learner in the private
-roster, label the issue (`enrolled`, `waitlisted`, `needs-info` or `duplicate`) and post the next
-steps in one comment that is updated, never duplicated. A newly enrolled learner's Learning Room
-is requested at once (a `provision` repository dispatch).
-
-The public form asks only the cohort and the path; accessibility needs and contact details are
-asked privately, in the learner's Learning Room. Anything else a learner writes on the public
-issue is moved to the private roster and removed from the issue's text (the safety net).
-
-Every run decides from the issue as GitHub has it now, never from the event's copy, so an old
-run re-run hours later changes nothing that happened since. Runs of a burst of registrations go
-side by side; seats still go in the order learners registered.
-
-Closing a registration withdraws it (label `withdrawn`) when the learner closes it or anyone
-closes it as "not planned"; a seat it frees goes to the first learner on the waitlist, whose
-issue and comment then say they are enrolled, and whose room is requested. Reopening registers
-again. A facilitator closing a registration as completed changes nothing.
-
-A learner's comment on their registration that starts with the word `help` gets one answer at
-once (updated, never repeated), and waits on the facilitator dashboard until someone replies.
-
-Runs inside GitHub Actions on `issues` events (opened, edited, reopened, closed) and
-`issue_comment` events (created) of the workshop repository. Any other event, and any change
-made by a bot, is logged and ignored (exit 0)."""
+"""Registration's handlers, on one router: an issue event registers or withdraws, a learner's
+comment asks for help. Each decides from GitHub's current state (``decide`` is pure), through
+the run's context: the workshop repository with the job token, the admin repository with the
+provisioning credential."""
 
 from __future__ import annotations
 
-import argparse
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-# Both import only the standard library at load time: an ignored event stays cheap.
-from glow.cohort.registration_public import (
+from glow.bot.context import Context
+from glow.bot.router import Router
+from glow.cohort.registration.events import COMMENT_ACTIONS, ISSUE_ACTIONS
+from glow.cohort.registration.public import (
     announce_promotions,
     apply_public,
-    public_repo,
     redact,
     room_links,
     say_we_failed,
 )
-from glow.cohort.registration_store import (
+from glow.cohort.registration.store import (
     decide,
     decide_everywhere,
     drop_unassigned,
     keep_unassigned,
-    open_admin,
     record_of,
     unrecorded,
     with_unassigned,
@@ -51,64 +30,32 @@ from glow.cohort.registration_store import (
 if TYPE_CHECKING:
     from glow.cohort.admin import AdminRepo
     from glow.cohort.model import Cohort
-    from glow.cohort.registration import Decision, FormResult, Issue
+    from glow.cohort.registration.decide import Decision, FormResult, Issue
+    from glow.github import Repo
 
-EPILOG = """examples:
-  # in a workflow step (see actions/register/action.yml):
-  GITHUB_TOKEN=${{ github.token }} glow register
-  # show what it would do, changing nothing (reads the issue and the admin repo):
-  GITHUB_EVENT_NAME=issues GITHUB_EVENT_PATH=event.json glow register --dry-run
-
-settings (environment):
-  ADMIN_ROSTER_REPO            owner/name of the private admin repo (cohorts.json, rosters)
-  PROVISIONING_MODE            github-app (default) or actions-bot
-  PROVISIONING_APP_ID, PROVISIONING_APP_PRIVATE_KEY   the App that writes the admin repo
-  PROVISIONING_TOKEN           the token that writes it in actions-bot mode
-  GITHUB_TOKEN                 the job token: labels, comments and the public issue
-  GLOW_REQUEST_TIMEOUT         seconds one GitHub request may take (default 30)
-"""
-
-# Decided before anything heavy is imported: an event we ignore costs well under half a second.
-HANDLED_ACTIONS = ("opened", "edited", "reopened", "closed")
+router: Router[Context] = Router()
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--dry-run",
-        action="store_true",
-        help="print the decision (labels, comment) and change nothing",
-    )
-
-
-def run(args: argparse.Namespace) -> int:
-    from glow.actionsenv import log, read_event, set_output
-
-    public_repo.cache_clear()  # one client per run (tests run several in one process)
-    event = read_event()
-    if event.name == "issue_comment" and "comment" in event.payload:
-        return answer_help(event, dry_run=args.dry_run)
-    if event.name != "issues" or "issue" not in event.payload:
-        log("glow register: event not handled, nothing to do", event=event.key)
-        return 0
-    if event.action not in HANDLED_ACTIONS:
-        log("glow register: nothing to do", event=event.key, reason="action not handled")
-        set_output("status", "ignored")
-        return 0
-    # Only now the cohort modules (pydantic) and the API.
+@router.register("issues", *ISSUE_ACTIONS)
+def on_issue(ctx: Context) -> int:
+    """Register, or withdraw a closed registration, from the issue as GitHub has it now."""
+    from glow.bot.actions import set_output
     from glow.cohort.rebuild import issue_of
-    from glow.cohort.registration import is_registration, why_ignored
-    from glow.cohort.registration_copy import OUTCOME_LABELS
+    from glow.cohort.registration.copy import OUTCOME_LABELS
+    from glow.cohort.registration.decide import is_registration, why_ignored
     from glow.cohort.settings import CohortSettings
     from glow.cohort.signals import is_bot
     from glow.errors import GlowError
 
+    assert ctx.event is not None
+    event, dry_run = ctx.event, bool(ctx.args.dry_run)
     CohortSettings.from_env(need_template=False)  # a missing setting is named before any request
     sender = event.payload.get("sender") or {}
     number = int(event.payload["issue"]["number"])
-    repo = public_repo(event.repository)
+    repo = ctx.repo(event.repository)
     raw = repo.get_json(repo.url("issues", number))
     if raw is None:
-        log("glow register: the issue is gone, nothing to do", issue=number)
+        ctx.log("the issue is gone, nothing to do", issue=number)
         return 0
     issue = issue_of(raw)  # GitHub's current state: an old event's payload may be stale
     reason = why_ignored(
@@ -117,41 +64,42 @@ def run(args: argparse.Namespace) -> int:
     if reason:
         # A closed registration still gets the safety net: text added to it later is moved.
         if issue.state == "closed" and is_registration(issue) and not is_bot(issue.author):
-            protect(event.repository, issue, dry_run=args.dry_run)
-        log("glow register: nothing to do", event=event.key, reason=reason)
+            protect(ctx.admin, repo, issue, dry_run=dry_run)
+        ctx.log("nothing to do", event=event.key, reason=reason)
         set_output("status", "ignored")
         return 0
     try:
         if issue.state == "closed":
-            outcome = withdraw(event.repository, issue, dry_run=args.dry_run)
+            outcome = withdraw(ctx.admin, repo, issue, dry_run=dry_run)
         else:
-            outcome = register(event.repository, issue, dry_run=args.dry_run)
+            outcome = register(ctx.admin, repo, issue, dry_run=dry_run)
     except GlowError:
         # A registration already answered keeps its answer (a re-run of an old event that
         # fails must not replace it); the run still fails, for the facilitators to see.
-        if not args.dry_run and not {label.lower() for label in issue.labels} & set(OUTCOME_LABELS):
-            say_we_failed(event.repository, issue)
+        if not dry_run and not {label.lower() for label in issue.labels} & set(OUTCOME_LABELS):
+            say_we_failed(repo, issue)
         raise
     set_output("status", outcome)
     return 0
 
 
-def answer_help(event: Any, *, dry_run: bool) -> int:
+@router.register("issue_comment", *COMMENT_ACTIONS)
+def on_comment(ctx: Context) -> int:
     """A learner's help request on their registration issue gets one upserted answer at once;
-    the dashboard shows it as waiting until someone other than a bot replies."""
-    from glow.actionsenv import log, set_output
+    the dashboard shows it as waiting until a facilitator replies."""
+    from glow.bot.actions import set_output
     from glow.cohort.rebuild import issue_of
-    from glow.cohort.registration import is_registration
-    from glow.cohort.registration_copy import HELP_KEY, HELP_RECEIVED
+    from glow.cohort.registration.copy import HELP_KEY, HELP_RECEIVED
+    from glow.cohort.registration.decide import is_registration
     from glow.cohort.signals import asks_for_help, is_bot
 
-    issue, comment = event.payload.get("issue") or {}, event.payload["comment"]
+    assert ctx.event is not None
+    event = ctx.event
+    issue, comment = event.payload.get("issue") or {}, event.payload.get("comment") or {}
     user = comment.get("user") or {}
     author = str(user.get("login") or "")
     reason = None
-    if event.action != "created":
-        reason = f"issue_comment.{event.action} needs no answer"
-    elif is_bot(author, str(user.get("type") or "")):
+    if is_bot(author, str(user.get("type") or "")):
         reason = "made by a bot (GLOW never answers its own comments)"
     elif not is_registration(issue_of(issue)):
         reason = "not a registration issue"
@@ -160,33 +108,32 @@ def answer_help(event: Any, *, dry_run: bool) -> int:
     elif not asks_for_help(str(comment.get("body") or "")):
         reason = "not a help request"
     if reason:
-        log("glow register: nothing to do", event=event.key, reason=reason)
+        ctx.log("nothing to do", event=event.key, reason=reason)
         set_output("status", "ignored")
         return 0
     number = int(issue["number"])
-    if dry_run:
+    if ctx.args.dry_run:
         print(f"outcome: help request answered\n\n{HELP_RECEIVED}")
         return 0
-    result = public_repo(event.repository).upsert_comment(number, HELP_KEY, HELP_RECEIVED)
-    log("glow register: help request answered", issue=number, comment=result)
+    result = ctx.repo(event.repository).upsert_comment(number, HELP_KEY, HELP_RECEIVED)
+    ctx.log("help request answered", issue=number, comment=result)
     set_output("status", "help")
     return 0
 
 
-def register(repository: str, issue: Issue, *, dry_run: bool) -> str:
-    from glow.actionsenv import log
-    from glow.cohort.registration import Decision, public_plan, read_form
+def register(admin: AdminRepo, repo: Repo, issue: Issue, *, dry_run: bool) -> str:
+    from glow.bot.actions import log
+    from glow.cohort.registration.decide import Decision, public_plan, read_form
 
-    admin = open_admin()
     cohorts = {c.id: c for c in admin.cohorts().cohorts}
     form = with_unassigned(admin, issue.author, read_form(issue.body, cohorts))
     decision = Decision(outcome="needs-info")
     if form.cohort:
-        decision, form = _place(admin, cohorts, issue, form, repository, dry_run=dry_run)
+        decision, form = _place(admin, cohorts, issue, form, repo, dry_run=dry_run)
     plan = public_plan(decision, form, issue, links=room_links(form.cohort, issue.author))
     log(
         "glow register: decided",
-        repo=repository,
+        repo=repo.full_name,
         learner=issue.author,
         issue=issue.number,
         outcome=decision.outcome,
@@ -200,11 +147,11 @@ def register(repository: str, issue: Issue, *, dry_run: bool) -> str:
         )
         return decision.outcome
     if form.cohort is None:
-        keep_unassigned(admin, issue, form, repository)
+        keep_unassigned(admin, issue, form, repo.full_name)
     else:
         drop_unassigned(admin, issue.author)
-    apply_public(repository, issue, plan, decision, form.cohort)
-    announce_promotions(admin, [c.id for c in cohorts.values() if c.open], repository)
+    apply_public(repo, issue, plan, decision, form.cohort)
+    announce_promotions(admin, [c.id for c in cohorts.values() if c.open], repo)
     return decision.outcome
 
 
@@ -213,7 +160,7 @@ def _place(
     cohorts: dict[str, Cohort],
     issue: Issue,
     form: FormResult,
-    repository: str,
+    repo: Repo,
     *,
     dry_run: bool,
 ) -> tuple[Decision, FormResult]:
@@ -222,10 +169,11 @@ def _place(
     can never give them two seats."""
     from dataclasses import replace
 
-    from glow.cohort.registration import place
+    from glow.cohort.registration.decide import place
 
     open_ids = tuple(sorted(c.id for c in cohorts.values() if c.open))
-    others = unrecorded(repository, issue, cohorts)
+    others = unrecorded(repo, issue, cohorts)
+    repository = repo.full_name
     decision = decide_everywhere(
         admin,
         open_ids,
@@ -236,15 +184,14 @@ def _place(
     return decision, replace(form, cohort=decision.cohort or form.cohort)
 
 
-def withdraw(repository: str, issue: Issue, *, dry_run: bool) -> str:
+def withdraw(admin: AdminRepo, repo: Repo, issue: Issue, *, dry_run: bool) -> str:
     """The closed registration gives up its seat; the waitlist moves up into any free seat."""
     from dataclasses import replace
 
-    from glow.actionsenv import log
-    from glow.cohort.registration import keep_volunteered, public_plan, read_form
-    from glow.cohort.registration import withdraw as withdrawn
+    from glow.bot.actions import log
+    from glow.cohort.registration.decide import keep_volunteered, public_plan, read_form
+    from glow.cohort.registration.decide import withdraw as withdrawn
 
-    admin = open_admin()
     cohorts = {c.id: c for c in admin.cohorts().cohorts}
     form = read_form(issue.body, cohorts)
     # The cohort whose roster holds this registration (the form may name another, or none).
@@ -258,7 +205,7 @@ def withdraw(repository: str, issue: Issue, *, dry_run: bool) -> str:
     )
     if cohort is None:
         log("glow register: closed, no registration of record, nothing to withdraw")
-        protect(repository, issue, dry_run=dry_run)  # a closed duplicate: the text still moves
+        protect(admin, repo, issue, dry_run=dry_run)  # a closed duplicate: the text still moves
         return "ignored"
     decision = decide(
         admin,
@@ -271,7 +218,7 @@ def withdraw(repository: str, issue: Issue, *, dry_run: bool) -> str:
     )
     log(
         "glow register: decided",
-        repo=repository,
+        repo=repo.full_name,
         learner=issue.author,
         issue=issue.number,
         outcome=decision.outcome,
@@ -285,23 +232,22 @@ def withdraw(repository: str, issue: Issue, *, dry_run: bool) -> str:
         promoted = ", ".join(f"@{lrn.github_handle}" for lrn in decision.promoted) or "nobody"
         print(f"outcome: withdrawn\nseat goes to: {promoted}\n\n{plan.comment}")
         return decision.outcome
-    apply_public(repository, issue, plan, decision, cohort.id)
-    announce_promotions(admin, [c.id for c in cohorts.values() if c.open], repository)
+    apply_public(repo, issue, plan, decision, cohort.id)
+    announce_promotions(admin, [c.id for c in cohorts.values() if c.open], repo)
     return decision.outcome
 
 
-def protect(repository: str, issue: Issue, *, dry_run: bool) -> None:
+def protect(admin: AdminRepo, repo: Repo, issue: Issue, *, dry_run: bool) -> None:
     """A closed registration whose text holds anything beyond the two answers (added after it
     was closed, say): the text goes to the learner's record (or aside, when they have none)
     and leaves the public body, as for an open one. Nothing else about it changes."""
-    from glow.actionsenv import log
+    from glow.bot.actions import log
     from glow.cohort.model import handle_key
-    from glow.cohort.registration import keep_volunteered, read_form, redacted_body
+    from glow.cohort.registration.decide import keep_volunteered, read_form, redacted_body
 
     new_body = redacted_body(issue.body)
     if new_body is None:
         return
-    admin = open_admin()
     cohorts = {c.id: c for c in admin.cohorts().cohorts}
     form = read_form(issue.body, cohorts)
     log("glow register: moving text off a closed registration", issue=issue.number)
@@ -316,7 +262,7 @@ def protect(repository: str, issue: Issue, *, dry_run: bool) -> None:
         next((cid for cid, r in records.items() if r and r.enrollment != "withdrawn"), None),
     )
     if home is None:
-        keep_unassigned(admin, issue, form, repository)
+        keep_unassigned(admin, issue, form, repo.full_name)
     else:
         decide(
             admin,
@@ -325,4 +271,4 @@ def protect(repository: str, issue: Issue, *, dry_run: bool) -> None:
             f"Private text of @{issue.author} moved off #{issue.number}",
             dry_run=False,
         )
-    redact(repository, issue, new_body)
+    redact(repo, issue, new_body)

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Literal
 
 from glow.cohort.model import Cohort, Learner, Roster, handle_key
-from glow.cohort.registration_copy import (
+from glow.cohort.registration.copy import (
     DUPLICATE,
     LABEL_DUPLICATE,
     LABEL_ENROLLED,
@@ -37,8 +37,8 @@ from glow.cohort.registration_copy import (
     enrolled_text,
     needs_info_text,
 )
-from glow.cohort.registration_form import PATHS, looks_like_registration, read_public
-from glow.cohort.registration_form import redacted_body as redacted_body
+from glow.cohort.registration.form import PATHS, looks_like_registration, read_public
+from glow.cohort.registration.form import redacted_body as redacted_body
 from glow.cohort.signals import is_bot
 
 TITLE_PREFIX = "[REGISTER]"

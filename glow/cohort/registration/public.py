@@ -1,40 +1,30 @@
 """The public side of registration: the learner's issue (labels, the one comment, the
 redacted body), the room request, and promotions off the waitlist, all through the job token.
 
-One client per run (``public_repo``), shared by every write, so its identity is asked once and
-every marker lookup matches the comments it writes.
+Every function is given the workshop repository's adapter from the run's context (one client
+per run), so its identity is asked once and every marker lookup matches the comments it writes.
 """
 
 from __future__ import annotations
 
-import functools
 import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from glow.cohort.admin import AdminRepo
-    from glow.cohort.registration import Decision, Issue, RoomLinks
+    from glow.cohort.registration.decide import Decision, Issue, RoomLinks
     from glow.github import Repo
 
 
-@functools.cache
-def public_repo(repository: str) -> Repo:
-    """The workshop repository through the job token: one client for the whole run."""
-    from glow.github import Repo, client_from_env
-
-    owner, name = repository.split("/", 1)
-    return Repo(client_from_env(auth="token"), owner, name)
-
-
-def say_we_failed(repository: str, issue: Issue) -> None:
+def say_we_failed(repo: Repo, issue: Issue) -> None:
     """Tell the learner, without blame, that their registration did not finish. Best effort:
     the run still fails (the watchdog and the Actions tab show it) whatever happens here."""
-    from glow.actionsenv import log
-    from glow.cohort.registration_copy import COMMENT_KEY, FAILED
+    from glow.bot.actions import log
+    from glow.cohort.registration.copy import COMMENT_KEY, FAILED
 
     try:
-        public_repo(repository).upsert_comment(issue.number, COMMENT_KEY, FAILED)
+        repo.upsert_comment(issue.number, COMMENT_KEY, FAILED)
     except Exception as exc:  # the failure being reported is the one that matters
         log("glow register: could not tell the learner", issue=issue.number, error=str(exc))
 
@@ -43,7 +33,7 @@ def room_links(cohort: str | None, handle: str) -> RoomLinks:
     """The room's invitations page and its private intake form (GitHub's notifications page
     until the learner has a cohort)."""
     from glow.cohort.model import room_name
-    from glow.cohort.registration import RoomLinks
+    from glow.cohort.registration.decide import RoomLinks
     from glow.cohort.settings import CohortSettings
 
     server = os.environ.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
@@ -54,15 +44,14 @@ def room_links(cohort: str | None, handle: str) -> RoomLinks:
     return RoomLinks(f"{room}/invitations", f"{room}/issues/new?template=intake.yml")
 
 
-def announce_promotions(admin: AdminRepo, cohort_ids: Iterable[str], repository: str) -> None:
+def announce_promotions(admin: AdminRepo, cohort_ids: Iterable[str], repo: Repo) -> None:
     """Every learner the roster enrolled whose registration issue still says waitlisted: the
     issue now says enrolled and their room is requested. Derived from GitHub each time, so a
     re-run after a failure finishes what the first run began."""
-    from glow.actionsenv import log
-    from glow.cohort.registration import promoted_plan
-    from glow.cohort.registration_copy import COMMENT_KEY, LABEL_WAITLISTED, LABELS
+    from glow.bot.actions import log
+    from glow.cohort.registration.copy import COMMENT_KEY, LABEL_WAITLISTED, LABELS
+    from glow.cohort.registration.decide import promoted_plan
 
-    repo = public_repo(repository)
     listing = {"labels": LABEL_WAITLISTED, "state": "open", "per_page": 100}
     waiting = {int(i["number"]) for i in repo.paginate(repo.url("issues"), listing)}
     if not waiting:
@@ -71,7 +60,8 @@ def announce_promotions(admin: AdminRepo, cohort_ids: Iterable[str], repository:
         learner
         for cohort_id in cohort_ids
         for learner in admin.roster(cohort_id).enrolled()
-        if learner.registration_issue in waiting and learner.registration_repo == repository
+        if learner.registration_issue in waiting
+        and learner.registration_repo.lower() == repo.full_name.lower()
     ]
     for learner in promoted:
         plan = promoted_plan(learner, links=room_links(learner.cohort_id, learner.github_handle))
@@ -93,14 +83,13 @@ def request_room(repo: Repo, cohort: str | None, handle: str) -> None:
     )
 
 
-def redact(repository: str, issue: Issue, new_body: str) -> bool:
+def redact(repo: Repo, issue: Issue, new_body: str) -> bool:
     """Replace the public body with ``new_body`` (the two answers only), unless the learner
     edited it since this run read it: their edit's own run (queued behind this one in the
     issue's concurrency group) moves what the new text holds. True when written."""
-    from glow.actionsenv import log
-    from glow.cohort.registration_copy import LABEL_REDACTED, LABELS
+    from glow.bot.actions import log
+    from glow.cohort.registration.copy import LABEL_REDACTED, LABELS
 
-    repo = public_repo(repository)
     now = repo.get_json(repo.url("issues", issue.number))
     if now is None or (now.get("body") or "") != (issue.body or "") or new_body == issue.body:
         log("glow register: body not replaced (edited meanwhile, or nothing to move)")
@@ -114,14 +103,13 @@ def redact(repository: str, issue: Issue, new_body: str) -> bool:
 
 
 def apply_public(
-    repository: str, issue: Issue, plan: Any, decision: Decision, cohort: str | None
+    repo: Repo, issue: Issue, plan: Any, decision: Decision, cohort: str | None
 ) -> None:
-    from glow.actionsenv import log
-    from glow.cohort.registration_copy import COMMENT_KEY, LABEL_ENROLLED, LABELS
+    from glow.bot.actions import log
+    from glow.cohort.registration.copy import COMMENT_KEY, LABEL_ENROLLED, LABELS
 
-    repo = public_repo(repository)
     if plan.new_body is not None:
-        redact(repository, issue, plan.new_body)
+        redact(repo, issue, plan.new_body)
     for label in plan.add_labels:
         repo.ensure_label(label, *LABELS[label])
     labels = repo.set_labels_diff(

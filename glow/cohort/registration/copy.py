@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from glow.cohort.registration_form import PATHS
+from glow.cohort.registration.form import PATHS
 
 LABEL_REGISTRATION = "registration"
 LABEL_ENROLLED = "enrolled"

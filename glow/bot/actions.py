@@ -65,6 +65,13 @@ def read_event(environ: Mapping[str, str] | None = None) -> Event:
     return Event(name=name, payload=payload, repository=repo)
 
 
+def current(environ: Mapping[str, str] | None = None) -> Event | None:
+    """The Actions event that started this run, or None when run by hand (no
+    GITHUB_EVENT_NAME)."""
+    env = os.environ if environ is None else environ
+    return read_event(env) if env.get("GITHUB_EVENT_NAME", "").strip() else None
+
+
 def set_output(name: str, value: str, environ: Mapping[str, str] | None = None) -> None:
     env = os.environ if environ is None else environ
     target = env.get("GITHUB_OUTPUT")
