@@ -34,8 +34,8 @@ ORG, COHORT = "glow-demo", "2026-12"
 def measure(learners: int, workers: int | None) -> dict[str, Any]:
     from glow.cohort.model import Roster
     from glow.cohort.registration.form import render_public
-    from glow.demo import build_world
     from glow.localhub.hub import LocalHub
+    from glow.rehearsal.world import build_world
 
     logins = [f"learner-{n:03d}" for n in range(1, learners + 1)]
     with tempfile.TemporaryDirectory() as tmp:

@@ -72,7 +72,9 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("local", "glow.localhub.cli", "Run the local GitHub: `glow local serve`."),
     Command(
-        "demo", "glow.demo", "Rehearse on the local GitHub, end to end, and print what happened."
+        "demo",
+        "glow.rehearsal.command",
+        "Rehearse on the local GitHub, end to end, and print what happened.",
     ),
     Command("routes", "glow.bot.routes", "Print where every event goes: event -> handler."),
 )

@@ -16,8 +16,8 @@ import pytest
 
 from glow.cohort.forms import render_issue_form
 from glow.cohort.model import Roster, parse_log, room_name
-from glow.demo import build_world
 from glow.localhub.hub import LocalHub
+from glow.rehearsal.world import build_world
 from tests.cohort_world import assert_rebuild_identical
 
 pytestmark = pytest.mark.e2e

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from glow.cohort.registration.form import render_public
-from glow.demo import build_world
 from glow.localhub.hub import LocalHub
+from glow.rehearsal.world import build_world
 from tests.test_registration_e2e import read_roster
 
 pytestmark = pytest.mark.e2e

@@ -15,8 +15,8 @@ import pytest
 
 from glow.cohort.model import Roster
 from glow.cohort.registration.form import render_public
-from glow.demo import build_world, file_intake
 from glow.localhub.hub import LocalHub
+from glow.rehearsal.world import build_world, file_intake
 from tests.cohort_world import assert_rebuild_identical
 
 pytestmark = pytest.mark.e2e

@@ -1,0 +1,135 @@
+"""The rehearsal's story: learners register (the first answer incomplete, then fixed by an edit),
+rooms are provisioned, learners answer the private intake form in their rooms, one says ack and
+day1-complete, another asks for help, the dashboard and the watchdog run; then everything runs
+again on the healthy cohort, which must write nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from glow.rehearsal.summary import issue_state, summarize
+from glow.rehearsal.world import (
+    COHORT,
+    FACILITATOR,
+    ORG,
+    build_world,
+    file_intake,
+    learner_logins,
+)
+
+
+def rehearse(
+    hub: Any, root: Path, say: Callable[[str], None], timeout: float, learners: int = 3
+) -> dict[str, Any]:
+    logins = learner_logins(learners)
+    cohorts = {
+        "cohorts": [
+            {
+                "id": COHORT,
+                "title": "December 2026",
+                "capacity": max(learners, 1),
+                "day2_url": f"{hub.url}/{ORG}/workshop/blob/main/docs/day2.md",
+            }
+        ]
+    }
+    world = build_world(hub, root, logins, cohorts)
+    post, api = world.post, world.api
+    say(
+        f"created organisation {ORG} with the provisioning App installed, facilitator "
+        f"{FACILITATOR} and {learners} learners"
+    )
+    hub.wait_idle(timeout)
+    say(
+        "created workshop (public), admin (private) and learning-room-template (private), "
+        "pushed from this project over git; secrets and variables set"
+    )
+
+    from glow.cohort.registration.form import render_public
+
+    private: list[str] = []
+    numbers: dict[str, int] = {}
+    tokens: dict[str, str] = {}
+    for i, login in enumerate(logins):
+        token = tokens[login] = post("tokens", {"login": login})["token"]
+        body = render_public(COHORT, "both days please" if i == 0 else "day1-day2")
+        issue = api.post(
+            f"/repos/{ORG}/workshop/issues",
+            headers={"Authorization": f"token {token}"},
+            json={"title": f"[REGISTER] {login}", "body": body, "labels": ["registration"]},
+        ).json()
+        numbers[login] = issue["number"]
+        if i == 0:
+            hub.wait_idle(timeout)
+            first = issue_state(api, issue["number"])
+            say(
+                f"{login} filed #{issue['number']} with a path that is not one of the choices: "
+                f"labels {first['labels']}"
+            )
+            fixed = api.get(f"/repos/{ORG}/workshop/issues/{issue['number']}").json()["body"]
+            api.patch(
+                f"/repos/{ORG}/workshop/issues/{issue['number']}",
+                headers={"Authorization": f"token {token}"},
+                json={"body": fixed.replace("### Path\n\n_No response_", "### Path\n\nday1-day2")},
+            )
+    hub.wait_idle(timeout)
+    say(f"{learners} learners registered; registration, provisioning ran on their events")
+
+    for i, login in enumerate(logins):
+        needs = f"Screen reader {i + 1}: NVDA with braille display {i + 1:03d}"
+        contact = f"{login}@private.example"
+        private += [needs, contact]
+        file_intake(api, tokens[login], login, needs, contact)
+    say(
+        f"{learners} learners accepted their invitations and filled in the private intake form "
+        "in their own Learning Rooms"
+    )
+
+    def comment(login: str, text: str) -> None:
+        api.post(
+            f"/repos/{ORG}/workshop/issues/{numbers[login]}/comments",
+            headers={"Authorization": f"token {tokens[login]}"},
+            json={"body": text},
+        ).raise_for_status()
+        hub.wait_idle(timeout)
+
+    comment(logins[0], "ack")
+    comment(logins[0], "day1-complete")
+    say(f"{logins[0]} said ack, then day1-complete: the Day 2 release ran on the comment")
+    if len(logins) > 1:
+        comment(logins[1], "help, I cannot find the invitation to my Learning Room")
+        say(f"{logins[1]} asked for help on their registration: the Help workflow answered")
+
+    for repo, workflow in ((f"{ORG}/admin", "dashboard.yml"), (f"{ORG}/admin", "watchdog.yml")):
+        api.post(
+            f"/repos/{repo}/actions/workflows/{workflow}/dispatches", json={"ref": "main"}
+        ).raise_for_status()
+        hub.wait_idle(timeout)
+    say("dashboard and watchdog workflows ran in the admin repo")
+
+    mark = max((r["id"] for r in hub.requests), default=0)
+    for repo, workflow, inputs in (
+        (f"{ORG}/workshop", "provision.yml", {"verify": "true"}),
+        (f"{ORG}/workshop", "day2-release.yml", {}),
+        (f"{ORG}/admin", "dashboard.yml", {}),
+        (f"{ORG}/admin", "watchdog.yml", {}),
+    ):
+        api.post(
+            f"/repos/{repo}/actions/workflows/{workflow}/dispatches",
+            json={"ref": "main", "inputs": inputs},
+        ).raise_for_status()
+    hub.wait_idle(timeout)
+    rerun_writes = [
+        r
+        for r in list(hub.requests)
+        if r["id"] > mark
+        and r.get("route")
+        and r["method"] != "GET"
+        and not r["route"].endswith(("/access_tokens", "/dispatches"))
+    ]
+    say(
+        "re-ran provisioning (verify), the Day 2 release, the dashboard and the watchdog: "
+        f"{len(rerun_writes)} writes"
+    )
+    return summarize(hub, api, logins, numbers, private, first, rerun_writes)

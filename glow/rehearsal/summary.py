@@ -1,0 +1,202 @@
+"""What a rehearsal proves, read back from the local GitHub: rooms healthy, no private text in
+any public place (bodies now and in every earlier version, comments, run logs), no duplicate
+comment, a re-run that writes nothing; and the report printed for a person."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from glow.rehearsal.world import COHORT, ORG
+
+
+def summarize(
+    hub: Any,
+    api: Any,
+    logins: list[str],
+    numbers: dict[str, int],
+    private: list[str],
+    first: dict[str, Any],
+    rerun: list[Any],
+) -> dict[str, Any]:
+    import httpx
+
+    runs = sorted(hub.store.data["runs"].values(), key=lambda r: r["id"])
+    healthy = sum(1 for login in logins if room_healthy(api, login))
+    # Every public body as it is now and in every earlier version (GitHub's edit history is
+    # readable by anyone who can read the issue), and every run's log.
+    edits = httpx.get(f"{hub.url}/_localhub/edits", timeout=30).json()
+    public_text = json.dumps(
+        [
+            api.get(
+                f"/repos/{ORG}/workshop/issues", params={"state": "all", "per_page": 100}
+            ).json(),
+            api.get(f"/repos/{ORG}/workshop/issues/comments", params={"per_page": 100}).json(),
+            [edit for edit in edits if edit["repo"] == f"{ORG}/workshop"],
+            runs,
+        ]
+    )
+    leaks = sum(public_text.count(secret) for secret in private)
+    duplicates = 0
+    for number in numbers.values():
+        comments = api.get(f"/repos/{ORG}/workshop/issues/{number}/comments").json()
+        markers = [
+            c["body"].splitlines()[0] for c in comments if c["body"].startswith("<!-- glow:")
+        ]
+        duplicates += len(markers) - len(set(markers))
+    final = issue_state(api, numbers[logins[0]])
+    released = sum(
+        "day2-released" in issue_state(api, number)["labels"] for number in numbers.values()
+    )
+    answered = sum(
+        any(
+            c["body"].startswith("<!-- glow:help -->")
+            for c in api.get(f"/repos/{ORG}/workshop/issues/{number}/comments").json()
+        )
+        for number in numbers.values()
+    )
+    alerts = api.get(
+        f"/repos/{ORG}/admin/issues", params={"labels": "watchdog", "state": "open"}
+    ).json()
+    intake = intake_recorded(api, private)
+    api_requests = [r for r in list(hub.requests) if r.get("route")]
+    # A pending run replaced under `concurrency` ends "cancelled", as on GitHub: not a failure.
+    failed = [r for r in runs if r.get("conclusion") not in ("success", "skipped", "cancelled")]
+    ok = (
+        healthy == len(logins)
+        and leaks == 0
+        and duplicates == 0
+        and not rerun
+        and not failed
+        and "needs-info" in first["labels"]
+        and "enrolled" in final["labels"]
+        and released == 1
+        and answered == min(len(logins) - 1, 1)
+        and not alerts
+        and intake == len(logins)
+    )
+    return {
+        "ok": ok,
+        "base_url": hub.url,
+        "org": ORG,
+        "cohort": COHORT,
+        "learners": len(logins),
+        "rooms_healthy": healthy,
+        "api_requests": len(api_requests),
+        "content_creating_requests": sum(
+            1 for r in api_requests if r.get("creates_content") and r["status"] < 400
+        ),
+        "rerun_writes": len(rerun),
+        "duplicate_comments": duplicates,
+        "leaks": leaks,
+        "day2_released": released,
+        "help_requests_answered": answered,
+        "private_intake_recorded": intake,
+        "watchdog_alerts": len(alerts),
+        "issue": numbers[logins[0]],
+        "labels_after_first_run": first["labels"],
+        "labels_final": final["labels"],
+        "bot_comments": len(final["bot_comments"]),
+        "bot_comment": final["bot_comments"][0] if final["bot_comments"] else None,
+        "workflow_runs": [
+            {
+                "workflow": r.get("workflow_path"),
+                "event": r.get("event"),
+                "status": r.get("status"),
+                "conclusion": r.get("conclusion"),
+                "error": r.get("error"),
+            }
+            for r in runs
+        ],
+        "failed_runs": len(failed),
+        "deliveries": len(hub.deliveries),
+        "dashboard": dashboard_summary(api),
+    }
+
+
+def intake_recorded(api: Any, private: list[str]) -> int:
+    """Learners whose private intake (answered in their room) reached the private roster."""
+    import base64
+
+    from glow.cohort.model import Roster, roster_path
+
+    found = api.get(f"/repos/{ORG}/admin/contents/{roster_path(COHORT)}")
+    if found.status_code != 200:
+        return 0
+    roster = Roster.model_validate_json(base64.b64decode(found.json()["content"]))
+    return sum(
+        1
+        for learner in roster.learners.values()
+        if learner.accessibility_needs in private and learner.contact in private
+    )
+
+
+def issue_state(api: Any, number: int) -> dict[str, Any]:
+    issue = api.get(f"/repos/{ORG}/workshop/issues/{number}").json()
+    comments = api.get(f"/repos/{ORG}/workshop/issues/{number}/comments").json()
+    return {
+        "labels": sorted(label["name"] for label in issue["labels"]),
+        "bot_comments": [
+            c["body"] for c in comments if c["body"].startswith("<!-- glow:registration -->")
+        ],
+    }
+
+
+def room_healthy(api: Any, login: str) -> bool:
+    """The room exists, holds the template's required files, and the learner is invited."""
+    from glow.cohort.model import room_name
+
+    room = f"/repos/{ORG}/{room_name(COHORT, login)}"
+    if api.get(f"{room}/contents/.github/ISSUE_TEMPLATE/help.yml").status_code != 200:
+        return False
+    invited = [i["invitee"]["login"] for i in api.get(f"{room}/invitations").json()]
+    return login in invited or api.get(f"{room}/collaborators/{login}").status_code == 204
+
+
+def dashboard_summary(api: Any) -> str | None:
+    issues = api.get(f"/repos/{ORG}/admin/issues", params={"per_page": 100}).json()
+    summary = next((i for i in issues if "summary" in i["title"].lower()), None)
+    return summary["body"] if summary else None
+
+
+def print_summary(hub: Any, result: dict[str, Any]) -> None:
+    out = sys.stdout
+    verdict = "Rehearsal passed" if result["ok"] else "Rehearsal FAILED"
+    out.write(f"\n{verdict}: a cohort of {result['learners']} rehearsed on the local GitHub.\n")
+    out.write(f"  Learning Rooms healthy: {result['rooms_healthy']} of {result['learners']}\n")
+    out.write(f"  Writes on a re-run of the healthy cohort: {result['rerun_writes']}\n")
+    out.write(
+        f"  Duplicate bot comments: {result['duplicate_comments']}; private answers "
+        f"found in public places: {result['leaks']}\n"
+    )
+    out.write(f"  Content-creating requests: {result['content_creating_requests']}\n")
+    out.write(
+        f"  Day 2 released to: {result['day2_released']}; help requests answered: "
+        f"{result['help_requests_answered']}; watchdog alerts: {result['watchdog_alerts']}\n"
+    )
+    for run in result["workflow_runs"]:
+        line = f"  - {run['workflow']} on {run['event']}: {run['conclusion'] or run['status']}"
+        if run.get("error"):
+            line += f" ({run['error']})"
+        out.write(line + "\n")
+    out.write(f"  Labels after the first run: {', '.join(result['labels_after_first_run'])}\n")
+    out.write(f"  Labels at the end: {', '.join(result['labels_final'])}\n")
+    out.write(f"  Bot comments on the issue: {result['bot_comments']} (updated in place)\n")
+    out.write(
+        f"  API requests answered: {result['api_requests']}; "
+        f"events delivered: {result['deliveries']}\n"
+    )
+    if result.get("dashboard"):
+        out.write("\nDashboard summary (admin repo):\n")
+        out.write("".join(f"  {line}\n" for line in result["dashboard"].splitlines()[1:]))
+    out.write("\nLook at:\n")
+    out.write(
+        f"  registration issue  {hub.api_url}/repos/{ORG}/workshop/issues/{result['issue']}\n"
+    )
+    out.write(
+        f"  its comments        {hub.api_url}/repos/{ORG}/workshop/issues/{result['issue']}"
+        "/comments\n"
+    )
+    out.write(f"  workflow runs       {hub.url}/_localhub/runs\n")
+    out.write(f"  clone the workshop  git clone {hub.url}/{ORG}/workshop.git\n")
