@@ -18,27 +18,39 @@ API = "http://ghe.example.test/api/v3"
 
 
 class Proxy:
-    """A forward proxy on loopback that answers every request itself (or holds it)."""
+    """A forward proxy on loopback that answers every request itself (or holds it).
+
+    ``close`` stops its thread for good. A thread left blocked in ``accept`` on a closed socket
+    retries the call after a signal (a child process ending) on whatever socket then has that
+    file number: the next test's local GitHub, whose connections it would steal."""
 
     def __init__(self, *, hold: bool = False) -> None:
         self.hold = hold
         self.seen: list[str] = []
+        self.held: list[socket.socket] = []
         self.server = socket.socket()
         self.server.bind(("127.0.0.1", 0))
         self.server.listen(8)
+        self.server.settimeout(0.05)
+        self.stopped = threading.Event()
         self.url = f"http://127.0.0.1:{self.server.getsockname()[1]}"
-        threading.Thread(target=self._serve, daemon=True).start()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
 
     def _serve(self) -> None:
-        while True:
+        while not self.stopped.is_set():
             try:
                 conn, _ = self.server.accept()
+            except TimeoutError:
+                continue
             except OSError:
                 return
+            conn.settimeout(5)
             request = conn.recv(65536).decode(errors="replace")
             self.seen.append(request.split("\r\n", 1)[0])
             if self.hold:
-                continue  # never answers; the client must give up at its deadline
+                self.held.append(conn)  # never answers; the client must give up at its deadline
+                continue
             body = b'{"login": "someone", "type": "User"}'
             head = (
                 "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n"
@@ -48,7 +60,11 @@ class Proxy:
             conn.close()
 
     def close(self) -> None:
+        self.stopped.set()
+        self.thread.join(timeout=5)
         self.server.close()
+        for conn in self.held:
+            conn.close()
 
 
 @pytest.fixture
