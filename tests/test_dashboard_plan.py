@@ -7,14 +7,14 @@ from typing import Any
 
 import pytest
 
-from glow.cohort.dashboard import (
+from glow.cohort.dashboard.copy import (
     NEXT_ACTIONS,
     learner_issue,
     managed_label,
     outcome,
-    row_for,
     summary_issue,
 )
+from glow.cohort.dashboard.decide import row_for
 from glow.cohort.marked_issues import Existing, Wanted, key_of, plan
 from glow.cohort.model import Learner, Roster
 from glow.cohort.observe import Observation
@@ -158,7 +158,7 @@ def test_an_overdue_ack_asks_the_facilitator_to_comment_on_the_registration() ->
 def test_every_situation_has_a_next_action() -> None:
     from typing import get_args
 
-    from glow.cohort.dashboard import Situation
+    from glow.cohort.dashboard.decide import Situation
 
     assert set(NEXT_ACTIONS) == set(get_args(Situation))
 
@@ -258,7 +258,7 @@ def test_a_duplicate_from_an_earlier_fault_is_closed_and_the_oldest_kept() -> No
 
 
 def test_recording_progress_leaves_a_learner_the_bot_changed_meanwhile_alone() -> None:
-    from glow.cohort.dashboard import record_progress
+    from glow.cohort.dashboard.decide import record_progress
 
     seen = Observation(learner(status="awaiting-ack"), room(0), ACK)
     r = row(seen, minutes_later=5)

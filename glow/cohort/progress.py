@@ -46,7 +46,7 @@ LEVELS: tuple[tuple[int, str], ...] = (
 )
 LABEL_DAY1_COMPLETE = "day1-complete"
 LABEL_DAY2_RELEASED = "day2-released"
-# The Day 2 release bot's comment (glow/cohort/day2.py, COMMENT_KEY): proof of the release.
+# The Day 2 release bot's comment (glow/cohort/day2/copy.py, COMMENT_KEY): proof of the release.
 DAY2_MARKER = "<!-- glow:day2-release -->"
 # Statuses in which a learner is expected to be doing something, so silence means stuck.
 WORKING: frozenset[Status] = frozenset({"active-day1", "day2-released"})
