@@ -271,3 +271,25 @@ def test_recording_progress_leaves_a_learner_the_bot_changed_meanwhile_alone() -
     edited = seen.learner.model_copy(update={"status": "needs-info"})
     newer = Roster(cohort_id="2026-12", learners={"ada": edited})
     assert record_progress(newer, [r]) == newer
+
+
+@pytest.mark.parametrize("login", ["ada", "mallory"])
+def test_a_persons_copy_of_the_day2_marker_releases_nobody_so_day2_still_checks_them(
+    login: str,
+) -> None:
+    """Anyone can type the Day 2 release's hidden marker on a public registration issue. The
+    release ignores a copy its bot did not write; the dashboard must too, or it records
+    `day2-released` in the roster and the release never checks that learner again."""
+    from glow.cohort.dashboard.decide import record_progress
+    from glow.cohort.day2.decide import needs_check
+
+    spoof = {
+        "body": "<!-- glow:day2-release -->\n## Day 2 is open for you",
+        "user": {"login": login, "type": "User"},
+        "created_at": "2026-11-23T09:03:00Z",
+    }
+    seen = Observation(learner(status="active-day1"), room(3), [*ACK, spoof])
+    r = row(seen, minutes_later=5)
+    assert r.progress.status == "active-day1"
+    roster = Roster(cohort_id="2026-12", learners={"ada": seen.learner})
+    assert needs_check(record_progress(roster, [r]).learners["ada"])

@@ -194,7 +194,17 @@ def released(
         return True
     if LABEL_DAY2_RELEASED in {label.lower() for label in labels}:
         return True
-    return any(str(c.get("body") or "").startswith(DAY2_MARKER) for c in comments)
+    return any(_release_comment(c) for c in comments)
+
+
+def _release_comment(comment: Mapping[str, Any]) -> bool:
+    """The Day 2 release bot's comment: its marker alone on the first line, not written by a
+    person. Anyone can type the marker on a public issue; counting a person's copy would record
+    a release nobody made, and the Day 2 release never checks a recorded learner again
+    (``day2.decide.released_on`` likewise counts only its bot's own comment)."""
+    first_line = str(comment.get("body") or "").lstrip("\ufeff").split("\n", 1)[0]
+    person = str((comment.get("user") or {}).get("type") or "") == "User"
+    return first_line.rstrip("\r ") == DAY2_MARKER and not person
 
 
 def status_for(
