@@ -41,8 +41,9 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "day2-release",
-        "glow.cohort.day2_cli",
+        "glow.cohort.day2.command",
         "Post the Day 2 link once to learners who finished Day 1.",
+        "glow.cohort.day2",
     ),
     Command(
         "group",
@@ -56,13 +57,15 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "dashboard",
-        "glow.cohort.dashboard_cli",
+        "glow.cohort.dashboard.command",
         "Upsert the facilitator dashboard in the admin repo.",
+        "glow.cohort.dashboard",
     ),
     Command(
         "watchdog",
-        "glow.cohort.watchdog_cli",
+        "glow.cohort.watchdog.command",
         "Raise and clear alerts for stalled provisioning and stuck learners.",
+        "glow.cohort.watchdog",
     ),
     Command("roster", "glow.cohort.roster_cli", "The roster of record: `glow roster rebuild`."),
     Command(

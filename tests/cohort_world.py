@@ -264,11 +264,15 @@ def build_world(
     }
     for name, value in env.items():
         monkeypatch.setenv(name, value)
+    # `glow` runs here as at a facilitator's terminal: no Actions event (a CI job's own event
+    # would otherwise route the command, and an event it does not handle ends the run).
     for name in (
         "GLOW_PAT",
         "GITHUB_TOKEN",
         "GLOW_STUCK_MINUTES",
         "WATCHDOG_RUNS_TOKEN",
+        "GITHUB_EVENT_NAME",
+        "GITHUB_EVENT_PATH",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr("glow.github.backoff._shared", WritePacer(0.0))

@@ -165,7 +165,15 @@ def build_world(
         "PROVISIONING_APP_PRIVATE_KEY": app["private_key"],
     }.items():
         monkeypatch.setenv(name, value)
-    for name in ("GLOW_PAT", "LEARNING_ROOM_TEMPLATE_REPO", "GLOW_ROOMS_OWNER"):
+    # `glow` runs here as at a facilitator's terminal: no Actions event (a CI job's own event
+    # would otherwise route the command, and an event it does not handle ends the run).
+    for name in (
+        "GLOW_PAT",
+        "LEARNING_ROOM_TEMPLATE_REPO",
+        "GLOW_ROOMS_OWNER",
+        "GITHUB_EVENT_NAME",
+        "GITHUB_EVENT_PATH",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr("glow.github.backoff._shared", WritePacer(0.0))
     yield w

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from glow.cohort.day2 import release_comment
+from glow.cohort.day2.decide import release_comment
 from glow.cohort.model import Cohort, Learner
 from glow.cohort.registration.copy import FAILED, HELP_RECEIVED
 from glow.cohort.registration.decide import (

@@ -7,14 +7,14 @@ from typing import Any
 
 import pytest
 
-from glow.cohort.dashboard import (
+from glow.cohort.dashboard.copy import (
     NEXT_ACTIONS,
     learner_issue,
     managed_label,
     outcome,
-    row_for,
     summary_issue,
 )
+from glow.cohort.dashboard.decide import row_for
 from glow.cohort.marked_issues import Existing, Wanted, key_of, plan
 from glow.cohort.model import Learner, Roster
 from glow.cohort.observe import Observation
@@ -158,7 +158,7 @@ def test_an_overdue_ack_asks_the_facilitator_to_comment_on_the_registration() ->
 def test_every_situation_has_a_next_action() -> None:
     from typing import get_args
 
-    from glow.cohort.dashboard import Situation
+    from glow.cohort.dashboard.decide import Situation
 
     assert set(NEXT_ACTIONS) == set(get_args(Situation))
 
@@ -258,7 +258,7 @@ def test_a_duplicate_from_an_earlier_fault_is_closed_and_the_oldest_kept() -> No
 
 
 def test_recording_progress_leaves_a_learner_the_bot_changed_meanwhile_alone() -> None:
-    from glow.cohort.dashboard import record_progress
+    from glow.cohort.dashboard.decide import record_progress
 
     seen = Observation(learner(status="awaiting-ack"), room(0), ACK)
     r = row(seen, minutes_later=5)
@@ -271,3 +271,25 @@ def test_recording_progress_leaves_a_learner_the_bot_changed_meanwhile_alone() -
     edited = seen.learner.model_copy(update={"status": "needs-info"})
     newer = Roster(cohort_id="2026-12", learners={"ada": edited})
     assert record_progress(newer, [r]) == newer
+
+
+@pytest.mark.parametrize("login", ["ada", "mallory"])
+def test_a_persons_copy_of_the_day2_marker_releases_nobody_so_day2_still_checks_them(
+    login: str,
+) -> None:
+    """Anyone can type the Day 2 release's hidden marker on a public registration issue. The
+    release ignores a copy its bot did not write; the dashboard must too, or it records
+    `day2-released` in the roster and the release never checks that learner again."""
+    from glow.cohort.dashboard.decide import record_progress
+    from glow.cohort.day2.decide import needs_check
+
+    spoof = {
+        "body": "<!-- glow:day2-release -->\n## Day 2 is open for you",
+        "user": {"login": login, "type": "User"},
+        "created_at": "2026-11-23T09:03:00Z",
+    }
+    seen = Observation(learner(status="active-day1"), room(3), [*ACK, spoof])
+    r = row(seen, minutes_later=5)
+    assert r.progress.status == "active-day1"
+    roster = Roster(cohort_id="2026-12", learners={"ada": seen.learner})
+    assert needs_check(record_progress(roster, [r]).learners["ada"])

@@ -9,15 +9,13 @@ import pytest
 
 from glow.cohort.model import Learner, LogEntry
 from glow.cohort.progress import derive
-from glow.cohort.watchdog import (
-    COPY,
+from glow.cohort.watchdog.copy import COPY, alert, healed_note
+from glow.cohort.watchdog.decide import (
     Kind,
     Problem,
     RoomHealth,
     Template,
-    alert,
     failing_workflows,
-    healed_note,
     provisioning_problems,
     room_problems,
     runs_problem,

@@ -53,6 +53,12 @@ class Context:
             self._stack.enter_context(gh)  # one HTTP connection pool for the whole run
         return self._clients[auth]
 
+    def enter(self, client: Any) -> Any:
+        """A client of a credential only one command holds (the watchdog's read-only runs
+        token), kept open for the run like the others and closed with them."""
+        self._stack.enter_context(client)
+        return client
+
     def repo(self, full_name: str, *, auth: Auth = "token") -> Repo:
         """``owner/name`` through the run's client of that kind (one adapter per repository)."""
         from glow.github import Repo

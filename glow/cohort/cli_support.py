@@ -52,3 +52,15 @@ def named_cohort(cohorts: Cohorts, cohort_id: str) -> Cohort:
             f"(cohorts there: {known}); check the cohort id"
         )
     return found
+
+
+def parse_now(text: str) -> datetime:
+    """``--now``: judge as of this UTC time (rehearsals); argparse says what it could not read."""
+    import argparse
+
+    from glow.cohort.progress import parse_time
+
+    found = parse_time(text)
+    if found is None:
+        raise argparse.ArgumentTypeError(f"not a time: {text!r} (e.g. 2026-11-23T09:30:00Z)")
+    return found

@@ -196,3 +196,12 @@ class IssueBoard:
 
 def used_labels(changes: Iterable[Change]) -> set[str]:
     return {str(label) for change in changes for label in change.fields.get("labels", [])}
+
+
+def describe(change: Change) -> str:
+    """One line for a run's log: ``update #12 (dashboard:2026-12:ada): body, labels``."""
+    fields = change.fields
+    what = {"create": "create", "update": "update", "close": "close"}[change.kind]
+    which = f"#{change.number}" if change.number else str(fields.get("title"))
+    parts = sorted(set(fields) - {"state_reason"}) if change.kind == "update" else []
+    return f"{what} {which} ({change.key})" + (f": {', '.join(parts)}" if parts else "")

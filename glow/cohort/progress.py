@@ -46,7 +46,7 @@ LEVELS: tuple[tuple[int, str], ...] = (
 )
 LABEL_DAY1_COMPLETE = "day1-complete"
 LABEL_DAY2_RELEASED = "day2-released"
-# The Day 2 release bot's comment (glow/cohort/day2.py, COMMENT_KEY): proof of the release.
+# The Day 2 release bot's comment (glow/cohort/day2/copy.py, COMMENT_KEY): proof of the release.
 DAY2_MARKER = "<!-- glow:day2-release -->"
 # Statuses in which a learner is expected to be doing something, so silence means stuck.
 WORKING: frozenset[Status] = frozenset({"active-day1", "day2-released"})
@@ -194,7 +194,17 @@ def released(
         return True
     if LABEL_DAY2_RELEASED in {label.lower() for label in labels}:
         return True
-    return any(str(c.get("body") or "").startswith(DAY2_MARKER) for c in comments)
+    return any(_release_comment(c) for c in comments)
+
+
+def _release_comment(comment: Mapping[str, Any]) -> bool:
+    """The Day 2 release bot's comment: its marker alone on the first line, not written by a
+    person. Anyone can type the marker on a public issue; counting a person's copy would record
+    a release nobody made, and the Day 2 release never checks a recorded learner again
+    (``day2.decide.released_on`` likewise counts only its bot's own comment)."""
+    first_line = str(comment.get("body") or "").lstrip("\ufeff").split("\n", 1)[0]
+    person = str((comment.get("user") or {}).get("type") or "") == "User"
+    return first_line.rstrip("\r ") == DAY2_MARKER and not person
 
 
 def status_for(

@@ -1,7 +1,8 @@
 """Day 2 release: decide, from a learner's registration issue, whether to post the Day 2 link.
 
-Pure functions only; ``day2_cli`` reads GitHub and carries the plans out (seed 003, section 8:
-"Day 1 complete" and "Day 2 release" contracts). A learner is eligible when one of these holds:
+Pure functions only; ``public`` and ``store`` read GitHub and carry the plans out (seed 003,
+section 8: "Day 1 complete" and "Day 2 release" contracts); the words are in ``copy``. A
+learner is eligible when one of these holds:
 
 - they said ``day1-complete`` in their own comment (``learner_signals``: whole token, any case,
   "day 1 complete" too; quotes and code do not count, nor anyone else's comment);
@@ -15,62 +16,26 @@ comment: nothing is posted again, and the roster only records what GitHub alread
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
+from glow.cohort.day2.copy import (
+    BAD_DAY2_URL,
+    COMMENT_KEY,
+    LABEL_DAY1_COMPLETE,
+    LABEL_RELEASED,
+    NO_DAY2_URL,
+    RELEASE_COMMENT,
+)
 from glow.cohort.model import Cohort, Learner, Roster
 from glow.cohort.signals import learner_signals
-from glow.github.markers import has_marker
 
-COMMENT_KEY = "day2-release"
-LABEL_RELEASED = "day2-released"
-LABEL_DAY1_COMPLETE = "day1-complete"
 SIGNAL_DAY1 = "day1-complete"
 SIGNAL_RELEASED = "day2-released"
-
-LABELS: dict[str, tuple[str, str]] = {
-    LABEL_DAY1_COMPLETE: ("5319e7", "Day 1 complete: a facilitator may apply it to release Day 2"),
-    LABEL_RELEASED: ("0e8a16", "The Day 2 link was posted to this learner"),
-}
-
-# Bot copy: outcome and link first, then the next step and where help is (STYLE.md, rule 6).
-# One line per sentence group: GitHub renders a newline inside a comment as a line break.
-RELEASE_COMMENT = (
-    "## Day 2 is open for you\n"
-    "\n"
-    "Your Day 2 link: [Day 2 of the workshop, cohort {cohort}]({url})\n"
-    "\n"
-    "What to do next:\n"
-    "\n"
-    "1. Open the Day 2 link above. This comment stays on your registration issue, so you can "
-    "come back to the link at any time.\n"
-    "2. Follow the Day 2 instructions there; you keep working in your own Learning Room.\n"
-    "\n"
-    "Need help? Comment `help` on this issue and a facilitator will reply."
-)
-
-NO_DAY2_URL = (
-    "cohort {cohort}: {count} learner(s) finished Day 1 ({handles}) but cohort {cohort} has no "
-    "day2_url in cohorts.json of the admin repository, so no Day 2 link was posted. Set "
-    '"day2_url" for cohort {cohort} in cohorts.json, then run the Day 2 release workflow again '
-    "(or: glow day2-release --cohort {cohort}). Until then a facilitator posts the link by hand "
-    "(docs/runbooks/contracts.md, Day 2 release)."
-)
-BAD_DAY2_URL = (
-    "cohort {cohort}: day2_url in cohorts.json is not a web link ({url!r}), so no Day 2 link "
-    "was posted to {count} learner(s) ({handles}). Set it to the https:// address of Day 2, then "
-    "run the Day 2 release workflow again (or: glow day2-release --cohort {cohort})."
-)
-ISSUE_MISSING = (
-    "@{handle}: registration issue {where} was not found, so Day 2 cannot be checked; correct "
-    "registration_issue in the roster, or post the Day 2 link by hand "
-    "(docs/runbooks/contracts.md, Day 2 release)"
-)
-POST_FAILED = (
-    "@{handle}: the Day 2 link could not be posted on {where} ({error}); the next run tries "
-    "again, or post it by hand (docs/runbooks/contracts.md, Day 2 release)"
-)
+# Our comment's hidden first line (``glow.github.markers.marker(COMMENT_KEY)``, held equal to
+# it by a test): a decision imports nothing of the GitHub layer.
+MARKER = f"<!-- glow:{COMMENT_KEY} -->"
 
 Reason = Literal["comment", "label", "day2-only"]
 Action = Literal["release", "record", "wait"]
@@ -112,6 +77,16 @@ class LearnerPlan:
     evidence: Evidence | None = None
 
 
+@dataclass
+class Report:
+    """What a run did, by learner handle, and each problem as one facilitator line."""
+
+    released: list[str] = field(default_factory=list)
+    recorded: list[str] = field(default_factory=list)
+    waiting: int = 0
+    failures: list[str] = field(default_factory=list)
+
+
 def needs_check(learner: Learner) -> bool:
     """Enrolled and not yet recorded as released: only these cost any request."""
     recorded = learner.status == "day2-released" or SIGNAL_RELEASED in learner.signals
@@ -124,10 +99,16 @@ def released_on(view: IssueView) -> bool:
     if LABEL_RELEASED in view.labels:
         return True
     return any(
-        has_marker(str(c.get("body") or ""), COMMENT_KEY)
+        is_ours(str(c.get("body") or ""))
         and str((c.get("user") or {}).get("login") or "").lower() == view.bot
         for c in view.comments
     )
+
+
+def is_ours(body: str) -> bool:
+    """The body's first line is exactly our marker (as ``glow.github.markers.has_marker``), so
+    a quote of it further down does not count."""
+    return body.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r ") == MARKER
 
 
 def eligibility(learner: Learner, view: IssueView) -> Evidence | None:

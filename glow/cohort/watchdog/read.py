@@ -1,6 +1,6 @@
 """Read the facts the watchdog judges: room health, the template's workflows, workflow runs.
 
-The adapter under ``glow.cohort.watchdog`` (which decides). Reads only. A 404 is a fact (the room
+The adapter under ``decide`` (which judges them). Reads only. A 404 is a fact (the room
 is missing, the learner is not a collaborator); a 403 or 404 on workflow runs means the runs
 token may not read them, reported as unchecked, never as healthy.
 
@@ -17,7 +17,13 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from glow.cohort.model import pinned_template_sha
-from glow.cohort.watchdog import FailedRun, RoomHealth, Template, failing_workflows, workflow_gaps
+from glow.cohort.watchdog.decide import (
+    FailedRun,
+    RoomHealth,
+    Template,
+    failing_workflows,
+    workflow_gaps,
+)
 from glow.errors import GitHubError
 
 if TYPE_CHECKING:
@@ -26,6 +32,16 @@ if TYPE_CHECKING:
     from glow.github import Repo
 
 WORKFLOW_DIR = ".github/workflows/"
+
+
+def runs_client(api_url: str) -> Any | None:
+    """A client on WATCHDOG_RUNS_TOKEN; None when it is unset (the failed-run check is off)."""
+    import os
+
+    from glow.github import token_client
+
+    token = os.environ.get("WATCHDOG_RUNS_TOKEN", "").strip()
+    return token_client(token, api_url) if token else None
 
 
 def workflow_blobs(tree: Mapping[str, Any] | None) -> dict[str, str]:

@@ -1,0 +1,61 @@
+"""Upsert the facilitator dashboard in the admin repository: one status issue per learner
+(`[DASHBOARD] @handle (cohort)`) and one summary issue per cohort.
+
+For every cohort in cohorts.json (or --cohort), reads the roster, each learner's Learning Room
+issues and registration comments, derives progress (current challenge, completed, level, Day 1,
+last signal, stuck) and writes each learner's issue only when its text or labels changed, so a
+re-run on unchanged state writes nothing. Issues are found by a hidden marker on the first line
+of their body, never by title. Learners who left the roster get their issue closed with a note.
+
+Credentials: the admin repository is private and the rooms are other private repositories, so
+the command reads and writes with the provisioning credential (the App's installation token, or
+PROVISIONING_TOKEN in actions-bot mode). The job's GITHUB_TOKEN is never used: it can reach only
+the repository its workflow runs in, so every room would look unreadable."""
+
+from __future__ import annotations
+
+import argparse
+
+from glow.cohort.cli_support import SETTINGS_HELP, parse_now
+
+EPILOG = (
+    """examples:
+  glow dashboard --dry-run                   what would change; writes nothing
+  glow dashboard                             every cohort (what the schedule runs)
+  glow dashboard --cohort 2026-12 --json     one cohort, and print the computed rows as JSON
+  glow dashboard --now 2026-11-23T09:30:00Z  judge "stuck" as of this time (rehearsals)
+
+"""
+    + SETTINGS_HELP
+    + """  GLOW_STUCK_MINUTES     no activity for this long: a working learner is stuck (default 20)
+  GLOW_ACK_WAIT_MINUTES  no ack for this long: nudge the learner (default 1440, one day)
+  GITHUB_SERVER_URL      where links point (default: derived from GITHUB_API_URL)
+
+exit status: 0 when every learner was read and written; 1 when some could not be (each named
+on stderr; the next run tries again); 2 when a setting is missing.
+Manual fallback: docs/runbooks/dashboard-and-watchdog.md
+"""
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--cohort", metavar="ID", help="only this cohort (default: every cohort)")
+    parser.add_argument(
+        "--dry-run", action="store_true", help="print the changes it would make; write nothing"
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="print the computed rows as one JSON array"
+    )
+    parser.add_argument(
+        "--now",
+        type=parse_now,
+        metavar="TIME",
+        help="judge as of this UTC time, e.g. 2026-11-23T09:30:00Z (default: now)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from glow.bot.run import run as run_routes
+    from glow.cohort.dashboard.handlers import refresh, router
+
+    return run_routes("dashboard", router, args, by_hand=refresh)

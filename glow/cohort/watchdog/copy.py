@@ -1,0 +1,186 @@
+"""What the watchdog says: each alert's four parts (what failed and for whom, the retry
+gesture, the manual fallback, who owns it; STYLE.md, rule 7), from one table keyed by kind, and
+the note that closes a healed alert.
+
+Alert text holds no relative time (absolute UTC only), so an unchanged problem writes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from glow.cohort.marked_issues import Wanted
+
+if TYPE_CHECKING:
+    from glow.cohort.watchdog.decide import Kind, Problem
+
+LABEL = "watchdog"
+LABELS: dict[str, tuple[str, str]] = {
+    LABEL: ("b60205", "Watchdog alert: a problem that needs a facilitator"),
+}
+RUNBOOK = "docs/runbooks/dashboard-and-watchdog.md"
+
+
+@dataclass(frozen=True)
+class Copy:
+    """The four parts of an alert (STYLE.md, rule 7); ``{names}`` come from the problem."""
+
+    title: str
+    what: str
+    retry: str
+    fallback: str
+
+
+PROVISION_RETRY = (
+    "Re-run the Provision workflow (Actions tab, Provision, Run workflow) for cohort {cohort}, "
+    "or run `glow provision --cohort {cohort} --learner {handle}`. It resumes safely and never "
+    "makes a second room."
+)
+VERIFY_RETRY = (
+    "Run `glow provision --cohort {cohort} --learner {handle} --verify` (or the Provision "
+    "workflow with verify): it {repairs}."
+)
+COPY: dict[Kind, Copy] = {
+    "provision-failed": Copy(
+        title="Watchdog: {who} has no Learning Room yet (provisioning failed)",
+        what="Provisioning of the Learning Room for {who} (cohort {cohort}) failed.",
+        retry=PROVISION_RETRY,
+        fallback=(
+            "Create the room by hand from the template (Use this template, private, named "
+            "{room_name}), add {who} as a collaborator with write access, then follow "
+            "docs/runbooks/provisioning.md to record it in the roster."
+        ),
+    ),
+    "provision-stalled": Copy(
+        title="Watchdog: {who} has no Learning Room yet (provisioning stalled)",
+        what=(
+            "{who} (cohort {cohort}) registered at {registered} and provisioning is still "
+            "pending after {stall} minutes."
+        ),
+        retry=PROVISION_RETRY,
+        fallback=(
+            "Open the latest run of the Provision workflow and read its error; if it is not "
+            "running at all, follow docs/runbooks/provisioning.md."
+        ),
+    ),
+    "room-missing": Copy(
+        title="Watchdog: {who}'s Learning Room is missing or unreachable",
+        what="The roster says {who} (cohort {cohort}) has the Learning Room {room}, {why}.",
+        retry=VERIFY_RETRY,
+        fallback=(
+            "Check that {room} exists and that the provisioning App can reach it (organisation "
+            "settings, GitHub Apps, repository access). If the room was deleted, set "
+            "provision_state to failed for {who} in the roster and re-run provisioning."
+        ),
+    ),
+    "room-access": Copy(
+        title="Watchdog: {who} cannot open their Learning Room ({why})",
+        what="{who} (cohort {cohort}) is not a collaborator of {room}: {why}.",
+        retry=VERIFY_RETRY,
+        fallback=(
+            "In {room}, Settings, Collaborators: add {who} with write access, then ask the "
+            "learner to accept the invitation from their GitHub notifications."
+        ),
+    ),
+    "room-workflows": Copy(
+        title="Watchdog: {who}'s Learning Room is missing required workflows",
+        what=(
+            "{room} (the Learning Room of {who}, cohort {cohort}) does not match the "
+            "template's workflows at {template} {sha}."
+        ),
+        retry=VERIFY_RETRY,
+        fallback=(
+            "Copy the files listed above from {template} at commit {sha} into {room} on its "
+            "default branch."
+        ),
+    ),
+    "stuck": Copy(
+        title="Watchdog: {who} is stuck ({where}, no activity since {since})",
+        what="{who} (cohort {cohort}) has done nothing for {stuck} minutes or more: {where}.",
+        retry=(
+            "Open {room} and the learner's current challenge, read their last comment and offer "
+            "help there. If the next challenge never opened, run the room's progression "
+            "workflow with start_challenge."
+        ),
+        fallback=(
+            "Reach the learner directly (the workshop chat or in person). The registration "
+            "issue is {registration}."
+        ),
+    ),
+    "failed-runs": Copy(
+        title="Watchdog: workflow runs are failing in {repo}",
+        what="The latest run of these workflows in {repo} failed:",
+        retry=(
+            "Open the failed run, fix the cause, then re-run it (Re-run jobs). This alert "
+            "closes when each workflow's latest run succeeds."
+        ),
+        fallback=(
+            "Do by hand what the workflow does: each contract's manual fallback is in "
+            "docs/runbooks/contracts.md."
+        ),
+    ),
+}
+OWNER = "Who owns it: the facilitators{of_cohort}."
+FOOTER = (
+    "Raised by the Watchdog workflow (glow watchdog); it closes this alert itself when the "
+    "problem is gone. Runbook: " + RUNBOOK + "#alert-{kind}."
+)
+HEALED = (
+    "Healed at {at}: the watchdog no longer sees this problem ({what}). Closing the alert; it "
+    "reopens if the problem comes back."
+)
+
+
+# The parts of a problem's facts and values, filled in by ``decide``.
+NO_DETAIL = "no detail recorded"
+FACT_LAST_ATTEMPT = "Last attempt at {at}: {detail}"
+FACT_MISSING = "Missing: {path}"
+FACT_CHANGED = "Different from the template: {path}"
+FACT_RUN = "{workflow} ({path}): failed at {at}, {url}"
+WHY_ROOM_404 = "but GitHub answers that it does not exist or cannot be reached (404)"
+WHY_NO_ROOM = "but the roster names no room for them"
+WHY_EXPIRED = "the invitation expired"
+WHY_NO_INVITATION = "no invitation"
+WHERE_CHALLENGE = "on challenge {current}"
+WHERE_NO_CHALLENGE = "no challenge issue open"
+REPAIRS = "restores what the room lacks in one commit and invites the learner again"
+RUNS_OFF = (
+    "Failed workflow runs: not checked, because WATCHDOG_RUNS_TOKEN is not set (a read-only "
+    "token with Actions: read; see docs/runbooks/dashboard-and-watchdog.md)."
+)
+
+
+def utc(at: datetime | None) -> str:
+    return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if at else "never"
+
+
+class _Defaults(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return f"({key} unknown)"
+
+
+def alert(problem: Problem) -> Wanted:
+    copy = COPY[problem.kind]
+    values = _Defaults(problem.values)
+    title = copy.title.format_map(values)
+    of_cohort = "" if problem.repo_wide else f" of cohort {problem.cohort}"
+    lines = [title.removeprefix("Watchdog: ") + ".", "", copy.what.format_map(values)]
+    if problem.facts:
+        lines += [""] + [f"- {fact}" for fact in problem.facts]
+    lines += [
+        "",
+        "Retry: " + copy.retry.format_map(values),
+        "",
+        "Manual fallback: " + copy.fallback.format_map(values),
+        "",
+        OWNER.format(of_cohort=of_cohort),
+        "",
+        FOOTER.format(kind=problem.kind),
+    ]
+    return Wanted.make(problem.key, title, "\n".join(lines), (LABEL,))
+
+
+def healed_note(title: str, at: datetime) -> str:
+    return HEALED.format(at=utc(at), what=title.removeprefix("Watchdog: "))

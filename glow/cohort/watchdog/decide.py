@@ -1,0 +1,248 @@
+"""The watchdog, decided: which problems exist now, as stable facts.
+
+Pure functions only; ``read`` gathers the facts, ``copy`` renders each problem as its alert and
+``board`` writes the alerts through ``glow.cohort.marked_issues`` (one issue per problem, found
+by its marker ``<!-- glow:watchdog:<kind>:<cohort>:<handle-or-scope> -->``, closed with a
+"healed" comment once the problem is gone). Seed 003, section 14: no silent failure. A problem
+holds no relative time, so an unchanged problem renders the same alert and writes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+from glow.cohort.model import Learner, LogEntry
+from glow.cohort.progress import Progress, parse_time
+from glow.cohort.watchdog.copy import (
+    FACT_CHANGED,
+    FACT_LAST_ATTEMPT,
+    FACT_MISSING,
+    FACT_RUN,
+    NO_DETAIL,
+    REPAIRS,
+    WHERE_CHALLENGE,
+    WHERE_NO_CHALLENGE,
+    WHY_EXPIRED,
+    WHY_NO_INVITATION,
+    WHY_NO_ROOM,
+    WHY_ROOM_404,
+    utc,
+)
+
+DEFAULT_STALL_MINUTES = 15
+DEFAULT_RUN_WINDOW_HOURS = 24
+FAILED_CONCLUSIONS = frozenset({"failure", "timed_out", "startup_failure"})
+REPO_SCOPE = "all"  # the cohort part of the key for repository-wide alerts
+ANY_KIND = ""  # a skipped check of every kind
+RUNS_KIND = "failed-runs"
+
+Kind = Literal[
+    "provision-failed",
+    "provision-stalled",
+    "room-missing",
+    "room-access",
+    "room-workflows",
+    "stuck",
+    "failed-runs",
+]
+
+
+def scope_key(text: str) -> str:
+    # Marker keys may not hold "--" (it would end the HTML comment) or spaces.
+    return re.sub(r"-{2,}", "-", re.sub(r"[^A-Za-z0-9_.:/@#-]", "-", text.lower()))
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem, as stable facts: the same problem renders the same text on every run."""
+
+    kind: Kind
+    cohort: str
+    scope: str
+    values: Mapping[str, str] = field(default_factory=dict)
+    facts: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return f"watchdog:{self.kind}:{self.cohort}:{scope_key(self.scope)}"
+
+    @property
+    def repo_wide(self) -> bool:
+        """A problem of a repository (failed runs), not of one cohort's learner."""
+        return self.cohort == REPO_SCOPE
+
+
+@dataclass
+class Findings:
+    """Every problem found, the checks that did not run (their alerts are left alone), and
+    each thing that could not be checked as one facilitator line."""
+
+    problems: list[Problem] = field(default_factory=list)
+    # (cohort, scope, kind) not checked, their alerts left alone; kind ANY_KIND: every kind
+    skipped: set[tuple[str, str, str]] = field(default_factory=set)
+    failures: list[str] = field(default_factory=list)
+
+
+def in_scope(key: str, cohorts: set[str], skipped: set[tuple[str, str, str]]) -> bool:
+    """Whether this run may close the alert ``key`` (watchdog:<kind>:<cohort>:<scope>): its
+    cohort was checked, and so was its check; an alert whose check did not run is left alone."""
+    _, kind, cohort, scope = [*key.split(":", 3), "", "", ""][:4]
+    return cohort in cohorts and not {(cohort, scope, ANY_KIND), (cohort, scope, kind)} & skipped
+
+
+@dataclass(frozen=True)
+class FailedRun:
+    workflow: str
+    path: str
+    at: datetime | None
+    url: str
+
+
+@dataclass(frozen=True)
+class RoomHealth:
+    """What GitHub shows about a provisioned room."""
+
+    repo: str
+    exists: bool
+    archived: bool = False  # archived by teardown: the workshop is over, nothing to watch
+    collaborator: bool = True
+    invitation: Literal["none", "pending", "expired"] = "none"
+    missing: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Template:
+    """The template's workflows at the cohort's pinned commit: path -> blob sha."""
+
+    repo: str
+    sha: str
+    workflows: Mapping[str, str]
+
+
+def workflow_gaps(
+    template: Mapping[str, str], room: Mapping[str, str]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(missing, changed): template workflows the room lacks, or holds with other content."""
+    missing = tuple(sorted(path for path in template if path not in room))
+    changed = tuple(sorted(p for p, sha in template.items() if p in room and room[p] != sha))
+    return missing, changed
+
+
+def failing_workflows(
+    runs: Iterable[Mapping[str, Any]], *, now: datetime, window: timedelta
+) -> tuple[FailedRun, ...]:
+    """Workflows whose latest completed run (within ``window``) failed, by path.
+
+    Judged on the latest run of each workflow, not on any failure: a workflow fixed and re-run
+    successfully is healed, and a failure older than the window is history.
+    """
+    latest: dict[str, Mapping[str, Any]] = {}
+    for run in runs:
+        if run.get("status") != "completed":
+            continue
+        path = str(run.get("path") or run.get("name") or "")
+        if path not in latest or int(run.get("id") or 0) > int(latest[path].get("id") or 0):
+            latest[path] = run
+    failed = []
+    for path, run in sorted(latest.items()):
+        at = parse_time(run.get("created_at"))
+        recent = at is None or now - at <= window
+        if run.get("conclusion") in FAILED_CONCLUSIONS and recent:
+            failed.append(
+                FailedRun(str(run.get("name") or path), path, at, str(run.get("html_url")))
+            )
+    return tuple(failed)
+
+
+def provisioning_problems(
+    learner: Learner, last_error: LogEntry | None, *, now: datetime, stall_after: timedelta
+) -> list[Problem]:
+    values = _learner_values(learner)
+    if learner.provision_state == "failed":
+        facts = ()
+        if last_error is not None:
+            detail = last_error.error_detail or NO_DETAIL
+            facts = (FACT_LAST_ATTEMPT.format(at=utc(last_error.attempt_at), detail=detail),)
+        return [Problem("provision-failed", learner.cohort_id, learner.key, values, facts)]
+    registered = learner.registered_at
+    if registered.tzinfo is None:
+        registered = registered.replace(tzinfo=UTC)
+    if learner.provision_state == "pending" and now - registered > stall_after:
+        values = {
+            **values,
+            "registered": utc(registered),
+            "stall": f"{stall_after.total_seconds() / 60:g}",
+        }
+        return [Problem("provision-stalled", learner.cohort_id, learner.key, values)]
+    return []
+
+
+def room_problems(learner: Learner, health: RoomHealth, template: Template | None) -> list[Problem]:
+    values = _learner_values(learner)
+    if not health.exists:
+        why = WHY_ROOM_404 if learner.learning_room_repo else WHY_NO_ROOM
+        return [Problem("room-missing", learner.cohort_id, learner.key, {**values, "why": why})]
+    if health.archived:
+        return []
+    found = []
+    if not health.collaborator and health.invitation != "pending":
+        why = WHY_EXPIRED if health.invitation == "expired" else WHY_NO_INVITATION
+        found.append(Problem("room-access", learner.cohort_id, learner.key, {**values, "why": why}))
+    if template is not None and (health.missing or health.changed):
+        facts = tuple(FACT_MISSING.format(path=path) for path in health.missing) + tuple(
+            FACT_CHANGED.format(path=path) for path in health.changed
+        )
+        sha = {"template": template.repo, "sha": template.sha[:7]}
+        found.append(
+            Problem("room-workflows", learner.cohort_id, learner.key, {**values, **sha}, facts)
+        )
+    return found
+
+
+def stuck_problem(learner: Learner, progress: Progress, stuck_after: timedelta) -> Problem | None:
+    if not progress.stuck:
+        return None
+    where = (
+        WHERE_CHALLENGE.format(current=progress.current)
+        if progress.current is not None
+        else WHERE_NO_CHALLENGE
+    )
+    since = progress.last_activity or learner.registered_at
+    values = {
+        **_learner_values(learner),
+        "where": where,
+        "since": utc(since),
+        "stuck": f"{stuck_after.total_seconds() / 60:g}",
+    }
+    return Problem("stuck", learner.cohort_id, learner.key, values)
+
+
+def runs_problem(
+    cohort: str, scope: str, repo: str, failed: tuple[FailedRun, ...]
+) -> Problem | None:
+    if not failed:
+        return None
+    facts = tuple(
+        FACT_RUN.format(workflow=run.workflow, path=run.path, at=utc(run.at), url=run.url)
+        for run in failed
+    )
+    return Problem("failed-runs", cohort, scope, {"repo": repo}, facts)
+
+
+def _learner_values(learner: Learner) -> dict[str, str]:
+    from glow.cohort.model import room_name
+
+    return {
+        "who": learner.github_handle,
+        "handle": learner.key,
+        "cohort": learner.cohort_id,
+        "room": learner.learning_room_repo or "(no room in the roster)",
+        "room_name": room_name(learner.cohort_id, learner.github_handle),
+        "registration": f"{learner.registration_repo}#{learner.registration_issue}",
+        "repairs": REPAIRS,
+    }

@@ -1,0 +1,194 @@
+"""The watchdog's handlers, on one router: the schedule, a facilitator's dispatch and a
+`watchdog` repository dispatch all run the same check of every learner and repository (a
+facilitator at a terminal runs it too). Rooms, the template and the alerts are read and written
+through the run's context with the provisioning credential; workflow runs with the read-only
+WATCHDOG_RUNS_TOKEN, when it is set."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from glow.bot.context import Context
+from glow.bot.router import Router
+from glow.cohort.watchdog.events import DISPATCH_TYPES
+
+if TYPE_CHECKING:
+    from glow.cohort.admin import AdminRepo
+    from glow.cohort.model import Cohort, Learner, LogEntry
+    from glow.cohort.observe import Observer
+    from glow.cohort.watchdog.decide import Findings, Problem, Template
+    from glow.cohort.watchdog.read import Reader
+
+router: Router[Context] = Router()
+
+
+@dataclass(frozen=True)
+class Limits:
+    stall: timedelta
+    stuck: timedelta
+    runs: timedelta
+
+    @classmethod
+    def from_env(cls) -> Limits:
+        from glow.cohort.observe import minutes_setting
+        from glow.cohort.progress import DEFAULT_STUCK_MINUTES
+        from glow.cohort.watchdog.decide import DEFAULT_RUN_WINDOW_HOURS, DEFAULT_STALL_MINUTES
+
+        return cls(
+            stall=minutes_setting("GLOW_PROVISION_STALL_MINUTES", DEFAULT_STALL_MINUTES),
+            stuck=minutes_setting("GLOW_STUCK_MINUTES", DEFAULT_STUCK_MINUTES),
+            runs=minutes_setting("GLOW_FAILED_RUN_HOURS", DEFAULT_RUN_WINDOW_HOURS, unit="hours"),
+        )
+
+
+@router.register("schedule")
+@router.register("workflow_dispatch")
+@router.register("repository_dispatch", *DISPATCH_TYPES)
+def watch(ctx: Context) -> int:
+    """Every cohort (or --cohort), and without --cohort the repositories' workflow runs: raise,
+    update and close alerts; exit 1 when something could not be checked (said on stderr)."""
+    from glow.cohort.cli_support import named_cohort
+    from glow.cohort.observe import Observer, Repos
+    from glow.cohort.settings import CohortSettings
+    from glow.cohort.watchdog.board import publish
+    from glow.cohort.watchdog.copy import RUNS_OFF
+    from glow.cohort.watchdog.decide import Findings
+    from glow.cohort.watchdog.read import Reader, runs_client
+    from glow.github import RequestCounts
+
+    args = ctx.args
+    settings = CohortSettings.from_env(need_template=False)
+    admin = ctx.admin
+    cohorts = admin.cohorts()
+    chosen = [named_cohort(cohorts, args.cohort)] if args.cohort else list(cohorts.cohorts)
+    now = args.now or datetime.now(UTC)
+    limits = Limits.from_env()
+    repos = Repos(admin.repo.gh, pacer=admin.repo.pacer)  # the rooms, on the run's one client
+    repos.add(admin.repo)
+    runs_gh = runs_client(settings.api_url)
+    runs = Repos(ctx.enter(runs_gh)) if runs_gh is not None else None
+    reader = Reader(repos, settings.template_repo.strip(), runs)
+    found = Findings()
+    observer = Observer(repos)
+    workshops: set[str] = set()
+    for cohort in chosen:
+        workshops |= check_cohort(admin, reader, observer, cohort, found, now=now, limits=limits)
+    if not args.cohort:
+        check_repositories(reader, sorted(workshops | {admin.repo.full_name}), found, now, limits)
+    found.failures += reader.unchecked
+    changed = publish(admin, found, chosen, full=not args.cohort, now=now, dry_run=args.dry_run)
+    counts = repos.totals()
+    if reader.runs is None:
+        print(RUNS_OFF)
+    else:
+        counts = RequestCounts(counts.requests + reader.runs.totals().requests, counts.writes)
+    verb = "would change" if args.dry_run else "changed"
+    print(
+        f"Watchdog: {len(found.problems)} problem(s) open; {verb} {changed} alert(s); "
+        f"{counts.requests} requests ({counts.writes} writes)."
+    )
+    for line in found.failures:
+        print(f"glow watchdog: not checked: {line}", file=sys.stderr)
+    return 1 if found.failures else 0
+
+
+def check_cohort(
+    admin: AdminRepo,
+    reader: Reader,
+    observer: Observer,
+    cohort: Cohort,
+    found: Findings,
+    *,
+    now: datetime,
+    limits: Limits,
+) -> set[str]:
+    """Every enrolled learner of the cohort; the registration repositories they used."""
+    from glow.cohort.watchdog.decide import ANY_KIND, RUNS_KIND
+    from glow.errors import GitHubError
+
+    roster = admin.roster(cohort.id)
+    learners = sorted(roster.enrolled(), key=lambda learner: learner.key)
+    needs_log = any(lrn.provision_state == "failed" or not cohort.template_sha for lrn in learners)
+    log = admin.log(cohort.id) if learners and needs_log else []
+    with_rooms = [lrn for lrn in learners if lrn.provision_state in ("provisioned", "healed")]
+    template = reader.template(cohort, log) if with_rooms else None
+    for learner in learners:
+        try:
+            problems, runs_read = check_learner(
+                learner, reader, observer, template, log, now=now, limits=limits
+            )
+        except GitHubError as exc:
+            found.skipped.add((cohort.id, learner.key, ANY_KIND))
+            found.failures.append(f"{learner.github_handle} (cohort {cohort.id}): {exc}")
+            continue
+        found.problems += problems
+        if not runs_read:
+            found.skipped.add((cohort.id, learner.key, RUNS_KIND))
+    return {learner.registration_repo for learner in learners}
+
+
+def check_learner(
+    learner: Learner,
+    reader: Reader,
+    observer: Observer,
+    template: Template | None,
+    log: list[LogEntry],
+    *,
+    now: datetime,
+    limits: Limits,
+) -> tuple[list[Problem], bool]:
+    """The learner's problems, and whether the room's workflow runs were read (a learner
+    without a room has none to read)."""
+    from glow.cohort.progress import derive
+    from glow.cohort.watchdog.decide import (
+        provisioning_problems,
+        room_problems,
+        runs_problem,
+        stuck_problem,
+    )
+
+    errors = [e for e in log if e.github_handle.lower() == learner.key and e.result == "error"]
+    last_error = max(errors, key=lambda entry: entry.attempt_at) if errors else None
+    found = provisioning_problems(learner, last_error, now=now, stall_after=limits.stall)
+    if learner.provision_state not in ("provisioned", "healed"):
+        return found, True
+    health = reader.room_health(learner, template)
+    found += room_problems(learner, health, template)
+    if not health.exists or health.archived:
+        return found, True
+    seen = observer.observe(learner)
+    progress = derive(
+        learner,
+        seen.room_issues,
+        seen.comments,
+        labels=seen.labels,
+        now=now,
+        threshold=limits.stuck,
+    )
+    runs = reader.failed_runs(health.repo, now=now, window=limits.runs)
+    found += [
+        problem
+        for problem in (
+            stuck_problem(learner, progress, limits.stuck),
+            runs_problem(learner.cohort_id, learner.key, health.repo, runs or ()),
+        )
+        if problem is not None
+    ]
+    return found, runs is not None
+
+
+def check_repositories(
+    reader: Reader, names: list[str], found: Findings, now: datetime, limits: Limits
+) -> None:
+    """Failed runs in the workshop and admin repositories (alerts scoped to ``all``)."""
+    from glow.cohort.watchdog.decide import REPO_SCOPE, RUNS_KIND, runs_problem, scope_key
+
+    for name in names:
+        runs = reader.failed_runs(name, now=now, window=limits.runs)
+        if runs is None:
+            found.skipped.add((REPO_SCOPE, scope_key(name), RUNS_KIND))
+        elif problem := runs_problem(REPO_SCOPE, name, name, runs):
+            found.problems.append(problem)
