@@ -9,10 +9,10 @@ from glow.localhub import shapes
 
 if TYPE_CHECKING:
     from glow.localhub.auth import Principal
-    from glow.localhub.hub import LocalHub
+    from glow.localhub.protocols import Hub
 
 
-def repo_json(hub: LocalHub, repo: dict[str, Any]) -> dict[str, Any]:
+def repo_json(hub: Hub, repo: dict[str, Any]) -> dict[str, Any]:
     owner = hub.account_or_ghost(repo["owner"])
     return shapes.repository(hub.urls, repo, owner)
 
@@ -24,7 +24,7 @@ def sender_login(principal: Principal) -> str | None:
 
 
 def finish_payload(
-    hub: LocalHub, repo: dict[str, Any], payload: dict[str, Any], principal: Principal
+    hub: Hub, repo: dict[str, Any], payload: dict[str, Any], principal: Principal
 ) -> dict[str, Any]:
     """Add the fields every delivery carries: repository, sender, organization."""
     out = dict(payload)
@@ -60,7 +60,7 @@ def finish_payload(
 
 
 def _installation_for(
-    hub: LocalHub, repo: dict[str, Any], principal: Principal
+    hub: Hub, repo: dict[str, Any], principal: Principal
 ) -> dict[str, Any] | None:
     """GitHub names the App installation in deliveries when the repository has one."""
     installs = hub.store.data["installations"]
@@ -102,7 +102,7 @@ def webhook_shape(value: Any) -> Any:
 
 
 def push_payload(
-    hub: LocalHub,
+    hub: Hub,
     repo: dict[str, Any],
     ref: str,
     before: str,
@@ -153,9 +153,7 @@ def _epoch(stamp: str) -> int:
     )
 
 
-def commit_for_push(
-    hub: LocalHub, repo: dict[str, Any], info: Any, files: list[Any]
-) -> dict[str, Any]:
+def commit_for_push(hub: Hub, repo: dict[str, Any], info: Any, files: list[Any]) -> dict[str, Any]:
     return {
         "id": info.sha,
         "tree_id": info.tree,

@@ -18,7 +18,7 @@ from glow.localhub.auth import authenticate, check_repo
 from glow.localhub.routing import Ctx, HubError, Response
 
 if TYPE_CHECKING:
-    from glow.localhub.hub import LocalHub
+    from glow.localhub.protocols import Hub
 
 GIT_PATH = re.compile(r"^/(?P<owner>[^/]+)/(?P<repo>[^/]+?)\.git(?P<rest>/.*)?$")
 ALLOWED = ("/info/refs", "/git-upload-pack", "/git-receive-pack", "/HEAD")
@@ -30,7 +30,7 @@ def _plain(status: int, text: str, headers: dict[str, str] | None = None) -> Res
     )
 
 
-def handle_git(hub: LocalHub, ctx: Ctx) -> Response:
+def handle_git(hub: Hub, ctx: Ctx) -> Response:
     m = GIT_PATH.match(ctx.path)
     if not m or (m.group("rest") or "") not in ALLOWED:
         return _plain(404, "Not Found")
@@ -69,7 +69,7 @@ def handle_git(hub: LocalHub, ctx: Ctx) -> Response:
     return resp
 
 
-def _run_backend(hub: LocalHub, ctx: Ctx, repo_dir: str, rest: str, user: str) -> Response:
+def _run_backend(hub: Hub, ctx: Ctx, repo_dir: str, rest: str, user: str) -> Response:
     qs = urlencode({k: v[-1] for k, v in ctx.query.items()})
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
@@ -107,8 +107,8 @@ def _run_backend(hub: LocalHub, ctx: Ctx, repo_dir: str, rest: str, user: str) -
     return Response(status, None, headers, raw=body)
 
 
-def _after_push(hub: LocalHub, repo: dict, before: dict[str, str], principal: object) -> None:
-    from glow.localhub.api.contents import emit_push
+def _after_push(hub: Hub, repo: dict, before: dict[str, str], principal: object) -> None:
+    from glow.localhub.api.pushes import emit_push
 
     after = gitstore.refs(hub.store.git_dir(repo))
     zero = "0" * 40

@@ -16,11 +16,11 @@ from glow.localhub.api.actions import workflow_paths
 from glow.localhub.auth import new_token, normalize_permissions
 
 if TYPE_CHECKING:
-    from glow.localhub.hub import LocalHub
+    from glow.localhub.protocols import Hub
 
 
 class HubRunnerHost:
-    def __init__(self, hub: LocalHub) -> None:
+    def __init__(self, hub: Hub) -> None:
         self.hub = hub
         self.api_url = hub.urls.api
         self.server_url = hub.urls.web
@@ -129,7 +129,7 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-def start_runner(hub: LocalHub, *, workers: int) -> Any:
+def start_runner(hub: Hub, *, workers: int) -> Any:
     import os
 
     from glow.localhub.runner import Runner
@@ -144,7 +144,7 @@ def start_runner(hub: LocalHub, *, workers: int) -> Any:
 
 
 def dispatch(
-    hub: LocalHub,
+    hub: Hub,
     repo: dict[str, Any],
     event: str,
     payload: dict[str, Any],
@@ -174,7 +174,7 @@ def dispatch(
     )
 
 
-def tick_schedules(hub: LocalHub, before: datetime, after: datetime) -> None:
+def tick_schedules(hub: Hub, before: datetime, after: datetime) -> None:
     for repo in list(hub.store.data["repos"].values()):
         sha = gitstore.rev_parse(hub.store.git_dir(repo), f"refs/heads/{repo['default_branch']}")
         if not sha:

@@ -15,11 +15,11 @@ from glow.localhub.api.common import (
     str_field,
     updated_since,
 )
-from glow.localhub.api.issues import actor, association, get_issue, issue_json
+from glow.localhub.api.issuedata import actor, association, get_issue, issue_json
 from glow.localhub.routing import Ctx, Response, invalid, not_found
 
 if TYPE_CHECKING:
-    from glow.localhub.hub import LocalHub
+    from glow.localhub.protocols import Hub
 
 
 def repo_comments_order(ctx: Ctx) -> Callable[[dict[str, Any]], tuple[str, int]]:
@@ -39,7 +39,7 @@ def repo_comments_order(ctx: Ctx) -> Callable[[dict[str, Any]], tuple[str, int]]
     return lambda c: (c[field], c["id"])
 
 
-def register_comments(hub: LocalHub) -> None:
+def register(hub: Hub) -> None:
     r = hub.router
     store = hub.store
 

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 from glow.localhub import gitstore, shapes
 from glow.localhub.api.common import repo_for, str_field
-from glow.localhub.api.contents import MALFORMED_PATH, check_message, emit_push, identity_for
+from glow.localhub.api.pushes import MALFORMED_PATH, check_message, emit_push, identity_for
 from glow.localhub.routing import Ctx, HubError, Response, invalid, not_found
 
 if TYPE_CHECKING:
-    from glow.localhub.hub import LocalHub
+    from glow.localhub.protocols import Hub
 
 SHA_RE = gitstore.SHA_RE
 _BAD_IDENT = re.compile(r"[\x00-\x1f\x7f<>]")
@@ -21,7 +21,7 @@ ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:
 MODES = {"100644": "blob", "100755": "blob", "120000": "blob", "040000": "tree", "160000": "commit"}
 
 
-def ref_json(hub: LocalHub, repo: dict[str, Any], ref: str, sha: str) -> dict[str, Any]:
+def ref_json(hub: Hub, repo: dict[str, Any], ref: str, sha: str) -> dict[str, Any]:
     api = f"{hub.urls.api}/repos/{repo['full_name']}"
     kind = gitstore.object_type(hub.store.git_dir(repo), sha) or "commit"
     return {
@@ -32,9 +32,7 @@ def ref_json(hub: LocalHub, repo: dict[str, Any], ref: str, sha: str) -> dict[st
     }
 
 
-def git_commit_json(
-    hub: LocalHub, repo: dict[str, Any], info: gitstore.CommitInfo
-) -> dict[str, Any]:
+def git_commit_json(hub: Hub, repo: dict[str, Any], info: gitstore.CommitInfo) -> dict[str, Any]:
     api = f"{hub.urls.api}/repos/{repo['full_name']}"
     return {
         "sha": info.sha,
@@ -67,7 +65,7 @@ def git_commit_json(
     }
 
 
-def tree_json(hub: LocalHub, repo: dict[str, Any], sha: str, recursive: bool) -> dict[str, Any]:
+def tree_json(hub: Hub, repo: dict[str, Any], sha: str, recursive: bool) -> dict[str, Any]:
     api = f"{hub.urls.api}/repos/{repo['full_name']}"
     entries = gitstore.list_tree(hub.store.git_dir(repo), sha, recursive=recursive)
     items = []
@@ -103,7 +101,7 @@ def _invalid_tree(field_name: str = "tree", message: str = "Invalid tree info") 
     )
 
 
-def register(hub: LocalHub) -> None:
+def register(hub: Hub) -> None:
     r = hub.router
     store = hub.store
 
