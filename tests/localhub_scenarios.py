@@ -23,3 +23,16 @@ def exercise_repository_lists(gh: Call, outsider: Call) -> None:
     gh("GET", f"/repositories/{workshop['id']}", 200)
     private = gh("GET", "/repos/org/template", 200)
     outsider("GET", f"/repositories/{private['id']}", 404)
+
+
+def exercise_refs_and_locks(gh: Call, learner: Call, issue_number: int) -> None:
+    """The list form of git refs; locking and unlocking an issue, and a comment refused while it
+    is locked (called while the issue is open, before its pull request merges)."""
+    gh("GET", "/repos/org/workshop/git/refs", 200)
+    gh("GET", "/repos/org/workshop/git/refs", 200, params={"per_page": 1})
+    issue = f"/repos/org/workshop/issues/{issue_number}"
+    gh("PUT", f"{issue}/lock", 204, json={"lock_reason": "resolved"})
+    gh("PUT", f"{issue}/lock", 422, json={"lock_reason": "boring"})
+    learner("POST", f"{issue}/comments", 403, json={"body": "still here?"})
+    gh("GET", issue, 200)
+    gh("DELETE", f"{issue}/lock", 204)

@@ -20,7 +20,7 @@ import jwt
 import pytest
 
 from glow.localhub.hub import LocalHub
-from tests.localhub_scenarios import exercise_repository_lists
+from tests.localhub_scenarios import exercise_refs_and_locks, exercise_repository_lists
 
 # Where GitHub's own description cannot be met by any real answer, the item is validated against
 # the component GitHub documents for it elsewhere (list-installations types `account` as
@@ -260,6 +260,7 @@ def exercise(hub: LocalHub) -> None:
     learner("DELETE", f"/repos/org/workshop/issues/comments/{comment['id']}", 204)
     gh("PATCH", f"/repos/org/workshop/issues/{n}", 200, json={"state": "closed"})
     gh("PATCH", f"/repos/org/workshop/issues/{n}", 200, json={"state": "open"})
+    exercise_refs_and_locks(gh, learner, n)
 
     pr = learner(
         "POST",

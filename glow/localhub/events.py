@@ -81,8 +81,9 @@ def _installation_for(
 
 def webhook_shape(value: Any) -> Any:
     """REST objects as webhooks carry them: webhook schemas are closed and differ in a few keys
-    (no ``user_view_type``; repositories carry ``custom_properties``; issues no ``closed_by``;
-    comments name ``performed_via_github_app``)."""
+    (no ``user_view_type``; repositories carry ``custom_properties``; issues no ``closed_by``,
+    ``type``, ``pinned_comment`` or sub-issue and dependency counts; comments name
+    ``performed_via_github_app``)."""
     if isinstance(value, list):
         return [webhook_shape(item) for item in value]
     if not isinstance(value, dict):
@@ -95,7 +96,14 @@ def webhook_shape(value: Any) -> Any:
         out.pop("subscribers_count", None)
         out.setdefault("custom_properties", {})
     if "repository_url" in out and "labels_url" in out and "number" in out:
-        out.pop("closed_by", None)
+        for key in (
+            "closed_by",
+            "type",
+            "pinned_comment",
+            "sub_issues_summary",
+            "issue_dependencies_summary",
+        ):
+            out.pop(key, None)
     if "issue_url" in out and "author_association" in out and "number" not in out:
         out.setdefault("performed_via_github_app", None)
     return out

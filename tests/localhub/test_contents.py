@@ -80,6 +80,8 @@ def test_directory_listing_ref_and_raw(world: World) -> None:
         )
         assert raw.status_code == 200
         assert raw.content == b"A\n"
+        # GitHub's raw answer is UTF-8 text, whatever the file holds
+        assert raw.headers["content-type"] == "text/plain; charset=utf-8"
     readme = gh.ok("GET", "/repos/acme/demo/readme", token)
     assert readme["path"] == "README.md"
 
@@ -247,3 +249,20 @@ def test_tags_and_deleted_branches_emit_create_and_delete(world: World) -> None:
     assert gh.deliveries(mark)[2]["payload"]["deleted"] is True
     resp = gh.api("DELETE", "/repos/acme/demo/git/refs/heads/short-lived", token)
     assert resp.status_code == 422
+
+
+def test_raw_contents_are_the_files_bytes(world: World) -> None:
+    """The raw media type answers the bytes as stored, a binary file too, under the same
+    ``text/plain; charset=utf-8`` that GitHub sends."""
+    gh, token = world.gh, world.token
+    data = bytes(range(256))
+    body = {"message": "binary", "content": base64.b64encode(data).decode()}
+    gh.ok("PUT", "/repos/acme/demo/contents/blob.bin", token, json=body)
+    raw = gh.api(
+        "GET",
+        "/repos/acme/demo/contents/blob.bin",
+        token,
+        headers={"accept": "application/vnd.github.raw+json"},
+    )
+    assert raw.content == data
+    assert raw.headers["content-type"] == "text/plain; charset=utf-8"

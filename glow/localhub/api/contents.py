@@ -123,7 +123,9 @@ def contents_at(hub: Hub, ctx: Ctx, repo: dict[str, Any], path: str) -> Response
         return Response(200, items)
     data = gitstore.read_blob(git_dir, entry.sha)
     if "raw" in (ctx.headers.get("accept") or ""):
-        return Response(200, None, {"content-type": "application/vnd.github.raw"}, raw=data)
+        # GitHub answers the raw media type as UTF-8 text whatever the file holds; clients go
+        # by it (octokit decodes a "charset=utf-8" answer as a string, as for GitHub).
+        return Response(200, None, {"content-type": "text/plain; charset=utf-8"}, raw=data)
     return Response(200, entry_json(hub, repo, entry, ref, data))
 
 

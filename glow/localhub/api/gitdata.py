@@ -8,7 +8,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from glow.localhub import gitstore, shapes
-from glow.localhub.api.common import repo_for, str_field
+from glow.localhub.api.common import paginate, repo_for, str_field
 from glow.localhub.api.pushes import MALFORMED_PATH, check_message, emit_push, identity_for
 from glow.localhub.routing import Ctx, HubError, Response, invalid, not_found
 
@@ -114,19 +114,28 @@ def register(hub: Hub) -> None:
             raise not_found()
         return Response(200, ref_json(hub, repo, ref, sha))
 
+    def refs_under(repo: dict[str, Any], prefix: str) -> list[dict[str, Any]]:
+        found = gitstore.refs(store.git_dir(repo), "refs/")
+        if not found:
+            # "409: Conflict if the repository is empty" (git/list-matching-refs).
+            raise HubError(409, "Git Repository is empty.")
+        return [
+            ref_json(hub, repo, ref, sha)
+            for ref, sha in sorted(found.items())
+            if ref.startswith(prefix)
+        ]
+
     @r.route("GET", "/repos/{owner}/{repo}/git/matching-refs/{ref}")
     def matching_refs(ctx: Ctx) -> Response:
         repo = repo_for(hub, ctx, "contents", "read", "read")
-        prefix = _full_ref(ctx.params["ref"])
-        found = gitstore.refs(store.git_dir(repo), "refs/")
-        return Response(
-            200,
-            [
-                ref_json(hub, repo, ref, sha)
-                for ref, sha in sorted(found.items())
-                if ref.startswith(prefix)
-            ],
-        )
+        return Response(200, refs_under(repo, _full_ref(ctx.params["ref"])))
+
+    @r.route("GET", "/repos/{owner}/{repo}/git/refs")
+    def list_refs(ctx: Ctx) -> Response:
+        """Every ref, paginated: the list form GitHub still serves (PyGithub's
+        ``get_git_refs``), though its description now documents ``matching-refs`` only."""
+        repo = repo_for(hub, ctx, "contents", "read", "read")
+        return paginate(hub, ctx, refs_under(repo, "refs/"))
 
     @r.route("POST", "/repos/{owner}/{repo}/git/refs")
     def create_ref(ctx: Ctx) -> Response:

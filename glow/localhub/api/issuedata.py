@@ -137,6 +137,32 @@ def label_names(ctx: Ctx, resource: str = "Label") -> list[str]:
     return names
 
 
+# "Lock will fail if you don't use one of these reasons" (issues/lock in GitHub's description).
+LOCK_REASONS = ("off-topic", "too heated", "resolved", "spam")
+LOCKED_MESSAGE = "Unable to create comment because issue is locked."
+
+
+def set_lock(hub: Hub, iss: dict[str, Any], locked: bool, reason: str | None = None) -> bool:
+    """Lock (with a reason or none) or unlock an issue's conversation; True when its locked
+    state changed (an event is due). The caller holds the state lock."""
+    before = (bool(iss.get("locked")), iss.get("active_lock_reason"))
+    after = (locked, reason if locked else None)
+    if before != after:
+        iss["locked"], iss["active_lock_reason"] = after
+        iss["updated_at"] = hub.store.now_iso()
+        hub.store.mark_dirty()
+    return before[0] != locked
+
+
+def may_comment(principal: Principal, role: str, iss: dict[str, Any]) -> bool:
+    """Whether a comment may be added: on a locked conversation only people with write access
+    ("only collaborators ... can comment"); GitHub refuses Apps and the GITHUB_TOKEN there too,
+    as bots that comment on locked issues report (403, ``LOCKED_MESSAGE``)."""
+    if not iss.get("locked"):
+        return True
+    return principal.kind == "user" and role in ("write", "maintain", "admin")
+
+
 STATE_REASONS = (None, "completed", "not_planned", "duplicate", "reopened")
 
 

@@ -17,15 +17,17 @@ from glow.localhub.api.common import (
     updated_since,
 )
 from glow.localhub.api.issuedata import (
+    LOCK_REASONS,
     apply_issue_update,
     get_issue,
     issue_json,
     label_names,
     new_issue,
+    set_lock,
 )
 from glow.localhub.api.pulldata import emit_issue
 from glow.localhub.auth import ROLES
-from glow.localhub.routing import Ctx, Response, invalid
+from glow.localhub.routing import Ctx, Response, invalid, parse_json
 
 if TYPE_CHECKING:
     from glow.localhub.protocols import Hub
@@ -74,6 +76,40 @@ def register(hub: Hub) -> None:
         for action, extra in events:
             emit_issue(hub, repo, iss, action, ctx.principal, **extra)
         return Response(200, issue_json(hub, repo, iss))
+
+    @r.route("PUT", "/repos/{owner}/{repo}/issues/{issue_number}/lock")
+    def lock(ctx: Ctx) -> Response:
+        """ "Users with push access can lock an issue or pull request's conversation"; 204, and
+        ``issues.locked`` (``pull_request.locked``) when it was not locked before."""
+        repo = repo_for(hub, ctx, "issues", "write", "write")
+        # The body is optional and may be JSON null (the description marks it nullable).
+        body = parse_json(ctx.raw_body) if ctx.raw_body.strip() else None
+        if body is not None:
+            ctx.body()  # an array or a string is GitHub's 400
+        reason = ctx.field("lock_reason", str, resource="Issue") if body else None
+        if reason is not None and reason not in LOCK_REASONS:
+            raise invalid(
+                "Issue",
+                "lock_reason",
+                "invalid",
+                "lock_reason must be one of off-topic, too heated, resolved, spam",
+            )
+        with store.lock:
+            iss = get_issue(repo, ctx.params["issue_number"])
+            newly = set_lock(hub, iss, True, reason)
+        if newly:
+            emit_issue(hub, repo, iss, "locked", ctx.principal)
+        return Response(204)
+
+    @r.route("DELETE", "/repos/{owner}/{repo}/issues/{issue_number}/lock")
+    def unlock(ctx: Ctx) -> Response:
+        repo = repo_for(hub, ctx, "issues", "write", "write")
+        with store.lock:
+            iss = get_issue(repo, ctx.params["issue_number"])
+            newly = set_lock(hub, iss, False)
+        if newly:
+            emit_issue(hub, repo, iss, "unlocked", ctx.principal)
+        return Response(204)
 
 
 def filter_issues(repo: dict[str, Any], ctx: Ctx) -> list[dict[str, Any]]:

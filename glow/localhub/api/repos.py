@@ -27,7 +27,7 @@ def repo_response(hub: Hub, ctx: Ctx, repo: dict[str, Any]) -> dict[str, Any]:
         src = hub.store.repo_by_id(repo["template_id"])
         if src is not None:
             template = shapes.repository(hub.urls, src, hub.account_or_ghost(src["owner"]))
-    return shapes.repository(
+    return shapes.full_repository(
         hub.urls,
         repo,
         owner,
