@@ -38,6 +38,7 @@ from glow.localhub.api import (
     reviews,
 )
 from glow.localhub.auth import ANONYMOUS, Principal, authenticate
+from glow.localhub.githttp import handle_git, is_git_path
 from glow.localhub.limits import InjectedFault, Limits
 from glow.localhub.routing import Ctx, HubError, Response, Router, describe_bug, parse_query
 from glow.localhub.state import FlushThread, Store
@@ -293,9 +294,7 @@ class LocalHub:
                 resp = self._dispatch(self.control, ctx, path)
             elif path.startswith(API_PREFIX + "/") or path == API_PREFIX:
                 resp = self._api(ctx, path[len(API_PREFIX) :] or "/", entry)
-            elif ".git/" in path or path.endswith(".git"):
-                from glow.localhub.githttp import handle_git
-
+            elif is_git_path(path):
                 resp = handle_git(self, ctx)
             else:
                 raise HubError(404, "Not Found")

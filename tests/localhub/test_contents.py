@@ -266,3 +266,35 @@ def test_raw_contents_are_the_files_bytes(world: World) -> None:
     )
     assert raw.content == data
     assert raw.headers["content-type"] == "text/plain; charset=utf-8"
+
+
+def test_git_refs_list_every_ref_and_matching_refs_filter_them(world: World) -> None:
+    gh, token = world.gh, world.token
+    sha = gh.branch_from(token, world.repo, "topic")
+    gh.ok("POST", "/repos/acme/demo/git/refs", token, json={"ref": "refs/tags/v1", "sha": sha})
+    every = gh.ok("GET", "/repos/acme/demo/git/refs", token)
+    assert [r["ref"] for r in every] == ["refs/heads/main", "refs/heads/topic", "refs/tags/v1"]
+    assert every[2]["object"] == {
+        "type": "commit",
+        "sha": sha,
+        "url": f"{gh.hub.api_url}/repos/acme/demo/git/commits/{sha}",
+    }
+    first = gh.api("GET", "/repos/acme/demo/git/refs?per_page=2", token)
+    assert len(first.json()) == 2 and 'rel="next"' in first.headers["link"]
+
+    def matching(ref: str) -> list[str]:
+        return [r["ref"] for r in gh.ok("GET", f"/repos/acme/demo/git/matching-refs/{ref}", token)]
+
+    assert matching("heads/") == ["refs/heads/main", "refs/heads/topic"]
+    assert matching("heads/to") == ["refs/heads/topic"]
+    assert matching("tags%2Fv1") == ["refs/tags/v1"]  # PyGithub sends the slash encoded
+    assert matching("heads/nope") == []
+
+
+def test_an_empty_repository_has_no_refs_to_list(world: World) -> None:
+    gh, token = world.gh, world.token
+    gh.ok("POST", "/orgs/acme/repos", token, json={"name": "empty"})
+    for path in ("/repos/acme/empty/git/refs", "/repos/acme/empty/git/matching-refs/heads/"):
+        resp = gh.api("GET", path, token)
+        assert resp.status_code == 409
+        assert resp.json()["message"] == "Git Repository is empty."
