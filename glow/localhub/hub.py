@@ -330,7 +330,7 @@ class LocalHub:
     def _api(self, ctx: Ctx, path: str, entry: dict[str, Any]) -> Response:
         # Every answer carries x-ratelimit-* headers, errors included; only an authenticated
         # request is charged (a 401 shows the anonymous budget, untouched).
-        key, limit = self.limit_key(ANONYMOUS)
+        key, limit = self.limits.bucket(ANONYMOUS)
         try:
             version = ctx.headers.get("x-github-api-version")
             if version and version not in API_VERSIONS:
@@ -346,7 +346,7 @@ class LocalHub:
                     entry["hold_seconds"] = fault.delay_seconds
             ctx.principal = authenticate(self.store, ctx.headers.get("authorization"))
             entry.update(kind=ctx.principal.kind, login=ctx.principal.login)
-            key, limit = self.limit_key(ctx.principal)
+            key, limit = self.limits.bucket(ctx.principal)
             found = self.router.match(ctx.method, path)
             if found is None:
                 raise HubError(404, "Not Found")
@@ -394,13 +394,3 @@ class LocalHub:
             return self.limits.primary_headers(key, limit, self.store.epoch(), charge=False)
         except HubError as over:  # already over the limit: show it, keep the original answer
             return over.headers
-
-    def limit_key(self, p: Principal) -> tuple[str, int]:
-        cfg = self.store.config
-        if p is ANONYMOUS or p.kind == "anonymous":
-            return "anonymous", 60
-        if p.kind == "job":
-            return f"repo:{p.token and p.token.get('repo_id')}", int(
-                cfg["job_token_limit_per_hour"]
-            )
-        return f"{p.kind}:{p.login}", int(cfg["primary_limit_per_hour"])

@@ -78,10 +78,6 @@ class Hub(Protocol):
         """The account as a ``simple-user``."""
         ...
 
-    def limit_key(self, principal: Principal) -> tuple[str, int]:
-        """The primary rate-limit bucket of a principal and its hourly limit."""
-        ...
-
     def background(self, delay: float, fn: Callable[[], None]) -> None:
         """Run ``fn`` after ``delay`` seconds, counted as pending work by ``wait_idle``."""
         ...

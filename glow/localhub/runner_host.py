@@ -162,7 +162,7 @@ def dispatch(
         workflow_sha = sha
     else:
         workflow_sha = default_sha
-    if workflow_sha is None:
+    if workflow_sha is None or hub.runner is None:
         return
     hub.runner.dispatch_event(
         repo["full_name"],
@@ -175,6 +175,9 @@ def dispatch(
 
 
 def tick_schedules(hub: Hub, before: datetime, after: datetime) -> None:
+    runner = hub.runner
+    if runner is None:
+        return
     for repo in list(hub.store.data["repos"].values()):
         sha = gitstore.rev_parse(hub.store.git_dir(repo), f"refs/heads/{repo['default_branch']}")
         if not sha:
@@ -189,4 +192,4 @@ def tick_schedules(hub: Hub, before: datetime, after: datetime) -> None:
             hub.record_delivery(repo, "schedule", payload, triggers=True)
             return payload
 
-        hub.runner.tick_schedule(repo["full_name"], sha, before, after, payload_for=payload_for)
+        runner.tick_schedule(repo["full_name"], sha, before, after, payload_for=payload_for)

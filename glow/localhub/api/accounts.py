@@ -54,7 +54,7 @@ def register(hub: Hub) -> None:
 
     @r.route("GET", "/rate_limit")
     def rate_limit(ctx: Ctx) -> Response:
-        key, limit = hub.limit_key(ctx.principal)
+        key, limit = hub.limits.bucket(ctx.principal)
         headers = hub.limits.primary_headers(key, limit, store.epoch(), charge=False)
         core = {
             "limit": limit,
