@@ -20,16 +20,21 @@ import jwt
 import pytest
 
 from glow.localhub.hub import LocalHub
+from tests.localhub_scenarios import exercise_refs_and_locks, exercise_repository_lists
 
 # Where GitHub's own description cannot be met by any real answer, the item is validated against
 # the component GitHub documents for it elsewhere (list-installations types `account` as
 # allOf(simple-user, enterprise), which no account satisfies; get-installation says anyOf).
 SPEC_DEFECTS = {("GET", "/app/installations"): "installation"}
 
-# Routes the local GitHub adds for convenience that GitHub's description folds into another.
+# Routes GitHub serves that its description folds into another or leaves out, validated as the
+# operation whose answer they give: the contents root; a repository by id (what PyGithub's
+# get_repo(id) calls); the list form of git refs (PyGithub's get_git_refs), matching-refs' answer.
 ALIASES = {
-    "/repos/{owner}/{repo}/contents": "/repos/{owner}/{repo}/contents/{path}",
-    "/repos/{owner}/{repo}/contents/": "/repos/{owner}/{repo}/contents/{path}",
+    ("GET", "/repos/{owner}/{repo}/contents"): "/repos/{owner}/{repo}/contents/{path}",
+    ("GET", "/repos/{owner}/{repo}/contents/"): "/repos/{owner}/{repo}/contents/{path}",
+    ("GET", "/repositories/{repository_id}"): "/repos/{owner}/{repo}",
+    ("GET", "/repos/{owner}/{repo}/git/refs"): "/repos/{owner}/{repo}/git/matching-refs/{ref}",
 }
 
 
@@ -119,6 +124,7 @@ def exercise(hub: LocalHub) -> None:
     assert as_app.get("/repos/org/workshop/installation").status_code == 200
     bot("GET", "/installation/repositories", 200)
     gh("GET", "/orgs/org/repos", 200)
+    exercise_repository_lists(gh, outsider)
     gh("GET", "/repos/org/workshop", 200)
     outsider("GET", "/repos/org/template", 404)
     gh("PATCH", "/repos/owner/scratch", 200, json={"description": "tmp", "archived": True})
@@ -254,6 +260,7 @@ def exercise(hub: LocalHub) -> None:
     learner("DELETE", f"/repos/org/workshop/issues/comments/{comment['id']}", 204)
     gh("PATCH", f"/repos/org/workshop/issues/{n}", 200, json={"state": "closed"})
     gh("PATCH", f"/repos/org/workshop/issues/{n}", 200, json={"state": "open"})
+    exercise_refs_and_locks(gh, learner, n)
 
     pr = learner(
         "POST",
@@ -396,12 +403,8 @@ def validate(validator: Any, r: dict[str, Any]) -> None:
     GitHub answers errors its description does not list (a 404 for an unknown workflow, a 403
     for a comment that is not yours): those must still have GitHub's error shape.
     """
-    method, template, status, body = (
-        r["route_method"],
-        ALIASES.get(r["route"], r["route"]),
-        r["status"],
-        r.get("response"),
-    )
+    method, status, body = r["route_method"], r["status"], r.get("response")
+    template = ALIASES.get((method, r["route"]), r["route"])
     component = SPEC_DEFECTS.get((method, template))
     if component and status == 200:
         for item in body:

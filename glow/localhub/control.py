@@ -17,7 +17,7 @@ from glow.localhub.routing import Ctx, HubError, Response, invalid, not_found
 from glow.localhub.state import DEFAULT_CONFIG
 
 if TYPE_CHECKING:
-    from glow.localhub.hub import LocalHub
+    from glow.localhub.protocols import Hub
 
 
 def _non_negative(value: Any) -> bool:
@@ -45,7 +45,7 @@ def _since(ctx: Ctx, items: Any) -> list[dict[str, Any]]:
     return [item for item in list(items) if item["id"] > since]
 
 
-def register(hub: LocalHub) -> None:
+def register(hub: Hub) -> None:
     c = hub.control
     store = hub.store
 

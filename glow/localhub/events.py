@@ -9,10 +9,10 @@ from glow.localhub import shapes
 
 if TYPE_CHECKING:
     from glow.localhub.auth import Principal
-    from glow.localhub.hub import LocalHub
+    from glow.localhub.protocols import Hub
 
 
-def repo_json(hub: LocalHub, repo: dict[str, Any]) -> dict[str, Any]:
+def repo_json(hub: Hub, repo: dict[str, Any]) -> dict[str, Any]:
     owner = hub.account_or_ghost(repo["owner"])
     return shapes.repository(hub.urls, repo, owner)
 
@@ -24,7 +24,7 @@ def sender_login(principal: Principal) -> str | None:
 
 
 def finish_payload(
-    hub: LocalHub, repo: dict[str, Any], payload: dict[str, Any], principal: Principal
+    hub: Hub, repo: dict[str, Any], payload: dict[str, Any], principal: Principal
 ) -> dict[str, Any]:
     """Add the fields every delivery carries: repository, sender, organization."""
     out = dict(payload)
@@ -60,7 +60,7 @@ def finish_payload(
 
 
 def _installation_for(
-    hub: LocalHub, repo: dict[str, Any], principal: Principal
+    hub: Hub, repo: dict[str, Any], principal: Principal
 ) -> dict[str, Any] | None:
     """GitHub names the App installation in deliveries when the repository has one."""
     installs = hub.store.data["installations"]
@@ -81,8 +81,9 @@ def _installation_for(
 
 def webhook_shape(value: Any) -> Any:
     """REST objects as webhooks carry them: webhook schemas are closed and differ in a few keys
-    (no ``user_view_type``; repositories carry ``custom_properties``; issues no ``closed_by``;
-    comments name ``performed_via_github_app``)."""
+    (no ``user_view_type``; repositories carry ``custom_properties``; issues no ``closed_by``,
+    ``type``, ``pinned_comment`` or sub-issue and dependency counts; comments name
+    ``performed_via_github_app``)."""
     if isinstance(value, list):
         return [webhook_shape(item) for item in value]
     if not isinstance(value, dict):
@@ -95,14 +96,21 @@ def webhook_shape(value: Any) -> Any:
         out.pop("subscribers_count", None)
         out.setdefault("custom_properties", {})
     if "repository_url" in out and "labels_url" in out and "number" in out:
-        out.pop("closed_by", None)
+        for key in (
+            "closed_by",
+            "type",
+            "pinned_comment",
+            "sub_issues_summary",
+            "issue_dependencies_summary",
+        ):
+            out.pop(key, None)
     if "issue_url" in out and "author_association" in out and "number" not in out:
         out.setdefault("performed_via_github_app", None)
     return out
 
 
 def push_payload(
-    hub: LocalHub,
+    hub: Hub,
     repo: dict[str, Any],
     ref: str,
     before: str,
@@ -153,9 +161,7 @@ def _epoch(stamp: str) -> int:
     )
 
 
-def commit_for_push(
-    hub: LocalHub, repo: dict[str, Any], info: Any, files: list[Any]
-) -> dict[str, Any]:
+def commit_for_push(hub: Hub, repo: dict[str, Any], info: Any, files: list[Any]) -> dict[str, Any]:
     return {
         "id": info.sha,
         "tree_id": info.tree,

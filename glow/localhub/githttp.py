@@ -18,10 +18,25 @@ from glow.localhub.auth import authenticate, check_repo
 from glow.localhub.routing import Ctx, HubError, Response
 
 if TYPE_CHECKING:
-    from glow.localhub.hub import LocalHub
+    from glow.localhub.protocols import Hub
 
-GIT_PATH = re.compile(r"^/(?P<owner>[^/]+)/(?P<repo>[^/]+?)\.git(?P<rest>/.*)?$")
+# git serves a repository at https://host/owner/repo.git and at https://host/owner/repo alike
+# (``clone_url`` ends in .git; people and tools use both): the smart HTTP endpoints under either.
 ALLOWED = ("/info/refs", "/git-upload-pack", "/git-receive-pack", "/HEAD")
+GIT_PATH = re.compile(r"^/(?P<owner>[^/]+)/(?P<repo>[^/]+?)(?P<suffix>\.git)?(?P<rest>/.*)?$")
+_SMART_PATH = re.compile(r"^/[^/]+/[^/]+?(?:\.git)?(?:" + "|".join(map(re.escape, ALLOWED)) + ")$")
+
+# Settings git http-backend's upload-pack runs with: partial clone filters, which GitHub serves
+# (``git clone --filter=blob:none``; without this upload-pack ignores the filter and the client
+# warns "filtering not recognized by server"). A partial clone fetches what it left out later,
+# over protocol v2, which needs no further setting.
+UPLOAD_PACK_CONFIG = {"uploadpack.allowFilter": "true"}
+
+
+def is_git_path(path: str) -> bool:
+    """Whether a request path is for git over HTTP: ``/owner/repo.git`` and below, or a smart
+    HTTP endpoint of ``/owner/repo`` without the suffix."""
+    return ".git/" in path or path.endswith(".git") or _SMART_PATH.match(path) is not None
 
 
 def _plain(status: int, text: str, headers: dict[str, str] | None = None) -> Response:
@@ -30,7 +45,7 @@ def _plain(status: int, text: str, headers: dict[str, str] | None = None) -> Res
     )
 
 
-def handle_git(hub: LocalHub, ctx: Ctx) -> Response:
+def handle_git(hub: Hub, ctx: Ctx) -> Response:
     m = GIT_PATH.match(ctx.path)
     if not m or (m.group("rest") or "") not in ALLOWED:
         return _plain(404, "Not Found")
@@ -69,7 +84,7 @@ def handle_git(hub: LocalHub, ctx: Ctx) -> Response:
     return resp
 
 
-def _run_backend(hub: LocalHub, ctx: Ctx, repo_dir: str, rest: str, user: str) -> Response:
+def _run_backend(hub: Hub, ctx: Ctx, repo_dir: str, rest: str, user: str) -> Response:
     qs = urlencode({k: v[-1] for k, v in ctx.query.items()})
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
@@ -84,7 +99,10 @@ def _run_backend(hub: LocalHub, ctx: Ctx, repo_dir: str, rest: str, user: str) -
         "REMOTE_ADDR": "127.0.0.1",
         "GIT_CONFIG_NOSYSTEM": "1",
         "HOME": str(hub.store.git_root),
+        "GIT_CONFIG_COUNT": str(len(UPLOAD_PACK_CONFIG)),
     }
+    for index, (key, value) in enumerate(UPLOAD_PACK_CONFIG.items()):
+        env[f"GIT_CONFIG_KEY_{index}"], env[f"GIT_CONFIG_VALUE_{index}"] = key, value
     if ctx.headers.get("content-encoding"):
         env["HTTP_CONTENT_ENCODING"] = ctx.headers["content-encoding"]
     if ctx.headers.get("git-protocol"):
@@ -107,8 +125,8 @@ def _run_backend(hub: LocalHub, ctx: Ctx, repo_dir: str, rest: str, user: str) -
     return Response(status, None, headers, raw=body)
 
 
-def _after_push(hub: LocalHub, repo: dict, before: dict[str, str], principal: object) -> None:
-    from glow.localhub.api.contents import emit_push
+def _after_push(hub: Hub, repo: dict, before: dict[str, str], principal: object) -> None:
+    from glow.localhub.api.pushes import emit_push
 
     after = gitstore.refs(hub.store.git_dir(repo))
     zero = "0" * 40

@@ -13,17 +13,38 @@ import json
 import logging
 import threading
 import time
-import traceback
 import uuid
 from collections import deque
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from glow.localhub import shapes
+from glow.localhub import control, shapes
+from glow.localhub.api import (
+    accounts,
+    actions,
+    apps,
+    collaborators,
+    comments,
+    commits,
+    contents,
+    gitdata,
+    issues,
+    labels,
+    merge,
+    pulls,
+    repolists,
+    repos,
+    reviews,
+)
 from glow.localhub.auth import ANONYMOUS, Principal, authenticate
+from glow.localhub.githttp import handle_git, is_git_path
 from glow.localhub.limits import InjectedFault, Limits
-from glow.localhub.routing import Ctx, HubError, Response, Router, parse_query
+from glow.localhub.routing import Ctx, HubError, Response, Router, describe_bug, parse_query
 from glow.localhub.state import FlushThread, Store
+
+if TYPE_CHECKING:
+    from glow.localhub.runner import Runner
 
 log = logging.getLogger("glow.localhub")
 
@@ -31,13 +52,25 @@ API_PREFIX = "/api/v3"
 API_VERSIONS = ("2022-11-28", "2026-03-10")
 ACTIONS_BOT = "github-actions[bot]"
 
-
-def describe_bug(exc: BaseException) -> str:
-    """One log line for an unexpected exception: its type and where it was raised."""
-    frames = traceback.extract_tb(exc.__traceback__)
-    where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
-    first = next(iter(str(exc).splitlines()), "")[:200]
-    return f"{type(exc).__name__}{where}" + (f": {first}" if first else "")
+# The API modules in the order their routes are added. Each takes the hub it serves
+# (``protocols.Hub``) and none imports this module: the import graph runs one way, from here.
+API_MODULES = (
+    accounts,
+    apps,
+    repos,
+    repolists,
+    collaborators,
+    contents,
+    commits,
+    gitdata,
+    issues,
+    labels,
+    comments,
+    pulls,
+    merge,
+    reviews,
+    actions,
+)
 
 
 class LocalHub:
@@ -74,16 +107,14 @@ class LocalHub:
         self._runner_workers = DEFAULT_WORKERS if runner_workers is None else runner_workers
         if self._runner_workers < 1:
             raise ValueError("runner_workers must be 1 or more")
-        self.runner: Any = None
+        self.runner: Runner | None = None
         self._register()
         self._ensure_builtin_accounts()
 
     # -- life cycle ----------------------------------------------------------------------------
     def _register(self) -> None:
-        from glow.localhub import control
-        from glow.localhub.api import register_all
-
-        register_all(self)
+        for module in API_MODULES:
+            module.register(self)
         control.register(self)
 
     def start(self) -> LocalHub:
@@ -131,7 +162,7 @@ class LocalHub:
         return self._runner_workers
 
     # -- background work (template copies) and idleness ------------------------------------------
-    def background(self, delay: float, fn: Any) -> None:
+    def background(self, delay: float, fn: Callable[[], None]) -> None:
         with self._bg_cond:
             self._background += 1
 
@@ -263,9 +294,7 @@ class LocalHub:
                 resp = self._dispatch(self.control, ctx, path)
             elif path.startswith(API_PREFIX + "/") or path == API_PREFIX:
                 resp = self._api(ctx, path[len(API_PREFIX) :] or "/", entry)
-            elif ".git/" in path or path.endswith(".git"):
-                from glow.localhub.githttp import handle_git
-
+            elif is_git_path(path):
                 resp = handle_git(self, ctx)
             else:
                 raise HubError(404, "Not Found")
@@ -301,7 +330,7 @@ class LocalHub:
     def _api(self, ctx: Ctx, path: str, entry: dict[str, Any]) -> Response:
         # Every answer carries x-ratelimit-* headers, errors included; only an authenticated
         # request is charged (a 401 shows the anonymous budget, untouched).
-        key, limit = self._limit_key(ANONYMOUS)
+        key, limit = self.limits.bucket(ANONYMOUS)
         try:
             version = ctx.headers.get("x-github-api-version")
             if version and version not in API_VERSIONS:
@@ -317,7 +346,7 @@ class LocalHub:
                     entry["hold_seconds"] = fault.delay_seconds
             ctx.principal = authenticate(self.store, ctx.headers.get("authorization"))
             entry.update(kind=ctx.principal.kind, login=ctx.principal.login)
-            key, limit = self._limit_key(ctx.principal)
+            key, limit = self.limits.bucket(ctx.principal)
             found = self.router.match(ctx.method, path)
             if found is None:
                 raise HubError(404, "Not Found")
@@ -365,13 +394,3 @@ class LocalHub:
             return self.limits.primary_headers(key, limit, self.store.epoch(), charge=False)
         except HubError as over:  # already over the limit: show it, keep the original answer
             return over.headers
-
-    def _limit_key(self, p: Principal) -> tuple[str, int]:
-        cfg = self.store.config
-        if p is ANONYMOUS or p.kind == "anonymous":
-            return "anonymous", 60
-        if p.kind == "job":
-            return f"repo:{p.token and p.token.get('repo_id')}", int(
-                cfg["job_token_limit_per_hour"]
-            )
-        return f"{p.kind}:{p.login}", int(cfg["primary_limit_per_hour"])

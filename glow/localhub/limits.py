@@ -12,9 +12,12 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from glow.localhub.routing import HubError, invalid
+
+if TYPE_CHECKING:
+    from glow.localhub.auth import Principal
 
 SECONDARY_MESSAGE = (
     "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. "
@@ -117,6 +120,16 @@ class Limits:
     _created: dict[str, deque[float]] = field(default_factory=dict)
     _primary: dict[str, tuple[int, int]] = field(default_factory=dict)  # key -> (window, used)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def bucket(self, principal: Principal) -> tuple[str, int]:
+        """The primary rate-limit bucket a principal is charged to, and its hourly limit:
+        anonymous callers share 60; a job's GITHUB_TOKEN counts against its repository's."""
+        if principal.kind == "anonymous":
+            return "anonymous", 60
+        if principal.kind == "job":
+            repo_id = principal.token and principal.token.get("repo_id")
+            return f"repo:{repo_id}", int(self.config["job_token_limit_per_hour"])
+        return f"{principal.kind}:{principal.login}", int(self.config["primary_limit_per_hour"])
 
     def add_fault(self, fault: Fault) -> None:
         with self._lock:

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import re
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -39,6 +41,14 @@ class HubError(Exception):
             body["errors"] = self.errors
         body["status"] = str(self.status)
         return body
+
+
+def describe_bug(exc: BaseException) -> str:
+    """One log line for an unexpected exception: its type and where it was raised."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+    first = next(iter(str(exc).splitlines()), "")[:200]
+    return f"{type(exc).__name__}{where}" + (f": {first}" if first else "")
 
 
 def not_found() -> HubError:

@@ -16,11 +16,11 @@ from glow.localhub.api.actions import workflow_paths
 from glow.localhub.auth import new_token, normalize_permissions
 
 if TYPE_CHECKING:
-    from glow.localhub.hub import LocalHub
+    from glow.localhub.protocols import Hub
 
 
 class HubRunnerHost:
-    def __init__(self, hub: LocalHub) -> None:
+    def __init__(self, hub: Hub) -> None:
         self.hub = hub
         self.api_url = hub.urls.api
         self.server_url = hub.urls.web
@@ -129,7 +129,7 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-def start_runner(hub: LocalHub, *, workers: int) -> Any:
+def start_runner(hub: Hub, *, workers: int) -> Any:
     import os
 
     from glow.localhub.runner import Runner
@@ -144,7 +144,7 @@ def start_runner(hub: LocalHub, *, workers: int) -> Any:
 
 
 def dispatch(
-    hub: LocalHub,
+    hub: Hub,
     repo: dict[str, Any],
     event: str,
     payload: dict[str, Any],
@@ -162,7 +162,7 @@ def dispatch(
         workflow_sha = sha
     else:
         workflow_sha = default_sha
-    if workflow_sha is None:
+    if workflow_sha is None or hub.runner is None:
         return
     hub.runner.dispatch_event(
         repo["full_name"],
@@ -174,7 +174,10 @@ def dispatch(
     )
 
 
-def tick_schedules(hub: LocalHub, before: datetime, after: datetime) -> None:
+def tick_schedules(hub: Hub, before: datetime, after: datetime) -> None:
+    runner = hub.runner
+    if runner is None:
+        return
     for repo in list(hub.store.data["repos"].values()):
         sha = gitstore.rev_parse(hub.store.git_dir(repo), f"refs/heads/{repo['default_branch']}")
         if not sha:
@@ -189,4 +192,4 @@ def tick_schedules(hub: LocalHub, before: datetime, after: datetime) -> None:
             hub.record_delivery(repo, "schedule", payload, triggers=True)
             return payload
 
-        hub.runner.tick_schedule(repo["full_name"], sha, before, after, payload_for=payload_for)
+        runner.tick_schedule(repo["full_name"], sha, before, after, payload_for=payload_for)

@@ -10,10 +10,10 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
-from glow.localhub.hub import describe_bug
+from glow.localhub.routing import describe_bug
 
 if TYPE_CHECKING:
-    from glow.localhub.hub import LocalHub
+    from glow.localhub.protocols import Hub
 
 log = logging.getLogger("glow.localhub")
 
@@ -48,7 +48,7 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 128
-    hub: LocalHub
+    hub: Hub
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # socketserver prints a traceback to stderr here; log one line instead.
@@ -160,7 +160,7 @@ class _Handler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _handle
 
 
-def serve_in_thread(hub: LocalHub, host: str, port: int) -> _Server:
+def serve_in_thread(hub: Hub, host: str, port: int) -> _Server:
     server = _Server((host, port), _Handler)
     server.hub = hub
     # A short poll interval so that stop() (and each test's teardown) takes 0.1 s, not 0.5 s.

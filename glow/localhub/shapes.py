@@ -200,6 +200,43 @@ def repository(
     return data
 
 
+# What a repository's own answer (get, create, update, the lists) carries beyond the shape it has
+# inside other objects: GitHub's merge settings, and the owning organisation. The local GitHub
+# merges by merge commit or squash; ``rebase`` is accepted and squashes (see the docs' gaps).
+MERGE_SETTINGS: dict[str, Any] = {
+    "allow_squash_merge": True,
+    "allow_merge_commit": True,
+    "allow_rebase_merge": True,
+    "allow_auto_merge": False,
+    "delete_branch_on_merge": False,
+    "allow_update_branch": False,
+    "use_squash_pr_title_as_default": False,
+    "squash_merge_commit_title": "COMMIT_OR_PR_TITLE",
+    "squash_merge_commit_message": "COMMIT_MESSAGES",
+    "merge_commit_title": "MERGE_MESSAGE",
+    "merge_commit_message": "PR_TITLE",
+}
+
+
+def full_repository(
+    u: Urls,
+    repo: dict[str, Any],
+    owner: dict[str, Any],
+    *,
+    permissions: dict[str, bool],
+    template: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A repository as ``GET /repos/{owner}/{repo}`` answers it (``full-repository``)."""
+    data = repository(u, repo, owner, permissions=permissions, template=template)
+    data.update(MERGE_SETTINGS)
+    data["temp_clone_token"] = ""  # GitHub mints one for private clones; git here needs none
+    data["custom_properties"] = {}
+    data.setdefault("template_repository", None)
+    if owner["type"] == "Organization":
+        data["organization"] = user(u, owner)
+    return data
+
+
 def label(u: Urls, full_name: str, lab: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": lab["id"],
@@ -256,8 +293,8 @@ def issue(
         "assignee": None,
         "assignees": [],
         "milestone": None,
-        "locked": False,
-        "active_lock_reason": None,
+        "locked": bool(iss.get("locked", False)),
+        "active_lock_reason": iss.get("active_lock_reason"),
         "comments": iss.get("comments", 0),
         "closed_at": iss.get("closed_at"),
         "created_at": iss["created_at"],
@@ -265,8 +302,23 @@ def issue(
         "author_association": iss.get("author_association", "NONE"),
         "reactions": reactions(api),
         "closed_by": closed_by,
+        # Keys GitHub sends on every issue (the ``issue`` schema of its REST description):
+        # the timeline, the App that made it, its type, a pinned comment, and sub-issue and
+        # dependency counts (none of which the local GitHub has).
+        "timeline_url": f"{api}/timeline",
+        "performed_via_github_app": None,
+        "type": None,
+        "pinned_comment": None,
+        "sub_issues_summary": {"total": 0, "completed": 0, "percent_completed": 0},
+        "issue_dependencies_summary": {
+            "blocked_by": 0,
+            "total_blocked_by": 0,
+            "blocking": 0,
+            "total_blocking": 0,
+        },
     }
     if iss.get("pull"):
+        data["draft"] = bool(iss["pull"].get("draft", False))
         pr_api = f"{u.api}/repos/{full_name}/pulls/{iss['number']}"
         data["pull_request"] = {
             "url": pr_api,

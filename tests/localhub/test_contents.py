@@ -80,6 +80,8 @@ def test_directory_listing_ref_and_raw(world: World) -> None:
         )
         assert raw.status_code == 200
         assert raw.content == b"A\n"
+        # GitHub's raw answer is UTF-8 text, whatever the file holds
+        assert raw.headers["content-type"] == "text/plain; charset=utf-8"
     readme = gh.ok("GET", "/repos/acme/demo/readme", token)
     assert readme["path"] == "README.md"
 
@@ -247,3 +249,52 @@ def test_tags_and_deleted_branches_emit_create_and_delete(world: World) -> None:
     assert gh.deliveries(mark)[2]["payload"]["deleted"] is True
     resp = gh.api("DELETE", "/repos/acme/demo/git/refs/heads/short-lived", token)
     assert resp.status_code == 422
+
+
+def test_raw_contents_are_the_files_bytes(world: World) -> None:
+    """The raw media type answers the bytes as stored, a binary file too, under the same
+    ``text/plain; charset=utf-8`` that GitHub sends."""
+    gh, token = world.gh, world.token
+    data = bytes(range(256))
+    body = {"message": "binary", "content": base64.b64encode(data).decode()}
+    gh.ok("PUT", "/repos/acme/demo/contents/blob.bin", token, json=body)
+    raw = gh.api(
+        "GET",
+        "/repos/acme/demo/contents/blob.bin",
+        token,
+        headers={"accept": "application/vnd.github.raw+json"},
+    )
+    assert raw.content == data
+    assert raw.headers["content-type"] == "text/plain; charset=utf-8"
+
+
+def test_git_refs_list_every_ref_and_matching_refs_filter_them(world: World) -> None:
+    gh, token = world.gh, world.token
+    sha = gh.branch_from(token, world.repo, "topic")
+    gh.ok("POST", "/repos/acme/demo/git/refs", token, json={"ref": "refs/tags/v1", "sha": sha})
+    every = gh.ok("GET", "/repos/acme/demo/git/refs", token)
+    assert [r["ref"] for r in every] == ["refs/heads/main", "refs/heads/topic", "refs/tags/v1"]
+    assert every[2]["object"] == {
+        "type": "commit",
+        "sha": sha,
+        "url": f"{gh.hub.api_url}/repos/acme/demo/git/commits/{sha}",
+    }
+    first = gh.api("GET", "/repos/acme/demo/git/refs?per_page=2", token)
+    assert len(first.json()) == 2 and 'rel="next"' in first.headers["link"]
+
+    def matching(ref: str) -> list[str]:
+        return [r["ref"] for r in gh.ok("GET", f"/repos/acme/demo/git/matching-refs/{ref}", token)]
+
+    assert matching("heads/") == ["refs/heads/main", "refs/heads/topic"]
+    assert matching("heads/to") == ["refs/heads/topic"]
+    assert matching("tags%2Fv1") == ["refs/tags/v1"]  # PyGithub sends the slash encoded
+    assert matching("heads/nope") == []
+
+
+def test_an_empty_repository_has_no_refs_to_list(world: World) -> None:
+    gh, token = world.gh, world.token
+    gh.ok("POST", "/orgs/acme/repos", token, json={"name": "empty"})
+    for path in ("/repos/acme/empty/git/refs", "/repos/acme/empty/git/matching-refs/heads/"):
+        resp = gh.api("GET", path, token)
+        assert resp.status_code == 409
+        assert resp.json()["message"] == "Git Repository is empty."

@@ -1,15 +1,6 @@
-"""The REST endpoints of the local GitHub, one module per area, registered in one place."""
+"""The REST endpoints of the local GitHub, one module per area.
 
-from __future__ import annotations
-
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from glow.localhub.hub import LocalHub
-
-
-def register_all(hub: LocalHub) -> None:
-    from glow.localhub.api import accounts, actions, apps, contents, gitdata, issues, pulls, repos
-
-    for module in (accounts, apps, repos, contents, gitdata, issues, pulls, actions):
-        module.register(hub)
+Each module has ``register(hub)``, which adds its routes to ``hub.router``; ``hub.py`` calls them
+all (``API_MODULES``). A module sees the hub only through ``protocols.Hub`` and never imports
+``hub.py``, so the import graph has no cycle.
+"""

@@ -9,10 +9,10 @@ from glow.localhub.auth import require_user
 from glow.localhub.routing import Ctx, HubError, Response, invalid, not_found
 
 if TYPE_CHECKING:
-    from glow.localhub.hub import LocalHub
+    from glow.localhub.protocols import Hub
 
 
-def register(hub: LocalHub) -> None:
+def register(hub: Hub) -> None:
     r = hub.router
     store = hub.store
 
@@ -54,7 +54,7 @@ def register(hub: LocalHub) -> None:
 
     @r.route("GET", "/rate_limit")
     def rate_limit(ctx: Ctx) -> Response:
-        key, limit = hub._limit_key(ctx.principal)
+        key, limit = hub.limits.bucket(ctx.principal)
         headers = hub.limits.primary_headers(key, limit, store.epoch(), charge=False)
         core = {
             "limit": limit,
@@ -125,7 +125,7 @@ PERMISSION_NAMES = {
 }
 
 
-def invitation_json(hub: LocalHub, inv: dict[str, Any]) -> dict[str, Any]:
+def invitation_json(hub: Hub, inv: dict[str, Any]) -> dict[str, Any]:
     repo = hub.store.repo_by_id(inv["repo_id"])
     if repo is None:
         raise not_found()

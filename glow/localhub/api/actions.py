@@ -13,7 +13,7 @@ from glow.localhub.events import repo_json
 from glow.localhub.routing import Ctx, HubError, Response, invalid, not_found
 
 if TYPE_CHECKING:
-    from glow.localhub.hub import LocalHub
+    from glow.localhub.protocols import Hub
 
 WORKFLOWS_DIR = ".github/workflows"
 
@@ -22,7 +22,7 @@ def workflow_id(path: str) -> int:
     return zlib.crc32(path.encode()) & 0x7FFFFFFF
 
 
-def workflow_paths(hub: LocalHub, repo: dict[str, Any], sha: str) -> list[str]:
+def workflow_paths(hub: Hub, repo: dict[str, Any], sha: str) -> list[str]:
     git_dir = hub.store.git_dir(repo)
     if gitstore.entry_at(git_dir, sha, WORKFLOWS_DIR) is None:
         return []
@@ -48,7 +48,7 @@ def has_dispatch_trigger(text: str) -> bool:
     return isinstance(on, dict) and "workflow_dispatch" in on
 
 
-def run_json(hub: LocalHub, repo: dict[str, Any], run: dict[str, Any]) -> dict[str, Any]:
+def run_json(hub: Hub, repo: dict[str, Any], run: dict[str, Any]) -> dict[str, Any]:
     repo_api = f"{hub.urls.api}/repos/{repo['full_name']}"
     api = f"{repo_api}/actions/runs/{run['id']}"
     minimal = repo_json(hub, repo)
@@ -85,7 +85,7 @@ def run_json(hub: LocalHub, repo: dict[str, Any], run: dict[str, Any]) -> dict[s
     }
 
 
-def register(hub: LocalHub) -> None:
+def register(hub: Hub) -> None:
     r = hub.router
     store = hub.store
 

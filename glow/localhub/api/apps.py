@@ -10,10 +10,10 @@ from glow.localhub.routing import Ctx, HubError, Response, invalid, not_found
 from glow.localhub.state import iso
 
 if TYPE_CHECKING:
-    from glow.localhub.hub import LocalHub
+    from glow.localhub.protocols import Hub
 
 
-def app_json(hub: LocalHub, app: dict[str, Any]) -> dict[str, Any]:
+def app_json(hub: Hub, app: dict[str, Any]) -> dict[str, Any]:
     owner = hub.account_or_ghost(app["owner"])
     return {
         "id": app["id"],
@@ -35,7 +35,7 @@ def app_json(hub: LocalHub, app: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def installation_json(hub: LocalHub, inst: dict[str, Any]) -> dict[str, Any]:
+def installation_json(hub: Hub, inst: dict[str, Any]) -> dict[str, Any]:
     app = hub.store.data["apps"][str(inst["app_id"])]
     account = hub.account_or_ghost(inst["account"])
     return {
@@ -69,7 +69,7 @@ def _require_app(ctx: Ctx) -> dict[str, Any]:
     return ctx.principal.app
 
 
-def register(hub: LocalHub) -> None:
+def register(hub: Hub) -> None:
     r = hub.router
     store = hub.store
 
@@ -185,7 +185,7 @@ NOT_IN_INSTALLATION = (
 )
 
 
-def _selected_repos(hub: LocalHub, ctx: Ctx, inst: dict[str, Any]) -> list[int] | None:
+def _selected_repos(hub: Hub, ctx: Ctx, inst: dict[str, Any]) -> list[int] | None:
     """The repository ids a new token may reach; ``None`` for all of the account's.
 
     "By default the installation access token has access to all repositories that the

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from glow.localhub.routing import HubError
 
 if TYPE_CHECKING:
-    from glow.localhub.hub import LocalHub
+    from glow.localhub.protocols import Hub
 
 MAX_BODY = 65_536
 Kind = Literal["issue", "pull_request", "comment"]
@@ -41,7 +41,7 @@ def check_body(body: Any, resource: str) -> None:
 
 
 def record_version(
-    hub: LocalHub,
+    hub: Hub,
     repo: dict[str, Any],
     kind: Kind,
     number: int,

@@ -11,15 +11,23 @@ from glow.localhub.api.common import (
     paginate,
     repo_for,
     require_author_or,
+    role_for,
     since_param,
     str_field,
     updated_since,
 )
-from glow.localhub.api.issues import actor, association, get_issue, issue_json
-from glow.localhub.routing import Ctx, Response, invalid, not_found
+from glow.localhub.api.issuedata import (
+    LOCKED_MESSAGE,
+    actor,
+    association,
+    get_issue,
+    issue_json,
+    may_comment,
+)
+from glow.localhub.routing import Ctx, HubError, Response, invalid, not_found
 
 if TYPE_CHECKING:
-    from glow.localhub.hub import LocalHub
+    from glow.localhub.protocols import Hub
 
 
 def repo_comments_order(ctx: Ctx) -> Callable[[dict[str, Any]], tuple[str, int]]:
@@ -39,7 +47,7 @@ def repo_comments_order(ctx: Ctx) -> Callable[[dict[str, Any]], tuple[str, int]]
     return lambda c: (c[field], c["id"])
 
 
-def register_comments(hub: LocalHub) -> None:
+def register(hub: Hub) -> None:
     r = hub.router
     store = hub.store
 
@@ -97,6 +105,8 @@ def register_comments(hub: LocalHub) -> None:
         check_body(body, "IssueComment")
         with store.lock:
             iss = get_issue(repo, ctx.params["issue_number"])
+            if not may_comment(ctx.principal, role_for(hub, ctx, repo), iss):
+                raise HubError(403, LOCKED_MESSAGE)
             now = store.now_iso()
             login = actor(ctx.principal)
             com = {

@@ -10,11 +10,11 @@ from glow.localhub.auth import check_repo
 from glow.localhub.routing import Ctx, HubError, Response, invalid
 
 if TYPE_CHECKING:
-    from glow.localhub.hub import LocalHub
+    from glow.localhub.protocols import Hub
 
 
 def repo_for(
-    hub: LocalHub, ctx: Ctx, scope: str = "metadata", level: str = "read", role: str = "read"
+    hub: Hub, ctx: Ctx, scope: str = "metadata", level: str = "read", role: str = "read"
 ) -> dict[str, Any]:
     owner = ctx.params.get("owner") or ctx.params.get("template_owner") or ""
     name = ctx.params.get("repo") or ctx.params.get("template_repo") or ""
@@ -24,14 +24,14 @@ def repo_for(
     return repo
 
 
-def role_for(hub: LocalHub, ctx: Ctx, repo: dict[str, Any]) -> str:
+def role_for(hub: Hub, ctx: Ctx, repo: dict[str, Any]) -> str:
     from glow.localhub.auth import effective_role
 
     return effective_role(hub.store, ctx.principal, repo)
 
 
 def paginate(
-    hub: LocalHub,
+    hub: Hub,
     ctx: Ctx,
     items: list[Any],
     *,
@@ -80,7 +80,7 @@ def str_field(ctx: Ctx, name: str, resource: str, *, required: bool = False) -> 
     return value
 
 
-def touch(hub: LocalHub, repo: dict[str, Any]) -> None:
+def touch(hub: Hub, repo: dict[str, Any]) -> None:
     repo["updated_at"] = hub.store.now_iso()
     hub.store.mark_dirty()
 
@@ -90,7 +90,7 @@ def forbidden(message: str) -> HubError:
 
 
 def require_author_or(
-    hub: LocalHub, ctx: Ctx, repo: dict[str, Any], author: str | None, role: str
+    hub: Hub, ctx: Ctx, repo: dict[str, Any], author: str | None, role: str
 ) -> str:
     """Authors may change their own issue, pull request or comment; others need ``role``.
     Returns the principal's role on the repository."""
@@ -104,16 +104,16 @@ def require_author_or(
     return actual
 
 
-def since_param(ctx: Ctx, resource: str) -> datetime | None:
-    """The ``since`` query parameter, an ISO 8601 time (``YYYY-MM-DDTHH:MM:SSZ``); a time
-    without a zone is UTC. Compared as a time, not as text, so any ISO 8601 spelling works."""
-    text = ctx.q("since")
+def since_param(ctx: Ctx, resource: str, name: str = "since") -> datetime | None:
+    """A time query parameter (``since``, ``before``), ISO 8601 (``YYYY-MM-DDTHH:MM:SSZ``); a
+    time without a zone is UTC. Compared as a time, not as text, so any ISO 8601 spelling works."""
+    text = ctx.q(name)
     if not text:
         return None
     try:
         when = datetime.fromisoformat(text)
     except ValueError:
-        raise invalid(resource, "since", "invalid", "since must be an ISO 8601 time") from None
+        raise invalid(resource, name, "invalid", f"{name} must be an ISO 8601 time") from None
     return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 

@@ -1,242 +1,23 @@
-"""Contents, branches and commits: the REST face of the repository's real git history."""
+"""Contents: files and directories at a ref, their raw bytes, and writing or deleting a file."""
 
 from __future__ import annotations
 
 import base64
 import binascii
-import re
 from typing import TYPE_CHECKING, Any
 
-from glow.localhub import gitstore, shapes
-from glow.localhub.api.common import paginate, repo_for, str_field
+from glow.localhub import gitstore
+from glow.localhub.api.commits import commit_json, head_or_empty
+from glow.localhub.api.common import repo_for, str_field
+from glow.localhub.api.pushes import check_message, commit_files, malformed_path
 from glow.localhub.routing import Ctx, HubError, Response, invalid, not_found
 
 if TYPE_CHECKING:
-    from glow.localhub.auth import Principal
-    from glow.localhub.hub import LocalHub
-
-NOREPLY = re.compile(r"^(\d+)\+([^@]+)@users\.noreply\.localhub$")
-MALFORMED_PATH = "path contains a malformed path component"
-
-
-def malformed_path(resource: str = "Commit") -> HubError:
-    return HubError(
-        422,
-        MALFORMED_PATH,
-        errors=[
-            {"resource": resource, "field": "path", "code": "invalid", "message": MALFORMED_PATH}
-        ],
-    )
-
-
-def check_message(message: str, resource: str = "Commit") -> str:
-    """git refuses a NUL byte in a commit message; GitHub answers 422."""
-    if "\0" in message:
-        raise invalid(resource, "message", "invalid", "message must not contain a NUL byte")
-    return message
-
-
-def identity_for(hub: LocalHub, login: str | None) -> gitstore.Identity:
-    acc = hub.account_or_ghost(login)
-    return gitstore.Identity(
-        acc.get("name") or acc["login"],
-        f"{acc['id']}+{acc['login']}@users.noreply.localhub",
-        hub.store.now_iso(),
-    )
-
-
-def resolve(hub: LocalHub, repo: dict[str, Any], ref: str | None) -> str | None:
-    git_dir = hub.store.git_dir(repo)
-    ref = ref or repo["default_branch"]
-    if not gitstore.safe_rev(ref):
-        return None  # not a ref name nor an object name: no commit can match it
-    for candidate in (f"refs/heads/{ref}", f"refs/tags/{ref}", ref):
-        sha = gitstore.rev_parse(git_dir, candidate)
-        if sha:
-            return sha
-    return None
-
-
-def head_or_empty(
-    hub: LocalHub, repo: dict[str, Any], ref: str | None, *, empty_status: int = 404
-) -> str:
-    if not gitstore.branches(hub.store.git_dir(repo)):
-        # The contents API says 404 here; the commits API says 409 "Git Repository is empty."
-        if empty_status == 409:
-            raise HubError(409, "Git Repository is empty.")
-        raise HubError(404, "This repository is empty.")
-    sha = resolve(hub, repo, ref)
-    if sha is None:
-        raise HubError(404, f"No commit found for the ref {ref}")
-    return sha
-
-
-def commit_files(
-    hub: LocalHub,
-    repo: dict[str, Any],
-    branch: str,
-    files: dict[str, bytes | None],
-    message: str,
-    login: str | None,
-    *,
-    principal: Principal | None = None,
-) -> tuple[str, str | None]:
-    """One commit on ``branch`` setting (or deleting, for None) files; emits ``push``.
-
-    Everything is checked before the first git write, so a rejected call changes nothing."""
-    git_dir = hub.store.git_dir(repo)
-    if not gitstore.valid_ref_name(branch):
-        raise HubError(404, f"Branch {branch} not found")
-    if not all(gitstore.valid_path(path) for path in files):
-        raise malformed_path()
-    check_message(message)
-    with hub.store.lock:
-        parent = gitstore.rev_parse(git_dir, f"refs/heads/{branch}")
-        changes: dict[str, tuple[str, str] | None] = {}
-        for path, data in files.items():
-            changes[path] = None if data is None else ("100644", gitstore.hash_blob(git_dir, data))
-        base_tree = gitstore.out(git_dir, "rev-parse", f"{parent}^{{tree}}") if parent else None
-        tree = gitstore.build_tree(git_dir, base_tree, changes)
-        who = identity_for(hub, login)
-        sha = gitstore.commit_tree(git_dir, tree, [parent] if parent else [], message, who)
-        gitstore.update_ref(git_dir, f"refs/heads/{branch}", sha, parent or "0" * 40)
-        repo["pushed_at"] = hub.store.now_iso()
-        hub.store.mark_dirty()
-    if principal is not None:
-        emit_push(hub, repo, f"refs/heads/{branch}", parent or "0" * 40, sha, principal)
-    return sha, parent
-
-
-def emit_push(
-    hub: LocalHub, repo: dict[str, Any], ref: str, before: str, after: str, principal: Principal
-) -> None:
-    from glow.localhub.events import commit_for_push, push_payload, sender_login
-
-    git_dir = hub.store.git_dir(repo)
-    commits = []
-    zero = "0" * 40
-    if after != zero:
-        rev = after if before == zero else f"{before}..{after}"
-        # A new branch lists only the commits no other branch has, as GitHub's push does.
-        others = tuple(
-            sha
-            for name, sha in gitstore.refs(git_dir, "refs/heads/").items()
-            if name != ref and before == zero
-        )
-        for sha in reversed(gitstore.log(git_dir, rev, limit=20, exclude=others)):
-            info = gitstore.read_commit(git_dir, sha)
-            parent = info.parents[0] if info and info.parents else gitstore.EMPTY_TREE
-            files = gitstore.diff_files(git_dir, parent, sha)
-            commits.append(commit_for_push(hub, repo, info, files))
-    # A push that drops commits (a force push, or PATCH ref with force) says so.
-    forced = zero not in (before, after) and gitstore.merge_base(git_dir, before, after) != before
-    payload = push_payload(
-        hub, repo, ref, before, after, commits, sender_login(principal), forced=forced
-    )
-    hub.emit(repo, "push", payload, principal, sha=after if after != zero else None, ref=ref)
-    if ref.startswith("refs/heads/"):
-        from glow.localhub.api.pulls import branch_moved
-
-        branch_moved(hub, repo, ref.removeprefix("refs/heads/"), before, after, principal)
-    kind = "branch" if ref.startswith("refs/heads/") else "tag"
-    short = ref.removeprefix("refs/heads/").removeprefix("refs/tags/")
-    if before == zero and ref.startswith(("refs/heads/", "refs/tags/")):
-        hub.emit(
-            repo,
-            "create",
-            {
-                "ref": short,
-                "ref_type": kind,
-                "master_branch": repo["default_branch"],
-                "description": None,
-                "pusher_type": "user",
-            },
-            principal,
-            sha=after,
-            ref=ref,
-        )
-    if after == zero and ref.startswith(("refs/heads/", "refs/tags/")):
-        hub.emit(repo, "delete", {"ref": short, "ref_type": kind, "pusher_type": "user"}, principal)
-
-
-def person(hub: LocalHub, who: gitstore.Identity) -> dict[str, Any] | None:
-    m = NOREPLY.match(who.email)
-    return hub.user_json(m.group(2)) if m and hub.store.account(m.group(2)) else None
-
-
-def commit_json(
-    hub: LocalHub, repo: dict[str, Any], info: gitstore.CommitInfo, *, files: bool = False
-) -> dict[str, Any]:
-    full = repo["full_name"]
-    api = f"{hub.urls.api}/repos/{full}"
-    data: dict[str, Any] = {
-        "url": f"{api}/commits/{info.sha}",
-        "sha": info.sha,
-        "node_id": shapes.node_id("C", info.sha),
-        "html_url": f"{hub.urls.web}/{full}/commit/{info.sha}",
-        "comments_url": f"{api}/commits/{info.sha}/comments",
-        "commit": {
-            "url": f"{api}/git/commits/{info.sha}",
-            "message": info.message.rstrip("\n"),
-            "author": {
-                "name": info.author.name,
-                "email": info.author.email,
-                "date": info.author.date,
-            },
-            "committer": {
-                "name": info.committer.name,
-                "email": info.committer.email,
-                "date": info.committer.date,
-            },
-            "comment_count": 0,
-            "tree": {"sha": info.tree, "url": f"{api}/git/trees/{info.tree}"},
-            "verification": {
-                "verified": False,
-                "reason": "unsigned",
-                "signature": None,
-                "payload": None,
-                "verified_at": None,
-            },
-        },
-        "author": person(hub, info.author),
-        "committer": person(hub, info.committer),
-        "parents": [
-            {"sha": p, "url": f"{api}/commits/{p}", "html_url": f"{hub.urls.web}/{full}/commit/{p}"}
-            for p in info.parents
-        ],
-    }
-    if files:
-        git_dir = hub.store.git_dir(repo)
-        base = info.parents[0] if info.parents else gitstore.EMPTY_TREE
-        entries = [
-            diff_entry(hub, repo, f, info.sha) for f in gitstore.diff_files(git_dir, base, info.sha)
-        ]
-        adds = sum(e["additions"] for e in entries)
-        dels = sum(e["deletions"] for e in entries)
-        data["files"] = entries
-        data["stats"] = {"additions": adds, "deletions": dels, "total": adds + dels}
-    return data
-
-
-def diff_entry(
-    hub: LocalHub, repo: dict[str, Any], f: gitstore.FileChange, ref: str
-) -> dict[str, Any]:
-    full = repo["full_name"]
-    return {
-        "sha": f.sha,
-        "filename": f.filename,
-        "status": f.status,
-        "additions": f.additions,
-        "deletions": f.deletions,
-        "changes": f.additions + f.deletions,
-        "blob_url": f"{hub.urls.web}/{full}/blob/{ref}/{f.filename}",
-        "raw_url": f"{hub.urls.web}/{full}/raw/{ref}/{f.filename}",
-        "contents_url": f"{hub.urls.api}/repos/{full}/contents/{f.filename}?ref={ref}",
-    }
+    from glow.localhub.protocols import Hub
 
 
 def entry_json(
-    hub: LocalHub,
+    hub: Hub,
     repo: dict[str, Any],
     entry: gitstore.TreeEntry,
     ref: str,
@@ -267,17 +48,8 @@ def entry_json(
     return data
 
 
-def branch_json(hub: LocalHub, repo: dict[str, Any], name: str, sha: str) -> dict[str, Any]:
-    return {
-        "name": name,
-        "commit": {"sha": sha, "url": f"{hub.urls.api}/repos/{repo['full_name']}/commits/{sha}"},
-        "protected": False,
-    }
-
-
-def register(hub: LocalHub) -> None:
+def register(hub: Hub) -> None:
     r = hub.router
-    store = hub.store
 
     @r.route("GET", "/repos/{owner}/{repo}/contents/{path}")
     def get_contents(ctx: Ctx) -> Response:
@@ -327,67 +99,8 @@ def register(hub: LocalHub) -> None:
             raise invalid("Commit", "sha", "missing_field", '"sha" wasn\'t supplied.')
         return write_path(hub, ctx, repo, path, None, message or "")
 
-    @r.route("GET", "/repos/{owner}/{repo}/branches")
-    def list_branches(ctx: Ctx) -> Response:
-        repo = repo_for(hub, ctx, "contents", "read", "read")
-        items = [
-            branch_json(hub, repo, n, s)
-            for n, s in sorted(gitstore.branches(store.git_dir(repo)).items())
-        ]
-        return paginate(hub, ctx, items)
 
-    @r.route("GET", "/repos/{owner}/{repo}/branches/{branch}")
-    def get_branch(ctx: Ctx) -> Response:
-        repo = repo_for(hub, ctx, "contents", "read", "read")
-        name = ctx.params["branch"]
-        sha = gitstore.branches(store.git_dir(repo)).get(name)
-        if sha is None:
-            raise HubError(404, "Branch not found")
-        info = gitstore.read_commit(store.git_dir(repo), sha)
-        assert info is not None
-        url = f"{hub.urls.api}/repos/{repo['full_name']}/branches/{name}"
-        return Response(
-            200,
-            {
-                "name": name,
-                "commit": commit_json(hub, repo, info),
-                "protected": False,
-                "_links": {"html": f"{hub.urls.web}/{repo['full_name']}/tree/{name}", "self": url},
-                "protection": {
-                    "enabled": False,
-                    "required_status_checks": {
-                        "enforcement_level": "off",
-                        "contexts": [],
-                        "checks": [],
-                    },
-                },
-                "protection_url": f"{url}/protection",
-            },
-        )
-
-    @r.route("GET", "/repos/{owner}/{repo}/commits")
-    def list_commits(ctx: Ctx) -> Response:
-        repo = repo_for(hub, ctx, "contents", "read", "read")
-        head = head_or_empty(hub, repo, ctx.q("sha"), empty_status=409)
-        git_dir = store.git_dir(repo)
-        path = (ctx.q("path") or "").strip("/")
-        if path and not gitstore.valid_path(path):
-            return paginate(hub, ctx, [])  # no commit touches a path no file can have
-        shas = gitstore.log(git_dir, head, path=path or None)
-        items = [commit_json(hub, repo, gitstore.read_commit(git_dir, s)) for s in shas]  # type: ignore[arg-type]
-        return paginate(hub, ctx, items)
-
-    @r.route("GET", "/repos/{owner}/{repo}/commits/{ref}")
-    def get_commit(ctx: Ctx) -> Response:
-        repo = repo_for(hub, ctx, "contents", "read", "read")
-        sha = head_or_empty(hub, repo, ctx.params["ref"], empty_status=409)
-        info = gitstore.read_commit(store.git_dir(repo), sha)
-        if info is None:
-            raise HubError(422, f"No commit found for SHA: {ctx.params['ref']}")
-        return Response(200, commit_json(hub, repo, info, files=True))
-
-
-def contents_at(hub: LocalHub, ctx: Ctx, repo: dict[str, Any], path: str) -> Response:
+def contents_at(hub: Hub, ctx: Ctx, repo: dict[str, Any], path: str) -> Response:
     git_dir = hub.store.git_dir(repo)
     ref = ctx.q("ref") or repo["default_branch"]
     head = head_or_empty(hub, repo, ref)
@@ -410,12 +123,14 @@ def contents_at(hub: LocalHub, ctx: Ctx, repo: dict[str, Any], path: str) -> Res
         return Response(200, items)
     data = gitstore.read_blob(git_dir, entry.sha)
     if "raw" in (ctx.headers.get("accept") or ""):
-        return Response(200, None, {"content-type": "application/vnd.github.raw"}, raw=data)
+        # GitHub answers the raw media type as UTF-8 text whatever the file holds; clients go
+        # by it (octokit decodes a "charset=utf-8" answer as a string, as for GitHub).
+        return Response(200, None, {"content-type": "text/plain; charset=utf-8"}, raw=data)
     return Response(200, entry_json(hub, repo, entry, ref, data))
 
 
 def write_path(
-    hub: LocalHub, ctx: Ctx, repo: dict[str, Any], path: str, data: bytes | None, message: str
+    hub: Hub, ctx: Ctx, repo: dict[str, Any], path: str, data: bytes | None, message: str
 ) -> Response:
     store = hub.store
     git_dir = store.git_dir(repo)

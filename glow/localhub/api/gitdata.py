@@ -8,12 +8,12 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from glow.localhub import gitstore, shapes
-from glow.localhub.api.common import repo_for, str_field
-from glow.localhub.api.contents import MALFORMED_PATH, check_message, emit_push, identity_for
+from glow.localhub.api.common import paginate, repo_for, str_field
+from glow.localhub.api.pushes import MALFORMED_PATH, check_message, emit_push, identity_for
 from glow.localhub.routing import Ctx, HubError, Response, invalid, not_found
 
 if TYPE_CHECKING:
-    from glow.localhub.hub import LocalHub
+    from glow.localhub.protocols import Hub
 
 SHA_RE = gitstore.SHA_RE
 _BAD_IDENT = re.compile(r"[\x00-\x1f\x7f<>]")
@@ -21,7 +21,7 @@ ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:
 MODES = {"100644": "blob", "100755": "blob", "120000": "blob", "040000": "tree", "160000": "commit"}
 
 
-def ref_json(hub: LocalHub, repo: dict[str, Any], ref: str, sha: str) -> dict[str, Any]:
+def ref_json(hub: Hub, repo: dict[str, Any], ref: str, sha: str) -> dict[str, Any]:
     api = f"{hub.urls.api}/repos/{repo['full_name']}"
     kind = gitstore.object_type(hub.store.git_dir(repo), sha) or "commit"
     return {
@@ -32,9 +32,7 @@ def ref_json(hub: LocalHub, repo: dict[str, Any], ref: str, sha: str) -> dict[st
     }
 
 
-def git_commit_json(
-    hub: LocalHub, repo: dict[str, Any], info: gitstore.CommitInfo
-) -> dict[str, Any]:
+def git_commit_json(hub: Hub, repo: dict[str, Any], info: gitstore.CommitInfo) -> dict[str, Any]:
     api = f"{hub.urls.api}/repos/{repo['full_name']}"
     return {
         "sha": info.sha,
@@ -67,7 +65,7 @@ def git_commit_json(
     }
 
 
-def tree_json(hub: LocalHub, repo: dict[str, Any], sha: str, recursive: bool) -> dict[str, Any]:
+def tree_json(hub: Hub, repo: dict[str, Any], sha: str, recursive: bool) -> dict[str, Any]:
     api = f"{hub.urls.api}/repos/{repo['full_name']}"
     entries = gitstore.list_tree(hub.store.git_dir(repo), sha, recursive=recursive)
     items = []
@@ -103,7 +101,7 @@ def _invalid_tree(field_name: str = "tree", message: str = "Invalid tree info") 
     )
 
 
-def register(hub: LocalHub) -> None:
+def register(hub: Hub) -> None:
     r = hub.router
     store = hub.store
 
@@ -116,19 +114,28 @@ def register(hub: LocalHub) -> None:
             raise not_found()
         return Response(200, ref_json(hub, repo, ref, sha))
 
+    def refs_under(repo: dict[str, Any], prefix: str) -> list[dict[str, Any]]:
+        found = gitstore.refs(store.git_dir(repo), "refs/")
+        if not found:
+            # "409: Conflict if the repository is empty" (git/list-matching-refs).
+            raise HubError(409, "Git Repository is empty.")
+        return [
+            ref_json(hub, repo, ref, sha)
+            for ref, sha in sorted(found.items())
+            if ref.startswith(prefix)
+        ]
+
     @r.route("GET", "/repos/{owner}/{repo}/git/matching-refs/{ref}")
     def matching_refs(ctx: Ctx) -> Response:
         repo = repo_for(hub, ctx, "contents", "read", "read")
-        prefix = _full_ref(ctx.params["ref"])
-        found = gitstore.refs(store.git_dir(repo), "refs/")
-        return Response(
-            200,
-            [
-                ref_json(hub, repo, ref, sha)
-                for ref, sha in sorted(found.items())
-                if ref.startswith(prefix)
-            ],
-        )
+        return Response(200, refs_under(repo, _full_ref(ctx.params["ref"])))
+
+    @r.route("GET", "/repos/{owner}/{repo}/git/refs")
+    def list_refs(ctx: Ctx) -> Response:
+        """Every ref, paginated: the list form GitHub still serves (PyGithub's
+        ``get_git_refs``), though its description now documents ``matching-refs`` only."""
+        repo = repo_for(hub, ctx, "contents", "read", "read")
+        return paginate(hub, ctx, refs_under(repo, "refs/"))
 
     @r.route("POST", "/repos/{owner}/{repo}/git/refs")
     def create_ref(ctx: Ctx) -> Response:

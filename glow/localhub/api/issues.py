@@ -1,12 +1,12 @@
-"""Issues, with the events GitHub delivers for each change (labels and comments: their own
-modules, registered from here)."""
+"""Issues: create, list, read and update, with the events GitHub delivers for each change.
+
+Labels and comments have their own modules; the issue as state is ``issuedata.py``.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from glow.localhub import shapes
-from glow.localhub.api.bodies import check_body, record_version
 from glow.localhub.api.common import (
     paginate,
     repo_for,
@@ -14,154 +14,28 @@ from glow.localhub.api.common import (
     role_for,
     since_param,
     str_field,
-    touch,
     updated_since,
 )
+from glow.localhub.api.issuedata import (
+    LOCK_REASONS,
+    apply_issue_update,
+    get_issue,
+    issue_json,
+    label_names,
+    new_issue,
+    set_lock,
+)
+from glow.localhub.api.pulldata import emit_issue
 from glow.localhub.auth import ROLES
-from glow.localhub.routing import Ctx, Response, invalid, not_found
+from glow.localhub.routing import Ctx, Response, invalid, parse_json
 
 if TYPE_CHECKING:
-    from glow.localhub.auth import Principal
-    from glow.localhub.hub import LocalHub
+    from glow.localhub.protocols import Hub
 
 
-def association(hub: LocalHub, repo: dict[str, Any], login: str | None) -> str:
-    if not login:
-        return "NONE"
-    owner = hub.store.account(repo["owner"])
-    key = login.lower()
-    if repo["owner"].lower() == key or (
-        owner and key in (a.lower() for a in owner.get("admins", []))
-    ):
-        return "OWNER"
-    if owner and key in (m.lower() for m in owner.get("members", [])):
-        return "MEMBER"
-    if key in repo.get("collaborators", {}):
-        return "COLLABORATOR"
-    return "NONE"
-
-
-def labels_of(repo: dict[str, Any], iss: dict[str, Any]) -> list[dict[str, Any]]:
-    return [repo["labels"][key] for key in iss["labels"] if key in repo["labels"]]
-
-
-def issue_json(hub: LocalHub, repo: dict[str, Any], iss: dict[str, Any]) -> dict[str, Any]:
-    closed_by = hub.user_json(iss["closed_by"]) if iss.get("closed_by") else None
-    return shapes.issue(
-        hub.urls,
-        repo["full_name"],
-        iss,
-        hub.account_or_ghost(iss["user"]),
-        labels_of(repo, iss),
-        closed_by,
-    )
-
-
-def get_issue(repo: dict[str, Any], number: str) -> dict[str, Any]:
-    iss = repo["issues"].get(number)
-    if iss is None:
-        raise not_found()
-    return iss
-
-
-def actor(principal: Principal) -> str | None:
-    return "github-actions[bot]" if principal.kind == "job" else principal.login
-
-
-def new_issue(
-    hub: LocalHub,
-    repo: dict[str, Any],
-    principal: Principal,
-    title: str,
-    body: str | None,
-    labels: list[str],
-    *,
-    pull: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    store = hub.store
-    check_body(body, "PullRequest" if pull is not None else "Issue")
-    with store.lock:
-        number = repo["next_number"]
-        repo["next_number"] += 1
-        now = store.now_iso()
-        login = actor(principal)
-        iss = {
-            "id": store.next_id(),
-            "number": number,
-            "title": title,
-            "body": body,
-            "state": "open",
-            "state_reason": None,
-            "user": login,
-            "labels": [],
-            "created_at": now,
-            "updated_at": now,
-            "closed_at": None,
-            "closed_by": None,
-            "comments": 0,
-            "author_association": association(hub, repo, login),
-        }
-        if pull is not None:
-            iss["pull"] = pull
-        # GitHub's open_issues_count counts open pull requests too.
-        repo["open_issues"] = repo.get("open_issues", 0) + 1
-        for name in labels:
-            iss["labels"].append(ensure_label(hub, repo, name)["name"].lower())
-        repo["issues"][str(number)] = iss
-        kind = "pull_request" if pull is not None else "issue"
-        record_version(hub, repo, kind, number, body, login)
-        touch(hub, repo)
-        return iss
-
-
-def ensure_label(hub: LocalHub, repo: dict[str, Any], name: str) -> dict[str, Any]:
-    key = name.lower()
-    if key not in repo["labels"]:
-        repo["labels"][key] = {
-            "id": hub.store.next_id(),
-            "name": name,
-            "color": "ededed",
-            "description": None,
-            "default": False,
-        }
-    return repo["labels"][key]
-
-
-def label_names(ctx: Ctx, resource: str = "Label") -> list[str]:
-    body = ctx.body()
-    raw = body.get("labels")
-    if raw is None:
-        return []
-    if not isinstance(raw, list):
-        raise invalid(resource, "labels", "invalid", "labels must be an array")
-    names = []
-    for item in raw:
-        name = item.get("name") if isinstance(item, dict) else item
-        if not isinstance(name, str) or not name.strip():
-            raise invalid(resource, "labels", "invalid", "each label must be a non-empty name")
-        names.append(name)
-    return names
-
-
-def register(hub: LocalHub) -> None:
+def register(hub: Hub) -> None:
     r = hub.router
     store = hub.store
-
-    def emit_issue(
-        repo: dict[str, Any], iss: dict[str, Any], action: str, ctx: Ctx, **extra: Any
-    ) -> None:
-        event = "pull_request" if iss.get("pull") else "issues"
-        if event == "pull_request":
-            from glow.localhub.api.pulls import emit_pull
-
-            emit_pull(hub, repo, iss, action, ctx.principal, **extra)
-            return
-        hub.emit(
-            repo,
-            "issues",
-            {"action": action, "issue": issue_json(hub, repo, iss), **extra},
-            ctx.principal,
-        )
 
     @r.route("POST", "/repos/{owner}/{repo}/issues", creates_content=True)
     def create_issue(ctx: Ctx) -> Response:
@@ -174,7 +48,7 @@ def register(hub: LocalHub) -> None:
         if ROLES.index(role_for(hub, ctx, repo)) < ROLES.index("triage"):
             labels = []  # GitHub silently drops labels from people who cannot triage
         iss = new_issue(hub, repo, ctx.principal, str(title), body, labels)
-        emit_issue(repo, iss, "opened", ctx)
+        emit_issue(hub, repo, iss, "opened", ctx.principal)
         return Response(
             201,
             issue_json(hub, repo, iss),
@@ -200,131 +74,42 @@ def register(hub: LocalHub) -> None:
             role = require_author_or(hub, ctx, repo, iss["user"], "triage")
             events = apply_issue_update(hub, repo, iss, ctx, can_label=ROLES.index(role) >= 2)
         for action, extra in events:
-            emit_issue(repo, iss, action, ctx, **extra)
+            emit_issue(hub, repo, iss, action, ctx.principal, **extra)
         return Response(200, issue_json(hub, repo, iss))
 
-    from glow.localhub.api.comments import register_comments
-    from glow.localhub.api.labels import register_labels
-
-    register_labels(hub, emit_issue)
-    register_comments(hub)
-
-
-STATE_REASONS = (None, "completed", "not_planned", "duplicate", "reopened")
-
-
-def validate_issue_update(ctx: Ctx, body: dict[str, Any], resource: str = "Issue") -> None:
-    """422 for any field of an issue update GitHub would refuse, before anything is applied."""
-    title = body.get("title")
-    if title is not None and (not isinstance(title, str | int) or not str(title).strip()):
-        raise invalid("Issue", "title", "invalid", "title can't be blank")
-    if body.get("body") is not None and not isinstance(body["body"], str):
-        raise invalid(resource, "body", "invalid", "body must be a string")
-    check_body(body.get("body"), resource)
-    if body.get("state") is not None and body["state"] not in ("open", "closed"):
-        raise invalid("Issue", "state", "invalid", "state must be open or closed")
-    if body.get("state_reason") not in STATE_REASONS:
-        raise invalid(
-            "Issue", "state_reason", "invalid", "state_reason must be completed or not_planned"
-        )
-    assignees = body.get("assignees")
-    if assignees is not None and (
-        not isinstance(assignees, list) or not all(isinstance(a, str) for a in assignees)
-    ):
-        raise invalid("Issue", "assignees", "invalid", "assignees must be an array of logins")
-    milestone = body.get("milestone")
-    if milestone is not None and (isinstance(milestone, bool) or not isinstance(milestone, int)):
-        raise invalid("Issue", "milestone", "invalid", "milestone must be a number or null")
-    label_names(ctx, "Issue")  # raises for a malformed list
-
-
-def apply_issue_update(
-    hub: LocalHub,
-    repo: dict[str, Any],
-    iss: dict[str, Any],
-    ctx: Ctx,
-    *,
-    can_label: bool,
-    resource: str = "Issue",
-) -> list[tuple[str, dict[str, Any]]]:
-    store = hub.store
-    body = ctx.body()
-    validate_issue_update(ctx, body, resource)  # all of it first: a rejected update changes nothing
-    events: list[tuple[str, dict[str, Any]]] = []
-    changes: dict[str, Any] = {}
-    title = body.get("title")
-    if title is not None:
-        if not isinstance(title, str | int) or not str(title).strip():
-            raise invalid("Issue", "title", "invalid", "title can't be blank")
-        if str(title) != iss["title"]:
-            changes["title"] = {"from": iss["title"]}
-            iss["title"] = str(title)
-    if "body" in body:
-        text = body["body"]
-        if text is not None and not isinstance(text, str):
-            raise invalid("Issue", "body", "invalid", "body must be a string")
-        if text != iss.get("body"):
-            changes["body"] = {"from": iss.get("body") or ""}
-            iss["body"] = text
-            kind = "pull_request" if iss.get("pull") else "issue"
-            record_version(hub, repo, kind, iss["number"], text, actor(ctx.principal))
-    if changes:
-        events.append(("edited", {"changes": changes}))
-    state = body.get("state")
-    if state is not None:
-        if state not in ("open", "closed"):
-            raise invalid("Issue", "state", "invalid", "state must be open or closed")
-        if state != iss["state"]:
-            events.append(set_state(hub, repo, iss, state, body.get("state_reason"), ctx.principal))
-    if "labels" in body and can_label:
-        wanted = [n.lower() for n in label_names(ctx, "Issue")]
-        for name in label_names(ctx, "Issue"):
-            ensure_label(hub, repo, name)
-        for key in [k for k in iss["labels"] if k not in wanted]:
-            iss["labels"].remove(key)
-            events.append(
-                (
-                    "unlabeled",
-                    {"label": shapes.label(hub.urls, repo["full_name"], repo["labels"][key])},
-                )
+    @r.route("PUT", "/repos/{owner}/{repo}/issues/{issue_number}/lock")
+    def lock(ctx: Ctx) -> Response:
+        """ "Users with push access can lock an issue or pull request's conversation"; 204, and
+        ``issues.locked`` (``pull_request.locked``) when it was not locked before."""
+        repo = repo_for(hub, ctx, "issues", "write", "write")
+        # The body is optional and may be JSON null (the description marks it nullable).
+        body = parse_json(ctx.raw_body) if ctx.raw_body.strip() else None
+        if body is not None:
+            ctx.body()  # an array or a string is GitHub's 400
+        reason = ctx.field("lock_reason", str, resource="Issue") if body else None
+        if reason is not None and reason not in LOCK_REASONS:
+            raise invalid(
+                "Issue",
+                "lock_reason",
+                "invalid",
+                "lock_reason must be one of off-topic, too heated, resolved, spam",
             )
-        for key in wanted:
-            if key not in iss["labels"]:
-                iss["labels"].append(key)
-                events.append(
-                    (
-                        "labeled",
-                        {"label": shapes.label(hub.urls, repo["full_name"], repo["labels"][key])},
-                    )
-                )
-    if events:
-        iss["updated_at"] = store.now_iso()
-        store.mark_dirty()
-    return events
+        with store.lock:
+            iss = get_issue(repo, ctx.params["issue_number"])
+            newly = set_lock(hub, iss, True, reason)
+        if newly:
+            emit_issue(hub, repo, iss, "locked", ctx.principal)
+        return Response(204)
 
-
-def set_state(
-    hub: LocalHub,
-    repo: dict[str, Any],
-    iss: dict[str, Any],
-    state: str,
-    reason: Any,
-    principal: Principal,
-) -> tuple[str, dict[str, Any]]:
-    delta = -1 if state == "closed" else 1
-    repo["open_issues"] = max(repo.get("open_issues", 0) + delta, 0)
-    iss["state"] = state
-    if state == "closed":
-        iss["closed_at"] = hub.store.now_iso()
-        iss["closed_by"] = actor(principal)
-        iss["state_reason"] = (
-            reason if reason in ("completed", "not_planned", "duplicate") else "completed"
-        )
-        return ("closed", {})
-    iss["closed_at"] = None
-    iss["closed_by"] = None
-    iss["state_reason"] = "reopened"
-    return ("reopened", {})
+    @r.route("DELETE", "/repos/{owner}/{repo}/issues/{issue_number}/lock")
+    def unlock(ctx: Ctx) -> Response:
+        repo = repo_for(hub, ctx, "issues", "write", "write")
+        with store.lock:
+            iss = get_issue(repo, ctx.params["issue_number"])
+            newly = set_lock(hub, iss, False)
+        if newly:
+            emit_issue(hub, repo, iss, "unlocked", ctx.principal)
+        return Response(204)
 
 
 def filter_issues(repo: dict[str, Any], ctx: Ctx) -> list[dict[str, Any]]:

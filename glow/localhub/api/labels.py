@@ -6,11 +6,12 @@ from typing import TYPE_CHECKING, Any
 
 from glow.localhub import shapes
 from glow.localhub.api.common import paginate, repo_for, str_field
-from glow.localhub.api.issues import ensure_label, get_issue, label_names, labels_of
+from glow.localhub.api.issuedata import ensure_label, get_issue, label_names, labels_of
+from glow.localhub.api.pulldata import emit_issue
 from glow.localhub.routing import Ctx, HubError, Response, invalid, not_found, parse_json
 
 if TYPE_CHECKING:
-    from glow.localhub.hub import LocalHub
+    from glow.localhub.protocols import Hub
 
 COLOR_HEX = set("0123456789abcdefABCDEF")
 ARCHIVED_NEVER = {"archived_at": None, "archived_by": None}
@@ -26,7 +27,7 @@ def bare_array_body(ctx: Ctx) -> None:
         ctx._json = {"labels": raw}
 
 
-def register_labels(hub: LocalHub, emit_issue: Any) -> None:
+def register(hub: Hub) -> None:
     r = hub.router
     store = hub.store
 
@@ -155,7 +156,7 @@ def register_labels(hub: LocalHub, emit_issue: Any) -> None:
             store.mark_dirty()
         for action, key in events:
             lab = repo["labels"].get(key) or {"id": 0, "name": key, "color": "ededed"}
-            emit_issue(repo, iss, action, ctx, label=hook_label(repo, lab))
+            emit_issue(hub, repo, iss, action, ctx.principal, label=hook_label(repo, lab))
         return Response(200, [label_out(repo, lab) for lab in labels_of(repo, iss)])
 
     r.add(
@@ -180,5 +181,6 @@ def register_labels(hub: LocalHub, emit_issue: Any) -> None:
             iss["labels"].remove(key)
             iss["updated_at"] = store.now_iso()
             store.mark_dirty()
-        emit_issue(repo, iss, "unlabeled", ctx, label=hook_label(repo, repo["labels"][key]))
+        label = hook_label(repo, repo["labels"][key])
+        emit_issue(hub, repo, iss, "unlabeled", ctx.principal, label=label)
         return Response(200, [label_out(repo, lab) for lab in labels_of(repo, iss)])

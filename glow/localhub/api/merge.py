@@ -7,23 +7,23 @@ from typing import TYPE_CHECKING, Any
 from glow.keywords import closing_references
 from glow.localhub import gitstore
 from glow.localhub.api.common import repo_for, str_field
-from glow.localhub.api.contents import emit_push, identity_for
-from glow.localhub.api.issues import actor, issue_json, set_state
-from glow.localhub.api.pulls import emit_pull, get_pull
+from glow.localhub.api.issuedata import actor, issue_json, set_state
+from glow.localhub.api.pulldata import emit_pull, get_pull
+from glow.localhub.api.pushes import emit_push, identity_for
 from glow.localhub.routing import Ctx, HubError, Response, invalid
 
 if TYPE_CHECKING:
-    from glow.localhub.hub import LocalHub
+    from glow.localhub.protocols import Hub
 
 
-def register_merge(hub: LocalHub) -> None:
+def register(hub: Hub) -> None:
     @hub.router.route("PUT", "/repos/{owner}/{repo}/pulls/{pull_number}/merge")
     def merge(ctx: Ctx) -> Response:
         repo = repo_for(hub, ctx, "contents", "write", "write")
         return do_merge(hub, ctx, repo)
 
 
-def do_merge(hub: LocalHub, ctx: Ctx, repo: dict[str, Any]) -> Response:
+def do_merge(hub: Hub, ctx: Ctx, repo: dict[str, Any]) -> Response:
     store = hub.store
     git_dir = store.git_dir(repo)
     method = str_field(ctx, "merge_method", "PullRequest") or "merge"
@@ -74,7 +74,7 @@ def do_merge(hub: LocalHub, ctx: Ctx, repo: dict[str, Any]) -> Response:
     )
 
 
-def close_linked(hub: LocalHub, ctx: Ctx, repo: dict[str, Any], iss: dict[str, Any]) -> None:
+def close_linked(hub: Hub, ctx: Ctx, repo: dict[str, Any], iss: dict[str, Any]) -> None:
     """Merging into the default branch closes the issues the PR names with a closing keyword."""
     text = f"{iss['title']}\n{iss.get('body') or ''}"
     for number in closing_references(text, repo["full_name"]):

@@ -1,5 +1,6 @@
-"""Repositories: create, generate from a template, get, update (archive), delete,
-collaborators and invitations, repository dispatch."""
+"""Repositories: create, generate from a template, get, update (archive), delete, and
+repository dispatch. Lists of repositories are ``repolists.py``; collaborators and invitations
+``collaborators.py``."""
 
 from __future__ import annotations
 
@@ -8,33 +9,25 @@ import shutil
 from typing import TYPE_CHECKING, Any
 
 from glow.localhub import gitstore, shapes
-from glow.localhub.api.common import bool_field, paginate, repo_for, role_for, str_field, touch
-from glow.localhub.auth import (
-    LEVELS,
-    ROLE_ALIASES,
-    ROLES,
-    permission_flags,
-    require_user,
-    user_role,
-)
+from glow.localhub.api.common import bool_field, repo_for, role_for, str_field, touch
+from glow.localhub.api.pushes import commit_files
+from glow.localhub.auth import LEVELS, permission_flags, require_user
 from glow.localhub.routing import Ctx, HubError, Response, invalid, not_found
 
 if TYPE_CHECKING:
-    from glow.localhub.hub import LocalHub
+    from glow.localhub.protocols import Hub
 
 NAME_RE = re.compile(r"[A-Za-z0-9._-]{1,100}")
-INVITES_PER_DAY = 50
-INVITE_TTL = 7 * 24 * 3600
 
 
-def repo_response(hub: LocalHub, ctx: Ctx, repo: dict[str, Any]) -> dict[str, Any]:
+def repo_response(hub: Hub, ctx: Ctx, repo: dict[str, Any]) -> dict[str, Any]:
     owner = hub.account_or_ghost(repo["owner"])
     template = None
     if repo.get("template_id"):
         src = hub.store.repo_by_id(repo["template_id"])
         if src is not None:
             template = shapes.repository(hub.urls, src, hub.account_or_ghost(src["owner"]))
-    return shapes.repository(
+    return shapes.full_repository(
         hub.urls,
         repo,
         owner,
@@ -43,7 +36,7 @@ def repo_response(hub: LocalHub, ctx: Ctx, repo: dict[str, Any]) -> dict[str, An
     )
 
 
-def can_create_in(hub: LocalHub, ctx: Ctx, owner_login: str) -> None:
+def can_create_in(hub: Hub, ctx: Ctx, owner_login: str) -> None:
     p = ctx.principal
     owner = hub.store.account(owner_login)
     if owner is None:
@@ -72,7 +65,7 @@ def can_create_in(hub: LocalHub, ctx: Ctx, owner_login: str) -> None:
 
 
 def new_repo(
-    hub: LocalHub,
+    hub: Hub,
     owner: dict[str, Any],
     name: Any,
     *,
@@ -138,8 +131,6 @@ def new_repo(
         store.data["repos"][repo["full_name"].lower()] = repo
         store.mark_dirty()
         if auto_init:
-            from glow.localhub.api.contents import commit_files
-
             commit_files(
                 hub,
                 repo,
@@ -165,7 +156,7 @@ DEFAULT_LABELS = [
 
 
 def copy_template(
-    hub: LocalHub, src: dict[str, Any], dst: dict[str, Any], creator: str | None, all_branches: bool
+    hub: Hub, src: dict[str, Any], dst: dict[str, Any], creator: str | None, all_branches: bool
 ) -> None:
     """Copy the template's files as one fresh commit per branch (what GitHub does, late)."""
     store = hub.store
@@ -198,7 +189,7 @@ def copy_template(
         store.mark_dirty()
 
 
-def register(hub: LocalHub) -> None:
+def register(hub: Hub) -> None:
     r = hub.router
     store = hub.store
 
@@ -234,20 +225,6 @@ def register(hub: LocalHub) -> None:
         lambda ctx: create(ctx, require_user(ctx.principal)),
         creates_content=True,
     )
-
-    @r.route("GET", "/orgs/{org}/repos")
-    def list_org(ctx: Ctx) -> Response:
-        from glow.localhub.auth import effective_role
-
-        if store.account(ctx.params["org"]) is None:
-            raise not_found()
-        repos = [
-            repo
-            for repo in store.repos_of(ctx.params["org"])
-            if effective_role(store, ctx.principal, repo) != "none"
-        ]
-        repos.sort(key=lambda repo: repo["created_at"])
-        return paginate(hub, ctx, [repo_response(hub, ctx, repo) for repo in repos])
 
     @r.route("GET", "/repos/{owner}/{repo}")
     def get(ctx: Ctx) -> Response:
@@ -331,8 +308,6 @@ def register(hub: LocalHub) -> None:
         )
         return Response(201, repo_response(hub, ctx, repo))
 
-    register_collaborators(hub)
-
     @r.route("POST", "/repos/{owner}/{repo}/dispatches")
     def dispatch(ctx: Ctx) -> Response:
         repo = repo_for(hub, ctx, "contents", "write", "write")
@@ -354,167 +329,3 @@ def register(hub: LocalHub) -> None:
             ref=f"refs/heads/{branch}",
         )
         return Response(204)
-
-
-def register_collaborators(hub: LocalHub) -> None:
-    r = hub.router
-    store = hub.store
-
-    def collaborator_json(login: str, role: str) -> dict[str, Any]:
-        role_name = {
-            "read": "read",
-            "triage": "triage",
-            "write": "write",
-            "maintain": "maintain",
-            "admin": "admin",
-        }[role]
-        return {
-            **hub.user_json(login),
-            "permissions": permission_flags(role),
-            "role_name": role_name,
-        }
-
-    @r.route("GET", "/repos/{owner}/{repo}/collaborators")
-    def list_collaborators(ctx: Ctx) -> Response:
-        repo = repo_for(hub, ctx, "metadata", "read", "read")
-        people: dict[str, str] = {}
-        owner = store.account(repo["owner"])
-        if owner and owner["type"] == "Organization":
-            for admin in owner.get("admins", []):
-                people[admin.lower()] = "admin"
-        elif owner:
-            people[owner["login"].lower()] = "admin"
-        people.update(repo.get("collaborators", {}))
-        items = [
-            collaborator_json(store.account(k)["login"] if store.account(k) else k, v)
-            for k, v in people.items()
-        ]
-        return paginate(hub, ctx, items)
-
-    @r.route("GET", "/repos/{owner}/{repo}/collaborators/{username}")
-    def is_collaborator(ctx: Ctx) -> Response:
-        repo = repo_for(hub, ctx, "metadata", "read", "read")
-        role = (
-            user_role(store, ctx.params["username"], repo)
-            if store.account(ctx.params["username"])
-            else "none"
-        )
-        explicit = ctx.params["username"].lower() in repo.get("collaborators", {})
-        if not explicit and role != "admin":
-            raise not_found()
-        return Response(204)
-
-    @r.route("GET", "/repos/{owner}/{repo}/collaborators/{username}/permission")
-    def permission(ctx: Ctx) -> Response:
-        repo = repo_for(hub, ctx, "metadata", "read", "read")
-        if store.account(ctx.params["username"]) is None:
-            raise not_found()
-        role = user_role(store, ctx.params["username"], repo)
-        legacy = {
-            "admin": "admin",
-            "maintain": "write",
-            "write": "write",
-            "triage": "read",
-            "read": "read",
-            "none": "none",
-        }[role]
-        user = collaborator_json(ctx.params["username"], role if role != "none" else "read")
-        return Response(200, {"permission": legacy, "role_name": role, "user": user})
-
-    @r.route("PUT", "/repos/{owner}/{repo}/collaborators/{username}", creates_content=True)
-    def add_collaborator(ctx: Ctx) -> Response:
-        repo = repo_for(hub, ctx, "administration", "write", "admin")
-        invitee = store.account(ctx.params["username"])
-        if invitee is None or invitee["type"] != "User":
-            raise not_found()
-        asked = str_field(ctx, "permission", "Collaborator") or "push"
-        role = ROLE_ALIASES.get(asked)
-        if role is None:
-            raise invalid(
-                "Collaborator",
-                "permission",
-                "invalid",
-                "permission must be one of pull, triage, push, maintain, admin",
-            )
-        key = invitee["login"].lower()
-        with store.lock:
-            current = user_role(store, invitee["login"], repo)
-            if (
-                key in repo.get("collaborators", {})
-                or (current != "none" and repo["private"])
-                or key == repo["owner"].lower()
-            ):
-                if key in repo.get("collaborators", {}):
-                    repo["collaborators"][key] = role
-                    store.mark_dirty()
-                return Response(204)
-            pending = [
-                inv for inv in store.data["invitations"].values() if inv["repo_id"] == repo["id"]
-            ]
-            existing = next((inv for inv in pending if inv["invitee"].lower() == key), None)
-            if existing is not None and store.epoch() > existing["expires_at"]:
-                # An expired invitation is replaced by a fresh one, as on GitHub.
-                del store.data["invitations"][str(existing["id"])]
-                existing = None
-            if existing is not None:
-                existing["role"] = role
-                store.mark_dirty()
-                from glow.localhub.api.accounts import invitation_json
-
-                return Response(201, invitation_json(hub, existing))
-            # The limit counts invitations sent, accepted or not, in the last 24 hours.
-            recent = [t for t in repo.get("invites_sent", []) if t > store.epoch() - 86400]
-            if len(recent) >= INVITES_PER_DAY:
-                raise HubError(
-                    422,
-                    "Validation Failed",
-                    errors=[
-                        {
-                            "resource": "Repository",
-                            "code": "custom",
-                            "field": "invitations",
-                            "message": "You have exceeded the limit of 50 invitations per "
-                            "repository "
-                            "per 24 hours",
-                        }
-                    ],
-                )
-            inv = {
-                "id": store.next_id(),
-                "repo_id": repo["id"],
-                "invitee": invitee["login"],
-                "inviter": ctx.principal.login or "ghost",
-                "role": role,
-                "created_at": store.now_iso(),
-                "created_epoch": store.epoch(),
-                "expires_at": store.epoch() + INVITE_TTL,
-            }
-            store.data["invitations"][str(inv["id"])] = inv
-            repo["invites_sent"] = [*recent, inv["created_epoch"]]
-            store.mark_dirty()
-        from glow.localhub.api.accounts import invitation_json
-
-        return Response(201, invitation_json(hub, inv))
-
-    @r.route("DELETE", "/repos/{owner}/{repo}/collaborators/{username}")
-    def remove_collaborator(ctx: Ctx) -> Response:
-        repo = repo_for(hub, ctx, "administration", "write", "admin")
-        with store.lock:
-            repo.get("collaborators", {}).pop(ctx.params["username"].lower(), None)
-            store.mark_dirty()
-        return Response(204)
-
-    @r.route("GET", "/repos/{owner}/{repo}/invitations")
-    def list_invitations(ctx: Ctx) -> Response:
-        from glow.localhub.api.accounts import invitation_json
-
-        repo = repo_for(hub, ctx, "administration", "read", "admin")
-        items = [
-            invitation_json(hub, inv)
-            for inv in store.data["invitations"].values()
-            if inv["repo_id"] == repo["id"]
-        ]
-        return paginate(hub, ctx, items)
-
-
-__all__ = ["ROLES", "register"]

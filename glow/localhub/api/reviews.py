@@ -6,15 +6,15 @@ from typing import TYPE_CHECKING, Any
 
 from glow.localhub import shapes
 from glow.localhub.api.common import paginate, repo_for, str_field
-from glow.localhub.api.issues import actor, association
-from glow.localhub.api.pulls import get_pull, pull_json
+from glow.localhub.api.issuedata import actor, association
+from glow.localhub.api.pulldata import get_pull, pull_json
 from glow.localhub.routing import Ctx, HubError, Response, invalid
 
 if TYPE_CHECKING:
-    from glow.localhub.hub import LocalHub
+    from glow.localhub.protocols import Hub
 
 
-def register_reviews(hub: LocalHub) -> None:
+def register(hub: Hub) -> None:
     r = hub.router
     store = hub.store
 

@@ -9,6 +9,7 @@ must not pass where GitHub would fail); ``composite_input_env=True`` turns them 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 from glow.localhub.runner.context import JobContext, StepScope, eval_value
 from glow.localhub.runner.errors import WorkflowError
 from glow.localhub.runner.evaluate import Status
+from glow.localhub.runner.model import StepOutcome
 from glow.localhub.runner.workflow import StepSpec, check_expressions, parse_step
 from glow.localhub.runner.yamlnodes import YList, YMap, load
 
@@ -101,9 +103,9 @@ def run_composite(
     env: dict[str, str],
     own_env: dict[str, str],
     cancelled_before: bool,
-) -> Any:
-    from glow.localhub.runner.steps import StepOutcome, run_steps
-
+    *,
+    run_steps: Callable[[JobContext, list[StepSpec], StepScope], None],
+) -> StepOutcome:
     if scope.depth >= MAX_DEPTH:
         raise WorkflowError(
             spec.file, spec.line_of("uses"), "composite actions nest too deeply", kind="runtime"

@@ -18,6 +18,15 @@ _SNAPSHOT_LOCK = threading.Lock()
 
 
 @dataclass
+class StepOutcome:
+    """How a step ended, as the step runner and composite actions report it."""
+
+    ok: bool
+    outputs: dict[str, str] = field(default_factory=dict)
+    cancelled: bool = False
+
+
+@dataclass
 class StepResult:
     number: int
     name: str

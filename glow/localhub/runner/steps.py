@@ -12,11 +12,11 @@ import shutil
 import sys
 import time
 import uuid
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from glow.localhub.runner.actions import run_composite
 from glow.localhub.runner.checkout import checkout
 from glow.localhub.runner.context import (
     JobContext,
@@ -28,7 +28,7 @@ from glow.localhub.runner.context import (
 from glow.localhub.runner.errors import ExpressionError, WorkflowError
 from glow.localhub.runner.evaluate import Status, condition, to_number, truthy
 from glow.localhub.runner.filecmds import FileCommandError, StepFiles
-from glow.localhub.runner.model import StepResult
+from glow.localhub.runner.model import StepOutcome, StepResult
 from glow.localhub.runner.process import run_process
 from glow.localhub.runner.workflow import StepSpec
 
@@ -39,13 +39,6 @@ SHELLS = {
     "python": ("python {0}", ".py"),
 }
 UNSUPPORTED_SHELLS = ("pwsh", "powershell", "cmd")
-
-
-@dataclass
-class StepOutcome:
-    ok: bool
-    outputs: dict[str, str] = field(default_factory=dict)
-    cancelled: bool = False
 
 
 def display_name(spec: StepSpec) -> str:
@@ -123,8 +116,6 @@ def _execute(
     status: Status,
     cancelled_before: bool,
 ) -> StepOutcome:
-    from glow.localhub.runner.actions import run_composite  # actions.py imports this module
-
     try:
         own_env = eval_env(spec.get("env"), jc.scope(scope, env, status), spec.file, {})
         step_env = {**env, **own_env}
@@ -139,7 +130,11 @@ def _execute(
             return StepOutcome(*checkout(jc, with_, step_env))
         if spec.kind == "setup-python":
             return setup_python(jc, with_)
-        return run_composite(jc, spec, scope, with_, step_env, own_env, cancelled_before)
+        # A composite action runs its own steps with this module's run_steps (passed in, so
+        # actions.py need not import this module: the runner's imports stay one-way).
+        return run_composite(
+            jc, spec, scope, with_, step_env, own_env, cancelled_before, run_steps=run_steps
+        )
     except WorkflowError as exc:
         _fail_with(jc, exc)
         return StepOutcome(False)
