@@ -15,6 +15,7 @@ import pytest
 
 from glow.cohort.day2 import release_comment
 from glow.cohort.model import Cohort, Learner
+from glow.cohort.registration.copy import FAILED, HELP_RECEIVED
 from glow.cohort.registration.decide import (
     Decision,
     Issue,
@@ -23,7 +24,6 @@ from glow.cohort.registration.decide import (
     public_plan,
     read_form,
 )
-from glow.cohort.registration.copy import FAILED, HELP_RECEIVED
 from glow.cohort.registration.form import render_public
 
 LINKS = RoomLinks("https://github.com/o/room/invitations", "https://github.com/o/room/issues/new")
