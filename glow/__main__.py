@@ -36,8 +36,9 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "provision",
-        "glow.cohort.provision_cli",
+        "glow.cohort.provisioning.command",
         "Create and heal learners' Learning Rooms (serial, idempotent).",
+        "glow.cohort.provisioning",
     ),
     Command(
         "day2-release",
@@ -67,8 +68,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("roster", "glow.cohort.roster_cli", "The roster of record: `glow roster rebuild`."),
     Command(
         "template",
-        "glow.cohort.template_cli",
+        "glow.cohort.template.command",
         "Sync and validate the Learning Room template: `glow template sync`.",
+        "glow.cohort.template",
     ),
     Command("local", "glow.localhub.cli", "Run the local GitHub: `glow local serve`."),
     Command(
