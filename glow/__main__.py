@@ -47,13 +47,15 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "group",
-        "glow.cohort.group_cli",
+        "glow.cohort.grouping.command",
         "Pair learners of a cohort for peer review, stable across re-runs.",
+        "glow.cohort.grouping",
     ),
     Command(
         "teardown",
-        "glow.cohort.teardown_cli",
+        "glow.cohort.teardown.command",
         "Archive a cohort's Learning Rooms after the workshop (dry run by default).",
+        "glow.cohort.teardown",
     ),
     Command(
         "dashboard",
