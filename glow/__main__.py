@@ -67,7 +67,7 @@ COMMANDS: tuple[Command, ...] = (
         "glow.cohort.watchdog_cli",
         "Raise and clear alerts for stalled provisioning and stuck learners.",
     ),
-    Command("roster", "glow.cohort.roster_cli", "The roster of record: `glow roster rebuild`."),
+    Command("roster", "glow.cohort.roster.command", "The roster of record: `glow roster rebuild`."),
     Command(
         "template",
         "glow.cohort.template.command",

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 from glow.cohort.forms import render_issue_form
 from glow.cohort.model import Cohort, LogEntry, Roster
-from glow.cohort.rebuild import carry_over, differences, replay_log, replay_registrations
 from glow.cohort.registration.decide import Issue
+from glow.cohort.roster.decide import carry_over, differences, replay_log, replay_registrations
 
 COHORT = Cohort(id="2026-12", capacity=1)
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
