@@ -31,7 +31,8 @@ def rebuild(ctx: Context) -> int:
     from glow.errors import ConfigError
 
     args = ctx.args
-    if not args.repo or "/" not in args.repo:
+    owner, _, name = (args.repo or "").partition("/")
+    if not owner or not name or "/" in name:  # the request paths need exactly owner/name
         raise ConfigError(NO_REPO)
     admin = ctx.admin  # a missing setting is named here, before any request
     public = ctx.repo(args.repo, auth="provisioning")
