@@ -1,8 +1,8 @@
 """Provisioning cost, run on demand: `python benchmarks/provisioning.py [--learners N] [--json]`.
 
 Provisions a cohort of N enrolled learners (default 20) on the local GitHub through the real
-engine (glow.cohort.provisioner.Provisioner, App mode, as the workflow runs it), re-runs it on the
-healthy cohort, and reads the hub's request log:
+engine (glow.cohort.provisioning.engine.Provisioner, App mode, as the workflow runs it), re-runs
+it on the healthy cohort, and reads the hub's request log:
 
 - API requests, writes (mutative requests) and content-creating requests per provisioned learner.
   Target: at most 3 content-creating requests (generate, invite, first challenge issue);

@@ -36,8 +36,9 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "provision",
-        "glow.cohort.provision_cli",
+        "glow.cohort.provisioning.command",
         "Create and heal learners' Learning Rooms (serial, idempotent).",
+        "glow.cohort.provisioning",
     ),
     Command(
         "day2-release",
@@ -47,13 +48,15 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "group",
-        "glow.cohort.group_cli",
+        "glow.cohort.grouping.command",
         "Pair learners of a cohort for peer review, stable across re-runs.",
+        "glow.cohort.grouping",
     ),
     Command(
         "teardown",
-        "glow.cohort.teardown_cli",
+        "glow.cohort.teardown.command",
         "Archive a cohort's Learning Rooms after the workshop (dry run by default).",
+        "glow.cohort.teardown",
     ),
     Command(
         "dashboard",
@@ -67,11 +70,12 @@ COMMANDS: tuple[Command, ...] = (
         "Raise and clear alerts for stalled provisioning and stuck learners.",
         "glow.cohort.watchdog",
     ),
-    Command("roster", "glow.cohort.roster_cli", "The roster of record: `glow roster rebuild`."),
+    Command("roster", "glow.cohort.roster.command", "The roster of record: `glow roster rebuild`."),
     Command(
         "template",
-        "glow.cohort.template_cli",
+        "glow.cohort.template.command",
         "Sync and validate the Learning Room template: `glow template sync`.",
+        "glow.cohort.template",
     ),
     Command("local", "glow.localhub.cli", "Run the local GitHub: `glow local serve`."),
     Command(

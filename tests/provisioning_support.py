@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 
 from glow.cohort.model import Learner, Roster, log_path, parse_log, roster_path
-from glow.cohort.provisioner import Provisioner
+from glow.cohort.provisioning.engine import Provisioner
 from glow.cohort.settings import CohortSettings
 from glow.github import Repo, WritePacer, installation_client, token_client
 from glow.localhub.hub import LocalHub

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from glow.cohort.grouping import Groups, describe_changes, parse_groups, regroup, render_markdown
+from glow.cohort.grouping.decide import (
+    Groups,
+    describe_changes,
+    parse_groups,
+    regroup,
+    render_markdown,
+)
 from glow.errors import GlowError
 
 COHORT = "2026-12"

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from glow.cohort.provision_room import RoomSteps
-from glow.cohort.provisioner import RATE_LIMITED, ProvisioningStopped
+from glow.cohort.provisioning.copy import RATE_LIMITED
+from glow.cohort.provisioning.engine import ProvisioningStopped
+from glow.cohort.provisioning.room import RoomSteps
 from tests.provisioning_support import (
     COHORT,
     LEARNERS,

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from glow.cohort.model import Roster
-from glow.cohort.provisioning import (
+from glow.cohort.provisioning.decide import (
     LearnerOutcome,
     TemplateProblem,
     TemplateSnapshot,
@@ -224,7 +224,7 @@ def test_an_archived_room_is_left_as_it_is() -> None:
 def test_preflight_capacity_says_what_it_saw_and_stops_a_batch_that_cannot_fit() -> None:
     import pytest
 
-    from glow.cohort.provision_preflight import PreflightError, budget_line, quota_line
+    from glow.cohort.provisioning.preflight import PreflightError, budget_line, quota_line
 
     hidden = quota_line("org", {"login": "org"}, 5)
     assert hidden.startswith("Repository quota of org: not shown to these credentials")

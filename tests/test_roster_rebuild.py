@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
+from glow.__main__ import main
 from glow.cohort.forms import render_issue_form
 from glow.cohort.model import Cohort, LogEntry, Roster
-from glow.cohort.rebuild import carry_over, differences, replay_log, replay_registrations
 from glow.cohort.registration.decide import Issue
+from glow.cohort.roster.decide import carry_over, differences, replay_log, replay_registrations
 
 COHORT = Cohort(id="2026-12", capacity=1)
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
@@ -103,3 +106,17 @@ def test_a_learner_who_withdrew_and_registered_again_is_rebuilt_from_the_new_iss
     )
     ada = rebuilt.learners["ada"]
     assert (ada.registration_issue, ada.enrollment) == (2, "enrolled")
+
+
+@pytest.mark.parametrize("repo", ["org/", "/workshop", "org/workshop/extra", "workshop"])
+def test_a_repo_that_is_not_owner_slash_name_is_one_line_naming_the_option(
+    repo: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("ADMIN_ROSTER_REPO", "GITHUB_EVENT_NAME", "GITHUB_REPOSITORY"):
+        monkeypatch.delenv(name, raising=False)
+    assert main(["roster", "rebuild", "--repo", repo]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == (
+        "glow roster: --repo owner/name (or GITHUB_REPOSITORY) names the registration repo\n"
+    )

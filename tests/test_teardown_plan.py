@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from glow.cohort.model import Learner, Roster
-from glow.cohort.teardown import (
+from glow.cohort.teardown.decide import (
     Outcome,
     Room,
     new_entries,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from glow.cohort.model import Cohort, Learner, Roster, handle_key
 from glow.cohort.registration.copy import (
@@ -57,6 +57,21 @@ class Issue:
     created_at: datetime
     closed_by: str | None = None
     state_reason: str | None = None
+
+
+def issue_of(raw: dict[str, Any]) -> Issue:
+    """A registration issue as GitHub returns it (REST shape), read into ``Issue``."""
+    return Issue(
+        number=int(raw["number"]),
+        title=str(raw.get("title") or ""),
+        body=raw.get("body"),
+        author=str((raw.get("user") or {}).get("login") or ""),
+        labels=tuple(str(lab["name"]) for lab in raw.get("labels") or []),
+        state=str(raw.get("state") or "open"),
+        created_at=datetime.fromisoformat(str(raw["created_at"]).replace("Z", "+00:00")),
+        closed_by=str((raw.get("closed_by") or {}).get("login") or "") or None,
+        state_reason=raw.get("state_reason"),
+    )
 
 
 @dataclass(frozen=True)

@@ -40,9 +40,8 @@ router: Router[Context] = Router()
 def on_issue(ctx: Context) -> int:
     """Register, or withdraw a closed registration, from the issue as GitHub has it now."""
     from glow.bot.actions import set_output
-    from glow.cohort.rebuild import issue_of
     from glow.cohort.registration.copy import OUTCOME_LABELS
-    from glow.cohort.registration.decide import is_registration, why_ignored
+    from glow.cohort.registration.decide import is_registration, issue_of, why_ignored
     from glow.cohort.settings import CohortSettings
     from glow.cohort.signals import is_bot
     from glow.errors import GlowError
@@ -88,9 +87,8 @@ def on_comment(ctx: Context) -> int:
     """A learner's help request on their registration issue gets one upserted answer at once;
     the dashboard shows it as waiting until a facilitator replies."""
     from glow.bot.actions import set_output
-    from glow.cohort.rebuild import issue_of
     from glow.cohort.registration.copy import HELP_KEY, HELP_RECEIVED
-    from glow.cohort.registration.decide import is_registration
+    from glow.cohort.registration.decide import is_registration, issue_of
     from glow.cohort.signals import asks_for_help, is_bot
 
     assert ctx.event is not None

@@ -27,9 +27,8 @@ def unrecorded(
     from collections import Counter
 
     from glow.cohort.model import handle_key
-    from glow.cohort.rebuild import issue_of
     from glow.cohort.registration.copy import LABEL_DUPLICATE, LABEL_WITHDRAWN
-    from glow.cohort.registration.decide import is_registration, read_form
+    from glow.cohort.registration.decide import is_registration, issue_of, read_form
     from glow.cohort.signals import is_bot
 
     # Not filtered by label: GitHub applies the form's label only where it exists, and an issue

@@ -1,6 +1,7 @@
 """Rebuild the roster from what GitHub holds (seed 003, section 6.1, reconstruction rule):
 the public registration issues, replayed in order through the same ``enroll`` decision the
-registration bot uses, plus the provisioning log. Pure functions; the command reads and writes.
+registration bot uses, plus the provisioning log. Pure functions; ``handlers`` reads and
+writes.
 
 Private intake cannot come back from a public issue (it was redacted there), so it is carried
 over from the stored roster; everything else is rebuilt and compared.
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
 
 from glow.cohort.model import Cohort, Learner, LogEntry, Roster
 from glow.cohort.registration.copy import (
@@ -28,6 +28,7 @@ from glow.cohort.registration.decide import (
     read_form,
     withdraw,
 )
+from glow.cohort.roster.copy import DIFFERS, MISSING, NO_ISSUE
 
 # The fields a rebuild can prove; private intake, notes and signals are carried over.
 REBUILT = (
@@ -51,20 +52,6 @@ CARRIED = (
     "last_signal_at",
     "status",
 )
-
-
-def issue_of(raw: dict[str, Any]) -> Issue:
-    return Issue(
-        number=int(raw["number"]),
-        title=str(raw.get("title") or ""),
-        body=raw.get("body"),
-        author=str((raw.get("user") or {}).get("login") or ""),
-        labels=tuple(str(lab["name"]) for lab in raw.get("labels") or []),
-        state=str(raw.get("state") or "open"),
-        created_at=datetime.fromisoformat(str(raw["created_at"]).replace("Z", "+00:00")),
-        closed_by=str((raw.get("closed_by") or {}).get("login") or "") or None,
-        state_reason=raw.get("state_reason"),
-    )
 
 
 def replay_registrations(issues: Iterable[Issue], cohort: Cohort, repository: str) -> Roster:
@@ -157,14 +144,13 @@ def differences(stored: Roster, rebuilt: Roster) -> list[str]:
     for key in sorted(set(stored.learners) | set(rebuilt.learners)):
         old, new = stored.learners.get(key), rebuilt.learners.get(key)
         if old is None:
-            lines.append(
-                f"{key}: missing from the stored roster (registered in #{new.registration_issue})"
-            )  # type: ignore[union-attr]
+            issue = new.registration_issue  # type: ignore[union-attr]
+            lines.append(MISSING.format(key=key, issue=issue))
         elif new is None:
-            lines.append(f"{key}: in the stored roster but no registration issue was found")
+            lines.append(NO_ISSUE.format(key=key))
         else:
             lines += [
-                f"{key}: {name} is {_show(old, name)} in the roster, {_show(new, name)} from GitHub"
+                DIFFERS.format(key=key, name=name, old=_show(old, name), new=_show(new, name))
                 for name in REBUILT
                 if getattr(old, name) != getattr(new, name)
             ]

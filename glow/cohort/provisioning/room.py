@@ -14,7 +14,14 @@ from collections.abc import Callable
 from typing import Any
 
 from glow.cohort.model import Learner
-from glow.cohort.provisioning import (
+from glow.cohort.provisioning.copy import (
+    FILES_LATE,
+    NO_USER,
+    RESTORE_MESSAGE,
+    ROOM_DESCRIPTION,
+    STILL_MISSING,
+)
+from glow.cohort.provisioning.decide import (
     CHALLENGE_KEY,
     RETRY_STATES,
     ChallengeIssue,
@@ -28,17 +35,6 @@ from glow.github.repo import Repo, segment
 
 RepoFactory = Callable[[str, str], Repo]
 
-ROOM_DESCRIPTION = "GLOW Learning Room of @{handle}, cohort {cohort}"
-RESTORE_MESSAGE = (
-    "Restore {count} required file(s) from the Learning Room template at {sha}\n\n"
-    "GLOW provisioning found them missing or changed:\n{paths}"
-)
-NO_USER = "GitHub has no user named {handle}; correct the handle in the roster, then run again"
-FILES_LATE = (
-    "{room} still had no files {seconds:.0f} s after it was created from the template; run "
-    "again later, and if it stays empty, delete that empty repository and run again"
-)
-STILL_MISSING = "required files still missing after restoring them: {paths}"
 NOT_READY_STATUSES = (404, 409)  # 409: "Git Repository is empty" while the copy is under way
 
 

@@ -1,6 +1,6 @@
 """Peer-review groups within a cohort: pairs, one trio when the count is odd, stable on re-runs.
 
-Pure functions only; ``group_cli`` reads the roster and writes ``groups/<cohort>.json`` (the
+Pure functions only; ``handlers`` reads the roster and writes ``groups/<cohort>.json`` (the
 record, handle keys) and ``groups/<cohort>.md`` (a readable list) in one commit.
 
 Stability rules, in order:
@@ -22,16 +22,18 @@ from collections.abc import Iterable, Mapping
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from glow.cohort.grouping.copy import (
+    ALONE,
+    INVALID_GROUPS,
+    LEFT,
+    MD_INTRO,
+    MD_TITLE,
+    NEW_GROUP,
+    NO_LEARNERS,
+)
 from glow.errors import GlowError
 
 GROUPS_DIR = "groups"
-
-MD_INTRO = (
-    "{groups} for {learners}. Partners review each other's pull requests and "
-    "issues. This list is written by `glow group`; to change a group, edit "
-    "`groups/{cohort}.json` in the admin repository: the next run keeps your change."
-)
-ALONE = "{who} (no partner yet: a facilitator reviews with this learner)"
 
 
 class Groups(BaseModel):
@@ -62,8 +64,7 @@ def parse_groups(text: str | None, cohort_id: str) -> Groups:
         return Groups.model_validate_json(text)
     except ValueError as exc:
         raise GlowError(
-            f"{groups_json_path(cohort_id)} is not valid ({str(exc).splitlines()[0]}): fix it "
-            "by hand, or delete it to pair everyone afresh"
+            INVALID_GROUPS.format(path=groups_json_path(cohort_id), error=str(exc).splitlines()[0])
         ) from None
 
 
@@ -107,7 +108,7 @@ def render_markdown(cohort_id: str, groups: list[list[str]], names: Mapping[str,
     """A numbered list a screen reader reads in order: "1. @ada and @bob"."""
     learners = sum(len(group) for group in groups)
     lines = [
-        f"# Peer-review groups, cohort {cohort_id}",
+        MD_TITLE.format(cohort=cohort_id),
         "",
         MD_INTRO.format(
             groups=_count(len(groups), "group"),
@@ -117,7 +118,7 @@ def render_markdown(cohort_id: str, groups: list[list[str]], names: Mapping[str,
         "",
     ]
     if not groups:
-        lines.append("No enrolled learners yet.")
+        lines.append(NO_LEARNERS)
     for number, group in enumerate(groups, start=1):
         who = [f"@{names.get(member, member)}" for member in group]
         if len(who) == 1:
@@ -132,8 +133,12 @@ def describe_changes(previous: list[list[str]], groups: list[list[str]]) -> list
     """Plain lines saying what changed: groups formed, learners who left."""
     before = {frozenset(group) for group in previous}
     left = sorted({m for g in previous for m in g} - {m for g in groups for m in g})
-    lines = [f"new group: {', '.join(group)}" for group in groups if frozenset(group) not in before]
-    lines += [f"left the groups: {member}" for member in left]
+    lines = [
+        NEW_GROUP.format(members=", ".join(group))
+        for group in groups
+        if frozenset(group) not in before
+    ]
+    lines += [LEFT.format(member=member) for member in left]
     return lines
 
 

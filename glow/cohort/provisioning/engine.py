@@ -2,7 +2,7 @@
 cohort_id), paced, backing off on rate limits without ever skipping a learner, and recording
 every outcome in the admin repository.
 
-For each learner it visits (``provisioning.select_learners``) it runs ``RoomSteps``; then the
+For each learner it visits (``decide.select_learners``) it runs ``room.RoomSteps``; then the
 roster and the log of the WHOLE batch go into ONE commit through the git data API. Whenever
 the batch is interrupted (an error, a stop, Ctrl-C, a cancelled job) what finished is saved
 first, so such a crash loses at most the learner in flight; a run killed outright loses its
@@ -28,15 +28,15 @@ from typing import Any
 
 from glow.cohort.admin import AdminRepo
 from glow.cohort.model import Cohort, Learner, Roster, pinned_template_sha, room_name
-from glow.cohort.provision_preflight import (
-    check_admin,
-    check_capacity,
-    check_owner,
-    describe_template,
+from glow.cohort.provisioning.copy import (
+    BACKING_OFF,
+    COMMIT_MESSAGE,
+    NO_COHORT,
+    RATE_LIMITED,
+    SAVE_FAILED,
+    STOPPED,
 )
-from glow.cohort.provision_preflight import read_template as _read_template
-from glow.cohort.provision_room import RoomSteps
-from glow.cohort.provisioning import (
+from glow.cohort.provisioning.decide import (
     LearnerOutcome,
     TemplateSnapshot,
     apply_outcomes,
@@ -44,6 +44,14 @@ from glow.cohort.provisioning import (
     progress_line,
     select_learners,
 )
+from glow.cohort.provisioning.preflight import (
+    check_admin,
+    check_capacity,
+    check_owner,
+    describe_template,
+)
+from glow.cohort.provisioning.preflight import read_template as _read_template
+from glow.cohort.provisioning.room import RoomSteps
 from glow.cohort.settings import CohortSettings
 from glow.errors import ConfigError, GlowError, RateLimited
 from glow.github.backoff import WritePacer, shared_pacer
@@ -52,17 +60,6 @@ from glow.github.repo import Repo
 LEARNER_BACKOFF_S = 60.0  # GitHub: after a secondary limit, wait at least a minute
 LEARNER_BACKOFF_MAX_S = 15 * 60.0
 BACKOFF_BUDGET_S = 30 * 60.0
-
-NO_COHORT = "cohort {cohort} is not in {admin}/cohorts.json: add it there, or check --cohort"
-STOPPED = (
-    "GitHub's rate limit still held after backing off for {minutes:.0f} minutes on {handle} "
-    "(learner {index} of {total} in cohort {cohort}); the learners before are saved. Run the "
-    "same command again later: it resumes with {handle}."
-)
-RATE_LIMITED = "GitHub's rate limit held past the time budget; the batch stopped here"
-BACKING_OFF = "[{index}/{total}] {handle}: GitHub rate limit; waiting {delay:.0f} s, then retrying"
-COMMIT_MESSAGE = "Provisioning {cohort}: {count} learner record(s) ({results})"
-SAVE_FAILED = "could not save provisioning progress: {error}"
 
 
 def _stderr(line: str) -> None:

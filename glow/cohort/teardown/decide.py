@@ -1,7 +1,8 @@
-"""Teardown: which Learning Rooms of a cohort to archive, and what to write in its log.
+"""Teardown: which Learning Rooms of a cohort to archive, what to write in its log, and what
+to say at the end.
 
-Pure functions only; ``teardown_cli`` reads each room's state, archives, and commits the log.
-A room is found from the roster (``learning_room_repo``), never by searching names
+Pure functions only; ``rooms`` reads each room's state and archives it, ``store`` commits the
+log. A room is found from the roster (``learning_room_repo``), never by searching names
 (glow-facts.md); a learner with no recorded room is looked for under the name provisioning
 would have given it, because that name is the idempotency key of provisioning.
 
@@ -20,6 +21,12 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from glow.cohort.model import Roster, room_name
+from glow.cohort.teardown.copy import (
+    DRY_RUN_SUMMARY,
+    FAILED_SUMMARY,
+    NOTHING_TO_REPORT,
+    SUMMARY,
+)
 
 TEARDOWN_DIR = "teardown"
 
@@ -108,3 +115,16 @@ def parse_teardown_log(text: str | None) -> list[TeardownEntry]:
 
 def render_entries(entries: list[TeardownEntry]) -> str:
     return "".join(entry.model_dump_json(exclude_none=True) + "\n" for entry in entries)
+
+
+def summary(cohort_id: str, outcomes: list[Outcome], *, pending: int, apply: bool) -> str:
+    """One line: how many rooms had each outcome (``pending``: a dry run's rooms to archive)."""
+    counts = {"to archive": pending}
+    for result in ("archived", "already-archived", "missing", "error"):
+        counts[result] = sum(1 for outcome in outcomes if outcome.result == result)
+    parts = ", ".join(f"{n} {result}" for result, n in counts.items() if n)
+    if not apply:
+        return DRY_RUN_SUMMARY.format(cohort=cohort_id, parts=parts or NOTHING_TO_REPORT)
+    if counts["error"]:
+        return FAILED_SUMMARY.format(cohort=cohort_id, parts=parts)
+    return SUMMARY.format(cohort=cohort_id, parts=parts)

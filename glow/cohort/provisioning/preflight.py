@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
-from glow.cohort.provisioning import (
+from glow.cohort.provisioning.decide import (
     CHALLENGE_PATH,
     REQUIRED_DIRS,
     TemplateProblem,

@@ -2,9 +2,9 @@
 lacks against the pinned template, the first challenge issue, and what the roster and the
 provisioning log say afterwards.
 
-Pure functions and plain records only; ``glow.cohort.provisioner`` and its helpers carry them
-out against GitHub. The copy a facilitator reads (progress lines, the summary) lives here too,
-as named constants, so it is tested without a network.
+Pure functions and plain records only; ``engine`` and its helpers (``room``, ``preflight``)
+carry them out against GitHub. The lines a facilitator reads (progress, the summary) are built
+here from ``copy``, so they are tested without a network.
 """
 
 from __future__ import annotations
@@ -17,6 +17,15 @@ from typing import Any
 import yaml
 
 from glow.cohort.model import Learner, LogEntry, LogResult, ProvisionState, Roster, handle_key
+from glow.cohort.provisioning.copy import (
+    ARCHIVED,
+    FAILED_LINE,
+    FAILED_SUMMARY,
+    HEALTHY,
+    LINE_PREFIX,
+    SUMMARY,
+    UNRECORDED_NOTE,
+)
 from glow.github.markers import with_marker
 
 # The "required workflow set" (the go-live gate): every file under these folders of the template
@@ -27,29 +36,6 @@ CHALLENGE_PATH = "challenges/challenge-01.md"
 # Idempotency by the challenge's identity (its number), never by a title that can drift.
 CHALLENGE_KEY = "challenge:1"
 RETRY_STATES: frozenset[str] = frozenset({"pending", "failed"})
-UNRECORDED_NOTE = (
-    "recorded by run {run}: the room was on GitHub but not in the roster (the run that created "
-    "it stopped before it could save, or it was made by hand); the time is when GitHub created it"
-)
-RUNBOOK = "docs/runbooks/provisioning.md"
-
-# Copy (screen-reader-first: outcome first, plain words, a next step on every failure).
-LINE_PREFIX = "[{index}/{total}] {handle}: "
-HEALTHY = "{name} is healthy, nothing to change"
-ARCHIVED = "{name} is archived (the workshop is over), left as it is"
-FAILED_LINE = "failed: {error}"
-SUMMARY = (
-    "Cohort {cohort}: {visited} learners visited, {ok} provisioned or healthy "
-    "({created} created, {healed} healed), {failed} failed. Template {template} at {sha}."
-)
-NOTHING_TO_DO = (
-    "Cohort {cohort}: nothing to provision ({enrolled} enrolled learners, none pending or failed)."
-)
-FAILED_SUMMARY = (
-    "Cohort {cohort}: provisioning failed for {names}. Their roster records say failed and the "
-    "log has the reason. Next step: run the same command again (it resumes safely and never "
-    "makes a second room), or follow " + RUNBOOK + "."
-)
 
 
 class TemplateProblem(ValueError):

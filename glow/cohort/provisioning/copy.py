@@ -1,0 +1,75 @@
+"""What provisioning says, as named constants (screen-reader-first: outcome first, plain words, a
+next step on every failure): the progress lines and the summary a facilitator reads, the plan of
+a dry run, the credential check, the batch's stops, and what a room is given (its description,
+the restoring commit). The pre-flight's failure lines live beside its checks
+(``preflight``), where the template's layout they name is defined."""
+
+RUNBOOK = "docs/runbooks/provisioning.md"
+
+# The batch, learner by learner, and its summary.
+LINE_PREFIX = "[{index}/{total}] {handle}: "
+HEALTHY = "{name} is healthy, nothing to change"
+ARCHIVED = "{name} is archived (the workshop is over), left as it is"
+FAILED_LINE = "failed: {error}"
+SUMMARY = (
+    "Cohort {cohort}: {visited} learners visited, {ok} provisioned or healthy "
+    "({created} created, {healed} healed), {failed} failed. Template {template} at {sha}."
+)
+NOTHING_TO_DO = (
+    "Cohort {cohort}: nothing to provision ({enrolled} enrolled learners, none pending or failed)."
+)
+FAILED_SUMMARY = (
+    "Cohort {cohort}: provisioning failed for {names}. Their roster records say failed and the "
+    "log has the reason. Next step: run the same command again (it resumes safely and never "
+    "makes a second room), or follow " + RUNBOOK + "."
+)
+UNRECORDED_NOTE = (
+    "recorded by run {run}: the room was on GitHub but not in the roster (the run that created "
+    "it stopped before it could save, or it was made by hand); the time is when GitHub created it"
+)
+
+# The command: what a dry run plans, what --check-auth says, a learner who is not enrolled.
+DRY_RUN = "Dry run: nothing will be changed."
+PLAN_HEADER = "Cohort {cohort}: {count} of {enrolled} enrolled learners to visit; rooms in {owner}."
+PLAN_CREATE = "  {index}. {handle} ({state}): create {room}, invite {handle}, seed challenge 1"
+PLAN_CHECK = (
+    "  {index}. {handle} ({state}): {room} exists; check its required files, the learner's "
+    "access and challenge 1, and restore what is missing"
+)
+NO_OPEN_COHORT = "No open cohort in cohorts.json: nothing to provision."
+CHECK_MODE = {
+    "github-app": "Credentials: the provisioning App (github-app mode), installed on {owner}; "
+    "its installation token was minted for this check and is kept in memory only.",
+    "actions-bot": "Credentials: PROVISIONING_TOKEN (actions-bot mode).",
+}
+CHECK_PASSED = "Check passed for cohort {cohort}: provisioning can run. Nothing was changed."
+CHECK_HEAD = "No open cohort in cohorts.json; checking the template's latest commit."
+NOT_ENROLLED = (
+    "{handle} is not an enrolled learner of cohort {cohorts}: check the handle and the "
+    "cohort (waitlisted and withdrawn learners get no room)."
+)
+
+# The engine: a cohort it cannot find, rate limits, saving progress.
+NO_COHORT = "cohort {cohort} is not in {admin}/cohorts.json: add it there, or check --cohort"
+STOPPED = (
+    "GitHub's rate limit still held after backing off for {minutes:.0f} minutes on {handle} "
+    "(learner {index} of {total} in cohort {cohort}); the learners before are saved. Run the "
+    "same command again later: it resumes with {handle}."
+)
+RATE_LIMITED = "GitHub's rate limit held past the time budget; the batch stopped here"
+BACKING_OFF = "[{index}/{total}] {handle}: GitHub rate limit; waiting {delay:.0f} s, then retrying"
+COMMIT_MESSAGE = "Provisioning {cohort}: {count} learner record(s) ({results})"
+SAVE_FAILED = "could not save provisioning progress: {error}"
+
+# One room: its description, the commit that restores required files, a learner's failures.
+ROOM_DESCRIPTION = "GLOW Learning Room of @{handle}, cohort {cohort}"
+RESTORE_MESSAGE = (
+    "Restore {count} required file(s) from the Learning Room template at {sha}\n\n"
+    "GLOW provisioning found them missing or changed:\n{paths}"
+)
+NO_USER = "GitHub has no user named {handle}; correct the handle in the roster, then run again"
+FILES_LATE = (
+    "{room} still had no files {seconds:.0f} s after it was created from the template; run "
+    "again later, and if it stays empty, delete that empty repository and run again"
+)
+STILL_MISSING = "required files still missing after restoring them: {paths}"
