@@ -143,24 +143,3 @@ def test_a_label_release_is_timed_now_and_needs_info_keeps_its_status() -> None:
     ada = record_releases(roster, [plan], NOW).learners["ada"]
     assert (ada.status, ada.last_signal_at) == ("needs-info", NOW)
     assert ada.signals == ["day1-complete", "day2-released"]
-
-
-@pytest.mark.parametrize(
-    "body",
-    [
-        "<!-- glow:day2-release -->\n## Day 2 is open for you",
-        "\ufeff<!-- glow:day2-release --> \r\nbody",
-        "<!-- glow:day2-release -->",
-        "> <!-- glow:day2-release -->\nquoted",
-        "<!-- glow:day2-releases -->\n",
-        "",
-    ],
-)
-def test_our_comment_is_told_by_the_github_layers_marker(body: str) -> None:
-    """The decision checks the marker without importing the GitHub layer: the same answer."""
-    from glow.cohort.day2.copy import COMMENT_KEY
-    from glow.cohort.day2.decide import MARKER, is_ours
-    from glow.github.markers import has_marker, marker
-
-    assert marker(COMMENT_KEY) == MARKER
-    assert is_ours(body) == has_marker(body, COMMENT_KEY)

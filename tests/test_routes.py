@@ -122,3 +122,16 @@ def test_the_architecture_map_is_what_glow_routes_prints() -> None:
     text = (ROOT / "docs" / "maintainers" / "architecture.md").read_text()
     rows = set(re.findall(r"^\| `glow ([a-z0-9-]+)` \| `([a-z_.]+)` \| `([\w.]+)` \|$", text, re.M))
     assert rows == set(table())
+
+
+def test_a_command_no_workflow_runs_has_no_events() -> None:
+    """Every command a workflow runs is event-driven; `glow roster` is run by hand only."""
+    called = set()
+    for home in WORKFLOW_HOMES:
+        for path in (home / ".github" / "workflows").glob("*.yml"):
+            called |= commands_called(home, yaml.safe_load(path.read_text()))
+    event_driven = {c.name for c in EVENT_DRIVEN}
+    assert called <= event_driven, called - event_driven
+    assert (
+        "roster" not in called and next(c for c in COMMANDS if c.name == "roster").package is None
+    )

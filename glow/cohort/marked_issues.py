@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from glow.errors import GitHubError
-from glow.github.markers import marker, normalise_body
+from glow.markers import marker, normalise_body
 
 if TYPE_CHECKING:
     from glow.github import Repo

@@ -30,6 +30,7 @@ from typing import Any
 
 from glow.cohort.model import Learner, Status
 from glow.cohort.signals import learner_signals, open_help_request
+from glow.markers import has_marker
 
 CORE_CHALLENGES = 16
 DAY1_LAST = 9
@@ -47,7 +48,7 @@ LEVELS: tuple[tuple[int, str], ...] = (
 LABEL_DAY1_COMPLETE = "day1-complete"
 LABEL_DAY2_RELEASED = "day2-released"
 # The Day 2 release bot's comment (glow/cohort/day2/copy.py, COMMENT_KEY): proof of the release.
-DAY2_MARKER = "<!-- glow:day2-release -->"
+DAY2_KEY = "day2-release"  # the Day 2 release comment's marker (glow.cohort.day2.copy)
 # Statuses in which a learner is expected to be doing something, so silence means stuck.
 WORKING: frozenset[Status] = frozenset({"active-day1", "day2-released"})
 
@@ -202,9 +203,8 @@ def _release_comment(comment: Mapping[str, Any]) -> bool:
     person. Anyone can type the marker on a public issue; counting a person's copy would record
     a release nobody made, and the Day 2 release never checks a recorded learner again
     (``day2.decide.released_on`` likewise counts only its bot's own comment)."""
-    first_line = str(comment.get("body") or "").lstrip("\ufeff").split("\n", 1)[0]
     person = str((comment.get("user") or {}).get("type") or "") == "User"
-    return first_line.rstrip("\r ") == DAY2_MARKER and not person
+    return has_marker(str(comment.get("body") or ""), DAY2_KEY) and not person
 
 
 def status_for(

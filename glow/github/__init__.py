@@ -5,7 +5,8 @@ pydantic, so a bot with nothing to do exits fast (github-behaviour.md, cold star
 
 Modules: ``client`` (factory, settings), ``appauth`` (App key and JWT), ``backoff`` (retry
 policy, write pacing), ``pages`` (pagination), ``repo`` (the ``Repo`` adapter), ``files``
-(sha-checked writes, one-commit writes), ``markers`` (hidden markers).
+(sha-checked writes, one-commit writes). Markers (``glow.markers``) and git blob ids
+(``glow.gitsha``) are pure text shared with the decisions; they are re-exported here.
 """
 
 from __future__ import annotations
@@ -33,11 +34,11 @@ _EXPORTS: dict[str, str] = {
     "LabelDiff": "repo",
     "is_not_found": "repo",
     "FileAt": "files",
-    "git_blob_sha": "files",
-    "marker": "markers",
-    "has_marker": "markers",
-    "with_marker": "markers",
-    "replace_between_markers": "markers",
+    "git_blob_sha": "glow.gitsha",
+    "marker": "glow.markers",
+    "has_marker": "glow.markers",
+    "with_marker": "glow.markers",
+    "replace_between_markers": "glow.markers",
 }
 
 __all__ = [
@@ -78,17 +79,19 @@ if TYPE_CHECKING:
         installation_client,
         token_client,
     )
-    from glow.github.files import FileAt, git_blob_sha
-    from glow.github.markers import has_marker, marker, replace_between_markers, with_marker
+    from glow.github.files import FileAt
     from glow.github.pages import paginate, paginate_path
     from glow.github.repo import LabelDiff, Repo, RequestCounts, is_not_found
+    from glow.gitsha import git_blob_sha
+    from glow.markers import has_marker, marker, replace_between_markers, with_marker
 
 
 def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'glow.github' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"glow.github.{module}"), name)
+    qualified = module if module.startswith("glow.") else f"glow.github.{module}"
+    value = getattr(importlib.import_module(qualified), name)
     globals()[name] = value
     return value
 

@@ -10,7 +10,6 @@ when the branch moved. Neither writes anything when the content is already right
 from __future__ import annotations
 
 import base64
-import hashlib
 import logging
 import random
 from collections.abc import Callable, Mapping
@@ -20,6 +19,7 @@ from urllib.parse import quote
 
 from glow.errors import GitHubError
 from glow.github.backoff import github_message
+from glow.gitsha import git_blob_sha
 
 if TYPE_CHECKING:
     from glow.github.repo import Repo
@@ -74,11 +74,6 @@ class FileAt:
     path: str
     text: str
     sha: str
-
-
-def git_blob_sha(data: bytes) -> str:
-    """The sha git gives ``data`` as a blob, so we can tell "unchanged" without uploading."""
-    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
 def _file_path(path: str) -> str:

@@ -17,8 +17,8 @@ from urllib.parse import quote
 
 from glow.errors import GitHubError
 from glow.github.backoff import WritePacer, call_with_backoff, shared_pacer
-from glow.github.markers import has_marker, normalise_body, with_marker
 from glow.github.pages import paginate_path
+from glow.markers import has_marker, normalise_body, with_marker
 
 if TYPE_CHECKING:
     from githubkit import GitHub, Response

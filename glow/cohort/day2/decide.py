@@ -30,12 +30,12 @@ from glow.cohort.day2.copy import (
 )
 from glow.cohort.model import Cohort, Learner, Roster
 from glow.cohort.signals import learner_signals
+from glow.markers import has_marker
 
 SIGNAL_DAY1 = "day1-complete"
 SIGNAL_RELEASED = "day2-released"
-# Our comment's hidden first line (``glow.github.markers.marker(COMMENT_KEY)``, held equal to
+# Our comment's hidden first line (``glow.markers.marker(COMMENT_KEY)``, held equal to
 # it by a test): a decision imports nothing of the GitHub layer.
-MARKER = f"<!-- glow:{COMMENT_KEY} -->"
 
 Reason = Literal["comment", "label", "day2-only"]
 Action = Literal["release", "record", "wait"]
@@ -99,16 +99,10 @@ def released_on(view: IssueView) -> bool:
     if LABEL_RELEASED in view.labels:
         return True
     return any(
-        is_ours(str(c.get("body") or ""))
+        has_marker(str(c.get("body") or ""), COMMENT_KEY)
         and str((c.get("user") or {}).get("login") or "").lower() == view.bot
         for c in view.comments
     )
-
-
-def is_ours(body: str) -> bool:
-    """The body's first line is exactly our marker (as ``glow.github.markers.has_marker``), so
-    a quote of it further down does not count."""
-    return body.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r ") == MARKER
 
 
 def eligibility(learner: Learner, view: IssueView) -> Evidence | None:

@@ -26,7 +26,7 @@ from glow.cohort.provisioning.copy import (
     SUMMARY,
     UNRECORDED_NOTE,
 )
-from glow.github.markers import with_marker
+from glow.markers import with_marker
 
 # The "required workflow set" (the go-live gate): every file under these folders of the template
 # at the pinned commit must be in every room, byte for byte.

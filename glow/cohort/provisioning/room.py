@@ -30,8 +30,8 @@ from glow.cohort.provisioning.decide import (
     room_gaps,
 )
 from glow.errors import GitHubError, GlowError
-from glow.github.markers import marker
 from glow.github.repo import Repo, segment
+from glow.markers import marker
 
 RepoFactory = Callable[[str, str], Repo]
 

@@ -46,7 +46,7 @@ def validate(texts: dict[str, str]) -> list[str]:
 def plan_sync(texts: dict[str, str], existing: dict[str, str], *, delete: bool) -> SyncPlan:
     """Files whose blob differs (or is missing) from the template's ``existing`` path -> blob
     sha; extras deleted only when asked."""
-    from glow.github.files import git_blob_sha
+    from glow.gitsha import git_blob_sha
 
     files: dict[str, str | None] = {
         path: text

@@ -1,5 +1,7 @@
 """Hidden HTML-comment markers: how a bot finds its own text again without remembering anything.
 
+Pure text functions, outside the GitHub layer, so decisions may use them as the adapters do.
+
 Idempotency comes from GitHub's state (STYLE.md, habit 5): a comment is ours when its first line
 is ``<!-- glow:KEY -->``, and a region of a body is ours between ``<!-- glow:KEY:start -->`` and
 ``<!-- glow:KEY:end -->``. We match markers only, never free text a person could also write.
