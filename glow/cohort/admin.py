@@ -7,7 +7,7 @@ re-reads and re-applies a pure update when another writer landed first.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING
 
 from glow.cohort.model import (
     COHORTS_FILE,
@@ -21,11 +21,14 @@ from glow.cohort.model import (
 )
 from glow.errors import GlowError
 
+if TYPE_CHECKING:
+    from glow.github.repo import Repo
+
 
 class AdminRepo:
     """The private admin repository, through a ``glow.github.Repo`` adapter."""
 
-    def __init__(self, repo: Any, *, branch: str = "main") -> None:
+    def __init__(self, repo: Repo, *, branch: str = "main") -> None:
         self.repo = repo
         self.branch = branch
 

@@ -136,12 +136,16 @@ def plan(
     wanted_keys = set()
     for want in wanted:
         wanted_keys.add(want.key)
-        have = by_key.get(want.key)
-        if have is None:
-            fields = {"title": want.title, "body": want.body, "labels": list(want.labels)}
-            changes.append(Change("create", want.key, None, fields))
-        elif fields := _update(want, have, managed):
-            changes.append(Change("update", want.key, have.number, fields))
+        found = by_key.get(want.key)
+        if found is None:
+            created: dict[str, Any] = {
+                "title": want.title,
+                "body": want.body,
+                "labels": list(want.labels),
+            }
+            changes.append(Change("create", want.key, None, created))
+        elif fields := _update(want, found, managed):
+            changes.append(Change("update", want.key, found.number, fields))
     for key, have in sorted(by_key.items()):
         if have.open and key not in wanted_keys and in_scope(key):
             fields = {"state": "closed", "state_reason": close_reason}

@@ -9,9 +9,11 @@ import json
 import sys
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from glow.cohort.model import Cohorts, LogEntry, Roster
 
-SCHEMAS = {
+SCHEMAS: dict[str, type[BaseModel]] = {
     "cohorts.schema.json": Cohorts,
     "roster.schema.json": Roster,
     "provisioning-log-entry.schema.json": LogEntry,

@@ -66,8 +66,8 @@ class CohortSettings:
             admin_repo=admin,
             template_repo=template,
             rooms_owner=owner,
-            mode=mode,
-            provision_delay_s=max(delay, 0.0),  # type: ignore[arg-type]
+            mode="actions-bot" if mode == "actions-bot" else "github-app",
+            provision_delay_s=max(delay, 0.0),
             run_id=env.get("GITHUB_RUN_ID"),
         )
 

@@ -227,7 +227,7 @@ def token_allows_repo(p: Principal, store: Store, repo: dict[str, Any]) -> bool:
     if p.token is None:
         return p.kind in ("anonymous", "user")
     if p.kind == "job":
-        return p.token.get("repo_id") == repo["id"]
+        return bool(p.token.get("repo_id") == repo["id"])
     if p.kind == "installation":
         inst = store.data["installations"].get(str(p.token.get("installation_id")))
         if inst is None or inst["account"].lower() != repo["owner"].lower():

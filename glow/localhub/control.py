@@ -296,7 +296,7 @@ def register(hub: Hub) -> None:
                 "invalid",
                 "advance_seconds must be a number of seconds, zero or more",
             )
-        before, after = store.advance_clock(float(seconds))
+        before, after = store.advance_clock(float(seconds or 0))
         if hub.runner is not None:
             from glow.localhub.runner_host import tick_schedules
 

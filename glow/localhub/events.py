@@ -56,7 +56,8 @@ def finish_payload(
     installation = _installation_for(hub, repo, principal)
     if installation is not None:
         out.setdefault("installation", installation)
-    return webhook_shape(out)
+    shaped: dict[str, Any] = webhook_shape(out)
+    return shaped
 
 
 def _installation_for(

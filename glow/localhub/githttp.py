@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from glow.localhub import gitstore
@@ -125,7 +125,7 @@ def _run_backend(hub: Hub, ctx: Ctx, repo_dir: str, rest: str, user: str) -> Res
     return Response(status, None, headers, raw=body)
 
 
-def _after_push(hub: Hub, repo: dict, before: dict[str, str], principal: object) -> None:
+def _after_push(hub: Hub, repo: dict[str, Any], before: dict[str, str], principal: object) -> None:
     from glow.localhub.api.pushes import emit_push
 
     after = gitstore.refs(hub.store.git_dir(repo))

@@ -102,7 +102,7 @@ class HubRunnerHost:
         return self.hub.store.now()
 
     def record_run(self, run: Any) -> None:
-        data = asdict(run) if is_dataclass(run) else dict(run.model_dump())
+        data = asdict(run) if is_dataclass(run) and not isinstance(run, type) else dict(run)
         record = self._repo(data["repo"]) if data.get("repo") else None
         data["repo_id"] = record["id"] if record else None
         for key, value in list(data.items()):
@@ -158,10 +158,9 @@ def dispatch(
     git_dir = hub.store.git_dir(repo)
     default = repo["default_branch"]
     default_sha = gitstore.rev_parse(git_dir, f"refs/heads/{default}")
+    workflow_sha: str | None = default_sha
     if event in ("push", "pull_request", "workflow_dispatch", "create") and sha:
         workflow_sha = sha
-    else:
-        workflow_sha = default_sha
     if workflow_sha is None or hub.runner is None:
         return
     hub.runner.dispatch_event(

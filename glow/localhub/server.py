@@ -81,7 +81,8 @@ class _Handler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length else b""
 
     def _read_chunks(self) -> bytes:
-        chunks, total = [], 0
+        chunks: list[bytes] = []
+        total = 0
         while True:
             line = self.rfile.readline(1024).split(b";")[0].strip() or b"0"
             if not all(c in b"0123456789abcdefABCDEF" for c in line):

@@ -52,7 +52,8 @@ class Store:
             data.setdefault("config", {})
             for key, value in DEFAULT_CONFIG.items():
                 data["config"].setdefault(key, value)
-            return data
+            loaded: dict[str, Any] = data
+            return loaded
         return {
             "version": STATE_VERSION,
             "seq": 1000,
@@ -106,14 +107,17 @@ class Store:
 
     @property
     def config(self) -> dict[str, Any]:
-        return self.data["config"]
+        config: dict[str, Any] = self.data["config"]
+        return config
 
     # -- lookups -----------------------------------------------------------------------------
     def account(self, login: str) -> dict[str, Any] | None:
-        return self.data["accounts"].get(login.lower())
+        found: dict[str, Any] | None = self.data["accounts"].get(login.lower())
+        return found
 
     def repo(self, owner: str, name: str) -> dict[str, Any] | None:
-        return self.data["repos"].get(f"{owner}/{name}".lower())
+        found: dict[str, Any] | None = self.data["repos"].get(f"{owner}/{name}".lower())
+        return found
 
     def repo_by_id(self, repo_id: int) -> dict[str, Any] | None:
         return next((r for r in self.data["repos"].values() if r["id"] == repo_id), None)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from glow.cohort.marked_issues import Wanted
 from glow.cohort.progress import CORE_CHALLENGES, Progress
@@ -204,7 +204,7 @@ def managed_label(name: str) -> bool:
     return lowered in managed or lowered.startswith(STATUS_PREFIX)
 
 
-def _counts(title: str, counts: Counter[str], words: Mapping[str, str]) -> list[str]:
+def _counts(title: str, counts: Counter[Any], words: Mapping[str, str]) -> list[str]:
     lines = [f"{title}:"]
     lines += [f"- {words[name]}: {counts[name]}" for name in words if counts[name]]
     return lines if len(lines) > 1 else [f"{title}: none"]

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from glow.cohort.admin import AdminRepo
-    from glow.cohort.dashboard.decide import Plan
+    from glow.cohort.dashboard.decide import Plan, Row
+    from glow.cohort.model import LogEntry, Roster
 
 
 def record(admin: AdminRepo, plan: Plan, *, dry_run: bool, say: Callable[[str], None]) -> int:
@@ -24,10 +25,13 @@ def record(admin: AdminRepo, plan: Plan, *, dry_run: bool, say: Callable[[str], 
         if dry_run:
             say(f"would record status and signals in roster/{part.cohort.id}.json")
         else:
+            rows = part.rows
+
+            def change(roster: Roster, rows: list[Row] = rows) -> tuple[Roster, list[LogEntry]]:
+                return record_progress(roster, rows), []
+
             admin.update(
-                part.cohort.id,
-                lambda roster, rows=part.rows: (record_progress(roster, rows), []),
-                f"Dashboard: status and signals of cohort {part.cohort.id}",
+                part.cohort.id, change, f"Dashboard: status and signals of cohort {part.cohort.id}"
             )
             say(f"recorded status and signals in roster/{part.cohort.id}.json")
         changed += 1

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from glow.cohort.model import Cohort, Learner, Roster, handle_key
+from glow.cohort.model import Cohort, Learner, Path_, Roster, handle_key
 from glow.cohort.registration.copy import (
     DUPLICATE,
     LABEL_DUPLICATE,
@@ -37,11 +37,12 @@ from glow.cohort.registration.copy import (
     enrolled_text,
     needs_info_text,
 )
-from glow.cohort.registration.form import PATHS, looks_like_registration, read_public
+from glow.cohort.registration.form import looks_like_registration, read_public
 from glow.cohort.registration.form import redacted_body as redacted_body
 from glow.cohort.signals import is_bot
 
 TITLE_PREFIX = "[REGISTER]"
+_PATH_VALUES: dict[str, Path_] = {"day1-day2": "day1-day2", "day2-only": "day2-only"}
 
 Outcome = Literal["enrolled", "waitlisted", "needs-info", "duplicate", "withdrawn", "ignored"]
 
@@ -77,7 +78,7 @@ def issue_of(raw: dict[str, Any]) -> Issue:
 @dataclass(frozen=True)
 class FormResult:
     cohort: str | None  # a cohort of cohorts.json (open or not), else None
-    path: str | None
+    path: Path_ | None
     volunteered: str | None  # text beyond the two answers: private, moved off the issue
     problems: tuple[str, ...]
 
@@ -133,7 +134,7 @@ def read_form(body: str | None, cohorts: dict[str, Cohort]) -> FormResult:
         problems.append(PROBLEM_PATH_NOT_A_CHOICE if answers.path_written else PROBLEM_PATH_EMPTY)
     return FormResult(
         cohort=cohort if cohort in cohorts else None,
-        path=answers.path,
+        path=_PATH_VALUES.get(answers.path or ""),
         volunteered=answers.volunteered,
         problems=tuple(problems),
     )
@@ -183,7 +184,7 @@ def enroll(
     record = Learner(
         github_handle=issue.author,
         cohort_id=cohort.id,
-        path=form.path if form.path in PATHS else (existing.path if existing else "day1-day2"),
+        path=form.path or (existing.path if existing else "day1-day2"),
         enrollment=enrollment,
         registered_at=issue.created_at,
         registration_repo=repository,

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from glow.cohort.admin import AdminRepo
-    from glow.cohort.registration.decide import Decision, Issue, RoomLinks
+    from glow.cohort.registration.copy import RoomLinks
+    from glow.cohort.registration.decide import Decision, Issue
     from glow.github import Repo
 
 
@@ -33,7 +34,7 @@ def room_links(cohort: str | None, handle: str) -> RoomLinks:
     """The room's invitations page and its private intake form (GitHub's notifications page
     until the learner has a cohort)."""
     from glow.cohort.model import room_name
-    from glow.cohort.registration.decide import RoomLinks
+    from glow.cohort.registration.copy import RoomLinks
     from glow.cohort.settings import CohortSettings
 
     server = os.environ.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")

@@ -164,7 +164,7 @@ def provisioning_problems(
 ) -> list[Problem]:
     values = _learner_values(learner)
     if learner.provision_state == "failed":
-        facts = ()
+        facts: tuple[str, ...] = ()
         if last_error is not None:
             detail = last_error.error_detail or NO_DETAIL
             facts = (FACT_LAST_ATTEMPT.format(at=utc(last_error.attempt_at), detail=detail),)

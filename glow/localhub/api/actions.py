@@ -105,9 +105,10 @@ def register(hub: Hub) -> None:
         if sha is None:
             raise invalid("Dispatch", "ref", "invalid", f"No ref found for: {ref}")
         path = find_workflow(repo, ctx.params["workflow_id"], sha)
-        text = gitstore.read_blob(
-            store.git_dir(repo), gitstore.entry_at(store.git_dir(repo), sha, path).sha
-        )  # type: ignore[union-attr]
+        entry = gitstore.entry_at(store.git_dir(repo), sha, path)
+        if entry is None:  # find_workflow found it at this commit
+            raise not_found()
+        text = gitstore.read_blob(store.git_dir(repo), entry.sha)
         if not has_dispatch_trigger(text.decode(errors="replace")):
             raise HubError(422, "Workflow does not have 'workflow_dispatch' trigger")
         if len(inputs) > 25:

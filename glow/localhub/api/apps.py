@@ -66,7 +66,8 @@ def installation_json(hub: Hub, inst: dict[str, Any]) -> dict[str, Any]:
 def _require_app(ctx: Ctx) -> dict[str, Any]:
     if ctx.principal.kind != "app":
         raise HubError(401, "A JSON web token could not be decoded")
-    return ctx.principal.app
+    app: dict[str, Any] = ctx.principal.app
+    return app
 
 
 def register(hub: Hub) -> None:

@@ -51,7 +51,7 @@ def register(hub: Hub) -> None:
             people[owner["login"].lower()] = "admin"
         people.update(repo.get("collaborators", {}))
         items = [
-            collaborator_json(store.account(k)["login"] if store.account(k) else k, v)
+            collaborator_json((store.account(k) or {"login": k})["login"], v)
             for k, v in people.items()
         ]
         return paginate(hub, ctx, items)

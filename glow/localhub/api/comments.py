@@ -71,7 +71,7 @@ def register(hub: Hub) -> None:
         )
 
     def get_comment(repo: dict[str, Any], ident: str) -> dict[str, Any]:
-        com = repo["comments"].get(ident)
+        com: dict[str, Any] | None = repo["comments"].get(ident)
         if com is None:
             raise not_found()
         return com

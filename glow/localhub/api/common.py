@@ -77,7 +77,7 @@ def str_field(ctx: Ctx, name: str, resource: str, *, required: bool = False) -> 
     value = ctx.field(name, str, required=required, resource=resource)
     if required and not value.strip():
         raise invalid(resource, name, "missing_field", f"{name} is missing")
-    return value
+    return value if value is None else str(value)
 
 
 def touch(hub: Hub, repo: dict[str, Any]) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from glow.localhub import shapes
-from glow.localhub.api.bodies import check_body, record_version
+from glow.localhub.api.bodies import Kind, check_body, record_version
 from glow.localhub.api.common import touch
 from glow.localhub.routing import Ctx, invalid, not_found
 
@@ -52,7 +52,7 @@ def issue_json(hub: Hub, repo: dict[str, Any], iss: dict[str, Any]) -> dict[str,
 
 
 def get_issue(repo: dict[str, Any], number: str) -> dict[str, Any]:
-    iss = repo["issues"].get(number)
+    iss: dict[str, Any] | None = repo["issues"].get(number)
     if iss is None:
         raise not_found()
     return iss
@@ -102,8 +102,9 @@ def new_issue(
         for name in labels:
             iss["labels"].append(ensure_label(hub, repo, name)["name"].lower())
         repo["issues"][str(number)] = iss
-        kind = "pull_request" if pull is not None else "issue"
-        record_version(hub, repo, kind, number, body, login)
+        record_version(
+            hub, repo, "pull_request" if pull is not None else "issue", number, body, login
+        )
         touch(hub, repo)
         return iss
 
@@ -118,7 +119,8 @@ def ensure_label(hub: Hub, repo: dict[str, Any], name: str) -> dict[str, Any]:
             "description": None,
             "default": False,
         }
-    return repo["labels"][key]
+    label: dict[str, Any] = repo["labels"][key]
+    return label
 
 
 def label_names(ctx: Ctx, resource: str = "Label") -> list[str]:
@@ -219,7 +221,7 @@ def apply_issue_update(
         if text != iss.get("body"):
             changes["body"] = {"from": iss.get("body") or ""}
             iss["body"] = text
-            kind = "pull_request" if iss.get("pull") else "issue"
+            kind: Kind = "pull_request" if iss.get("pull") else "issue"
             record_version(hub, repo, kind, iss["number"], text, actor(ctx.principal))
     if changes:
         events.append(("edited", {"changes": changes}))

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 
 def get_pull(repo: dict[str, Any], number: str) -> dict[str, Any]:
-    iss = repo["issues"].get(number)
+    iss: dict[str, Any] | None = repo["issues"].get(number)
     if iss is None or not iss.get("pull"):
         raise not_found()
     return iss

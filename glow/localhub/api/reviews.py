@@ -67,11 +67,9 @@ def register(hub: Hub) -> None:
                 and (login or "").lower() == (iss["user"] or "").lower()
             ):
                 verb = "approve" if event == "APPROVE" else "request changes on"
-                raise HubError(
-                    422,
-                    "Unprocessable Entity",
-                    errors=[f"Review Can not {verb} your own pull request"],
-                )  # type: ignore[list-item]
+                # GitHub answers this one with a list of plain strings, not error objects.
+                own: list[Any] = [f"Review Can not {verb} your own pull request"]
+                raise HubError(422, "Unprocessable Entity", errors=own)
             if event in ("REQUEST_CHANGES", "COMMENT") and not body.strip():
                 raise invalid(
                     "PullRequestReview",

@@ -21,7 +21,9 @@ from glow.localhub.runner.process import run_process
 _SHA = re.compile(r"[0-9a-f]{40}\Z")
 
 
-def checkout(jc: JobContext, with_: dict[str, str], env: dict[str, str]) -> tuple[bool, dict]:
+def checkout(
+    jc: JobContext, with_: dict[str, str], env: dict[str, str]
+) -> tuple[bool, dict[str, str]]:
     run, host = jc.rc.run, jc.rc.host
     repo = with_.get("repository") or run.repo
     token = with_.get("token") or jc.token

@@ -16,7 +16,7 @@ import threading
 
 from glow.localhub.runner.context import RunContext
 from glow.localhub.runner.job import run_job
-from glow.localhub.runner.model import JobRun
+from glow.localhub.runner.model import Conclusion, JobRun
 from glow.localhub.runner.workflow import job_order
 
 log = logging.getLogger(__name__)
@@ -98,7 +98,7 @@ def _job_thread(rc: RunContext, job: JobRun, finished: Finished) -> None:
         finished.put((job, result))
 
 
-def run_conclusion(rc: RunContext) -> str:
+def run_conclusion(rc: RunContext) -> Conclusion:
     results = [entry["result"] for entry in rc.needs.values()]
     if "failure" in results:
         return "failure"

@@ -283,7 +283,8 @@ class Runner:
     ) -> WorkflowRun:
         run_id, number = self._allocate(repo, workflow.path)
         now = self.host.now()
-        sender = payload.get("sender") if isinstance(payload.get("sender"), dict) else {}
+        found = payload.get("sender")
+        sender: dict[str, Any] = found if isinstance(found, dict) else {}
         run = WorkflowRun(
             run_id,
             repo,

@@ -213,7 +213,7 @@ def working_directory(
     if raw is None:
         return jc.workspace
     text = eval_value(raw, expr_scope, spec.file, spec.line_of("working-directory"), as_str=True)
-    return jc.workspace / text
+    return jc.workspace / str(text)
 
 
 def shell_argv(

@@ -59,8 +59,8 @@ class Trigger:
 def parse_on(root: YMap, file: str) -> dict[str, Trigger]:
     if "on" in root:
         value, line = root["on"], root.line_of("on")
-    elif True in root:  # a loader with YAML 1.1 booleans turned the key `on` into True
-        value, line = root[True], root.line
+    elif True in (keys := dict[Any, Any](root)):  # YAML 1.1 booleans turned the key `on` into True
+        value, line = keys[True], root.line
     else:
         raise WorkflowError(file, root.line, "missing `on:` (the events that start this workflow)")
     if isinstance(value, str):

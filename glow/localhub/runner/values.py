@@ -140,7 +140,7 @@ def compare(op: str, left: Any, right: Any) -> bool:
         a, b = to_number(left), to_number(right)
         if math.isnan(a) or math.isnan(b):
             return False
-    return {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
+    return bool({"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op])
 
 
 def to_json(value: Any) -> str:
