@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 from glow.errors import GlowError
 
 if TYPE_CHECKING:
+    import argparse
+
     from glow.cohort.admin import AdminRepo
     from glow.cohort.model import Cohort, Cohorts
     from glow.cohort.settings import CohortSettings
@@ -64,3 +66,13 @@ def parse_now(text: str) -> datetime:
     if found is None:
         raise argparse.ArgumentTypeError(f"not a time: {text!r} (e.g. 2026-11-23T09:30:00Z)")
     return found
+
+
+def add_now_argument(parser: argparse.ArgumentParser) -> None:
+    """``--now``, for the commands that judge time (the dashboard and the watchdog)."""
+    parser.add_argument(
+        "--now",
+        type=parse_now,
+        metavar="TIME",
+        help="judge as of this UTC time, e.g. 2026-11-23T09:30:00Z (default: now)",
+    )

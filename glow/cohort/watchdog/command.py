@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import argparse
 
-from glow.cohort.cli_support import SETTINGS_HELP, parse_now
+from glow.cohort.cli_support import SETTINGS_HELP, add_now_argument
 
 EPILOG = (
     """examples:
@@ -49,12 +49,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--dry-run", action="store_true", help="print the alerts it would change; write nothing"
     )
-    parser.add_argument(
-        "--now",
-        type=parse_now,
-        metavar="TIME",
-        help="judge as of this UTC time, e.g. 2026-11-23T09:30:00Z (default: now)",
-    )
+    add_now_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
