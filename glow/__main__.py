@@ -70,6 +70,12 @@ COMMANDS: tuple[Command, ...] = (
         "Raise and clear alerts for stalled provisioning and stuck learners.",
         "glow.cohort.watchdog",
     ),
+    Command(
+        "room",
+        "glow.room.command",
+        "Handle a learner event in a Learning Room (progression, help, Gandalf, autograders).",
+        "glow.room",
+    ),
     Command("roster", "glow.cohort.roster.command", "The roster of record: `glow roster rebuild`."),
     Command(
         "template",

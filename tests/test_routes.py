@@ -26,7 +26,7 @@ from glow.bot.routes import table
 ROOT = Path(__file__).resolve().parents[1]
 EVENT_DRIVEN = [c for c in COMMANDS if c.package]
 # The workshop repository's workflows run its actions; the admin repository's run its own.
-WORKFLOW_HOMES = [ROOT, ROOT / "admin-roster"]
+WORKFLOW_HOMES = [ROOT, ROOT / "admin-roster", ROOT / "learning-room-template"]
 GLOW_CALL = re.compile(r"\bglow ([a-z][a-z0-9-]*)")
 
 
@@ -83,7 +83,13 @@ def test_the_events_modules_import_nothing() -> None:
     """A command decides to ignore an event from its events module alone: it must stay free."""
     for command in EVENT_DRIVEN:
         source = (ROOT / command.package.replace(".", "/") / "events.py").read_text()
-        assert not re.search(r"^\s*(import|from) ", source, re.MULTILINE), command.name
+        # A command made of behaviours (`glow room`) unions their events modules, which are
+        # themselves import-free.
+        for line in re.findall(r"^\s*(?:import|from) .*$", source, re.MULTILINE):
+            assert re.fullmatch(r"from glow\.[a-z_.]+\.events import EVENTS as _[A-Z_]+", line), (
+                command.name,
+                line,
+            )
 
 
 @pytest.mark.parametrize("command", EVENT_DRIVEN, ids=lambda c: c.name)
@@ -116,6 +122,14 @@ def test_an_unhandled_event_exits_0_before_any_heavy_import(
         proc.stderr.strip()
         == f"glow {command.name}: event label.labeled not handled, nothing to do"
     )
+
+
+@pytest.mark.parametrize("name", ["progression", "help", "gandalf", "grading", "checks"])
+def test_every_room_behaviour_routes_exactly_its_declared_events(name: str) -> None:
+    from glow.room.events import BEHAVIOURS
+
+    router = importlib.import_module(f"glow.room.{name}.handlers").router
+    assert router.keys() == set(BEHAVIOURS[name])
 
 
 def test_the_architecture_map_is_what_glow_routes_prints() -> None:

@@ -35,6 +35,11 @@ class Router(Generic[C]):
 
         return add
 
+    def extend(self, other: Router[C]) -> None:
+        """Add every route of ``other`` after this router's own (a command made of behaviours)."""
+        for key, handlers in other._routes.items():
+            self._routes.setdefault(key, []).extend(handlers)
+
     def handlers(self, event: str, action: str | None = None) -> list[Handler[C]]:
         """The handlers of ``event.action`` (an action-less registration matches every action)."""
         exact = self._routes.get(event_key(event, action), []) if action else []

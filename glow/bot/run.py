@@ -16,6 +16,25 @@ NO_EVENT = (
 )
 
 
+def _every(context: Context, handlers: list[Callable[[Context], int | None]]) -> int:
+    """Call every handler; one that fails does not stop the others (each behaviour of a room
+    answers the same event). The first failure is raised once all have run."""
+    from glow.errors import GlowError
+
+    worst, failure = 0, None
+    for handler in handlers:
+        try:
+            worst = max(worst, int(handler(context) or 0))
+        except GlowError as exc:
+            if len(handlers) == 1:
+                raise
+            context.log("a handler failed", handler=handler.__qualname__, error=str(exc))
+            failure = failure or exc
+    if failure is not None:
+        raise failure
+    return worst
+
+
 def run(
     command: str,
     router: Router[Context],
@@ -35,6 +54,6 @@ def run(
         if not handlers:
             context.log("event not handled, nothing to do", event=context.event.key)
             return 0
-        return max(int(handler(context) or 0) for handler in handlers)
+        return _every(context, handlers)
     finally:
         context.close()

@@ -30,7 +30,7 @@ from glow.markers import with_marker
 
 # The "required workflow set" (the go-live gate): every file under these folders of the template
 # at the pinned commit must be in every room, byte for byte.
-REQUIRED_DIRS = (".github/workflows/", ".github/ISSUE_TEMPLATE/")
+REQUIRED_DIRS = (".github/workflows/", ".github/ISSUE_TEMPLATE/", ".github/actions/")
 WORKFLOW_DIR = ".github/workflows/"
 CHALLENGE_PATH = "challenges/challenge-01.md"
 # Idempotency by the challenge's identity (its number), never by a title that can drift.

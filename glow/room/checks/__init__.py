@@ -1,0 +1,1 @@
+"""Content validation on room pull requests: links, Markdown and accessibility, one report."""

@@ -1,0 +1,1 @@
+"""Help: a help request in any room issue or pull request reaches the facilitators."""

@@ -1,0 +1,3 @@
+"""The events help handles, stated once. Imports nothing."""
+
+EVENTS = frozenset({"issue_comment.created"})

@@ -1,0 +1,3 @@
+"""The events progression handles, stated once. Imports nothing."""
+
+EVENTS = frozenset({"issues.closed", "workflow_dispatch"})
