@@ -89,6 +89,11 @@ COMMANDS: tuple[Command, ...] = (
         "glow.rehearsal.command",
         "Rehearse on the local GitHub, end to end, and print what happened.",
     ),
+    Command(
+        "rehearse",
+        "glow.rehearsal.rehearse",
+        "Rehearse learners' whole journey on the local GitHub; print the reliability matrix.",
+    ),
     Command("routes", "glow.bot.routes", "Print where every event goes: event -> handler."),
 )
 
