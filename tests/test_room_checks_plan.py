@@ -43,8 +43,8 @@ def test_links_resolve_at_the_head_and_say_where_they_go() -> None:
         (3, "links", "the link text \"here\" does not say where it goes"),
         (3, "links", "the link to `../../x.md` leads to no file in this branch"),
         (3, "links", "the link to `missing.md` leads to no file in this branch"),
-        (4, "links", "`https://example.com` is a bare web address, which a screen reader spells out"),
-        (4, "links", "`https://example.org` is a bare web address, which a screen reader spells out"),
+        (4, "links", "a bare web address to `example.com`, which a screen reader spells out"),
+        (4, "links", "a bare web address to `example.org`, which a screen reader spells out"),
     ]
     assert resolve("docs/a.md", "/README.md") == "README.md"
     assert resolve("docs/a.md", "mailto:x@y") is None and resolve("docs/a.md", "#top") is None

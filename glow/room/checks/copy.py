@@ -21,20 +21,20 @@ HOW_TO_FIX = (
 )
 HELP = "Stuck on one of these? Write `help` in a comment on this pull request and a facilitator is asked to reply."
 
-COUNTS = {1: "one thing", 2: "two things", 3: "three things"}
+WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
 # Links
 BROKEN = (
     "the link to `{target}` leads to no file in this branch; correct the path or remove the link."
 )
 VAGUE = 'the link text "{label}" does not say where it goes; use words that name the page, such as its title.'
-BARE = "`{url}` is a bare web address, which a screen reader spells out; write it as a link with words, like [the page's title](address)."
+BARE = "a bare web address to `{host}`, which a screen reader spells out; write it as a link with words, like `[the page's title](address)`."
 
 # Markdown
 NO_H1 = "the file has no top-level heading; start it with one line `# Title`."
 MANY_H1 = "a second top-level heading (the first is on line {first}); make this one `##`."
 SKIPPED = "a level {level} heading follows a level {before} heading, which skips a level; make it level {wanted} so the outline makes sense."
-EMPTY_LINK = "a link with no text or no address; give it both, like [the page's title](address)."
+EMPTY_LINK = "a link with no text or no address; give it both, like `[the page's title](address)`."
 NO_SPACE = "a list item needs a space after its marker (`- item`, `1. item`) to be read as a list."
 MIXED = (
     "this list switches from `{used}` to `{got}` as its marker; use one marker for the whole list."
@@ -48,7 +48,8 @@ TABLE_EMPTY_HEADER = "a table whose header row is empty; name each column in the
 
 
 def count_words(count: int) -> str:
-    return COUNTS.get(count, f"{count} things")
+    word = WORDS[count - 1] if 0 < count <= len(WORDS) else str(count)
+    return f"{word} thing" if count == 1 else f"{word} things"
 
 
 def checked_files(files: list[str]) -> str:

@@ -113,7 +113,8 @@ def check_links(path: str, text: str, known_paths: frozenset[str]) -> list[Findi
         masked = _LINK.sub(lambda m: " " * len(m.group(0)), line)
         for match in [*_AUTOLINK.finditer(masked), *_BARE_URL.finditer(masked)]:
             url = match.group(1) if match.re is _AUTOLINK else match.group(0)
-            found.append(Finding(path, number, "links", copy.BARE.format(url=url)))
+            host = url.split("://", 1)[1].split("/", 1)[0]
+            found.append(Finding(path, number, "links", copy.BARE.format(host=host)))
     return found
 
 

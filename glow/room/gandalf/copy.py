@@ -10,7 +10,7 @@ from __future__ import annotations
 
 COMMENT_KEY = "gandalf"
 
-COUNTS = {1: "one change", 2: "two changes", 3: "three changes"}
+WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 HEADING_READY = "## Your pull request is ready for review"
 HEADING_CHANGES = "## Your pull request needs {count}"
 
@@ -60,7 +60,8 @@ HELP_LINE = "Questions or stuck? Write `help` or `@gandalf` in a comment on this
 
 
 def count_words(count: int) -> str:
-    return COUNTS.get(count, f"{count} changes")
+    word = WORDS[count - 1] if 0 < count <= len(WORDS) else str(count)
+    return f"{word} change" if count == 1 else f"{word} changes"
 
 
 def code_list(items: list[str], limit: int = 8) -> str:
