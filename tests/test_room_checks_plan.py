@@ -40,7 +40,7 @@ def test_links_resolve_at_the_head_and_say_where_they_go() -> None:
     )
     found = check_links("docs/welcome.md", text, KNOWN)
     assert messages(found) == [
-        (3, "links", "the link text \"here\" does not say where it goes"),
+        (3, "links", 'the link text "here" does not say where it goes'),
         (3, "links", "the link to `../../x.md` leads to no file in this branch"),
         (3, "links", "the link to `missing.md` leads to no file in this branch"),
         (4, "links", "a bare web address to `example.com`, which a screen reader spells out"),
@@ -59,7 +59,12 @@ def test_markdown_structure() -> None:
         (5, "markdown", "a level 3 heading follows a level 1 heading, which skips a level"),
         (6, "markdown", "a second top-level heading (the first is on line 4)"),
         (7, "markdown", "a link with no text or no address"),
-        (8, "markdown", "a list item needs a space after its marker (`- item`, `1. item`) to be read as a list."),
+        (
+            8,
+            "markdown",
+            "a list item needs a space after its marker (`- item`, `1. item`) to be"
+            " read as a list.",
+        ),
         (11, "markdown", "this list switches from `-` to `*` as its marker"),
     ]
     assert messages(check_markdown("b.md", "## No title\n")) == [

@@ -138,7 +138,7 @@ def test_the_first_pull_request_counts_only_that_learners_own() -> None:
 
 
 def test_a_challenge_issue_carries_our_marker_and_our_author() -> None:
-    items = [
+    items: list[dict[str, Any]] = [
         {"number": 3, "title": "C6", "body": "<!-- glow:challenge:6 -->\nDo.", "user": user("bot")},
         {"number": 4, "title": "fake", "body": "<!-- glow:challenge:7 -->", "user": user("ada")},
         {"number": 5, "title": "a PR", "body": "", "pull_request": {}, "user": user("ada")},

@@ -25,7 +25,8 @@ CHALLENGE_06 = (
     '---\nnumber: 6\nkey: "6"\ntitle: "Challenge 6: Open your first pull request"\nday: 1\n'
     "paths: [day1-day2]\nevidence: A pull request that closes this issue.\ngrader: pr-linked\n"
     'pr_files: ["docs/*.md"]\nlearn_more:\n  - text: GitHub Docs, pull requests\n'
-    "    url: https://docs.github.com/en/pull-requests\n---\nOpen a pull request from your branch.\n"
+    "    url: https://docs.github.com/en/pull-requests\n---\n"
+    "Open a pull request from your branch.\n"
 )
 GOOD = "# Welcome\n\nRead [the review document](review-me.md).\n"
 BAD = "## Welcome\n\nSee [here](missing.md) and https://example.org\n"
@@ -104,9 +105,12 @@ def serve(fake: FakeGitHub, room: Room) -> None:
         if query.get("ref") in room.heads:
             if text is None:
                 return httpx.Response(404, json={"message": "Not Found"})
-            return httpx.Response(200, json={"type": "file", "path": path, "sha": "0" * 40,
-                                             "encoding": "base64",
-                                             "content": base64.b64encode(text.encode()).decode()})  # fmt: skip
+            encoded = base64.b64encode(text.encode()).decode()
+            return httpx.Response(
+                200,
+                json={"type": "file", "path": path, "sha": "0" * 40, "encoding": "base64",
+                      "content": encoded},
+            )  # fmt: skip
         return original(query=query, path=path, **kw)
 
     def tree(sha: str, **_: Any) -> httpx.Response:
