@@ -5,7 +5,9 @@ checks each write one comment, and a push updates the same comments."""
 from __future__ import annotations
 
 import base64
+import json
 import os
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -52,7 +54,7 @@ def hub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalHub]:
 
 
 def test_a_learner_pull_request_gets_one_gandalf_comment_updated_by_a_push(
-    hub: LocalHub, tmp_path: Path
+    hub: LocalHub, tmp_path: Path, webhook_validator: Any
 ) -> None:
     ctl = httpx.Client(base_url=hub.url, timeout=30)
     for login in ("facilitator", "ada"):
@@ -138,3 +140,32 @@ def test_a_learner_pull_request_gets_one_gandalf_comment_updated_by_a_push(
     assert after["body"].split("\n")[1] == "## Your pull request is ready for review"
     assert "Welcome to your first pull request" in after["body"]
     assert report_after["body"].split("\n")[1] == "## Your Markdown passed the content checks"
+
+    # Every delivery was GitHub-shaped; re-delivering the last one (a duplicate) writes nothing.
+    deliveries = ctl.get("/_localhub/deliveries").json()
+    pulls = [d for d in deliveries if d["event"] == "pull_request"]
+    assert pulls
+    for delivery in pulls:
+        webhook_validator.validate(delivery["event"], delivery["payload"])
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps(pulls[-1]["payload"]))
+    mark = int(hub.requests[-1]["id"])
+    proc = subprocess.run(
+        ["glow", "room"],
+        env={
+            **os.environ,
+            "GITHUB_EVENT_NAME": "pull_request",
+            "GITHUB_EVENT_PATH": str(event),
+            "GITHUB_REPOSITORY": ROOM,
+            "GITHUB_API_URL": hub.api_url,
+            "GITHUB_TOKEN": HubRunnerHost(hub).mint_job_token(
+                ROOM, {"issues": "write", "pull_requests": "write", "contents": "read"}
+            ),
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    writes = [r for r in list(hub.requests) if r["id"] > mark and r["method"] != "GET"]
+    assert writes == [], writes
