@@ -25,6 +25,7 @@ from glow.cohort.registration.decide import (
     read_form,
 )
 from glow.cohort.registration.form import render_public
+from tests.room_pr_copy import MESSAGES as ROOM_PR_MESSAGES
 
 LINKS = RoomLinks("https://github.com/o/room/invitations", "https://github.com/o/room/issues/new")
 COHORTS = {"2026-12": Cohort(id="2026-12")}
@@ -67,6 +68,7 @@ MESSAGES = {
     "failed": lambda: FAILED,
     "day2": lambda: release_comment(Cohort(id="2026-12", day2_url="https://example.org/day2")),
 }
+MESSAGES.update(ROOM_PR_MESSAGES)  # Gandalf and the content checks
 LIST_ITEM = re.compile(r"(- |\d+\. )")
 BARE_URL = re.compile(r"(?<!\]\()https?://")
 VAGUE_LINK = re.compile(r"\[(here|click here|this|link|this link)\]\(", re.IGNORECASE)

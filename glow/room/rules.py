@@ -6,8 +6,11 @@ Pure functions: text and GitHub's state in, an answer out.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+import re
+from collections.abc import Iterable, Mapping
 from fnmatch import fnmatchcase
+from typing import Any
 
 from glow.keywords import closing_references
 
@@ -28,3 +31,39 @@ def files_outside(changed: Iterable[str], allowed: Iterable[str]) -> list[str]:
     """The changed paths no allowed pattern matches (fnmatch, case-sensitive), sorted."""
     patterns = list(allowed)
     return sorted(p for p in changed if not any(fnmatchcase(p, pat) for pat in patterns))
+
+
+# Pull requests a learner made, and what a bot last judged -------------------------------------
+
+PRACTICE_BRANCH_PREFIX = "practice/"
+
+
+def is_learner_pull(pull: Mapping[str, Any]) -> bool:
+    """A pull request a learner opened: not a bot's (the practice pull requests the progression
+    bot seeds come from ``practice/`` branches and are authored by a Bot account)."""
+    user = pull.get("user") or {}
+    if not isinstance(user, Mapping) or not user.get("login"):
+        return False
+    if str(user.get("type") or "") == "Bot" or str(user["login"]).endswith("[bot]"):
+        return False
+    head = pull.get("head") or {}
+    ref = str(head.get("ref") or "") if isinstance(head, Mapping) else ""
+    return not ref.startswith(PRACTICE_BRANCH_PREFIX)
+
+
+def body_hash(body: str | None) -> str:
+    """A short stable hash of a description as GitHub may hand it back (CRLF or LF)."""
+    normal = (body or "").replace("\r\n", "\n").strip()
+    return hashlib.sha1(normal.encode("utf-8")).hexdigest()[:12]
+
+
+def judged_line(key: str, fingerprint: str) -> str:
+    """A hidden line recording what a bot's comment judged (``fingerprint``: letters, digits and
+    hyphens), so a later run can tell a stale comment from a current one without re-checking."""
+    return f"<!-- glow:{key}:judged {fingerprint} -->"
+
+
+def judged(body: str | None, key: str) -> str | None:
+    """The fingerprint ``judged_line`` recorded in ``body``, or None."""
+    found = re.search(rf"<!-- glow:{re.escape(key)}:judged ([A-Za-z0-9-]+) -->", body or "")
+    return found.group(1) if found else None

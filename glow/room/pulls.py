@@ -1,0 +1,74 @@
+"""Reading a room's pull requests and the bots' comments on them: the adapter Gandalf and the
+content checks share.
+
+A room's runs are serialised and GitHub replaces a pending run with a newer one, so a run does
+what a dropped run would have done: it finds every open learner pull request whose bot comment
+is missing or judged an older state, from two list calls (the pulls and the room's comments).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from glow.markers import has_marker
+
+if TYPE_CHECKING:
+    from glow.bot.context import Context
+    from glow.github import Repo
+
+_ISSUE_NUMBER = re.compile(r"/issues/(\d+)$")
+
+
+def event_pull_number(ctx: Context) -> int | None:
+    """The pull request number a ``pull_request`` event names, or None (malformed payload)."""
+    payload = ctx.event.payload if ctx.event else {}
+    number = payload.get("number")
+    if not isinstance(number, int):
+        pull = payload.get("pull_request")
+        number = pull.get("number") if isinstance(pull, Mapping) else None
+    return number if isinstance(number, int) and number > 0 else None
+
+
+def list_pulls(repo: Repo, state: str) -> list[dict[str, Any]]:
+    """Every pull request of the room in ``state`` (open or all), as the list API has it."""
+    return [
+        p
+        for p in repo.paginate(repo.url("pulls"), {"state": state})
+        if isinstance(p, dict) and isinstance(p.get("number"), int)
+    ]
+
+
+def our_comments(repo: Repo, key: str) -> dict[int, dict[str, Any]]:
+    """Our comment for ``key`` on each issue or pull request of the room (the oldest, when an
+    earlier fault left two), by number: one list call over the whole room."""
+    found: dict[int, dict[str, Any]] = {}
+    for comment in repo.paginate(repo.url("issues", "comments")):
+        if not isinstance(comment, dict) or not has_marker(comment.get("body"), key):
+            continue
+        match = _ISSUE_NUMBER.search(str(comment.get("issue_url") or ""))
+        if match is None or not repo.is_ours(comment):
+            continue
+        number = int(match.group(1))
+        if number not in found or int(comment["id"]) < int(found[number]["id"]):
+            found[number] = comment
+    return found
+
+
+def upsert_once(repo: Repo, number: int, key: str, body: str) -> str:
+    """Upsert our one comment; after creating it, settle once more, so two runs that both found
+    no comment and both posted end with one (the oldest kept, the other deleted)."""
+    outcome = repo.upsert_comment(number, key, body)
+    if outcome == "created":
+        repo.upsert_comment(number, key, body)
+    return outcome
+
+
+def changed_files(repo: Repo, number: int) -> list[dict[str, Any]]:
+    """The files a pull request changes (``filename``, ``status``), as GitHub lists them."""
+    return [
+        f
+        for f in repo.paginate(repo.url("pulls", number, "files"))
+        if isinstance(f, dict) and isinstance(f.get("filename"), str)
+    ]
