@@ -85,7 +85,7 @@ def test_the_events_modules_import_nothing() -> None:
         source = (ROOT / command.package.replace(".", "/") / "events.py").read_text()
         # A command made of behaviours (`glow room`) unions their events modules, which are
         # themselves import-free.
-        for line in re.findall(r"^\s*(?:import|from) .*$", source, re.MULTILINE):
+        for line in re.findall(r"^[ \t]*(?:import|from) .*$", source, re.MULTILINE):
             assert re.fullmatch(r"from glow\.[a-z_.]+\.events import EVENTS as _[A-Z_]+", line), (
                 command.name,
                 line,
