@@ -189,3 +189,56 @@ def test_merging_closes_the_linked_issue_as_completed_by_the_merger(world: World
         ("closed", "alice")
     ]
     assert issue_events[0]["payload"]["issue"]["state_reason"] == "completed"
+
+
+def test_a_pending_invitee_is_not_assignable_and_github_says_so(world: World) -> None:
+    gh = world.gh
+    gh.user("lee")
+    gh.ok(
+        "PUT", "/repos/acme/demo/collaborators/lee", world.token, json={"permission": "push"}
+    )  # invited, not accepted
+    assert gh.api("GET", "/repos/acme/demo/assignees/lee", world.token).status_code == 404
+    assert gh.api("GET", "/repos/acme/demo/assignees/alice", world.token).status_code == 204
+    refused = gh.api(
+        "POST",
+        "/repos/acme/demo/issues",
+        world.token,
+        json={"title": "Challenge 1", "assignees": ["lee"]},
+    )
+    assert refused.status_code == 422
+    assert refused.json()["errors"] == [
+        {"value": "lee", "resource": "Issue", "field": "assignees", "code": "invalid"}
+    ]
+    assert gh.ok("GET", "/repos/acme/demo/issues", world.token) == []  # nothing was made
+    # the way that never fails: create unassigned, then add (a pending invitee is ignored)
+    issue = gh.ok("POST", "/repos/acme/demo/issues", world.token, json={"title": "Challenge 1"})
+    added = gh.ok(
+        "POST",
+        f"/repos/acme/demo/issues/{issue['number']}/assignees",
+        world.token,
+        json={"assignees": ["lee", "alice"]},
+    )
+    assert [a["login"] for a in added["assignees"]] == ["alice"]
+    # once lee accepts, lee can be assigned
+    lee = gh.token("lee")
+    (invite,) = gh.ok("GET", "/user/repository_invitations", lee)
+    gh.ok("PATCH", f"/user/repository_invitations/{invite['id']}", lee)
+    assert gh.api("GET", "/repos/acme/demo/assignees/lee", world.token).status_code == 204
+    made = gh.ok(
+        "POST",
+        "/repos/acme/demo/issues",
+        world.token,
+        json={"title": "Challenge 2", "assignees": ["lee"]},
+    )
+    assert made["assignee"]["login"] == "lee"
+    assert "lee" in [u["login"] for u in gh.ok("GET", "/repos/acme/demo/assignees", world.token)]
+    # someone without push access: GitHub silently drops the assignees
+    gh.user("guest")
+    gh.ok("PUT", "/repos/acme/demo/collaborators/guest", world.token, json={"permission": "pull"})
+    guest = gh.token("guest")
+    (ginv,) = gh.ok("GET", "/user/repository_invitations", guest)
+    gh.ok("PATCH", f"/user/repository_invitations/{ginv['id']}", guest)
+    dropped = gh.ok(
+        "POST", "/repos/acme/demo/issues", guest, json={"title": "Q", "assignees": ["alice"]}
+    )
+    assert dropped["assignees"] == []
