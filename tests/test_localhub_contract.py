@@ -308,6 +308,28 @@ def exercise(hub: LocalHub) -> None:
         json={"event": "APPROVE", "body": "Nice"},
     )
     gh("GET", f"/repos/org/workshop/pulls/{p}/reviews", 200)
+    gh(
+        "POST",
+        f"/repos/org/workshop/pulls/{p}/comments",
+        201,
+        json={"body": "```suggestion\nb\n```", "path": "feature.txt", "line": 1},
+    )
+    gh(
+        "POST",
+        f"/repos/org/workshop/pulls/{p}/comments",
+        422,
+        json={"body": "x", "path": "feature.txt", "line": 99},
+    )
+    gh(
+        "POST",
+        f"/repos/org/workshop/pulls/{p}/reviews",
+        200,
+        json={
+            "event": "COMMENT",
+            "comments": [{"path": "feature.txt", "line": 1, "side": "RIGHT", "body": "Good"}],
+        },
+    )
+    gh("GET", f"/repos/org/workshop/pulls/{p}/comments", 200)
     gh("PUT", f"/repos/org/workshop/pulls/{p}/merge", 409, json={"sha": "0" * 40})
     gh("PUT", f"/repos/org/workshop/pulls/{p}/merge", 200, json={"merge_method": "merge"})
     gh("PUT", f"/repos/org/workshop/pulls/{p}/merge", 405, json={})
@@ -500,6 +522,7 @@ def test_every_event_matches_githubs_webhook_schemas(
         "issue_comment",
         "pull_request",
         "pull_request_review",
+        "pull_request_review_comment",
         "push",
         "create",
         "workflow_dispatch",

@@ -242,3 +242,71 @@ def test_a_pending_invitee_is_not_assignable_and_github_says_so(world: World) ->
         "POST", "/repos/acme/demo/issues", guest, json={"title": "Q", "assignees": ["alice"]}
     )
     assert dropped["assignees"] == []
+
+
+def test_inline_review_comments_with_a_suggestion_anchor_to_the_diff(world: World) -> None:
+    gh = world.gh
+    gh.branch_from(world.token, world.repo, "practice/peer-review")
+    gh.put_file(
+        world.token,
+        world.repo,
+        "docs/review-me.md",
+        "# Review me\n\nThis line has a typo teh.\nLast line.\n",
+        branch="practice/peer-review",
+    )
+    number = open_pull(world, "practice/peer-review")["number"]
+    gh.user("lee")
+    gh.ok("PUT", "/repos/acme/demo/collaborators/lee", world.token, json={"permission": "push"})
+    lee = gh.token("lee")
+    (invite,) = gh.ok("GET", "/user/repository_invitations", lee)
+    gh.ok("PATCH", f"/user/repository_invitations/{invite['id']}", lee)
+    since = gh.last_delivery_id()
+    suggestion = "Fix the typo.\n```suggestion\nThis line has a typo the.\n```"
+    single = gh.ok(
+        "POST",
+        f"/repos/acme/demo/pulls/{number}/comments",
+        lee,
+        json={"body": suggestion, "path": "docs/review-me.md", "line": 3, "side": "RIGHT"},
+    )
+    assert single["line"] == 3 and single["side"] == "RIGHT"
+    assert single["diff_hunk"].startswith("@@ ") and single["diff_hunk"].endswith("typo teh.")
+    assert single["pull_request_review_id"]
+    review = gh.ok(
+        "POST",
+        f"/repos/acme/demo/pulls/{number}/reviews",
+        lee,
+        json={
+            "event": "REQUEST_CHANGES",
+            "body": "Two small things.",
+            "comments": [{"path": "docs/review-me.md", "line": 4, "body": "End with a summary."}],
+        },
+    )
+    assert review["state"] == "CHANGES_REQUESTED"
+    listed = gh.ok("GET", f"/repos/acme/demo/pulls/{number}/comments", world.token)
+    assert [c["body"] for c in listed] == [suggestion, "End with a summary."]
+    assert listed[1]["pull_request_review_id"] == review["id"]
+    states = [r["state"] for r in gh.ok("GET", f"/repos/acme/demo/pulls/{number}/reviews", lee)]
+    assert states == ["COMMENTED", "CHANGES_REQUESTED"]
+    assert gh.events(since) == [
+        "pull_request_review_comment.created",
+        "pull_request_review.submitted",
+        "pull_request_review_comment.created",
+        "pull_request_review.submitted",
+    ]
+    # a line outside the diff, or a file the PR does not touch, is GitHub's 422
+    outside = gh.api(
+        "POST",
+        f"/repos/acme/demo/pulls/{number}/comments",
+        lee,
+        json={"body": "x", "path": "docs/review-me.md", "line": 40},
+    )
+    assert outside.status_code == 422
+    assert outside.json()["errors"][0]["field"] == "pull_request_review_thread.line"
+    untouched = gh.api(
+        "POST",
+        f"/repos/acme/demo/pulls/{number}/comments",
+        lee,
+        json={"body": "x", "path": "README.md", "line": 1},
+    )
+    assert untouched.status_code == 422
+    assert len(gh.ok("GET", f"/repos/acme/demo/pulls/{number}/comments", lee)) == 2

@@ -75,9 +75,10 @@ def register(hub: Hub) -> None:
         repo = repo_for(hub, ctx, "issues", "read", "read")
         owner = store.account(repo["owner"]) or {}
         people = (
-            [repo["owner"]] if owner.get("type") == "User" else []
-        ) + owner.get("admins", []) + owner.get("members", []) + list(
-            repo.get("collaborators", {})
+            ([repo["owner"]] if owner.get("type") == "User" else [])
+            + owner.get("admins", [])
+            + owner.get("members", [])
+            + list(repo.get("collaborators", {}))
         )
         logins = [p for p in dict.fromkeys(p.lower() for p in people) if assignable(hub, repo, p)]
         return paginate(hub, ctx, [hub.user_json(p) for p in sorted(logins)])

@@ -147,7 +147,9 @@ def pull_json(
                 else ("clean" if mergeable else "dirty"),
                 "merged_by": hub.user_json(pr["merged_by"]) if pr.get("merged_by") else None,
                 "comments": iss.get("comments", 0),
-                "review_comments": 0,
+                "review_comments": sum(
+                    1 for c in repo.get("review_comments", {}).values() if c["number"] == num
+                ),
                 "maintainer_can_modify": False,
                 "commits": len(gitstore.log(git_dir, f"{mb}..{pr['head_sha']}")),
                 "additions": sum(f.additions for f in files),

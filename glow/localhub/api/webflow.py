@@ -113,9 +113,7 @@ def web_commit(
                 raise HubError(404, f"Branch {create_branch_from} not found")
             gitstore.update_ref(git_dir, f"refs/heads/{branch}", start, zero)
         web_flow = gitstore.Identity(WEB_FLOW_NAME, WEB_FLOW_EMAIL, store.now_iso())
-        sha, _parent = commit_files(
-            hub, repo, branch, files, message, login, committer=web_flow
-        )
+        sha, _parent = commit_files(hub, repo, branch, files, message, login, committer=web_flow)
         repo.setdefault("web_commits", {})[sha] = store.now_iso()
         store.mark_dirty()
     emit_push(hub, repo, f"refs/heads/{branch}", before or zero, sha, Principal("user", login))
