@@ -10,15 +10,19 @@ from tests.localhub.conftest import World, git
 
 
 def readme_sha(world: World, ref: str = "main") -> str:
-    return world.gh.ok("GET", f"/repos/acme/demo/contents/README.md?ref={ref}", world.token)["sha"]
+    return str(
+        world.gh.ok("GET", f"/repos/acme/demo/contents/README.md?ref={ref}", world.token)["sha"]
+    )
 
 
 def open_pull(world: World, head: str, body: str = "") -> dict[str, Any]:
-    return world.gh.ok(
-        "POST",
-        "/repos/acme/demo/pulls",
-        world.token,
-        json={"title": f"From {head}", "head": head, "base": "main", "body": body},
+    return dict(
+        world.gh.ok(
+            "POST",
+            "/repos/acme/demo/pulls",
+            world.token,
+            json={"title": f"From {head}", "head": head, "base": "main", "body": body},
+        )
     )
 
 
@@ -33,7 +37,7 @@ def conflict(world: World) -> int:
 
 
 def pull(world: World, number: int) -> dict[str, Any]:
-    return world.gh.ok("GET", f"/repos/acme/demo/pulls/{number}", world.token)
+    return dict(world.gh.ok("GET", f"/repos/acme/demo/pulls/{number}", world.token))
 
 
 def test_mergeability_is_unknown_on_the_first_get_and_real_on_the_next(world: World) -> None:
@@ -77,7 +81,7 @@ def test_moving_the_base_or_head_recomputes_mergeability_late(world: World) -> N
 
 
 def commit_of(world: World, sha: str) -> dict[str, Any]:
-    return world.gh.ok("GET", f"/repos/acme/demo/commits/{sha}", world.token)
+    return dict(world.gh.ok("GET", f"/repos/acme/demo/commits/{sha}", world.token))
 
 
 def test_a_web_editor_commit_is_committed_and_verified_by_github(world: World) -> None:
