@@ -226,6 +226,25 @@ def exercise(hub: LocalHub) -> None:
     gh("POST", "/repos/org/workshop/git/refs", 201, json={"ref": "refs/heads/gone", "sha": head})
     gh("DELETE", "/repos/org/workshop/git/refs/heads/gone", 204)
 
+    gh("GET", "/repos/org/workshop/assignees", 200)
+    gh("GET", "/repos/org/workshop/assignees/owner", 204)
+    gh("GET", "/repos/org/workshop/assignees/learner", 404)
+    gh("POST", "/repos/org/workshop/issues", 422, json={"title": "x", "assignees": ["learner"]})
+    assigned = gh(
+        "POST", "/repos/org/workshop/issues", 201, json={"title": "A", "assignees": ["owner"]}
+    )
+    gh(
+        "POST",
+        f"/repos/org/workshop/issues/{assigned['number']}/assignees",
+        201,
+        json={"assignees": ["learner"]},
+    )
+    gh(
+        "DELETE",
+        f"/repos/org/workshop/issues/{assigned['number']}/assignees",
+        200,
+        json={"assignees": ["owner"]},
+    )
     issue = learner("POST", "/repos/org/workshop/issues", 201, json={"title": "Hello"})
     learner("POST", "/repos/org/workshop/issues", 422, json={"body": "no title"})
     n = issue["number"]
@@ -289,6 +308,28 @@ def exercise(hub: LocalHub) -> None:
         json={"event": "APPROVE", "body": "Nice"},
     )
     gh("GET", f"/repos/org/workshop/pulls/{p}/reviews", 200)
+    gh(
+        "POST",
+        f"/repos/org/workshop/pulls/{p}/comments",
+        201,
+        json={"body": "```suggestion\nb\n```", "path": "feature.txt", "line": 1},
+    )
+    gh(
+        "POST",
+        f"/repos/org/workshop/pulls/{p}/comments",
+        422,
+        json={"body": "x", "path": "feature.txt", "line": 99},
+    )
+    gh(
+        "POST",
+        f"/repos/org/workshop/pulls/{p}/reviews",
+        200,
+        json={
+            "event": "COMMENT",
+            "comments": [{"path": "feature.txt", "line": 1, "side": "RIGHT", "body": "Good"}],
+        },
+    )
+    gh("GET", f"/repos/org/workshop/pulls/{p}/comments", 200)
     gh("PUT", f"/repos/org/workshop/pulls/{p}/merge", 409, json={"sha": "0" * 40})
     gh("PUT", f"/repos/org/workshop/pulls/{p}/merge", 200, json={"merge_method": "merge"})
     gh("PUT", f"/repos/org/workshop/pulls/{p}/merge", 405, json={})
@@ -337,8 +378,53 @@ def exercise(hub: LocalHub) -> None:
         "head_sha": head,
         "head_branch": "main",
         "created_at": "2026-11-23T00:00:00Z",
-        "updated_at": "2026-11-23T00:00:01Z",
+        "updated_at": "2026-11-23T00:01:31Z",
+        "run_started_at": "2026-11-23T00:00:00Z",
+        "run_duration_ms": 91000,
+        "jobs": [
+            {
+                "id": 11,
+                "key": "hi",
+                "name": "hi",
+                "status": "completed",
+                "conclusion": "success",
+                "started_at": "2026-11-23T00:00:00Z",
+                "completed_at": "2026-11-23T00:01:30Z",
+                "duration_ms": 90500,
+                "steps": [
+                    {
+                        "number": 1,
+                        "name": "Run echo hi",
+                        "status": "completed",
+                        "conclusion": "success",
+                        "started_at": "2026-11-23T00:00:00Z",
+                        "completed_at": "2026-11-23T00:01:30Z",
+                    }
+                ],
+            },
+            {
+                "id": 12,
+                "key": "skipped",
+                "name": "skipped",
+                "status": "completed",
+                "conclusion": "skipped",
+                "started_at": "2026-11-23T00:01:30Z",
+                "completed_at": "2026-11-23T00:01:30Z",
+                "duration_ms": 0,
+                "steps": [],
+            },
+        ],
     }
+    jobs = gh("GET", "/repos/org/workshop/actions/runs/1/jobs", 200)
+    assert [j["conclusion"] for j in jobs["jobs"]] == ["success", "skipped"]
+    timing = gh("GET", "/repos/org/workshop/actions/runs/1/timing", 200)
+    # 90.5 s bills two minutes; the skipped job bills nothing
+    assert timing["billable"]["UBUNTU"] == {
+        "total_ms": 120000,
+        "jobs": 1,
+        "job_runs": [{"job_id": 11, "duration_ms": 120000}],
+    }
+    assert timing["run_duration_ms"] == 91000
     gh("GET", "/repos/org/workshop/actions/runs", 200)
     gh("GET", "/repos/org/workshop/actions/runs/1", 200)
     gh("GET", "/repos/org/workshop/actions/runs/999", 404)
@@ -436,6 +522,7 @@ def test_every_event_matches_githubs_webhook_schemas(
         "issue_comment",
         "pull_request",
         "pull_request_review",
+        "pull_request_review_comment",
         "push",
         "create",
         "workflow_dispatch",

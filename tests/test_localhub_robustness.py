@@ -23,6 +23,7 @@ PARAMS = {
     "template_repo": "workshop",
     "org": "org",
     "username": "owner",
+    "assignee": "owner",
     "issue_number": "1",
     "pull_number": "2",
     "comment_id": "999999",

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from glow.localhub import shapes
 from glow.localhub.api.accounts import validate_login
+from glow.localhub.api.webflow import web_commit
 from glow.localhub.auth import new_token, parse_permissions
 from glow.localhub.limits import parse_fault
 from glow.localhub.routing import Ctx, HubError, Response, invalid, not_found
@@ -337,6 +338,34 @@ def register(hub: Hub) -> None:
     def runs_log(ctx: Ctx) -> Response:
         runs = sorted(store.data["runs"].values(), key=lambda run: run["id"])
         return Response(200, [run for run in runs if run["id"] > ctx.q_int("since", 0)])
+
+    @c.route("POST", "/_localhub/web/commit")
+    def web_commit_route(ctx: Ctx) -> Response:
+        """A commit as GitHub's web editor makes it (``api/webflow.py``)."""
+        body = ctx.body()
+        fields = {k: body.get(k) for k in ("login", "repo", "branch", "path", "message")}
+        content = body.get("content")
+        start = body.get("create_branch_from")
+        for key, value in fields.items():
+            if key != "message" and (not isinstance(value, str) or not value):
+                raise invalid("WebCommit", key, "missing_field", f"{key} is required")
+        if not isinstance(content, str) or not isinstance(start, str | None):
+            raise invalid("WebCommit", "content", "invalid", "content must be a string")
+        owner, _, name = str(fields["repo"]).partition("/")
+        repo = store.repo(owner, name)
+        if repo is None:
+            raise not_found()
+        message = fields["message"] if isinstance(fields["message"], str) else None
+        result = web_commit(
+            hub,
+            repo,
+            str(fields["login"]),
+            str(fields["branch"]),
+            {str(fields["path"]): content.encode()},
+            message or f"Update {fields['path']}",
+            start,
+        )
+        return Response(201, result)
 
     @c.route("POST", "/_localhub/idle")
     def idle(ctx: Ctx) -> Response:

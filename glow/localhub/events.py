@@ -171,7 +171,12 @@ def commit_for_push(hub: Hub, repo: dict[str, Any], info: Any, files: list[Any])
         "timestamp": info.committer.date,
         "url": f"{hub.urls.web}/{repo['full_name']}/commit/{info.sha}",
         "author": {"name": info.author.name, "email": info.author.email},
-        "committer": {"name": info.committer.name, "email": info.committer.email},
+        "committer": {
+            "name": info.committer.name,
+            "email": info.committer.email,
+            # GitHub names the account behind a known address; web-editor commits are web-flow's.
+            **({"username": "web-flow"} if info.committer.email == "noreply@github.com" else {}),
+        },
         "added": [f.filename for f in files if f.status == "added"],
         "removed": [f.filename for f in files if f.status == "removed"],
         "modified": [f.filename for f in files if f.status == "modified"],

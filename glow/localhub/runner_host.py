@@ -105,6 +105,16 @@ class HubRunnerHost:
         data = asdict(run) if is_dataclass(run) and not isinstance(run, type) else dict(run)
         record = self._repo(data["repo"]) if data.get("repo") else None
         data["repo_id"] = record["id"] if record else None
+        # Billing needs durations finer than the second-precision timestamps GitHub shows.
+        for job in data.get("jobs") or []:
+            start, end = job.get("started_at"), job.get("completed_at")
+            if isinstance(start, datetime) and isinstance(end, datetime):
+                job["duration_ms"] = max(int((end - start).total_seconds() * 1000), 0)
+        start = data.get("run_started_at")
+        ends = [j.get("completed_at") for j in data.get("jobs") or []]
+        ends = [e for e in ends if isinstance(e, datetime)]
+        if isinstance(start, datetime) and ends and data.get("status") == "completed":
+            data["run_duration_ms"] = max(int((max(ends) - start).total_seconds() * 1000), 0)
         for key, value in list(data.items()):
             if isinstance(value, datetime):
                 data[key] = value.strftime("%Y-%m-%dT%H:%M:%SZ")

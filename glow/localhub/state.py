@@ -26,6 +26,10 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "template_delay_seconds": 0.5,
     "primary_limit_per_hour": 5000,
     "job_token_limit_per_hour": 1000,
+    # GitHub computes a pull request's mergeability in the background: the first GET after
+    # the PR is opened or its head or base moves answers ``mergeable: null`` and starts the
+    # job; a GET at least this many seconds (of the hub's clock) later has the answer.
+    "mergeability_delay_seconds": 0,
 }
 
 

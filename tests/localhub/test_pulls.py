@@ -55,6 +55,8 @@ def test_conflict_is_not_mergeable(world: World) -> None:
     )
     gh.put_file(world.token, world.repo, "README.md", "ours\n", sha=readme_sha(world))
     number = open_pull(world, "clash").json()["number"]
+    # the first GET starts GitHub's background mergeability job (test_room_fidelity.py)
+    assert gh.ok("GET", f"/repos/acme/demo/pulls/{number}", world.token)["mergeable"] is None
     pull = gh.ok("GET", f"/repos/acme/demo/pulls/{number}", world.token)
     assert pull["mergeable"] is False
     assert pull["mergeable_state"] == "dirty"

@@ -85,6 +85,65 @@ def run_json(hub: Hub, repo: dict[str, Any], run: dict[str, Any]) -> dict[str, A
     }
 
 
+def job_ran(job: dict[str, Any]) -> bool:
+    """A job that a runner picked up (billed), not one skipped or cancelled before it started."""
+    if job.get("conclusion") in ("success", "failure"):
+        return True
+    return any(step.get("started_at") for step in job.get("steps") or [])
+
+
+def billed_minutes(job: dict[str, Any]) -> int:
+    """GitHub bills each job that ran rounded up to a whole minute, at least one."""
+    if not job_ran(job):
+        return 0
+    ms = int(job.get("duration_ms") or 0)
+    return max(1, -(-ms // 60_000))
+
+
+def job_json(
+    hub: Hub, repo: dict[str, Any], run: dict[str, Any], job: dict[str, Any]
+) -> dict[str, Any]:
+    repo_api = f"{hub.urls.api}/repos/{repo['full_name']}"
+    web = f"{hub.urls.web}/{repo['full_name']}"
+    steps = [
+        {
+            "name": step["name"],
+            "status": step.get("status", "queued"),
+            "conclusion": step.get("conclusion"),
+            "number": step["number"],
+            "started_at": step.get("started_at"),
+            "completed_at": step.get("completed_at"),
+        }
+        for step in job.get("steps") or []
+    ]
+    ran = job_ran(job)
+    return {
+        "id": job["id"],
+        "run_id": run["id"],
+        "run_url": f"{repo_api}/actions/runs/{run['id']}",
+        "run_attempt": run.get("run_attempt", 1),
+        "node_id": shapes.node_id("CR", job["id"]),
+        "head_sha": run["head_sha"],
+        "url": f"{repo_api}/actions/jobs/{job['id']}",
+        "html_url": f"{web}/actions/runs/{run['id']}/job/{job['id']}",
+        "status": job.get("status", "queued"),
+        "conclusion": job.get("conclusion"),
+        "created_at": run["created_at"],
+        "started_at": job.get("started_at") or run["created_at"],
+        "completed_at": job.get("completed_at"),
+        "name": job.get("name") or job["key"],
+        "steps": steps,
+        "check_run_url": f"{repo_api}/check-runs/{job['id']}",
+        "labels": ["ubuntu-latest"],
+        "runner_id": 1 if ran else None,
+        "runner_name": "GitHub Actions 1" if ran else None,
+        "runner_group_id": 0 if ran else None,
+        "runner_group_name": "GitHub Actions" if ran else None,
+        "workflow_name": run["name"],
+        "head_branch": run.get("head_branch"),
+    }
+
+
 def register(hub: Hub) -> None:
     r = hub.router
     store = hub.store
@@ -185,6 +244,41 @@ def register(hub: Hub) -> None:
         if hub.runner.rerun(int(run["id"])) is None:
             raise HubError(403, "This workflow run cannot be retried")
         return Response(201, {})
+
+    def find_run(ctx: Ctx) -> tuple[dict[str, Any], dict[str, Any]]:
+        repo = repo_for(hub, ctx, "actions", "read", "read")
+        run = store.data["runs"].get(ctx.params["run_id"])
+        if run is None or run["repo_id"] != repo["id"]:
+            raise not_found()
+        return repo, run
+
+    @r.route("GET", "/repos/{owner}/{repo}/actions/runs/{run_id}/jobs")
+    def list_jobs(ctx: Ctx) -> Response:
+        repo, run = find_run(ctx)
+        jobs = [job_json(hub, repo, run, job) for job in run.get("jobs") or []]
+        return paginate(hub, ctx, jobs, wrap="jobs")
+
+    @r.route("GET", "/repos/{owner}/{repo}/actions/runs/{run_id}/timing")
+    def timing(ctx: Ctx) -> Response:
+        """Billable time as GitHub documents it: every job on ``ubuntu-latest`` (UBUNTU), each
+        rounded up to whole minutes (``duration_ms`` is the billed time), a skipped one 0."""
+        _repo, run = find_run(ctx)
+        job_runs = [
+            {"job_id": job["id"], "duration_ms": billed_minutes(job) * 60_000}
+            for job in run.get("jobs") or []
+            if job_ran(job)
+        ]
+        billable = {
+            "UBUNTU": {
+                "total_ms": sum(j["duration_ms"] for j in job_runs),
+                "jobs": len(job_runs),
+                "job_runs": job_runs,
+            }
+        }
+        body: dict[str, Any] = {"billable": billable}
+        if run.get("run_duration_ms") is not None:
+            body["run_duration_ms"] = run["run_duration_ms"]
+        return Response(200, body)
 
     @r.route("GET", "/repos/{owner}/{repo}/actions/runs/{run_id}")
     def get_run(ctx: Ctx) -> Response:

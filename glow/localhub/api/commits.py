@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from glow.localhub import gitstore, shapes
 from glow.localhub.api.common import paginate, repo_for
+from glow.localhub.api.webflow import WEB_FLOW_EMAIL, verification, web_flow_user
 from glow.localhub.routing import Ctx, HubError, Response
 
 if TYPE_CHECKING:
@@ -42,6 +43,8 @@ def head_or_empty(
 
 
 def person(hub: Hub, who: gitstore.Identity) -> dict[str, Any] | None:
+    if who.email == WEB_FLOW_EMAIL:
+        return web_flow_user(hub.urls.api, hub.urls.web)
     m = NOREPLY.match(who.email)
     return hub.user_json(m.group(2)) if m and hub.store.account(m.group(2)) else None
 
@@ -72,13 +75,7 @@ def commit_json(
             },
             "comment_count": 0,
             "tree": {"sha": info.tree, "url": f"{api}/git/trees/{info.tree}"},
-            "verification": {
-                "verified": False,
-                "reason": "unsigned",
-                "signature": None,
-                "payload": None,
-                "verified_at": None,
-            },
+            "verification": verification(hub, repo, info.sha),
         },
         "author": person(hub, info.author),
         "committer": person(hub, info.committer),

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from glow.localhub import gitstore, shapes
 from glow.localhub.api.common import paginate, repo_for, str_field
 from glow.localhub.api.pushes import MALFORMED_PATH, check_message, emit_push, identity_for
+from glow.localhub.api.webflow import verification
 from glow.localhub.routing import Ctx, HubError, Response, invalid, not_found
 
 if TYPE_CHECKING:
@@ -55,13 +56,7 @@ def git_commit_json(hub: Hub, repo: dict[str, Any], info: gitstore.CommitInfo) -
             }
             for p in info.parents
         ],
-        "verification": {
-            "verified": False,
-            "reason": "unsigned",
-            "signature": None,
-            "payload": None,
-            "verified_at": None,
-        },
+        "verification": verification(hub, repo, info.sha),
     }
 
 

@@ -41,7 +41,7 @@ def labels_of(repo: dict[str, Any], iss: dict[str, Any]) -> list[dict[str, Any]]
 
 def issue_json(hub: Hub, repo: dict[str, Any], iss: dict[str, Any]) -> dict[str, Any]:
     closed_by = hub.user_json(iss["closed_by"]) if iss.get("closed_by") else None
-    return shapes.issue(
+    data = shapes.issue(
         hub.urls,
         repo["full_name"],
         iss,
@@ -49,6 +49,10 @@ def issue_json(hub: Hub, repo: dict[str, Any], iss: dict[str, Any]) -> dict[str,
         labels_of(repo, iss),
         closed_by,
     )
+    people = [hub.user_json(login) for login in iss.get("assignees", [])]
+    data["assignees"] = people
+    data["assignee"] = people[0] if people else None
+    return data
 
 
 def get_issue(repo: dict[str, Any], number: str) -> dict[str, Any]:

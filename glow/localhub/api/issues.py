@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from glow.localhub.api.assignees import can_assign, checked, requested
 from glow.localhub.api.common import (
     paginate,
     repo_for,
@@ -47,7 +48,13 @@ def register(hub: Hub) -> None:
         labels = label_names(ctx, "Issue")
         if ROLES.index(role_for(hub, ctx, repo)) < ROLES.index("triage"):
             labels = []  # GitHub silently drops labels from people who cannot triage
+        wanted = requested(ctx)
+        people = checked(hub, ctx, repo, wanted) if wanted else []
         iss = new_issue(hub, repo, ctx.principal, str(title), body, labels)
+        if people:
+            with store.lock:
+                iss["assignees"] = people
+                store.mark_dirty()
         emit_issue(hub, repo, iss, "opened", ctx.principal)
         return Response(
             201,
@@ -72,6 +79,9 @@ def register(hub: Hub) -> None:
         with store.lock:
             iss = get_issue(repo, ctx.params["issue_number"])
             role = require_author_or(hub, ctx, repo, iss["user"], "triage")
+            wanted = requested(ctx)
+            if wanted is not None and can_assign(hub, ctx, repo):
+                iss["assignees"] = checked(hub, ctx, repo, wanted)
             events = apply_issue_update(hub, repo, iss, ctx, can_label=ROLES.index(role) >= 2)
         for action, extra in events:
             emit_issue(hub, repo, iss, action, ctx.principal, **extra)

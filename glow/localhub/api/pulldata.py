@@ -36,8 +36,44 @@ def _branch_side(hub: Hub, repo: dict[str, Any], ref: str, sha: str) -> dict[str
     }
 
 
+def mergeability(
+    hub: Hub, repo: dict[str, Any], iss: dict[str, Any], base_sha: str, *, probe: bool
+) -> bool | None:
+    """GitHub's late mergeability: ``None`` until a background job has merged head into base.
+
+    ``probe`` (a GET of the one pull request) starts the job when none is running for the
+    current base and head, as GitHub's GET does; the answer is there once
+    ``mergeability_delay_seconds`` of the hub's clock have passed since it started (with 0,
+    on the next GET). Events and other answers only report what is already known."""
+    pr = iss["pull"]
+    if pr.get("merged") or iss["state"] == "closed":
+        return None
+    store = hub.store
+    key = [base_sha, pr["head_sha"]]
+    with store.lock:
+        check = pr.get("merge_check")
+        if not check or check.get("key") != key:
+            if probe:
+                pr["merge_check"] = {"key": key, "started": store.epoch(), "result": None}
+                store.mark_dirty()
+            return None
+        if check.get("result") is None:
+            delay = float(store.config.get("mergeability_delay_seconds", 0))
+            if not probe or store.epoch() - float(check["started"]) < delay:
+                return None
+            tree = gitstore.merge_trees(store.git_dir(repo), base_sha, pr["head_sha"])
+            check["result"] = tree is not None
+            store.mark_dirty()
+        return bool(check["result"])
+
+
 def pull_json(
-    hub: Hub, repo: dict[str, Any], iss: dict[str, Any], *, full: bool = True
+    hub: Hub,
+    repo: dict[str, Any],
+    iss: dict[str, Any],
+    *,
+    full: bool = True,
+    probe: bool = False,
 ) -> dict[str, Any]:
     pr = iss["pull"]
     full_name = repo["full_name"]
@@ -73,8 +109,8 @@ def pull_json(
         "closed_at": iss.get("closed_at"),
         "merged_at": pr.get("merged_at"),
         "merge_commit_sha": pr.get("merge_commit_sha"),
-        "assignee": None,
-        "assignees": [],
+        "assignee": base["assignee"],
+        "assignees": base["assignees"],
         "requested_reviewers": [],
         "requested_teams": [],
         "head": _branch_side(hub, repo, pr["head_ref"], pr["head_sha"]),
@@ -98,11 +134,7 @@ def pull_json(
     }
     if full:
         merged = bool(pr.get("merged"))
-        mergeable = (
-            None
-            if merged or iss["state"] == "closed"
-            else (gitstore.merge_trees(git_dir, base_sha, pr["head_sha"]) is not None)
-        )
+        mergeable = mergeability(hub, repo, iss, base_sha, probe=probe)
         mb = gitstore.merge_base(git_dir, base_sha, pr["head_sha"]) or base_sha
         files = gitstore.diff_files(git_dir, mb, pr["head_sha"])
         data.update(
@@ -115,7 +147,9 @@ def pull_json(
                 else ("clean" if mergeable else "dirty"),
                 "merged_by": hub.user_json(pr["merged_by"]) if pr.get("merged_by") else None,
                 "comments": iss.get("comments", 0),
-                "review_comments": 0,
+                "review_comments": sum(
+                    1 for c in repo.get("review_comments", {}).values() if c["number"] == num
+                ),
                 "maintainer_can_modify": False,
                 "commits": len(gitstore.log(git_dir, f"{mb}..{pr['head_sha']}")),
                 "additions": sum(f.additions for f in files),

@@ -106,7 +106,8 @@ def register(hub: Hub) -> None:
     @r.route("GET", "/repos/{owner}/{repo}/pulls/{pull_number}")
     def get(ctx: Ctx) -> Response:
         repo = repo_for(hub, ctx, "pull_requests", "read", "read")
-        return Response(200, pull_json(hub, repo, get_pull(repo, ctx.params["pull_number"])))
+        iss = get_pull(repo, ctx.params["pull_number"])
+        return Response(200, pull_json(hub, repo, iss, probe=True))
 
     @r.route("PATCH", "/repos/{owner}/{repo}/pulls/{pull_number}")
     def update(ctx: Ctx) -> Response:

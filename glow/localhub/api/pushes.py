@@ -56,6 +56,7 @@ def commit_files(
     login: str | None,
     *,
     principal: Principal | None = None,
+    committer: gitstore.Identity | None = None,
 ) -> tuple[str, str | None]:
     """One commit on ``branch`` setting (or deleting, for None) files; emits ``push``.
 
@@ -74,7 +75,9 @@ def commit_files(
         base_tree = gitstore.out(git_dir, "rev-parse", f"{parent}^{{tree}}") if parent else None
         tree = gitstore.build_tree(git_dir, base_tree, changes)
         who = identity_for(hub, login)
-        sha = gitstore.commit_tree(git_dir, tree, [parent] if parent else [], message, who)
+        sha = gitstore.commit_tree(
+            git_dir, tree, [parent] if parent else [], message, who, committer
+        )
         gitstore.update_ref(git_dir, f"refs/heads/{branch}", sha, parent or "0" * 40)
         repo["pushed_at"] = hub.store.now_iso()
         hub.store.mark_dirty()
