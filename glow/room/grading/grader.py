@@ -71,7 +71,8 @@ class Grader:
         if s.family == "pr-linked":
             numbers = {int(i["number"]): c for c, i in self.state.challenge_issues().items()}
             opened = self.state.open_issue_numbers()
-            return [(decide.grade_pr_linked(s.body, opened, self.repo.full_name, numbers), s.fingerprint)]  # fmt: skip
+            verdict = decide.grade_pr_linked(s.body, opened, self.repo.full_name, numbers)
+            return [(verdict, s.fingerprint)]
         if s.family == "conflict-resolved":
             text = read.file_text(self.repo, decide.CONFLICT_FILE, s.head_sha)
             kwargs = {"sleep": self.sleep} if self.sleep else {}
@@ -79,8 +80,8 @@ class Grader:
             fp = s.fingerprint if merge is not None else f"{s.fingerprint}-u"
             return [(decide.grade_conflict(text, merge), fp)]
         if s.family in ("branch-commit", "local-commit"):
-            files = s.family == "branch-commit"
-            commits = read.branch_commits(self.repo, s.branch, self.base, with_files=files)
+            with_files = s.family == "branch-commit"
+            commits = read.branch_commits(self.repo, s.branch, self.base, with_files=with_files)
             if s.family == "branch-commit":
                 return [(decide.grade_branch_commit(s.branch, commits), s.fingerprint)]
             return [(decide.grade_local_commit(s.branch, commits), s.fingerprint)]

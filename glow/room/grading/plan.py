@@ -195,28 +195,43 @@ def _pulls(
         head = pull.get("head") or {}
         ref, sha = str(head.get("ref") or ""), str(head.get("sha") or "")
         base = pull.get("base") or {}
-        base_ref, base_sha = str(base.get("ref") or ""), str(base.get("sha") or "")
+        base_sha = str(base.get("sha") or "")
         body = str(pull.get("body") or "")
-        facts = {"branch": ref, "head_sha": sha, "base_ref": base_ref, "body": body}
         if ref == CONFLICT_BRANCH:
-            out.append(Subject("conflict-resolved", number, sha, **facts))
+            out.append(_pull("conflict-resolved", number, sha, pull))
             continue
         if not state.learners(pull):
             continue
         if ch6_open or state.stored(number, "pr-linked") is not None:
             linked = linked_open_issues(body, state.open_issue_numbers(), state.repo)
             fp = digest(body, linked, [numbers.get(n) for n in linked])
-            out.append(Subject("pr-linked", number, fp, **facts))
+            out.append(_pull("pr-linked", number, fp, pull))
         if ref.startswith("fix/"):
-            out.append(Subject("local-commit", number, sha, **facts))
+            out.append(_pull("local-commit", number, sha, pull))
         graded = [f for f in FILE_FAMILIES if state.stored(number, f) is not None]
         if files_open or graded or number == subject:
             fp = digest(sha, base_sha)
             stale = [f for f in FILE_FAMILIES if state.stored(number, f) != fp]
             if stale:
                 # One subject reads the pull request's files; it grades the families it touches.
-                out.append(Subject("issue-template", number, fp, files=True, **facts))
+                out.append(_pull("issue-template", number, fp, pull, files=True))
     return out
+
+
+def _pull(
+    family: Family, number: int, fp: str, pull: Mapping[str, Any], *, files: bool = False
+) -> Subject:
+    head, base = pull.get("head") or {}, pull.get("base") or {}
+    return Subject(
+        family,
+        number,
+        fp,
+        branch=str(head.get("ref") or ""),
+        head_sha=str(head.get("sha") or ""),
+        base_ref=str(base.get("ref") or ""),
+        body=str(pull.get("body") or ""),
+        files=files,
+    )
 
 
 def pull_families(changed: Iterable[str], already: Iterable[Family]) -> list[Family]:
