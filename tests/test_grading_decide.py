@@ -16,7 +16,9 @@ from glow.room.rules import linked_open_issues
 
 ROOT = Path(__file__).resolve().parents[1]
 FILES = ["docs/welcome.md", "README.md", "docs/review-me.md"]
-FORM_BODY = "### What\n\nA TODO is left.\n\n### Where\n\n{where}\n\n### Why\n\nIt confuses readers.\n"
+FORM_BODY = (
+    "### What\n\nA TODO is left.\n\n### Where\n\n{where}\n\n### Why\n\nIt confuses readers.\n"
+)
 
 
 def test_each_family_grades_the_challenge_the_catalogue_says() -> None:
@@ -43,9 +45,13 @@ def test_labelled_lines_pass_and_every_line_of_a_part_counts() -> None:
 
 
 def test_an_empty_or_no_response_part_needs_revision_and_says_which() -> None:
-    body = FORM_BODY.format(where="docs/welcome.md").replace("It confuses readers.", "_No response_")
+    body = FORM_BODY.format(where="docs/welcome.md").replace(
+        "It confuses readers.", "_No response_"
+    )
     verdict = decide.grade_issue(body, FILES)
-    assert not verdict.passed and "Why" in verdict.outcome and "Edit your issue" in verdict.next_step
+    assert (
+        not verdict.passed and "Why" in verdict.outcome and "Edit your issue" in verdict.next_step
+    )
 
 
 def test_where_must_name_a_file_of_the_room() -> None:
@@ -62,8 +68,22 @@ def test_an_edit_that_fixes_the_issue_turns_it_to_pass() -> None:
 
 # branch-commit ----------------------------------------------------------------------------------
 
-WEB = CommitFacts("a" * 40, "Update welcome.md", ("docs/welcome.md",), "GitHub", "noreply@github.com", "web-flow", True)  # fmt: skip
-MINE = CommitFacts("b" * 40, "Replace the welcome TODO with my intro", ("docs/welcome.md",), "Ada", "ada@example.org")  # fmt: skip
+WEB = CommitFacts(
+    "a" * 40,
+    "Update welcome.md",
+    ("docs/welcome.md",),
+    "GitHub",
+    "noreply@github.com",
+    "web-flow",
+    True,
+)
+MINE = CommitFacts(
+    "b" * 40,
+    "Replace the welcome TODO with my intro",
+    ("docs/welcome.md",),
+    "Ada",
+    "ada@example.org",
+)
 ELSEWHERE = CommitFacts("c" * 40, "Add notes", ("docs/notes.md",), "Ada", "ada@example.org")
 
 
@@ -151,8 +171,12 @@ def test_a_commit_pushed_over_git_passes_and_a_web_editor_one_does_not() -> None
 
 def test_web_flow_is_recognised_by_login_or_by_githubs_committer() -> None:
     assert CommitFacts("x", "m", committer_login="web-flow").web_flow
-    assert CommitFacts("x", "m", committer_name="GitHub", committer_email="noreply@github.com").web_flow
-    assert not CommitFacts("x", "m", committer_name="Ada", committer_email="a@b.c", verified=True).web_flow
+    assert CommitFacts(
+        "x", "m", committer_name="GitHub", committer_email="noreply@github.com"
+    ).web_flow
+    assert not CommitFacts(
+        "x", "m", committer_name="Ada", committer_email="a@b.c", verified=True
+    ).web_flow
 
 
 # issue-template ---------------------------------------------------------------------------------
@@ -240,7 +264,10 @@ def test_only_the_pull_requests_own_forms_are_graded_never_the_rooms() -> None:
 
 # capstone ---------------------------------------------------------------------------------------
 
-TEMPLATE = "# Capstone plan\n\n## Mission\n\nTODO: what\n\n## Responsibilities\n\nTODO: who\n\n## Guardrails\n\nTODO: limits\n"
+TEMPLATE = (
+    "# Capstone plan\n\n## Mission\n\nTODO: what\n\n## Responsibilities\n\nTODO: who\n\n"
+    "## Guardrails\n\nTODO: limits\n"
+)
 
 
 def test_a_plan_with_every_section_in_own_words_passes() -> None:
