@@ -25,6 +25,7 @@ from glow.cohort.registration.decide import (
     read_form,
 )
 from glow.cohort.registration.form import render_public
+from glow.cohort.watchdog.copy import room_run_notice
 from glow.room.grading.copy import examples as grading_examples
 
 LINKS = RoomLinks("https://github.com/o/room/invitations", "https://github.com/o/room/issues/new")
@@ -69,6 +70,7 @@ MESSAGES = {
     "day2": lambda: release_comment(Cohort(id="2026-12", day2_url="https://example.org/day2")),
     # Every message the autograders and the room watchdog can write.
     **{name: (lambda text=text: text) for name, text in grading_examples().items()},
+    "room run failed": lambda: room_run_notice(7, pull_request=True),
 }
 LIST_ITEM = re.compile(r"(- |\d+\. )")
 BARE_URL = re.compile(r"(?<!\]\()https?://")

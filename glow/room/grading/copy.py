@@ -54,22 +54,6 @@ def notice(family: Family, reason: str) -> str:
     return NOTICE.format(challenge=CHALLENGE[family], what=TITLES[family], reason=short)
 
 
-RUN_FAILED = """## Learning Room: a check did not finish
-
-The room's automatic checks did not finish for this {thing} (run {run_id}), so you may be missing an answer from the bots.
-
-This is a problem on our side, not something you did, and your work is safe.
-
-Next step: make your next commit, edit or comment here and the checks run again; a facilitator has been told as well.
-
-If nothing changes within a few minutes, comment `help` here and a facilitator will see it."""
-
-
-def run_failed(run_id: int, *, pull_request: bool) -> str:
-    """The watchdog's notice in a room when a run of room.yml failed and nothing healed it."""
-    return RUN_FAILED.format(run_id=run_id, thing="pull request" if pull_request else "issue")
-
-
 def examples() -> dict[str, str]:
     """Every message the autograders can write, for tests/test_copy.py."""
     from glow.room.grading import decide
@@ -105,7 +89,6 @@ def examples() -> dict[str, str]:
     }  # fmt: skip
     out = {f"grade {name}": render(verdict) for name, verdict in verdicts.items()}
     out["grade notice"] = notice("pr-linked", "GitHub answered 502")
-    out["room run failed"] = run_failed(7, pull_request=True)
     return out
 
 
