@@ -26,6 +26,8 @@ from glow.cohort.registration.decide import (
 )
 from glow.cohort.registration.form import render_public
 from tests.room_pr_copy import MESSAGES as ROOM_PR_MESSAGES
+from glow.cohort.watchdog.copy import room_run_notice
+from glow.room.grading.copy import examples as grading_examples
 
 LINKS = RoomLinks("https://github.com/o/room/invitations", "https://github.com/o/room/issues/new")
 COHORTS = {"2026-12": Cohort(id="2026-12")}
@@ -67,6 +69,9 @@ MESSAGES = {
     "help": lambda: HELP_RECEIVED,
     "failed": lambda: FAILED,
     "day2": lambda: release_comment(Cohort(id="2026-12", day2_url="https://example.org/day2")),
+    # Every message the autograders and the room watchdog can write.
+    **{name: (lambda text=text: text) for name, text in grading_examples().items()},
+    "room run failed": lambda: room_run_notice(7, pull_request=True),
 }
 MESSAGES.update(ROOM_PR_MESSAGES)  # Gandalf and the content checks
 LIST_ITEM = re.compile(r"(- |\d+\. )")

@@ -184,3 +184,19 @@ def alert(problem: Problem) -> Wanted:
 
 def healed_note(title: str, at: datetime) -> str:
     return HEALED.format(at=utc(at), what=title.removeprefix("Watchdog: "))
+
+
+ROOM_RUN_FAILED = """## Learning Room: a check did not finish
+
+The room's automatic checks did not finish for this {thing} (run {run_id}), so you may be missing an answer from the bots.
+
+This is a problem on our side, not something you did, and your work is safe.
+
+Next step: make your next commit, edit or comment here and the checks run again; a facilitator has been told as well.
+
+If nothing changes within a few minutes, comment `help` here and a facilitator will see it."""
+
+
+def room_run_notice(run_id: int, *, pull_request: bool) -> str:
+    """The notice in a room when a run of room.yml failed and no later run healed it."""
+    return ROOM_RUN_FAILED.format(run_id=run_id, thing="pull request" if pull_request else "issue")

@@ -18,7 +18,7 @@ from glow.cohort.watchdog.events import DISPATCH_TYPES
 if TYPE_CHECKING:
     from glow.cohort.admin import AdminRepo
     from glow.cohort.model import Cohort, Learner, LogEntry
-    from glow.cohort.observe import Observer
+    from glow.cohort.observe import Observer, Repos
     from glow.cohort.watchdog.decide import Findings, Problem, Template
     from glow.cohort.watchdog.read import Reader
 
@@ -79,6 +79,7 @@ def watch(ctx: Context) -> int:
     if not args.cohort:
         check_repositories(reader, sorted(workshops | {admin.repo.full_name}), found, now, limits)
     found.failures += reader.unchecked
+    notices = notify_rooms(repos, reader, found, dry_run=args.dry_run)
     changed = publish(admin, found, chosen, full=not args.cohort, now=now, dry_run=args.dry_run)
     counts = repos.totals()
     if reader.runs is None:
@@ -88,11 +89,28 @@ def watch(ctx: Context) -> int:
     verb = "would change" if args.dry_run else "changed"
     print(
         f"Watchdog: {len(found.problems)} problem(s) open; {verb} {changed} alert(s); "
-        f"{counts.requests} requests ({counts.writes} writes)."
+        f"{notices} room notice(s); {counts.requests} requests ({counts.writes} writes)."
     )
     for line in found.failures:
         print(f"glow watchdog: not checked: {line}", file=sys.stderr)
     return 1 if found.failures else 0
+
+
+def notify_rooms(repos: Repos, reader: Reader, found: Findings, *, dry_run: bool) -> int:
+    """A blameless notice in each room on the thing a failed, unhealed room.yml run was about
+    (``rooms``); a room that cannot be read is named as not checked."""
+    from glow.cohort.watchdog.rooms import failed_room_runs, post_room_notices
+    from glow.errors import GitHubError
+
+    posted = 0
+    for full_name, runs in sorted(reader.raw_runs.items()):
+        if not failed_room_runs(runs):
+            continue
+        try:
+            posted += post_room_notices(repos.get(full_name), runs, dry_run=dry_run)
+        except GitHubError as exc:
+            found.failures.append(f"run notices in {full_name}: {exc}")
+    return posted
 
 
 def check_cohort(

@@ -61,6 +61,8 @@ class Reader:
     template_repo: str
     runs: Repos | None = None  # repositories seen with the runs token; None: the check is off
     unchecked: list[str] = field(default_factory=list)
+    # Every run read, by repository: the room watchdog (``rooms``) looks at each failed one.
+    raw_runs: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def template(self, cohort: Cohort, log: Iterable[LogEntry]) -> Template | None:
         """The template's workflows at the pinned commit (its default branch if none is
@@ -148,4 +150,5 @@ class Reader:
                 "read access to Actions on it"
             )
             return None
+        self.raw_runs[full_name] = list(page.get("workflow_runs") or [])
         return failing_workflows(page.get("workflow_runs") or [], now=now, window=window)

@@ -1,0 +1,118 @@
+"""Read the evidence the autograders judge, from the room's current state (never an event's
+payload, which may be stale). Reads only; ``write`` carries verdicts out.
+
+The room at a glance costs three list calls (issues and pull requests of every state, every
+comment of the room, the open pull requests; the last only when one is open); evidence is read
+only for what ``plan`` found stale.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from glow.errors import GitHubError
+from glow.room.grading.decide import CommitFacts
+from glow.room.grading.plan import RoomState
+
+if TYPE_CHECKING:
+    from glow.github import Repo
+
+LEARNER_FILE = ".glow/learner.yml"
+MAX_COMMITS = 20  # a learner's branch holds a handful; more is not a challenge's evidence
+MERGEABLE_READS = 3  # GitHub computes mergeability in the background: a few bounded reads
+MERGEABLE_WAIT = 2.0
+
+
+def learner_handle(repo: Repo) -> str | None:
+    """The learner's handle from ``.glow/learner.yml`` (written by provisioning), or None when
+    the file is missing or unreadable (never a crash: the sender stands in)."""
+    try:
+        found = repo.read_file(LEARNER_FILE)
+        facts = yaml.safe_load(found.text) if found is not None else None
+    except (GitHubError, yaml.YAMLError, ValueError):
+        return None
+    handle = facts.get("handle") if isinstance(facts, dict) else None
+    return str(handle).lstrip("@").strip() or None if handle else None
+
+
+def room_state(repo: Repo, handle: str | None) -> RoomState:
+    issues = list(repo.paginate(repo.url("issues"), {"state": "all"}))
+    comments = list(repo.paginate(repo.url("issues", "comments")))
+    any_open_pull = any("pull_request" in i and i.get("state") == "open" for i in issues)
+    pulls = list(repo.paginate(repo.url("pulls"), {"state": "open"})) if any_open_pull else []
+    return RoomState(repo.full_name, repo.login(), handle, issues, comments, pulls)
+
+
+def default_branch(repo: Repo, payload: dict[str, Any]) -> str:
+    named = (payload.get("repository") or {}).get("default_branch")
+    if isinstance(named, str) and named:
+        return named
+    info = repo.get_json(repo.url()) or {}
+    return str(info.get("default_branch") or "main")
+
+
+def room_files(repo: Repo, branch: str) -> list[str]:
+    tree = repo.get_json(repo.url("git", "trees", branch), {"recursive": "1"}) or {}
+    return [str(e["path"]) for e in tree.get("tree") or [] if e.get("type") == "blob"]
+
+
+def _facts(item: dict[str, Any]) -> CommitFacts:
+    commit = item.get("commit") or {}
+    committer = commit.get("committer") or {}
+    return CommitFacts(
+        sha=str(item.get("sha") or ""),
+        message=str(commit.get("message") or ""),
+        files=tuple(str(f.get("filename")) for f in item.get("files") or []),
+        committer_name=str(committer.get("name") or ""),
+        committer_email=str(committer.get("email") or ""),
+        committer_login=str((item.get("committer") or {}).get("login") or ""),
+        verified=bool((commit.get("verification") or {}).get("verified")),
+    )
+
+
+def branch_commits(
+    repo: Repo, branch: str, base: str, *, with_files: bool
+) -> list[CommitFacts] | None:
+    """The branch's commits that are not on ``base``, newest first; None when there is no
+    such branch. ``with_files``: one more read per commit, for the files it changed."""
+    if repo.get_json(repo.url("branches", branch)) is None:
+        return None
+    mine = repo.get_json(repo.url("commits"), {"sha": branch, "per_page": MAX_COMMITS}) or []
+    theirs = repo.get_json(repo.url("commits"), {"sha": base, "per_page": 100}) or []
+    on_base = {str(c.get("sha")) for c in theirs}
+    own = [c for c in mine if str(c.get("sha")) not in on_base]
+    if with_files:
+        own = [repo.get_json(repo.url("commits", str(c["sha"]))) or c for c in own]
+    return [_facts(c) for c in own]
+
+
+def file_text(repo: Repo, path: str, ref: str) -> str | None:
+    found = repo.read_file(path, ref)
+    return found.text if found is not None else None
+
+
+def mergeable(
+    repo: Repo, number: int, *, sleep: Callable[[float], object] = time.sleep
+) -> bool | None:
+    """GitHub's ``mergeable`` for the pull request: None while it is still being computed after
+    a few bounded reads (the grader then judges the file alone, and says so)."""
+    for attempt in range(MERGEABLE_READS):
+        pull = repo.get_json(repo.url("pulls", number)) or {}
+        value = pull.get("mergeable")
+        if isinstance(value, bool):
+            return value
+        if attempt + 1 < MERGEABLE_READS:
+            sleep(MERGEABLE_WAIT)
+    return None
+
+
+def pull_files(repo: Repo, number: int) -> dict[str, str]:
+    """Path -> status (added, modified, removed, renamed) of what the pull request changes."""
+    return {
+        str(f.get("filename")): str(f.get("status") or "")
+        for f in repo.paginate(repo.url("pulls", number, "files"))
+    }
