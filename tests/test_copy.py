@@ -25,9 +25,9 @@ from glow.cohort.registration.decide import (
     read_form,
 )
 from glow.cohort.registration.form import render_public
-from tests.room_pr_copy import MESSAGES as ROOM_PR_MESSAGES
 from glow.cohort.watchdog.copy import room_run_notice
 from glow.room.grading.copy import examples as grading_examples
+from tests.room_pr_copy import MESSAGES as ROOM_PR_MESSAGES
 
 LINKS = RoomLinks("https://github.com/o/room/invitations", "https://github.com/o/room/issues/new")
 COHORTS = {"2026-12": Cohort(id="2026-12")}
