@@ -161,12 +161,24 @@ class Learner:
                 return "needs-revision" if "needs revision" in heading else "pass"
         return None
 
-    def graded(self, challenge: int, number: int, expected: str, scenario: str) -> None:
+    def grade_body(self, number: int) -> str | None:
+        return next(
+            (c["body"] for c in self.bot_comments(number) if c["body"].startswith(GRADE_PREFIX)),
+            None,
+        )
+
+    def graded(
+        self, challenge: int, number: int, expected: str, scenario: str, before: str | None = None
+    ) -> None:
+        """Record whether the grade on ``number`` became ``expected`` after the learner acted
+        (a grade comment written before the action, ``before``, does not count)."""
         self.idle()
         try:
             got = self.wait_for(
                 f"a {expected} grade on #{number}",
-                lambda: self.verdict(number) == expected and expected,
+                lambda: self.grade_body(number) != before
+                and self.verdict(number) == expected
+                and expected,
                 timeout=30,
             )
             self.record(challenge, scenario, bool(got))
@@ -234,18 +246,25 @@ def two_tries(
     target: Callable[[], int],
     wrong: Callable[[int], None],
     right: Callable[[int], None],
+    *,
+    creates: bool = False,
 ) -> int:
-    """The happy learner does it right at once; the others get it wrong first, then fix it."""
+    """The happy learner does it right at once; the others get it wrong first, then fix it.
+    ``creates``: ``target`` makes the graded thing (an issue or a pull request), so no grade
+    of it can exist before."""
     if learner.happy:
         number = target()
+        before = None if creates else learner.grade_body(number)
         right(number)
-        learner.graded(challenge, number, "pass", "happy")
+        learner.graded(challenge, number, "pass", "happy", before)
         return number
     number = target()
+    before = None if creates else learner.grade_body(number)
     wrong(number)
-    learner.graded(challenge, number, "needs-revision", "wrong-attempt")
+    learner.graded(challenge, number, "needs-revision", "wrong-attempt", before)
+    before = learner.grade_body(number)
     right(number)
-    learner.graded(challenge, number, "pass", "recovery")
+    learner.graded(challenge, number, "pass", "recovery", before)
     return number
 
 
@@ -264,7 +283,7 @@ def c2_file_issue(learner: Learner) -> None:
         if not learner.happy:
             learner.call("PATCH", f"issues/{number}", json={"body": TODO_GOOD})
 
-    two_tries(learner, 2, target, lambda n: None, right)
+    two_tries(learner, 2, target, lambda n: None, right, creates=True)
     learner.todo_issue = state["n"]
     evidence(learner, 2, f"I filed #{state['n']} about a TODO.")
 
@@ -346,7 +365,7 @@ def c6_pull_request(learner: Learner) -> None:
         if not learner.happy:
             learner.call("PATCH", f"pulls/{number}", json={"body": good})
 
-    two_tries(learner, 6, target, lambda n: None, right)
+    two_tries(learner, 6, target, lambda n: None, right, creates=True)
     evidence(learner, 6, f"I opened #{learner.pr_numbers[6]}.")
 
 
