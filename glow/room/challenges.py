@@ -9,10 +9,10 @@ A challenge file, ``learning-room-template/challenges/challenge-NN.md``::
     title: "Challenge 6: Open your first pull request"
     day: 1
     paths: [day1-day2]       # the registration paths that include it
-    evidence: A pull request whose description says `Closes #N` for your Challenge 2 issue.
+    evidence: A merged pull request whose description says `Closes #N` for this issue.
     grader: pr-linked        # one of GRADERS, or absent when a person checks the evidence
     unlocks: [7]             # opened when this one is closed
-    pr_files: ["docs/*.md"]  # what a pull request for it may touch (absent: no PR expected)
+    pr_files: ["docs/welcome.md"]  # what a pull request for it may touch (absent: no PR)
     learn_more:
       - text: GitHub Docs, creating a pull request
         url: https://docs.github.com/en/pull-requests/...
