@@ -84,7 +84,7 @@ def test_challenge_issue_comes_from_front_matter_with_the_marker_first() -> None
     text = (ROOT / "learning-room-template" / "challenges" / "challenge-01.md").read_text()
     issue = parse_challenge(text)
     assert issue.title == "Challenge 1: Find your way around"
-    assert issue.body.startswith("<!-- glow:challenge:1 -->\nWelcome to your Learning Room.")
+    assert issue.body.startswith("<!-- glow:challenge:1 -->\n## What you will do\n")
     assert "title:" not in issue.body
 
 

@@ -97,3 +97,16 @@ def test_a_missing_source_folder_is_one_clear_line(
     code, _, err = glow("template", "sync", "--source", str(tmp_path / "nowhere"))
     assert code == 2
     assert err.strip() == f"glow template: --source {tmp_path / 'nowhere'} is not a folder"
+
+
+def test_a_broken_challenge_file_stops_the_sync_with_the_line_naming_it(
+    world: World, glow: Glow, source: Path
+) -> None:
+    broken = source / "challenges" / "challenge-09.md"
+    broken.write_text(broken.read_text().replace("unlocks: [10]", "unlocks: [99]"))
+    mark = world.mark()
+    code, out, _ = glow("template", "sync", "--source", str(source))
+    assert code == 1
+    assert out.startswith("Template sync stopped, nothing was written:")
+    assert "  - challenges/challenge-09.md: unlocks [99], which no challenge file defines" in out
+    assert world.writes_since(mark) == []

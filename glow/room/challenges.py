@@ -9,10 +9,10 @@ A challenge file, ``learning-room-template/challenges/challenge-NN.md``::
     title: "Challenge 6: Open your first pull request"
     day: 1
     paths: [day1-day2]       # the registration paths that include it
-    evidence: A pull request whose description says `Closes #N` for your Challenge 2 issue.
+    evidence: A merged pull request whose description says `Closes #N` for this issue.
     grader: pr-linked        # one of GRADERS, or absent when a person checks the evidence
     unlocks: [7]             # opened when this one is closed
-    pr_files: ["docs/*.md"]  # what a pull request for it may touch (absent: no PR expected)
+    pr_files: ["docs/welcome.md"]  # what a pull request for it may touch (absent: no PR)
     learn_more:
       - text: GitHub Docs, creating a pull request
         url: https://docs.github.com/en/pull-requests/...
@@ -41,6 +41,24 @@ CHALLENGES_DIR = "challenges"
 CORE = range(1, 17)
 BONUS = range(17, 22)
 DAY1_LAST = 9
+
+# The room's files the challenges send learners to and the graders read (paths in a learner's
+# room, from learning-room-template/; tests/test_challenges.py holds them equal to the files).
+WELCOME_PATH = "docs/welcome.md"  # TODO lines: Challenge 2 reports one, 5 and 10 replace one
+REVIEW_ME_PATH = "docs/review-me.md"  # what the Challenge 12 peer-simulation PR changes
+CONFLICT_PRACTICE_PATH = "docs/conflict-practice.md"  # the only file the conflict grader reads
+CONFLICT_LINE_PREFIX = "Meeting place:"  # the Challenge 7 conflict is made on this line
+CAPSTONE_TEMPLATE_PATH = "docs/capstone-plan-template.md"  # its `## ` headings are required
+CAPSTONE_DIR = "docs/capstone"  # the learner writes docs/capstone/<handle>.md
+PLACEHOLDER_PREFIX = "TODO:"  # a line the learner has not filled in yet
+TODO_FORM_PATH = ".github/ISSUE_TEMPLATE/report-a-todo.yml"  # Challenge 2's issue form
+TODO_FORM_HEADINGS = ("What", "Where", "Why")  # rendered as `### What`, ... in the issue body
+# The room's own issue forms: the template grader (Challenge 14) never counts them.
+ROOM_ISSUE_TEMPLATES = (
+    ".github/ISSUE_TEMPLATE/help.yml",
+    ".github/ISSUE_TEMPLATE/intake.yml",
+    TODO_FORM_PATH,
+)
 
 PathName = Literal["day1-day2", "day2-only"]
 GraderName = Literal[
@@ -144,10 +162,14 @@ def parse_challenge(text: str, source: str = "challenge") -> Challenge:
 
 
 class Catalogue:
-    """Every challenge, by number, checked as a whole (numbers, unlocks, paths)."""
+    """Every challenge, by number, checked as a whole (numbers, unlocks, paths). ``sources``
+    names the file each number came from, so a problem names the file to fix."""
 
-    def __init__(self, challenges: Iterable[Challenge]) -> None:
+    def __init__(
+        self, challenges: Iterable[Challenge], *, sources: Mapping[int, str] | None = None
+    ) -> None:
         self.by_number: dict[int, Challenge] = {}
+        self.sources: dict[int, str] = dict(sources or {})
         for challenge in challenges:
             if challenge.number in self.by_number:
                 raise CatalogueProblem(f"two challenges are number {challenge.number}")
@@ -155,8 +177,9 @@ class Catalogue:
         for challenge in self.by_number.values():
             missing = [n for n in challenge.unlocks if n not in self.by_number]
             if missing:
+                where = self.sources.get(challenge.number, f"challenge {challenge.number}")
                 raise CatalogueProblem(
-                    f"challenge {challenge.number} unlocks {missing}, which no file defines"
+                    f"{where}: unlocks {missing}, which no challenge file defines"
                 )
 
     def __iter__(self) -> Iterator[Challenge]:
@@ -188,12 +211,31 @@ class Catalogue:
 
 
 def parse_catalogue(files: Mapping[str, str]) -> Catalogue:
-    """The catalogue from ``{path: text}`` of every ``challenges/*.md`` file."""
-    return Catalogue(
-        parse_challenge(text, path)
-        for path, text in sorted(files.items())
-        if path.endswith(".md") and Path(path).name.startswith("challenge-")
-    )
+    """The catalogue from ``{path: text}`` of every ``challenges/*.md`` file (other paths are
+    ignored). Raises CatalogueProblem naming the file to fix."""
+    challenges: list[Challenge] = []
+    sources: dict[int, str] = {}
+    for path, text in sorted(files.items()):
+        if not (path.endswith(".md") and Path(path).name.startswith("challenge-")):
+            continue
+        challenge = parse_challenge(text, path)
+        if challenge.number in sources:
+            raise CatalogueProblem(
+                f"{path}: number {challenge.number} is already the number of "
+                f"{sources[challenge.number]}; give each challenge its own number"
+            )
+        sources[challenge.number] = path
+        challenges.append(challenge)
+    return Catalogue(challenges, sources=sources)
+
+
+def required_sections(template_text: str) -> list[str]:
+    """The ``## `` headings of a plan template (the capstone's required sections), in order."""
+    return [
+        line[3:].strip()
+        for line in template_text.replace("\r\n", "\n").split("\n")
+        if line.startswith("## ") and line[3:].strip()
+    ]
 
 
 def load_directory(directory: Path) -> Catalogue:

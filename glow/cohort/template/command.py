@@ -3,8 +3,9 @@
 (seed 003, section 7.4).
 
 `glow template sync` validates the folder first (every workflow must parse with `on:` and
-`jobs:`, the first challenge must be readable), then writes every file that differs into the
-template repository's default branch as ONE commit through the git data API. Nothing is written
+`jobs:`, and every challenge file under challenges/ must parse into one catalogue), then writes
+every file that differs into the template repository's default branch as ONE commit through the
+git data API. Nothing is written
 when the template already matches, or when validation fails. Files in the template that the
 folder does not have are kept and listed, unless --delete is given. Text files only.
 

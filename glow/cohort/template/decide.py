@@ -16,6 +16,7 @@ from glow.cohort.provisioning.decide import (
     smoke_problems,
 )
 from glow.cohort.template.copy import NO_CHALLENGE
+from glow.room.challenges import CHALLENGES_DIR, CatalogueProblem, parse_catalogue
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,8 @@ class SyncPlan:
 
 
 def validate(texts: dict[str, str]) -> list[str]:
-    """The smoke validation provisioning runs, on the folder: one line per problem."""
+    """The smoke validation provisioning runs, on the folder, and the challenge catalogue
+    parsed whole: one line per problem."""
     problems = smoke_problems(texts)
     if CHALLENGE_PATH not in texts:
         problems.append(NO_CHALLENGE.format(path=CHALLENGE_PATH))
@@ -40,6 +42,14 @@ def validate(texts: dict[str, str]) -> list[str]:
             parse_challenge(texts[CHALLENGE_PATH])
         except TemplateProblem as exc:
             problems.append(f"{CHALLENGE_PATH}: {exc}")
+    # Every challenge file, as the progression bot will read it: a broken one stops the sync
+    # here rather than in a learner's room.
+    try:
+        parse_catalogue(
+            {p: text for p, text in texts.items() if p.startswith(f"{CHALLENGES_DIR}/")}
+        )
+    except CatalogueProblem as exc:
+        problems.append(str(exc))
     return problems
 
 
