@@ -15,10 +15,18 @@ import pytest
 
 from glow.bot.actions import Event
 from glow.bot.context import Context
+from glow.bot.router import Router
 from glow.github import Repo
-from glow.room.handlers import router
+from glow.room.checks.handlers import router as checks
+from glow.room.gandalf.handlers import router as gandalf
+
 from tests.conftest import ROOM
 from tests.fakegithub import FakeGitHub
+
+# The two pull-request bots of the room's router (the autograders have their own tests).
+router: Router[Context] = Router()
+router.extend(gandalf)
+router.extend(checks)
 
 BOT = "github-actions[bot]"
 CHALLENGE_06 = (
