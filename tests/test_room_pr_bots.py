@@ -19,7 +19,6 @@ from glow.bot.router import Router
 from glow.github import Repo
 from glow.room.checks.handlers import router as checks
 from glow.room.gandalf.handlers import router as gandalf
-
 from tests.conftest import ROOM
 from tests.fakegithub import FakeGitHub
 
