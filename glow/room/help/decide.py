@@ -51,8 +51,14 @@ class Request:
 def requests(comments: Iterable[Mapping[str, Any]]) -> dict[int, Request]:
     """The latest help request by a person on each issue or pull request."""
     latest: dict[int, Request] = {}
-    for comment in sorted(comments, key=lambda c: (str(c.get("created_at") or ""), c.get("id"))):
-        user = comment.get("user") or {}
+
+    def order(comment: Mapping[str, Any]) -> tuple[str, int]:
+        ident = comment.get("id")
+        return str(comment.get("created_at") or ""), ident if isinstance(ident, int) else 0
+
+    for comment in sorted(comments, key=order):
+        raw = comment.get("user")
+        user: Mapping[str, Any] = raw if isinstance(raw, dict) else {}
         login = str(user.get("login") or "")
         number = issue_number(comment)
         ident = comment.get("id")
