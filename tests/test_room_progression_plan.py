@@ -6,10 +6,11 @@ from typing import Any
 
 import pytest
 
-from glow.room.challenges import Challenge
+from glow.room.challenges import Challenge, PathName
 from glow.room.help.copy import answer
 from glow.room.help.decide import is_help_request, unanswered
 from glow.room.progression.decide import (
+    Plan,
     conflict_versions,
     learner_file,
     marked_items,
@@ -66,10 +67,12 @@ def issue(
     }
 
 
-def decide(issues: list[dict[str, Any]], path: str = "day1-day2", start: int | None = None):  # type: ignore[no-untyped-def]
+def decide(
+    issues: list[dict[str, Any]], path: PathName = "day1-day2", start: int | None = None
+) -> Plan:
     return plan(
         marked_items(issues, "ada", ["github-actions[bot]"]), path, CATALOGUE.get, start=start
-    )  # type: ignore[arg-type]
+    )
 
 
 def test_closing_a_challenge_opens_what_it_unlocks_once() -> None:
