@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from dataclasses import replace
 
 EPILOG = """examples:
   glow progress replay my-org/learning-room-2026-12-ada
@@ -27,6 +28,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     replay.add_argument("room", metavar="OWNER/ROOM", help="the learner's Learning Room")
     replay.add_argument("--json", action="store_true", help="print one JSON object")
     replay.add_argument(
+        "--handle",
+        help="the learner's handle when the room has no .glow/learner.yml (issues the learner "
+        "wrote never count as challenges)",
+    )
+    replay.add_argument(
         "--provisioning",
         action="store_true",
         help="read through the provisioning credential instead of GITHUB_TOKEN",
@@ -46,6 +52,8 @@ def run(args: argparse.Namespace) -> int:
         repo = context.repo(args.room, auth="provisioning" if args.provisioning else "token")
         found = repo.read_file(LEARNER_FILE)
         facts = parse_learner_file(found.text if found else None)
+        if args.handle:
+            facts = replace(facts, handle=args.handle.lstrip("@"))
         issues = list(repo.paginate(repo.url("issues"), {"state": "all"}))
         progress = room_progress(issues, facts.handle)
     finally:
