@@ -68,7 +68,7 @@ CONFLICT_NOTE = (
     "The conflict is in `docs/conflict-practice.md` only.\n"
     "\n"
     "If the button has not appeared after a few minutes, comment `help` on this issue and a "
-    "facilitator will look at it with you.\n"
+    "facilitator will look at it with you."
 )
 
 NO_PRACTICE_BRANCH = (
@@ -78,7 +78,7 @@ NO_PRACTICE_BRANCH = (
     "`{branch}` branch yet; this is a set-up problem, not something you did.\n"
     "\n"
     "Next step: comment `help` on this issue, and a facilitator will add the branch (running "
-    "provisioning again for your room adds it) and open the pull request for you.\n"
+    "provisioning again for your room adds it) and open the pull request for you."
 )
 NO_PRACTICE_BRANCH_KEY = "practice:missing-branch"
 
