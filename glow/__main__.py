@@ -76,6 +76,11 @@ COMMANDS: tuple[Command, ...] = (
         "Handle a learner event in a Learning Room (progression, help, Gandalf, autograders).",
         "glow.room",
     ),
+    Command(
+        "progress",
+        "glow.cohort.replay.command",
+        "A learner's progress rebuilt from their room: `glow progress replay OWNER/ROOM`.",
+    ),
     Command("roster", "glow.cohort.roster.command", "The roster of record: `glow roster rebuild`."),
     Command(
         "template",

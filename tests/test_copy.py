@@ -27,6 +27,8 @@ from glow.cohort.registration.decide import (
 from glow.cohort.registration.form import render_public
 from glow.cohort.watchdog.copy import room_run_notice
 from glow.room.grading.copy import examples as grading_examples
+from glow.room.help.copy import answer as room_help
+from glow.room.progression import copy as progression_copy
 from tests.room_pr_copy import MESSAGES as ROOM_PR_MESSAGES
 
 LINKS = RoomLinks("https://github.com/o/room/invitations", "https://github.com/o/room/issues/new")
@@ -72,6 +74,30 @@ MESSAGES = {
     # Every message the autograders and the room watchdog can write.
     **{name: (lambda text=text: text) for name, text in grading_examples().items()},
     "room run failed": lambda: room_run_notice(7, pull_request=True),
+    "room help": lambda: room_help(
+        "ada", "https://github.com/o/r/issues/3#issuecomment-9", "@o/facilitators", pull=False
+    ),
+    "room help, no team": lambda: room_help("ada", "#issuecomment-9", "", pull=True),
+    "room conflict note": lambda: progression_copy.CONFLICT_NOTE.format(
+        pr=4, url="https://github.com/o/r/pull/4"
+    ),
+    "room missing branch": lambda: progression_copy.NO_PRACTICE_BRANCH.format(
+        branch="practice/merge-conflict"
+    ),
+    "room duplicate": lambda: progression_copy.DUPLICATE.format(keep=3),
+    "room peer issue": lambda: progression_copy.PEER_ISSUE_BODY,
+    "room conflict pull request": lambda: progression_copy.CONFLICT_PR_BODY,
+    "room review pull request": lambda: progression_copy.REVIEW_PR_BODY,
+}
+# Messages that are no failure and need no way to ask for help at their end.
+NO_HELP_LINE = {
+    "help",
+    "room help",
+    "room help, no team",
+    "room duplicate",
+    "room peer issue",
+    "room conflict pull request",
+    "room review pull request",
 }
 MESSAGES.update(ROOM_PR_MESSAGES)  # Gandalf and the content checks
 LIST_ITEM = re.compile(r"(- |\d+\. )")
@@ -92,5 +118,5 @@ def test_every_learner_message_reads_well_with_a_screen_reader(name: str) -> Non
             assert not hard_wrapped, f"{name}: one line per paragraph, got {hard_wrapped}"
     assert not BARE_URL.search(text), f"{name}: links have descriptive text"
     assert not VAGUE_LINK.search(text), f"{name}: links say where they go"
-    if name != "help":
+    if name not in NO_HELP_LINE:
         assert "`help`" in lines[-1], f"{name}: ends with how to ask for help"

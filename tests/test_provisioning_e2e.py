@@ -106,13 +106,16 @@ def test_five_learners_get_five_rooms_and_a_rerun_writes_nothing(
     batch = world.requests(mark)
     # GitHub answered 201 before copying the files: the engine polled until they arrived.
     assert any(r["status"] == 404 and "/git/trees/" in r["path"] for r in batch)
-    # Content-creating requests: exactly generate, invite and challenge issue per learner.
+    # Content-creating requests per learner: generate, invite and the challenge issue, the
+    # learner's facts (.glow/learner.yml) and the practice branches' three file commits
+    # (conflict line on the branch, then on the default branch; the review section).
     creating = [r for r in batch if r.get("creates_content")]
-    assert len(creating) == 3 * len(LEARNERS)
+    assert len(creating) == 7 * len(LEARNERS)
     assert generate_attempts(world, mark) == [201] * len(LEARNERS)
     for room in rooms(LEARNERS):
-        assert sum(f"/{room}/" in r["path"] for r in creating) == 2
-    assert all(o.writes == 3 for o in report.outcomes)
+        assert sum(f"/{room}/" in r["path"] for r in creating) == 6
+    # ... and two branch refs (practice/merge-conflict, practice/peer-review).
+    assert all(o.writes == 9 for o in report.outcomes)
     # Roster and log of the whole batch: one commit.
     assert sum(r["path"] == f"/api/v3/repos/{ORG}/admin/git/refs/heads/main" for r in batch) == 1
 
@@ -302,7 +305,19 @@ def test_a_room_made_by_hand_is_recognised_and_recorded(start: Callable[..., Wor
     mark = world.mark()
     engine.run(cohort, learner="ada")
     assert world.lines == [f"[1/1] ada: {name} already exists"]
-    assert {w.split("/")[5] for w in world.writes(mark)} == {"admin"}
+    # The room gains only what the bots read: the learner's facts and the practice branches
+    # (no second challenge issue, no second invitation).
+    in_room = sorted(
+        "/".join(w.split("/")[6:]) for w in world.writes(mark) if w.split("/")[5] != "admin"
+    )
+    assert in_room == [
+        "contents/.glow/learner.yml",
+        "contents/docs/conflict-practice.md",
+        "contents/docs/conflict-practice.md",
+        "contents/docs/review-me.md",
+        "git/refs",
+        "git/refs",
+    ]
     assert world.results() == {"ada": ["created", "already-exists"]}
     [created] = [e for e in world.log() if e.result == "created"]
     assert created.note and "made by hand" in created.note and created.run_id is None

@@ -94,9 +94,18 @@ class ChallengeIssue:
     updated_at: datetime | None
     closed_at: datetime | None
 
+    completed: bool = True  # closed as completed (closed as not planned: retired, not done)
+
     @classmethod
-    def from_api(cls, issue: Mapping[str, Any]) -> ChallengeIssue | None:
+    def from_api(
+        cls, issue: Mapping[str, Any], learner: str | None = None
+    ) -> ChallengeIssue | None:
+        """The challenge issue, or None: a pull request, an issue that is no challenge, or one
+        the learner wrote themselves (a copied marker or title is not a challenge)."""
         if issue.get("pull_request"):
+            return None
+        author = str((issue.get("user") or {}).get("login") or "")
+        if learner and author.lower() == learner.lower():
             return None
         challenge = challenge_number(issue.get("title"), issue.get("body"))
         if challenge is None:
@@ -108,6 +117,7 @@ class ChallengeIssue:
             created_at=parse_time(issue.get("created_at")),
             updated_at=parse_time(issue.get("updated_at")),
             closed_at=parse_time(issue.get("closed_at")),
+            completed=issue.get("state_reason") != "not_planned",
         )
 
 
@@ -143,17 +153,48 @@ def level_for(completed: int) -> str:
     return next(name for floor, name in LEVELS if completed >= floor)
 
 
-def challenges(issues: Iterable[Mapping[str, Any]]) -> list[ChallengeIssue]:
-    found = (ChallengeIssue.from_api(issue) for issue in issues)
+def challenges(
+    issues: Iterable[Mapping[str, Any]], learner: str | None = None
+) -> list[ChallengeIssue]:
+    found = (ChallengeIssue.from_api(issue, learner) for issue in issues)
     return [issue for issue in found if issue is not None]
 
 
 def completed_and_current(found: Iterable[ChallengeIssue]) -> tuple[frozenset[int], int | None]:
-    """Core challenges closed and not reopened, and the lowest open one."""
+    """Core challenges closed as completed and not reopened, and the lowest open one."""
     found = list(found)
     open_ = {i.challenge for i in found if i.open}
-    closed = {i.challenge for i in found if not i.open and 1 <= i.challenge <= CORE_CHALLENGES}
+    closed = {
+        i.challenge
+        for i in found
+        if not i.open and i.completed and 1 <= i.challenge <= CORE_CHALLENGES
+    }
     return frozenset(closed - open_), min(open_, default=None)
+
+
+@dataclass(frozen=True)
+class RoomProgress:
+    """Progress of record from the learner's room alone: what the dashboard shows of it and
+    what ``glow progress replay`` prints (both call ``room_progress``)."""
+
+    completed: frozenset[int]
+    current: int | None
+    level: str
+    day1_complete: bool  # challenge 9 done (the roster and signals may say so too)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "completed": sorted(self.completed),
+            "current_challenge": self.current,
+            "level": self.level,
+            "day1_complete_in_room": self.day1_complete,
+        }
+
+
+def room_progress(room_issues: Iterable[Mapping[str, Any]], learner: str | None) -> RoomProgress:
+    """The learner's challenge progress from their room's issues (state ``all``)."""
+    completed, current = completed_and_current(challenges(room_issues, learner))
+    return RoomProgress(completed, current, level_for(len(completed)), DAY1_LAST in completed)
 
 
 def last_signal(comments: Iterable[Mapping[str, Any]], handle: str) -> Signal | None:
@@ -248,11 +289,12 @@ def derive(
     """Progress of one learner. ``room_issues`` is None when the room could not be read."""
     comments = list(comments)
     labels = [label.lower() for label in labels]
-    found = challenges(room_issues or ())
-    completed, current = completed_and_current(found)
+    found = challenges(room_issues or (), learner.github_handle)
+    room = room_progress(room_issues or (), learner.github_handle)
+    completed, current = room.completed, room.current
     said = learner_signals(comments, learner.github_handle)
     day1 = (
-        DAY1_LAST in completed
+        room.day1_complete
         or "day1-complete" in said
         or LABEL_DAY1_COMPLETE in labels
         or learner.status in ("day1-complete", "day2-released")
@@ -275,7 +317,7 @@ def derive(
         day1_complete=day1,
         last_activity=activity,
         last_signal=last_signal(comments, learner.github_handle),
-        level=level_for(len(completed)),
+        level=room.level,
         status=status,
         stuck=stuck,
         ack_overdue=status == "awaiting-ack" and now - since >= ack_wait,

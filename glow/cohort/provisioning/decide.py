@@ -33,8 +33,18 @@ from glow.markers import with_marker
 REQUIRED_DIRS = (".github/workflows/", ".github/ISSUE_TEMPLATE/", ".github/actions/")
 WORKFLOW_DIR = ".github/workflows/"
 CHALLENGE_PATH = "challenges/challenge-01.md"
+# Where each registration path starts (glow.room.challenges.Catalogue.first agrees): the file
+# provisioning seeds the first challenge issue from. Challenge 1 must exist; 10 is needed only
+# when a Day-2-only learner is provisioned.
+PATH_START: dict[str, int] = {"day1-day2": 1, "day2-only": 10}
 # Idempotency by the challenge's identity (its number), never by a title that can drift.
 CHALLENGE_KEY = "challenge:1"
+
+
+def challenge_path(number: int) -> str:
+    return f"challenges/challenge-{number:02d}.md"
+
+
 RETRY_STATES: frozenset[str] = frozenset({"pending", "failed"})
 
 
@@ -60,6 +70,15 @@ class TemplateSnapshot:
     required: Mapping[str, str]  # path -> git blob sha
     texts: Mapping[str, str]  # path -> text, for every required file
     challenge: ChallengeIssue
+    # The first challenge of each path, by number (1 always; 10 when the template has it).
+    starts: Mapping[int, ChallengeIssue] = field(default_factory=dict)
+
+    def first_challenge(self, path: str) -> tuple[int, ChallengeIssue | None]:
+        """The challenge a learner on ``path`` starts with, and its issue (None: no file)."""
+        number = PATH_START.get(path, 1)
+        if number == 1:
+            return 1, self.starts.get(1, self.challenge)
+        return number, self.starts.get(number)
 
     @property
     def short_sha(self) -> str:
@@ -80,22 +99,25 @@ def room_gaps(required: Mapping[str, str], present: Mapping[str, str]) -> tuple[
     return tuple(sorted(path for path, sha in required.items() if present.get(path) != sha))
 
 
-def parse_challenge(text: str, key: str = CHALLENGE_KEY) -> ChallengeIssue:
-    """A challenge file (YAML front matter with ``title``, Markdown after it) as an issue."""
-    lines = text.replace("\r\n", "\n").split("\n")
+def parse_challenge(
+    text: str, key: str = CHALLENGE_KEY, source: str = CHALLENGE_PATH
+) -> ChallengeIssue:
+    """A challenge file (YAML front matter with ``title``, Markdown after it) as an issue: its
+    title, and its WHOLE body after the marker ``key``."""
+    lines = text.lstrip("\ufeff").replace("\r\n", "\n").split("\n")
     if not lines or lines[0].strip() != "---":
-        raise TemplateProblem(f"{CHALLENGE_PATH} does not start with front matter (---)")
+        raise TemplateProblem(f"{source} does not start with front matter (---)")
     try:
         end = next(i for i, line in enumerate(lines[1:], 1) if line.strip() == "---")
     except StopIteration:
-        raise TemplateProblem(f"{CHALLENGE_PATH}: the front matter has no closing ---") from None
+        raise TemplateProblem(f"{source}: the front matter has no closing ---") from None
     try:
         meta = yaml.safe_load("\n".join(lines[1:end])) or {}
     except yaml.YAMLError as exc:
-        raise TemplateProblem(f"{CHALLENGE_PATH}: the front matter is not YAML ({exc})") from None
+        raise TemplateProblem(f"{source}: the front matter is not YAML ({exc})") from None
     title = meta.get("title") if isinstance(meta, dict) else None
     if not isinstance(title, str) or not title.strip():
-        raise TemplateProblem(f"{CHALLENGE_PATH}: the front matter has no title")
+        raise TemplateProblem(f"{source}: the front matter has no title")
     body = "\n".join(lines[end + 1 :]).strip("\n") + "\n"
     return ChallengeIssue(title=title.strip(), body=with_marker(key, body))
 

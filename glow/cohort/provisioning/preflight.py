@@ -22,9 +22,11 @@ from urllib.parse import quote
 
 from glow.cohort.provisioning.decide import (
     CHALLENGE_PATH,
+    PATH_START,
     REQUIRED_DIRS,
     TemplateProblem,
     TemplateSnapshot,
+    challenge_path,
     parse_challenge,
     required_files,
     smoke_problems,
@@ -155,6 +157,13 @@ def read_template(
         raise PreflightError(NO_CHALLENGE.format(**where))
     try:
         challenge = parse_challenge(_blob_text(repo, CHALLENGE_PATH, str(challenge_sha)))
+        starts = {1: challenge}
+        for number in sorted(set(PATH_START.values()) - {1}):
+            path = challenge_path(number)
+            sha_of = next((e["sha"] for e in entries if e.get("path") == path), None)
+            if sha_of is not None:
+                text = _blob_text(repo, path, str(sha_of))
+                starts[number] = parse_challenge(text, f"challenge:{number}", path)
     except TemplateProblem as exc:
         raise PreflightError(BAD_CHALLENGE.format(problem=exc, **where)) from None
     return TemplateSnapshot(
@@ -164,6 +173,7 @@ def read_template(
         required=required,
         texts=texts,
         challenge=challenge,
+        starts=starts,
     )
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from glow.cohort.model import Learner
+from glow.cohort.provisioning import practice
 from glow.cohort.provisioning.copy import (
     FILES_LATE,
     NO_USER,
@@ -31,11 +32,18 @@ from glow.cohort.provisioning.decide import (
 )
 from glow.errors import GitHubError, GlowError
 from glow.github.repo import Repo, segment
-from glow.markers import marker
+from glow.gitsha import git_blob_sha
+from glow.markers import has_marker
+from glow.room.progression.decide import LEARNER_FILE, learner_file, marker_key
 
 RepoFactory = Callable[[str, str], Repo]
 
-NOT_READY_STATUSES = (404, 409)  # 409: "Git Repository is empty" while the copy is under way
+NOT_READY_STATUSES = (404, 409)
+LEARNER_MESSAGE = "Record the learner's handle, cohort and path for the room's bots"
+NO_START = (
+    "the template has no challenges/challenge-{number:02d}.md, where the {path} path starts; "
+    "add it to the template and run again"
+)  # 409: "Git Repository is empty" while the copy is under way
 
 
 class ProvisionError(GlowError):
@@ -84,8 +92,18 @@ class RoomSteps:
         if "invite" not in outcome.steps_done:
             outcome.invited = self._invite(room, learner.github_handle, fresh=fresh)
             outcome.steps_done.add("invite")
+        if "learner-file" not in outcome.steps_done:
+            # Not a required file: the log and the progress line stay about the required set.
+            self._learner_file(room, branch, learner, present)
+            outcome.steps_done.add("learner-file")
+        if "practice" not in outcome.steps_done:
+            practice.seed_branches(room, branch)
+            outcome.steps_done.add("practice")
         if "challenge" not in outcome.steps_done:
-            outcome.challenge_seeded = self._seed_challenge(room, template.challenge, fresh=fresh)
+            number, first = template.first_challenge(learner.path)
+            if first is None:
+                raise ProvisionError(NO_START.format(number=number, path=learner.path))
+            outcome.challenge_seeded = self._seed_challenge(room, first, fresh=fresh)
             outcome.steps_done.add("challenge")
 
     # Step 1: the room -------------------------------------------------------------------------
@@ -211,16 +229,28 @@ class RoomSteps:
             for inv in room.paginate(room.url("invitations"))
         )
 
+    # The learner's facts, for the room's bots ---------------------------------------------------
+
+    @staticmethod
+    def _learner_file(room: Repo, branch: str, learner: Learner, present: dict[str, str]) -> bool:
+        """Write ``.glow/learner.yml`` unless it already holds these facts; True when written."""
+        text = learner_file(learner.github_handle, learner.cohort_id, learner.path)
+        if present.get(LEARNER_FILE) == git_blob_sha(text.encode("utf-8")):
+            return False
+        done = room.write_file(LEARNER_FILE, lambda _old: text, LEARNER_MESSAGE, branch=branch)
+        return done != "unchanged"
+
     # Step 3: the first challenge --------------------------------------------------------------
 
     def _seed_challenge(self, room: Repo, challenge: ChallengeIssue, *, fresh: bool) -> bool:
-        """Post challenge 1 unless an issue carrying its marker exists (any state, any title)."""
+        """Post the path's first challenge unless an issue carrying its marker exists (any state,
+        any title)."""
+        key = marker_key(challenge.body) or CHALLENGE_KEY
         if not fresh:
-            wanted = marker(CHALLENGE_KEY)
             issues = room.paginate(
                 room.url("issues"), {"state": "all", "sort": "created", "direction": "asc"}
             )
-            if any(wanted in (issue.get("body") or "") for issue in issues):
+            if any(has_marker(issue.get("body"), key) for issue in issues):
                 return False
         room.request(
             "POST",

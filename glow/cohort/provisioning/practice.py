@@ -1,0 +1,73 @@
+"""Practice branches a room's challenges use, seeded by provisioning (it holds contents write;
+the room's own job token is read-only on contents, so the room's bots only open pull requests
+from these branches when the challenge opens):
+
+- ``practice/merge-conflict`` (Challenge 7): one line of ``docs/conflict-practice.md`` changed
+  on the branch, and the same line changed differently on the default branch afterwards, so the
+  pull request from it conflicts for real (GitHub's ``mergeable_state`` is ``dirty``).
+- ``practice/peer-review`` (Challenge 12): ``docs/review-me.md`` with a section to review.
+
+Each step reads first and writes only what is missing, in an order that converges after a crash
+part-way (the branch is made before the default branch moves).
+"""
+
+from __future__ import annotations
+
+from glow.github.repo import Repo
+from glow.room.progression import copy
+from glow.room.progression.decide import (
+    CONFLICT_BRANCH,
+    CONFLICT_FILE,
+    REVIEW_BRANCH,
+    REVIEW_FILE,
+    conflict_versions,
+    review_version,
+)
+
+
+def _head(repo: Repo, branch: str) -> str | None:
+    ref = repo.get_json(repo.url("git", "ref", "heads", branch))
+    return str(ref["object"]["sha"]) if ref else None
+
+
+def _branch_from(repo: Repo, branch: str, base: str) -> bool:
+    """Create ``branch`` at the head of ``base`` unless it exists; True when created."""
+    if _head(repo, branch) is not None:
+        return False
+    sha = _head(repo, base)
+    if sha is None:
+        return False
+    repo.request("POST", repo.url("git", "refs"), json={"ref": f"refs/heads/{branch}", "sha": sha})
+    return True
+
+
+def _text(repo: Repo, path: str, branch: str) -> str | None:
+    found = repo.read_file(path, branch)
+    return found.text if found else None
+
+
+def seed_branches(repo: Repo, default_branch: str) -> list[str]:
+    """Make both practice branches exist as the challenges need them; what was written."""
+    done: list[str] = []
+    main_text = _text(repo, CONFLICT_FILE, default_branch)
+    _base, theirs, ours = conflict_versions(main_text)
+    if _branch_from(repo, CONFLICT_BRANCH, default_branch):
+        done.append(CONFLICT_BRANCH)
+    if _text(repo, CONFLICT_FILE, CONFLICT_BRANCH) != theirs:
+        repo.write_file(
+            CONFLICT_FILE, lambda _old: theirs, copy.CONFLICT_COMMIT_BRANCH, branch=CONFLICT_BRANCH
+        )
+        done.append(f"{CONFLICT_FILE} on {CONFLICT_BRANCH}")
+    if main_text != ours:
+        repo.write_file(
+            CONFLICT_FILE, lambda _old: ours, copy.CONFLICT_COMMIT_MAIN, branch=default_branch
+        )
+        done.append(f"{CONFLICT_FILE} on {default_branch}")
+    if _branch_from(repo, REVIEW_BRANCH, default_branch):
+        done.append(REVIEW_BRANCH)
+    current = _text(repo, REVIEW_FILE, REVIEW_BRANCH)
+    wanted = review_version(current)
+    if current != wanted:
+        repo.write_file(REVIEW_FILE, lambda _old: wanted, copy.REVIEW_COMMIT, branch=REVIEW_BRANCH)
+        done.append(f"{REVIEW_FILE} on {REVIEW_BRANCH}")
+    return done

@@ -1,0 +1,71 @@
+"""A learner's progress of record, rebuilt from their Learning Room's issues alone, with the
+same function the dashboard uses (``glow.cohort.progress.room_progress``), so the two agree."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import replace
+
+EPILOG = """examples:
+  glow progress replay my-org/learning-room-2026-12-ada
+  glow progress replay my-org/learning-room-2026-12-ada --json
+
+exit status: 0 printed, 1 the room could not be read, 2 settings missing.
+settings: GITHUB_TOKEN, or the provisioning credentials (as for `glow provision`) with
+--provisioning.
+"""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    replay = sub.add_parser(
+        "replay",
+        help="rebuild one learner's progress from their room",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    replay.add_argument("room", metavar="OWNER/ROOM", help="the learner's Learning Room")
+    replay.add_argument("--json", action="store_true", help="print one JSON object")
+    replay.add_argument(
+        "--handle",
+        help="the learner's handle when the room has no .glow/learner.yml (issues the learner "
+        "wrote never count as challenges)",
+    )
+    replay.add_argument(
+        "--provisioning",
+        action="store_true",
+        help="read through the provisioning credential instead of GITHUB_TOKEN",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from glow.bot.context import Context
+    from glow.cohort.progress import room_progress
+    from glow.errors import ConfigError
+    from glow.room.progression.decide import LEARNER_FILE, parse_learner_file
+
+    if "/" not in args.room:
+        raise ConfigError(f"name the room as OWNER/NAME (you gave {args.room!r})")
+    context = Context("progress", args)
+    try:
+        repo = context.repo(args.room, auth="provisioning" if args.provisioning else "token")
+        found = repo.read_file(LEARNER_FILE)
+        facts = parse_learner_file(found.text if found else None)
+        if args.handle:
+            facts = replace(facts, handle=args.handle.lstrip("@"))
+        issues = list(repo.paginate(repo.url("issues"), {"state": "all"}))
+        progress = room_progress(issues, facts.handle)
+    finally:
+        context.close()
+    row = {"room": args.room, "handle": facts.handle, "path": facts.path, **progress.as_json()}
+    if args.json:
+        print(json.dumps(row, sort_keys=True))
+        return 0
+    done = ", ".join(str(n) for n in sorted(progress.completed)) or "none"
+    print(f"{args.room} ({facts.handle or 'learner unknown'}, path {facts.path})")
+    print(f"completed: {done}")
+    print(f"current challenge: {progress.current if progress.current else 'none open'}")
+    print(f"level: {progress.level}")
+    print(f"Day 1 complete in the room: {'yes' if progress.day1_complete else 'no'}")
+    return 0

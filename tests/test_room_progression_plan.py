@@ -1,0 +1,221 @@
+"""Progression and help, decided: pure plans from the room's issues and comments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from glow.room.challenges import Challenge, PathName
+from glow.room.help.copy import answer
+from glow.room.help.decide import is_help_request, unanswered
+from glow.room.progression.decide import (
+    Plan,
+    conflict_versions,
+    learner_file,
+    marked_items,
+    parse_learner_file,
+    plan,
+    valid_start,
+)
+
+BOT = {"login": "github-actions[bot]", "type": "Bot"}
+ADA = {"login": "ada", "type": "User"}
+
+
+def challenge(
+    number: int, unlocks: tuple[int, ...] = (), paths: tuple[str, ...] = ("day1-day2", "day2-only")
+) -> Challenge:
+    return Challenge.model_validate(
+        {
+            "number": number,
+            "key": str(number),
+            "title": f"Challenge {number}: something to practise",
+            "day": 1 if number < 10 else 2,
+            "paths": paths,
+            "evidence": "A comment on this issue.",
+            "unlocks": unlocks,
+            "learn_more": [{"text": "GitHub Docs", "url": "https://docs.github.com/en"}],
+            "body": f"Challenge {number} body, first line.\nSecond line of the body.\n",
+        }
+    )
+
+
+CATALOGUE = {
+    1: challenge(1, (2,), ("day1-day2",)),
+    2: challenge(2, (3,), ("day1-day2",)),
+    3: challenge(3, (4,), ("day1-day2",)),
+    9: challenge(9, (10,), ("day1-day2",)),
+    10: challenge(10, (11,)),
+    11: challenge(11),
+    15: challenge(15, (16, 17, 18)),
+    16: challenge(16),
+    17: challenge(17),
+    18: challenge(18, (), ("day1-day2",)),
+}
+
+
+def issue(
+    number: int, key: str, state: str = "open", user: dict[str, str] = BOT, **extra: Any
+) -> dict[str, Any]:
+    return {
+        "number": number,
+        "body": f"<!-- glow:{key} -->\nbody",
+        "state": state,
+        "user": user,
+        **extra,
+    }
+
+
+def decide(
+    issues: list[dict[str, Any]], path: PathName = "day1-day2", start: int | None = None
+) -> Plan:
+    return plan(
+        marked_items(issues, "ada", ["github-actions[bot]"]), path, CATALOGUE.get, start=start
+    )
+
+
+def test_closing_a_challenge_opens_what_it_unlocks_once() -> None:
+    closed = [issue(1, "challenge:1", "closed", state_reason="completed")]
+    assert decide(closed).create == [2]
+    # Duplicate delivery: challenge 2 exists now, so nothing more.
+    assert decide([*closed, issue(2, "challenge:2")]).empty
+
+
+def test_a_run_makes_up_for_a_dropped_one() -> None:
+    issues = [
+        issue(1, "challenge:1", "closed"),
+        issue(2, "challenge:2", "closed"),  # its run was replaced: 3 never opened
+    ]
+    assert decide(issues).create == [3]
+
+
+def test_not_planned_opens_nothing_and_a_learners_copy_is_not_a_challenge() -> None:
+    assert decide([issue(1, "challenge:1", "closed", state_reason="not_planned")]).create == []
+    spoof = [issue(1, "challenge:1"), issue(5, "challenge:2", "closed", user=ADA)]
+    assert decide(spoof).empty
+
+
+def test_day2_only_starts_at_10_and_15_opens_16_and_the_bonus_of_its_path() -> None:
+    assert decide([], "day2-only").create == [10]
+    assert decide([]).create == [1]
+    done = [issue(1, "challenge:15", "closed")]
+    assert decide(done, "day2-only").create == [16, 17]
+    assert decide(done).create == [16, 17, 18]
+
+
+def test_start_challenge_seeds_any_challenge_and_is_validated() -> None:
+    assert decide([issue(1, "challenge:1")], start=11).create == [11]
+    assert [valid_start(v) for v in ("7", " 21 ", "0", "22", "x", "", None)] == [
+        7,
+        21,
+        None,
+        None,
+        None,
+        None,
+        None,
+    ]
+
+
+def test_newer_open_copies_are_closed_as_duplicates() -> None:
+    plan_ = decide(
+        [issue(4, "challenge:2"), issue(7, "challenge:2"), issue(1, "challenge:1", "closed")]
+    )
+    assert plan_.close_duplicates == [(7, 4)] and plan_.create == []
+
+
+def test_practice_material_is_seeded_once_when_its_challenge_opens() -> None:
+    catalogue = {**CATALOGUE, 2: challenge(2, (3,))}
+    got = plan(marked_items([issue(2, "challenge:2", "closed")], None), "day1-day2", catalogue.get)
+    assert got.create == [3] and got.peer_issue
+    seeded = [issue(3, "challenge:3"), issue(4, "practice:peer-issue")]
+    assert not plan(marked_items(seeded, None), "day1-day2", catalogue.get).peer_issue
+
+
+def test_the_learner_file_round_trips_and_garbage_falls_back() -> None:
+    facts = parse_learner_file(learner_file("ada", "2026-12", "day2-only"))
+    assert (facts.handle, facts.cohort, facts.path) == ("ada", "2026-12", "day2-only")
+    for garbage in (None, "", ": : :", "- a list", "path: nowhere"):
+        assert parse_learner_file(garbage).path == "day1-day2"
+
+
+def test_the_conflict_changes_the_same_line_two_ways() -> None:
+    base, theirs, ours = conflict_versions("# Title\n\nLine one.\n\nThe last line.\n")
+    assert theirs != ours
+    changed = [
+        i
+        for i, (a, b) in enumerate(zip(theirs.split("\n"), ours.split("\n"), strict=True))
+        if a != b
+    ]
+    assert len(changed) == 1 and base.split("\n")[changed[0]] == "The last line."
+    assert conflict_versions(ours)[1:] == (theirs, ours)  # stable once the default branch moved
+
+
+@pytest.mark.parametrize(
+    ("body", "asks"),
+    [
+        ("help", True),
+        ("HELP: I cannot find the branch", True),
+        ("`help` please", True),
+        ("@gandalf", True),
+        ("@Gandalf please!", True),
+        ("thanks for the help", False),
+        ("helpful tip", False),
+        ("@gandalf review my heading levels", False),
+        ("> help\nquoted only", False),
+    ],
+)
+def test_a_help_request_is_help_first_or_a_bare_gandalf(body: str, asks: bool) -> None:
+    assert is_help_request(body) is asks
+
+
+def comment(
+    ident: int,
+    issue_no: int,
+    body: str,
+    user: dict[str, str] = ADA,
+    at: str = "2026-12-01T10:00:00Z",
+) -> dict[str, Any]:
+    return {
+        "id": ident,
+        "issue_url": f"https://x/api/v3/repos/o/r/issues/{issue_no}",
+        "html_url": f"https://x/o/r/issues/{issue_no}#issuecomment-{ident}",
+        "body": body,
+        "user": user,
+        "created_at": at,
+    }
+
+
+def test_every_unanswered_request_is_found_and_an_answer_settles_it() -> None:
+    comments = [
+        comment(1, 3, "help I am lost"),
+        comment(2, 5, "@gandalf"),
+        comment(3, 6, "help", user=BOT),  # a bot's help is no request
+        comment(4, 7, "all good"),
+    ]
+    waiting = unanswered(comments, ["github-actions[bot]"])
+    assert [(r.issue, r.comment_id) for r in waiting] == [(3, 1), (5, 2)]
+    body = "<!-- glow:help -->\n" + answer("ada", waiting[0].url, "@org/facilitators", pull=False)
+    answered = [*comments, comment(9, 3, body, user=BOT, at="2026-12-01T10:01:00Z")]
+    assert [r.issue for r in unanswered(answered, ["github-actions[bot]"])] == [5]
+    # A stranger's copy of our answer does not count as an answer.
+    forged = [*comments, comment(9, 3, body, user={"login": "mallory", "type": "User"})]
+    assert [r.issue for r in unanswered(forged, ["github-actions[bot]"])] == [3, 5]
+
+
+def test_malformed_comments_are_ignored() -> None:
+    junk: list[dict[str, Any]] = [
+        {},
+        {"id": "x", "body": None},
+        {"id": 3, "issue_url": 5, "user": None},
+    ]
+    assert unanswered(junk, ["github-actions[bot]"]) == []
+
+
+def test_the_help_answer_mentions_the_team_only_when_set() -> None:
+    with_team = answer("ada", "https://x/#issuecomment-1", "@org/facilitators", pull=True)
+    assert (
+        with_team.startswith("## ")
+        and "@org/facilitators, please reply on this pull request." in with_team
+    )
+    assert "@org" not in answer("ada", "https://x/#issuecomment-1", "", pull=False)
