@@ -9,7 +9,7 @@ every handler of the event, in registration order.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -30,6 +30,18 @@ class Router(Generic[C]):
 
         def add(handler: Handler[C]) -> Handler[C]:
             for key in keys:
+                self._routes.setdefault(key, []).append(handler)
+            return handler
+
+        return add
+
+    def register_keys(self, keys: Iterable[str]) -> Callable[[Handler[C]], Handler[C]]:
+        """Register a handler for every event key of ``keys`` (``issues.opened``, ``schedule``):
+        a behaviour that converges on every event its command's workflow starts for."""
+        wanted = sorted(keys)
+
+        def add(handler: Handler[C]) -> Handler[C]:
+            for key in wanted:
                 self._routes.setdefault(key, []).append(handler)
             return handler
 

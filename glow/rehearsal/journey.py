@@ -19,7 +19,7 @@ from typing import Any
 from glow.markers import has_marker
 from glow.rehearsal.git import Clone, clone
 
-WAIT = 90.0  # seconds a learner waits for the room's bots before a cell fails
+WAIT = float(__import__("os").environ.get("GLOW_REHEARSE_WAIT", "90"))  # seconds a learner waits for the room's bots before a cell fails
 GRADE_PREFIX = "<!-- glow:grade"
 WELCOME_TODO = "docs/welcome.md"
 CONFLICT_FILE = "docs/conflict-practice.md"

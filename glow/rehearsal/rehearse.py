@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     tmp = None if args.data else tempfile.mkdtemp(prefix="glow-rehearse-")
     data = Path(args.data or tmp)  # type: ignore[arg-type]
     say = Progress(args.json)
-    hub = LocalHub(data, workers=args.workers)
+    hub = LocalHub(data, runner_workers=args.workers)
     hub.start()
     try:
         say(f"local GitHub ready at {hub.url}")

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from glow.bot.context import Context
 from glow.bot.router import Router
+from glow.room.events import EVENTS
 
 if TYPE_CHECKING:
     from glow.github import Repo
@@ -16,16 +17,17 @@ if TYPE_CHECKING:
 router: Router[Context] = Router()
 
 
-@router.register("pull_request", "opened", "synchronize", "reopened")
+@router.register_keys(EVENTS)
 def check_content(ctx: Context) -> int:
     from glow.room.checks.copy import COMMENT_KEY
     from glow.room.pulls import event_pull_number, list_pulls, our_comments
     from glow.room.rules import is_learner_pull, judged
 
     number = event_pull_number(ctx)
-    if number is None:
+    if number is None and ctx.event is not None and ctx.event.name == "pull_request":
         ctx.log("content checks: the event names no pull request, ignored")
         return 0
+    # Any other event: only the catching up (a replaced run may have left a report stale).
     repo = ctx.repo(ctx.event.repository if ctx.event else "")
     reports = our_comments(repo, COMMENT_KEY)
     for data in list_pulls(repo, "open"):

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from glow.bot.context import Context
 from glow.bot.router import Router
+from glow.room.events import EVENTS
 
 router: Router[Context] = Router()
 
 
-@router.register("pull_request", "opened", "edited", "synchronize", "reopened")
+@router.register_keys(EVENTS)
 def check_pulls(ctx: Context) -> int:
     """Check the event's pull request as GitHub has it now, and every stale one."""
     from glow.markers import normalise_body
@@ -24,9 +25,10 @@ def check_pulls(ctx: Context) -> int:
     from glow.room.rules import is_learner_pull, judged
 
     number = event_pull_number(ctx)
-    if number is None:
+    if number is None and ctx.event is not None and ctx.event.name == "pull_request":
         ctx.log("gandalf: the event names no pull request, ignored")
         return 0
+    # Any other event: only the catching up (a replaced run may have left a comment stale).
     repo = ctx.repo(ctx.event.repository if ctx.event else "")
     pulls = list_pulls(repo, "all")
     comments = our_comments(repo, COMMENT_KEY)
@@ -40,7 +42,7 @@ def check_pulls(ctx: Context) -> int:
             pull.fingerprint
         ):
             targets.append(pull)
-    if not any(p.number == number for p in targets):
+    if number is not None and not any(p.number == number for p in targets):
         ctx.log("gandalf: not an open learner pull request, nothing to check", pull=number)
     reader = RoomReader(repo, pulls, ctx.log)
     for pull in targets:

@@ -8,13 +8,12 @@ from typing import Any
 
 from glow.bot.context import Context
 from glow.bot.router import Router
+from glow.room.events import EVENTS
 
 router: Router[Context] = Router()
 
 
-@router.register("issues", "opened", "edited", "closed")
-@router.register("issue_comment", "created")
-@router.register("pull_request", "opened", "edited", "synchronize", "reopened")
+@router.register_keys(EVENTS)
 def grade(ctx: Context) -> int:
     """Grade what is stale in the room; exit 1 (after a blameless notice on the thing) when
     something could not be graded."""

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from glow.bot.context import Context
 from glow.bot.router import Router
+from glow.room.events import EVENTS
 from glow.room.help.copy import answer
 from glow.room.help.decide import HELP_KEY, unanswered
 
@@ -18,7 +19,7 @@ router: Router[Context] = Router()
 LOOK_BACK = timedelta(days=2)
 
 
-@router.register("issue_comment", "created")
+@router.register_keys(EVENTS)
 def answer_help(context: Context) -> int:
     """Answer every help request of the room that has no answer yet."""
     if context.event is None:

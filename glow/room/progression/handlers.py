@@ -8,6 +8,7 @@ from __future__ import annotations
 from glow.bot.context import Context
 from glow.bot.router import Router
 from glow.errors import ConfigError
+from glow.room.events import EVENTS
 from glow.room.progression import copy
 from glow.room.progression.decide import Marked, marked_items, plan, valid_start
 from glow.room.progression.room import (
@@ -39,8 +40,7 @@ def start_input(context: Context) -> int | None:
     return number
 
 
-@router.register("issues", "closed")
-@router.register("workflow_dispatch")
+@router.register_keys(EVENTS)
 def progress(context: Context) -> int:
     """Make the room hold every challenge the learner has reached, once each."""
     start = start_input(context)

@@ -1,3 +1,0 @@
-"""The events help handles, stated once. Imports nothing."""
-
-EVENTS = frozenset({"issue_comment.created"})
