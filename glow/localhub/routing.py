@@ -182,8 +182,8 @@ class Router:
         for part in re.split(r"(\{[^}]+\})", template):
             if part.startswith("{"):
                 name = part[1:-1]
-                # {path} and {ref} may contain slashes, as on GitHub
-                body = ".+" if name in ("path", "ref") else "[^/]+"
+                # {path}, {ref} and {branch} may contain slashes, as on GitHub
+                body = ".+" if name in ("path", "ref", "branch") else "[^/]+"
                 regex += f"(?P<{name}>{body})"
             else:
                 regex += re.escape(part)

@@ -291,10 +291,11 @@ def c2_file_issue(learner: Learner) -> None:
 
 
 def c3_conversation(learner: Learner) -> None:
+    learner.challenge_issue(3)
     peer = [
         i
         for i in learner.issues()
-        if i["user"]["type"] == "Bot" and not i["body"].startswith("<!-- glow:challenge:")
+        if i["user"]["type"] == "Bot" and has_marker(i["body"], "practice:peer-issue")
     ]
     if not peer:
         learner.record(3, "happy", False, "no peer-simulation issue was seeded")

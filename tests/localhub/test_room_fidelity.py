@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from tests.localhub.conftest import World, git
 
 
@@ -314,3 +316,29 @@ def test_inline_review_comments_with_a_suggestion_anchor_to_the_diff(world: Worl
     )
     assert untouched.status_code == 422
     assert len(gh.ok("GET", f"/repos/acme/demo/pulls/{number}/comments", lee)) == 2
+
+
+def test_a_branch_whose_name_has_a_slash_is_found_by_name(tmp_path: Path) -> None:
+    """GitHub answers GET /branches/learn/ada for the branch learn/ada (the room's branch names
+    have slashes); the autograders read a learner's branch this way."""
+    from glow.localhub.hub import LocalHub
+
+    hub = LocalHub(tmp_path, runner=False)
+    hub.start()
+    try:
+        control = httpx.Client(base_url=hub.url)
+        control.post("/_localhub/users", json={"login": "ada"}).raise_for_status()
+        token = control.post("/_localhub/tokens", json={"login": "ada"}).json()["token"]
+        api = httpx.Client(base_url=hub.api_url, headers={"Authorization": f"token {token}"})
+        api.post("/user/repos", json={"name": "room", "auto_init": True}).raise_for_status()
+        main = api.get("/repos/ada/room/git/ref/heads/main").json()["object"]["sha"]
+        api.post(
+            "/repos/ada/room/git/refs", json={"ref": "refs/heads/learn/ada", "sha": main}
+        ).raise_for_status()
+        found = api.get("/repos/ada/room/branches/learn/ada")
+        assert found.status_code == 200
+        assert found.json()["name"] == "learn/ada"
+        assert found.json()["commit"]["sha"] == main
+        assert api.get("/repos/ada/room/branches/learn/bob").status_code == 404
+    finally:
+        hub.stop()
