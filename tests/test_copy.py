@@ -15,16 +15,10 @@ import pytest
 
 from glow.cohort.day2.decide import release_comment
 from glow.cohort.model import Cohort, Learner
-from glow.cohort.registration.copy import FAILED, HELP_RECEIVED
-from glow.cohort.registration.decide import (
-    Decision,
-    Issue,
-    RoomLinks,
-    promoted_plan,
-    public_plan,
-    read_form,
-)
+from glow.cohort.registration.copy import FAILED, HELP_RECEIVED, RoomLinks
+from glow.cohort.registration.decide import Decision, promoted_plan, public_plan, read_form
 from glow.cohort.registration.form import render_public
+from glow.cohort.registration.issue import Issue
 
 LINKS = RoomLinks("https://github.com/o/room/invitations", "https://github.com/o/room/issues/new")
 COHORTS = {"2026-12": Cohort(id="2026-12")}

@@ -30,7 +30,8 @@ from glow.cohort.registration.store import (
 if TYPE_CHECKING:
     from glow.cohort.admin import AdminRepo
     from glow.cohort.model import Cohort
-    from glow.cohort.registration.decide import Decision, FormResult, Issue
+    from glow.cohort.registration.decide import Decision, FormResult
+    from glow.cohort.registration.issue import Issue
     from glow.github import Repo
 
 router: Router[Context] = Router()
@@ -41,7 +42,7 @@ def on_issue(ctx: Context) -> int:
     """Register, or withdraw a closed registration, from the issue as GitHub has it now."""
     from glow.bot.actions import set_output
     from glow.cohort.registration.copy import OUTCOME_LABELS
-    from glow.cohort.registration.decide import is_registration, issue_of, why_ignored
+    from glow.cohort.registration.issue import is_registration, issue_of, why_ignored
     from glow.cohort.settings import CohortSettings
     from glow.cohort.signals import is_bot
     from glow.errors import GlowError
@@ -88,7 +89,7 @@ def on_comment(ctx: Context) -> int:
     the dashboard shows it as waiting until a facilitator replies."""
     from glow.bot.actions import set_output
     from glow.cohort.registration.copy import HELP_KEY, HELP_RECEIVED
-    from glow.cohort.registration.decide import is_registration, issue_of
+    from glow.cohort.registration.issue import is_registration, issue_of
     from glow.cohort.signals import asks_for_help, is_bot
 
     assert ctx.event is not None
@@ -167,7 +168,7 @@ def _place(
     can never give them two seats."""
     from dataclasses import replace
 
-    from glow.cohort.registration.decide import place
+    from glow.cohort.registration.placement import place
 
     open_ids = tuple(sorted(c.id for c in cohorts.values() if c.open))
     others = unrecorded(repo, issue, cohorts)

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from glow.cohort.admin import AdminRepo
     from glow.cohort.registration.copy import RoomLinks
-    from glow.cohort.registration.decide import Decision, Issue
+    from glow.cohort.registration.decide import Decision
+    from glow.cohort.registration.issue import Issue
     from glow.github import Repo
 
 

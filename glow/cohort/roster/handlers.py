@@ -21,13 +21,13 @@ from glow.cohort.roster.copy import (
 if TYPE_CHECKING:
     from glow.cohort.admin import AdminRepo
     from glow.cohort.model import Cohort
-    from glow.cohort.registration.decide import Issue
+    from glow.cohort.registration.issue import Issue
 
 
 def rebuild(ctx: Context) -> int:
     """Rebuild every cohort's roster (or --cohort's) and list the differences; 1 when any
     differ and were not written."""
-    from glow.cohort.registration.decide import issue_of
+    from glow.cohort.registration.issue import issue_of
     from glow.errors import ConfigError
 
     args = ctx.args

@@ -1,0 +1,82 @@
+"""Registration: which issue is a registration, read from GitHub's REST shape, and whether an
+event on it needs work (``why_ignored``) or withdraws it (``withdraws``). Pure functions only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from glow.cohort.registration.copy import LABEL_REGISTRATION
+from glow.cohort.registration.form import looks_like_registration
+from glow.cohort.signals import is_bot
+
+TITLE_PREFIX = "[REGISTER]"
+
+
+@dataclass(frozen=True)
+class Issue:
+    number: int
+    title: str
+    body: str | None
+    author: str
+    labels: tuple[str, ...]
+    state: str
+    created_at: datetime
+    closed_by: str | None = None
+    state_reason: str | None = None
+
+
+def issue_of(raw: dict[str, Any]) -> Issue:
+    """A registration issue as GitHub returns it (REST shape), read into ``Issue``."""
+    return Issue(
+        number=int(raw["number"]),
+        title=str(raw.get("title") or ""),
+        body=raw.get("body"),
+        author=str((raw.get("user") or {}).get("login") or ""),
+        labels=tuple(str(lab["name"]) for lab in raw.get("labels") or []),
+        state=str(raw.get("state") or "open"),
+        created_at=datetime.fromisoformat(str(raw["created_at"]).replace("Z", "+00:00")),
+        closed_by=str((raw.get("closed_by") or {}).get("login") or "") or None,
+        state_reason=raw.get("state_reason"),
+    )
+
+
+def is_registration(issue: Issue) -> bool:
+    """Decided by the form's label and body; the title is a learner's to edit."""
+    labels = {label.lower() for label in issue.labels}
+    return (
+        LABEL_REGISTRATION in labels
+        or looks_like_registration(issue.body)
+        or issue.title.strip().upper().startswith(TITLE_PREFIX)
+    )
+
+
+HANDLED_ACTIONS = ("opened", "edited", "reopened", "closed")
+
+
+def why_ignored(issue: Issue, action: str, sender: str, sender_type: str) -> str | None:
+    """Why this event needs no registration work, or None when it does. ``issue`` is the issue
+    as GitHub has it now (re-read), never the event's copy: an old event re-run hours later
+    must not undo what happened since."""
+    if action not in HANDLED_ACTIONS:
+        return f"issues.{action} needs no registration work"
+    if is_bot(sender, sender_type):
+        return "made by a bot (GLOW never answers its own changes)"
+    if not is_registration(issue):
+        return "not a registration issue"
+    if is_bot(issue.author):
+        return "filed by a bot"
+    if issue.state == "closed" and not withdraws(issue):
+        return "closed as completed by someone other than the learner: the registration stands"
+    return None
+
+
+def withdraws(issue: Issue) -> bool:
+    """A closed registration is withdrawn when the learner closed it, or anyone closed it as
+    "not planned"; a facilitator closing it as completed (after the workshop) changes nothing."""
+    if issue.state != "closed":
+        return False
+    by_learner = (issue.closed_by or "").lower() == issue.author.lower()
+    return by_learner or issue.state_reason == "not_planned"
