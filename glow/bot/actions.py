@@ -36,8 +36,9 @@ class Event:
 
     @property
     def owner_and_name(self) -> tuple[str, str]:
-        owner, _, name = self.repository.partition("/")
-        return owner, name
+        from glow.github.repo import split_full_name
+
+        return split_full_name(self.repository)
 
 
 def read_event(environ: Mapping[str, str] | None = None) -> Event:
