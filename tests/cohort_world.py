@@ -72,7 +72,7 @@ class World:
     def control(self, path: str, body: Any = None) -> Any:
         resp = self.http.post(f"/_localhub/{path}", json=body)
         assert resp.is_success, resp.text
-        return resp.json()
+        return resp.json() if resp.content else None
 
     def now(self) -> str:
         """The hub's clock (it moves with POST /_localhub/clock), as the commands get it."""
