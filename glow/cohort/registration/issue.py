@@ -1,9 +1,11 @@
-"""Registration: which issue is a registration, read from GitHub's REST shape, and whether an
-event on it needs work (``why_ignored``) or withdraws it (``withdraws``). Pure functions only.
+"""Registration: which issue is a registration, read from GitHub's REST shape (``issue_of``)
+or an event payload's (``issue_in``), and whether an event on it needs work (``why_ignored``)
+or withdraws it (``withdraws``). Pure functions only.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -28,7 +30,7 @@ class Issue:
     state_reason: str | None = None
 
 
-def issue_of(raw: dict[str, Any]) -> Issue:
+def issue_of(raw: Mapping[str, Any]) -> Issue:
     """A registration issue as GitHub returns it (REST shape), read into ``Issue``."""
     return Issue(
         number=int(raw["number"]),
@@ -41,6 +43,15 @@ def issue_of(raw: dict[str, Any]) -> Issue:
         closed_by=str((raw.get("closed_by") or {}).get("login") or "") or None,
         state_reason=raw.get("state_reason"),
     )
+
+
+def issue_in(payload_issue: Mapping[str, Any]) -> Issue | None:
+    """An event payload's issue read into ``Issue``, or None when it is malformed (a hand-made
+    or truncated payload is ignored, never a crash)."""
+    try:
+        return issue_of(payload_issue)
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def is_registration(issue: Issue) -> bool:
