@@ -13,7 +13,12 @@ import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import httpx
+
+    from glow.localhub.hub import LocalHub
 
 ORG = "glow-demo"
 
@@ -45,7 +50,7 @@ class World:
     """An organisation set up as a facilitator would: the App, the repositories, secrets."""
 
     post: Callable[[str, dict[str, Any]], Any]
-    api: Any  # an httpx client with the facilitator's token
+    api: httpx.Client  # the REST API with the facilitator's token
     app: dict[str, Any]
     get: Callable[[str], Any]  # the control API: runs, deliveries, edits...
     org: str = ORG
@@ -58,7 +63,7 @@ class World:
         return self.tokens[login]
 
 
-def project_repos(root: Path, cohorts: Mapping[str, Any]) -> dict[str, RepoSpec]:
+def project_repos(root: Path, cohorts: Mapping[str, object]) -> dict[str, RepoSpec]:
     """The rehearsal's repositories, pushed from this project: the public workshop, the private
     admin repository seeded from ``admin-roster/`` with ``cohorts``, and the Learning Room
     template."""
@@ -73,10 +78,10 @@ def project_repos(root: Path, cohorts: Mapping[str, Any]) -> dict[str, RepoSpec]
 
 
 def build_world(
-    hub: Any,
+    hub: LocalHub,
     root: Path,
     logins: Iterable[str],
-    cohorts: Mapping[str, Any] | None = None,
+    cohorts: Mapping[str, object] | None = None,
     *,
     org: str = ORG,
     repos: Mapping[str, RepoSpec] | None = None,
@@ -84,7 +89,7 @@ def build_world(
     app_owner: str | None = None,
     permissions: Mapping[str, str] | None = None,
     secrets: bool = True,
-    config: Mapping[str, Any] | None = None,
+    config: Mapping[str, object] | None = None,
 ) -> World:
     """Users, an org with the provisioning App installed (the manifest's permissions unless
     ``permissions``), the repositories (``project_repos`` unless ``repos``), and, unless
@@ -150,7 +155,7 @@ def build_world(
 
 
 def file_intake(
-    api: Any,
+    api: httpx.Client,
     token: str,
     login: str,
     needs: str,

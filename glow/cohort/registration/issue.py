@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
+from glow.bot.payload import account_of, number_of
 from glow.cohort.registration.copy import LABEL_REGISTRATION
 from glow.cohort.registration.form import looks_like_registration
 from glow.cohort.signals import is_bot
@@ -30,27 +30,37 @@ class Issue:
     state_reason: str | None = None
 
 
-def issue_of(raw: Mapping[str, Any]) -> Issue:
-    """A registration issue as GitHub returns it (REST shape), read into ``Issue``."""
+def issue_of(raw: Mapping[str, object]) -> Issue:
+    """A registration issue as GitHub returns it (REST or payload shape), read into ``Issue``;
+    a ValueError when it has no number or creation time."""
+    number, created = number_of(raw), raw.get("created_at")
+    if number is None or not isinstance(created, str):
+        raise ValueError("an issue needs its number and creation time")
+    labels = raw.get("labels")
+    body, reason = raw.get("body"), raw.get("state_reason")
     return Issue(
-        number=int(raw["number"]),
+        number=number,
         title=str(raw.get("title") or ""),
-        body=raw.get("body"),
-        author=str((raw.get("user") or {}).get("login") or ""),
-        labels=tuple(str(lab["name"]) for lab in raw.get("labels") or []),
+        body=body if isinstance(body, str) else None,
+        author=account_of(raw.get("user")).login,
+        labels=tuple(
+            str(name)
+            for label in (labels if isinstance(labels, list) else [])
+            if isinstance(label, Mapping) and (name := label.get("name"))
+        ),
         state=str(raw.get("state") or "open"),
-        created_at=datetime.fromisoformat(str(raw["created_at"]).replace("Z", "+00:00")),
-        closed_by=str((raw.get("closed_by") or {}).get("login") or "") or None,
-        state_reason=raw.get("state_reason"),
+        created_at=datetime.fromisoformat(created.replace("Z", "+00:00")),
+        closed_by=account_of(raw.get("closed_by")).login or None,
+        state_reason=reason if isinstance(reason, str) else None,
     )
 
 
-def issue_in(payload_issue: Mapping[str, Any]) -> Issue | None:
+def issue_in(payload_issue: Mapping[str, object]) -> Issue | None:
     """An event payload's issue read into ``Issue``, or None when it is malformed (a hand-made
     or truncated payload is ignored, never a crash)."""
     try:
         return issue_of(payload_issue)
-    except (KeyError, TypeError, ValueError):
+    except ValueError:
         return None
 
 
