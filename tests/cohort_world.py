@@ -1,11 +1,12 @@
-"""A running cohort on the local GitHub, for the dashboard and watchdog tests.
+"""The world of the end-to-end tests on the local GitHub, built by ``glow.rehearsal.world``
+(the one builder, shared with `glow demo`), and the helpers the tests drive it with.
 
 Organisation ``org``: a public workshop repository (registration issues filed by the learners
 with their own tokens), a private admin repository (cohorts.json and the roster, written with
-AdminRepo.update), a private template with two workflows, and one Learning Room per learner
-generated from the template through the REST API, the learner invited and accepted, with
-challenge issues carrying the ``<!-- glow:challenge:N -->`` marker. The provisioning App is
-installed on ``org``; the commands run in-process through ``glow.__main__.main``.
+AdminRepo.update), by default a private template with two workflows, and the Learning Rooms a
+test makes (generated from the template through the REST API, the learner invited and
+accepted, challenge issues carrying the ``<!-- glow:challenge:N -->`` marker). The provisioning
+App is installed on ``org``; the commands run in-process through ``glow.__main__.main``.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import base64
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -27,6 +28,9 @@ from glow.cohort.admin import AdminRepo
 from glow.cohort.model import Learner, Roster, room_name
 from glow.github import Repo, WritePacer, token_client
 from glow.localhub.hub import LocalHub
+from glow.rehearsal import world as rehearsal
+from glow.rehearsal.world import FACILITATOR, RepoSpec
+from tests import factories
 
 ROOT = Path(__file__).resolve().parent.parent
 COHORT = "2026-12"
@@ -68,7 +72,7 @@ class World:
     def control(self, path: str, body: Any = None) -> Any:
         resp = self.http.post(f"/_localhub/{path}", json=body)
         assert resp.is_success, resp.text
-        return resp.json()
+        return resp.json() if resp.content else None
 
     def now(self) -> str:
         """The hub's clock (it moves with POST /_localhub/clock), as the commands get it."""
@@ -125,12 +129,12 @@ class World:
         return found
 
     # The cohort --------------------------------------------------------------------------------
-    def register(self, handle: str, *, ack: bool) -> None:
+    def register(self, handle: str, *, ack: bool = False, title: str | None = None) -> None:
         issue = self.api(
             "POST",
             "/repos/org/workshop/issues",
             who=handle,
-            json={"title": f"[REGISTER] {handle}", "body": f"### Cohort\n\n{COHORT}"},
+            json={"title": title or f"[REGISTER] {handle}", "body": f"### Cohort\n\n{COHORT}"},
         )
         self.registrations[handle] = issue["number"]
         if ack:
@@ -190,21 +194,34 @@ class World:
             json={"state": "closed"},
         )
 
-    def learner(self, handle: str, **changes: Any) -> Learner:
-        return Learner(
-            github_handle=handle,
-            cohort_id=COHORT,
-            path="day1-day2",
-            registered_at=datetime.fromisoformat(self.now().replace("Z", "+00:00")),
-            registration_repo="org/workshop",
-            registration_issue=self.registrations.get(handle, 999),
-            learning_room_repo=f"org/{room_name(COHORT, handle)}",
-            provision_state="provisioned",
-        ).model_copy(update=changes)
+    def learner(self, handle: str, *, cohort: str = COHORT, **changes: Any) -> Learner:
+        """``handle``'s record, registered now (the hub's clock) on their registration issue,
+        their room provisioned (``tests.factories.learner``)."""
+        defaults: dict[str, Any] = {
+            "registered_at": datetime.fromisoformat(self.now().replace("Z", "+00:00")),
+            "issue": self.registrations.get(handle, 999),
+            "provisioned": True,
+        }
+        return factories.learner(handle, cohort=cohort, **{**defaults, **changes})
 
-    def set_roster(self, learners: list[Learner]) -> None:
-        roster = Roster(cohort_id=COHORT, learners={lrn.key: lrn for lrn in learners})
-        self.admin.update(COHORT, lambda _: (roster, []), "seed the roster")
+    def set_roster(
+        self, learners: Iterable[Learner] | Mapping[str, Learner], cohort: str = COHORT
+    ) -> None:
+        records = learners.values() if isinstance(learners, Mapping) else learners
+        roster = Roster(cohort_id=cohort, learners={lrn.key: lrn for lrn in records})
+        self.admin.update(cohort, lambda _: (roster, []), "seed the roster")
+
+    # Registration issues -----------------------------------------------------------------------
+    def comments(self, handle: str) -> list[dict[str, Any]]:
+        number = self.registrations[handle]
+        return list(self.api("GET", f"/repos/org/workshop/issues/{number}/comments"))
+
+    def labels(self, handle: str) -> list[str]:
+        issue = self.api("GET", f"/repos/org/workshop/issues/{self.registrations[handle]}")
+        return sorted(label["name"] for label in issue["labels"])
+
+    def commits(self, repo: str = "org/admin") -> int:
+        return len(self.api("GET", f"/repos/{repo}/commits", params={"per_page": 100}))
 
 
 def build_world(
@@ -213,44 +230,42 @@ def build_world(
     learners: tuple[str, ...],
     *,
     runner: bool = False,
+    template: bool = True,
+    cohorts: dict[str, Any] | None = None,
+    permissions: dict[str, str] | None = None,
 ) -> World:
+    """The organisation, built by ``glow.rehearsal.world.build_world``: the workshop, the admin
+    repository (``cohorts``, by default one cohort) and, with ``template``, the template with
+    ``WORKFLOWS``; every learner with a token; the provisioning App (the manifest's permissions
+    unless ``permissions``); and the environment `glow` reads at a facilitator's terminal."""
     hub = LocalHub(tmp_path / "hub", runner=runner).start()
-    http = httpx.Client(base_url=hub.url, timeout=30)
-    w = World(hub, http, {}, None)  # type: ignore[arg-type]
-    w.control("config", {"template_delay_seconds": 0})
-    for login in ("facilitator", *learners):
-        w.control("users", {"login": login})
-    w.control("orgs", {"login": "org", "admins": ["facilitator"]})
-    w.tokens = {
-        login: w.control("tokens", {"login": login})["token"]
-        for login in ("facilitator", *learners)
+    repos = {
+        "workshop": RepoSpec(private=False),
+        "admin": RepoSpec(),
+        **({"template": RepoSpec(template=True)} if template else {}),
     }
-    # The provisioning App with exactly the manifest's permissions (seed 003 section 7.2a).
-    manifest = json.loads((ROOT / "provisioner" / "app-manifest.json").read_text())
-    app = w.control(
-        "apps",
-        {
-            "slug": "glow-provisioning",
-            "owner": "facilitator",
-            "permissions": manifest["default_permissions"],
-        },
+    built = rehearsal.build_world(
+        hub,
+        ROOT,
+        learners,
+        org="org",
+        repos=repos,
+        app_slug="glow-provisioning",
+        app_owner=FACILITATOR,
+        permissions=permissions,
+        secrets=False,
+        config={"template_delay_seconds": 0},
     )
-    w.control("installations", {"app_id": app["id"], "account": "org"})
-    w.app = app
+    tokens = {login: built.token(login) for login in (FACILITATOR, *learners)}
     staff = Repo(
-        token_client(w.tokens["facilitator"], hub.api_url), "org", "admin", pacer=WritePacer(0)
+        token_client(tokens[FACILITATOR], hub.api_url), "org", "admin", pacer=WritePacer(0)
     )
-    w.admin = AdminRepo(staff)
-    w.api("POST", "/orgs/org/repos", json={"name": "workshop", "auto_init": True})
-    w.api("POST", "/orgs/org/repos", json={"name": "admin", "private": True, "auto_init": True})
-    w.api(
-        "POST",
-        "/orgs/org/repos",
-        json={"name": "template", "private": True, "auto_init": True, "is_template": True},
-    )
-    for path, text in WORKFLOWS.items():
-        w.put_file("org/template", path, text)
-    w.put_file("org/admin", "cohorts.json", json.dumps({"cohorts": [{"id": COHORT}]}))
+    w = World(hub, httpx.Client(base_url=hub.url, timeout=30), tokens, AdminRepo(staff))
+    w.app = built.app
+    if template:
+        for path, text in WORKFLOWS.items():
+            w.put_file("org/template", path, text)
+    w.put_file("org/admin", "cohorts.json", json.dumps(cohorts or {"cohorts": [{"id": COHORT}]}))
     env = {
         "GITHUB_API_URL": hub.api_url,
         "GITHUB_SERVER_URL": hub.url,
@@ -259,8 +274,8 @@ def build_world(
         "LEARNING_ROOM_TEMPLATE_REPO": "org/template",
         "GLOW_ROOMS_OWNER": "org",
         "PROVISIONING_MODE": "github-app",
-        "PROVISIONING_APP_ID": str(app["id"]),
-        "PROVISIONING_APP_PRIVATE_KEY": app["private_key"],
+        "PROVISIONING_APP_ID": str(w.app["id"]),
+        "PROVISIONING_APP_PRIVATE_KEY": w.app["private_key"],
     }
     for name, value in env.items():
         monkeypatch.setenv(name, value)

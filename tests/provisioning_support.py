@@ -1,21 +1,26 @@
 """A provisioning world on the local GitHub: an org, a template, an admin repo with a roster,
-and the provisioning App installed on the org, for the provisioning tests."""
+and the provisioning App installed on the org, for the provisioning tests. Built by
+``glow.rehearsal.world``; its ``World`` is the shared test world with the engine added."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+from glow.cohort.admin import AdminRepo
 from glow.cohort.model import Learner, Roster, log_path, parse_log, roster_path
 from glow.cohort.provisioning.engine import Provisioner
 from glow.cohort.settings import CohortSettings
-from glow.github import Repo, WritePacer, installation_client, token_client
+from glow.github import Repo, WritePacer, installation_client, split_full_name, token_client
 from glow.localhub.hub import LocalHub
+from glow.rehearsal import world as rehearsal
+from glow.rehearsal.world import FACILITATOR, RepoSpec
+from tests import cohort_world, factories
 
 ROOT = Path(__file__).resolve().parents[1]
 ORG = "acme"
@@ -23,7 +28,6 @@ COHORT = "2026-12"
 TEMPLATE = f"{ORG}/learning-room-template"
 ADMIN = f"{ORG}/admin"
 LEARNERS = ("ada", "bob", "cy", "dee", "eve")
-MANIFEST = ROOT / "provisioner" / "app-manifest.json"
 
 WORKFLOW = """name: {name}
 on:
@@ -71,21 +75,19 @@ class FakeClock:
 
 
 @dataclass
-class World:
-    hub: LocalHub
-    ctl: httpx.Client
-    token: str  # the facilitator's PAT
-    app: dict[str, Any]
+class World(cohort_world.World):
+    """The shared test world (built by ``glow.rehearsal.world``) in organisation ``acme``, with
+    what the provisioning tests add: the engine, its fake clock and the lines it says."""
+
     learners: tuple[str, ...] = LEARNERS
     clock: FakeClock = field(default_factory=FakeClock)
     lines: list[str] = field(default_factory=list)
     _staff: Any = None
 
-    # -- set-up ----------------------------------------------------------------------------
-    def control(self, path: str, body: dict[str, Any]) -> Any:
-        resp = self.ctl.post(f"/_localhub/{path}", json=body)
-        assert resp.status_code < 300, resp.text
-        return resp.json() if resp.content else None
+    @property
+    def token(self) -> str:
+        """The facilitator's personal token."""
+        return self.tokens[FACILITATOR]
 
     def staff(self, owner: str, name: str) -> Repo:
         if self._staff is None:
@@ -134,21 +136,19 @@ class World:
 
     # -- reading ---------------------------------------------------------------------------
     def requests(self, since: int = 0) -> list[dict[str, Any]]:
-        return list(self.hub.requests)[since:]
-
-    def mark(self) -> int:
-        return len(self.hub.requests)
+        """Every request the hub logged after ``since`` (a ``mark()``)."""
+        return [r for r in list(self.hub.requests) if r["id"] > since]
 
     def writes(self, since: int) -> list[str]:
         return [f"{r['method']} {r['path']}" for r in self.requests(since) if r["method"] != "GET"]
 
     def roster(self) -> Roster:
-        found = self.staff(*ADMIN.split("/")).read_file(roster_path(COHORT))
+        found = self.staff(*split_full_name(ADMIN)).read_file(roster_path(COHORT))
         assert found is not None
         return Roster.model_validate_json(found.text)
 
     def log(self) -> list[Any]:
-        found = self.staff(*ADMIN.split("/")).read_file(log_path(COHORT))
+        found = self.staff(*split_full_name(ADMIN)).read_file(log_path(COHORT))
         return parse_log(found.text if found else None)
 
     def results(self) -> dict[str, list[str]]:
@@ -170,7 +170,7 @@ class World:
         tree = room.get_json(room.url("git", "trees", "main"), {"recursive": "1"})
         return {e["path"]: e["sha"] for e in (tree or {}).get("tree", []) if e["type"] == "blob"}
 
-    def challenge_issues(self, handle: str) -> list[dict[str, Any]]:
+    def seeded_challenges(self, handle: str) -> list[dict[str, Any]]:
         room = self.room(handle)
         issues = room.paginate(room.url("issues"), {"state": "all"})
         return [i for i in issues if "<!-- glow:challenge:1 -->" in (i.get("body") or "")]
@@ -181,47 +181,36 @@ class World:
 
 
 def learner(handle: str, index: int) -> Learner:
-    return Learner(
-        github_handle=handle,
-        cohort_id=COHORT,
-        path="day1-day2",
-        registered_at=datetime(2026, 11, 1, tzinfo=UTC) + timedelta(minutes=index),
-        registration_repo=f"{ORG}/workshop",
-        registration_issue=index + 1,
-    )
+    """The ``index``-th registration of the cohort (``tests.factories.learner``)."""
+    at = factories.REGISTERED + timedelta(minutes=index)
+    return factories.learner(handle, owner=ORG, issue=index + 1, registered_at=at)
 
 
 def make_world(
     tmp_path: Path, learners: tuple[str, ...] = LEARNERS, *, runner: bool = False
 ) -> World:
+    """The org, built by ``glow.rehearsal.world``: the template (``TEMPLATE_FILES``) and the
+    admin repository with cohorts.json and a roster of ``learners``, both private."""
     hub = LocalHub(tmp_path / "hub", runner=runner).start()
-    ctl = httpx.Client(base_url=hub.url, timeout=30)
-    for login in ("facilitator", *learners):
-        ctl.post("/_localhub/users", json={"login": login}).raise_for_status()
-    ctl.post("/_localhub/orgs", json={"login": ORG, "admins": ["facilitator"]}).raise_for_status()
-    token = ctl.post("/_localhub/tokens", json={"login": "facilitator"}).json()["token"]
-    manifest = json.loads(MANIFEST.read_text())
-    app = ctl.post(
-        "/_localhub/apps",
-        json={
-            "slug": "glow-provisioner",
-            "owner": ORG,
-            "permissions": manifest["default_permissions"],
+    built = rehearsal.build_world(
+        hub,
+        ROOT,
+        learners,
+        org=ORG,
+        repos={
+            "learning-room-template": RepoSpec(template=True),
+            "admin": RepoSpec(),
         },
-    ).json()
-    ctl.post("/_localhub/installations", json={"app_id": app["id"], "account": ORG})
-    world = World(hub, ctl, token, app, learners)
-    staff = world.staff(ORG, "x")
-    for name, template in (("learning-room-template", True), ("admin", False)):
-        staff.request(
-            "POST",
-            f"orgs/{ORG}/repos",
-            json={"name": name, "private": True, "auto_init": True, "is_template": template},
-        )
-    world.staff(*TEMPLATE.split("/")).commit_files(TEMPLATE_FILES, "template", branch="main")
+        secrets=False,
+    )
+    http = httpx.Client(base_url=hub.url, timeout=30)
+    world = World(hub, http, {FACILITATOR: built.token(FACILITATOR)}, None, app=built.app)  # type: ignore[arg-type]
+    world.learners = learners
+    world.admin = AdminRepo(world.staff(*split_full_name(ADMIN)))
+    world.staff(*split_full_name(TEMPLATE)).commit_files(TEMPLATE_FILES, "template", branch="main")
     roster = Roster(cohort_id=COHORT, learners={h: learner(h, i) for i, h in enumerate(learners)})
     cohorts = {"cohorts": [{"id": COHORT, "capacity": 75}]}
-    world.staff(*ADMIN.split("/")).commit_files(
+    world.staff(*split_full_name(ADMIN)).commit_files(
         {"cohorts.json": json.dumps(cohorts) + "\n", roster_path(COHORT): roster.to_text()},
         "cohort",
         branch="main",

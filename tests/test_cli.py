@@ -31,6 +31,16 @@ def test_every_command_has_help_with_an_example(name: str) -> None:
     assert "example" in proc.stdout.lower()
 
 
+@pytest.mark.parametrize(
+    "module", [c.module for c in COMMANDS if c.module.startswith("glow.cohort.")]
+)
+def test_a_behaviours_command_stays_thin(module: str) -> None:
+    """A behaviour's command is its help, its arguments and a call (the architecture map: about
+    60 lines); its help's epilog lives in the behaviour's copy."""
+    path = Path(__file__).resolve().parent.parent.joinpath(*module.split(".")).with_suffix(".py")
+    assert len(path.read_text(encoding="utf-8").splitlines()) <= 60
+
+
 def test_unknown_command_is_rejected() -> None:
     proc = glow("frobnicate")
     assert proc.returncode == 2

@@ -1,197 +1,76 @@
 """Day 2 release, grouping and teardown end to end on the local GitHub, through `glow ...`.
 
-The world: organisation ``org`` with a public workshop repository (learners' registration
-issues, filed with their own tokens) and a private admin repository (cohorts.json, rosters),
-the provisioning App installed on ``org``, and the job's GITHUB_TOKEN on the workshop repo.
+The world (``tests.cohort_world``, built by ``glow.rehearsal.world``): organisation ``org`` with
+a public workshop repository (learners' registration issues, filed with their own tokens) and a
+private admin repository (cohorts.json, rosters), the provisioning App installed on ``org``, and
+the job's GITHUB_TOKEN on the workshop repo.
 """
 
 from __future__ import annotations
 
-import base64
 import json
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
-from glow.__main__ import main
-from glow.cohort.admin import AdminRepo
-from glow.cohort.model import Learner, Roster
-from glow.github import Repo, WritePacer, token_client
-from glow.localhub.hub import LocalHub
+from glow.cohort.model import Learner
 from glow.localhub.runner_host import HubRunnerHost
+from tests import factories
+from tests.cohort_world import COHORT, ROOT, Glow, World, build_world, glow_runner
 
 pytestmark = pytest.mark.e2e
 
-COHORT = "2026-12"
 DAY2_URL = "https://example.org/workshop/day2"
 LEARNERS = ("ada", "bob", "cy", "dee", "eve")
 
 
-@dataclass
-class World:
-    hub: LocalHub
-    http: httpx.Client
-    tokens: dict[str, str]
-    admin: AdminRepo
-    issues: dict[str, int] = field(default_factory=dict)
-    app: dict[str, Any] = field(default_factory=dict)
-
-    def api(self, method: str, path: str, who: str = "facilitator", **kw: Any) -> Any:
-        resp = self.http.request(
-            method,
-            f"/api/v3{path}",
-            headers={"authorization": f"token {self.tokens[who]}"},
-            **kw,
-        )
-        assert resp.is_success, f"{method} {path}: {resp.status_code} {resp.text}"
-        return resp.json() if resp.content else None
-
-    def put_file(self, repo: str, path: str, text: str) -> None:
-        current = self.http.get(
-            f"/api/v3/repos/{repo}/contents/{path}",
-            headers={"authorization": f"token {self.tokens['facilitator']}"},
-        )
-        body = {"message": f"write {path}", "content": base64.b64encode(text.encode()).decode()}
-        if current.status_code == 200:
-            body["sha"] = current.json()["sha"]
-        self.api("PUT", f"/repos/{repo}/contents/{path}", json=body)
-
-    def mark(self) -> int:
-        return self.hub.requests[-1]["id"]
-
-    def writes_since(self, mark: int) -> list[str]:
-        """Every non-GET REST request after ``mark``, except minting the App's token."""
-        return [
-            f"{r['method']} {r['path']}"
-            for r in list(self.hub.requests)
-            if r["id"] > mark
-            and r["path"].startswith("/api/v3/")
-            and r["method"] not in ("GET", "HEAD")
-            and not r["path"].endswith("/access_tokens")
-        ]
-
-    def comments(self, handle: str) -> list[dict[str, Any]]:
-        return self.api("GET", f"/repos/org/workshop/issues/{self.issues[handle]}/comments")
-
-    def labels(self, handle: str) -> list[str]:
-        issue = self.api("GET", f"/repos/org/workshop/issues/{self.issues[handle]}")
-        return sorted(label["name"] for label in issue["labels"])
-
-    def commits(self, repo: str = "org/admin") -> int:
-        return len(self.api("GET", f"/repos/{repo}/commits", params={"per_page": 100}))
-
-    def set_roster(self, learners: dict[str, Learner], cohort: str = COHORT) -> None:
-        roster = Roster(cohort_id=cohort, learners=learners)
-        self.admin.update(cohort, lambda _: (roster, []), "seed the roster")
-
-    def learner(self, handle: str, cohort: str = COHORT, **changes: Any) -> Learner:
-        return Learner(
-            github_handle=handle.capitalize(),
-            cohort_id=cohort,
-            path="day1-day2",
-            registered_at=datetime(2026, 11, 1, tzinfo=UTC),
-            registration_repo="org/workshop",
-            registration_issue=self.issues.get(handle, 999),
-        ).model_copy(update=changes)
-
-
 @pytest.fixture
 def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
-    yield from build_world(tmp_path, monkeypatch, runner=False)
+    yield from ops_world(tmp_path, monkeypatch, runner=False)
 
 
 @pytest.fixture
 def runner_world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
     """The same world with the local Actions runner, to run this project's real workflows."""
-    yield from build_world(tmp_path, monkeypatch, runner=True)
+    yield from ops_world(tmp_path, monkeypatch, runner=True)
 
 
-def build_world(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, runner: bool
-) -> Iterator[World]:
-    hub = LocalHub(tmp_path / "hub", runner=runner).start()
-    http = httpx.Client(base_url=hub.url, timeout=30)
-
-    def control(path: str, body: dict[str, Any]) -> Any:
-        resp = http.post(f"/_localhub/{path}", json=body)
-        assert resp.is_success, resp.text
-        return resp.json()
-
-    for login in ("facilitator", *LEARNERS):
-        control("users", {"login": login})
-    control("orgs", {"login": "org", "admins": ["facilitator"]})
-    tokens = {
-        login: control("tokens", {"login": login})["token"] for login in ("facilitator", *LEARNERS)
-    }
-    app = control(
-        "apps",
-        {
-            "slug": "glow-provisioning",
-            "owner": "facilitator",
-            "permissions": {"administration": "write", "contents": "write", "issues": "write"},
-        },
-    )
-    control("installations", {"app_id": app["id"], "account": "org"})
-    staff = Repo(
-        token_client(tokens["facilitator"], hub.api_url), "org", "admin", pacer=WritePacer(0)
-    )
-    w = World(hub, http, tokens, AdminRepo(staff))
-    w.api("POST", "/orgs/org/repos", json={"name": "workshop", "auto_init": True})
-    w.api("POST", "/orgs/org/repos", json={"name": "admin", "private": True, "auto_init": True})
+def ops_world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, runner: bool) -> Iterator[World]:
+    """The shared world without a template, every learner registered, and the job's
+    GITHUB_TOKEN on the workshop repository (the workflows these commands run in)."""
     cohorts = {"cohorts": [{"id": COHORT, "day2_url": DAY2_URL}, {"id": "2027-01"}]}
-    w.put_file("org/admin", "cohorts.json", json.dumps(cohorts))
+    w = build_world(
+        tmp_path,
+        monkeypatch,
+        LEARNERS,
+        runner=runner,
+        template=False,
+        cohorts=cohorts,
+        permissions={"administration": "write", "contents": "write", "issues": "write"},
+    )
     for handle in LEARNERS:
-        issue = w.api(
-            "POST",
-            "/repos/org/workshop/issues",
-            who=handle,
-            json={"title": f"[REGISTER] {handle.capitalize()}", "body": "### Cohort\n\n2026-12"},
-        )
-        w.issues[handle] = issue["number"]
-    w.app = app
-    job_token = HubRunnerHost(hub).mint_job_token("org/workshop", {"issues": "write"})
-    for name, value in {
-        "GITHUB_API_URL": hub.api_url,
-        "GITHUB_REPOSITORY": "org/workshop",
-        "GITHUB_TOKEN": job_token,
-        "ADMIN_ROSTER_REPO": "org/admin",
-        "PROVISIONING_MODE": "github-app",
-        "PROVISIONING_APP_ID": str(app["id"]),
-        "PROVISIONING_APP_PRIVATE_KEY": app["private_key"],
-    }.items():
-        monkeypatch.setenv(name, value)
-    # `glow` runs here as at a facilitator's terminal: no Actions event (a CI job's own event
-    # would otherwise route the command, and an event it does not handle ends the run).
-    for name in (
-        "GLOW_PAT",
-        "LEARNING_ROOM_TEMPLATE_REPO",
-        "GLOW_ROOMS_OWNER",
-        "GITHUB_EVENT_NAME",
-        "GITHUB_EVENT_PATH",
-    ):
+        w.register(handle, title=f"[REGISTER] {handle.capitalize()}")
+    job_token = HubRunnerHost(w.hub).mint_job_token("org/workshop", {"issues": "write"})
+    monkeypatch.setenv("GITHUB_REPOSITORY", "org/workshop")
+    monkeypatch.setenv("GITHUB_TOKEN", job_token)
+    for name in ("LEARNING_ROOM_TEMPLATE_REPO", "GLOW_ROOMS_OWNER", "GITHUB_SERVER_URL"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr("glow.github.backoff._shared", WritePacer(0.0))
     yield w
-    http.close()
-    hub.stop()
+    w.http.close()
+    w.hub.stop()
 
 
-Glow = Callable[..., tuple[int, str, str]]
+def learner(world: World, handle: str, cohort: str = COHORT, **changes: Any) -> Learner:
+    """``handle``'s record as registered (capitalised, as they wrote it), not yet provisioned."""
+    issue = world.registrations.get(handle, 999)
+    return factories.learner(handle.capitalize(), cohort=cohort, issue=issue, **changes)
 
 
 @pytest.fixture
 def glow(capsys: pytest.CaptureFixture[str]) -> Glow:
-    def run(*args: str) -> tuple[int, str, str]:
-        code = main(list(args))
-        out = capsys.readouterr()
-        return code, out.out, out.err
-
-    return run
+    return glow_runner(capsys)
 
 
 def marker_comments(world: World, handle: str) -> list[dict[str, Any]]:
@@ -206,8 +85,8 @@ def marker_comments(world: World, handle: str) -> list[dict[str, Any]]:
 def test_day2_release_posts_once_labels_records_and_a_rerun_writes_nothing(
     world: World, glow: Glow
 ) -> None:
-    world.set_roster({h: world.learner(h) for h in ("ada", "bob", "cy", "dee")})
-    n = world.issues
+    world.set_roster({h: learner(world, h) for h in ("ada", "bob", "cy", "dee")})
+    n = world.registrations
     world.api(
         "POST",
         f"/repos/org/workshop/issues/{n['ada']}/comments",
@@ -261,10 +140,10 @@ def test_a_release_posted_before_the_roster_commit_is_recorded_without_posting_a
     world: World, glow: Glow
 ) -> None:
     # A run that posted then crashed, or a facilitator who released by hand: GitHub shows it.
-    world.set_roster({"dee": world.learner("dee")})
+    world.set_roster({"dee": learner(world, "dee")})
     world.api(
         "POST",
-        f"/repos/org/workshop/issues/{world.issues['dee']}/labels",
+        f"/repos/org/workshop/issues/{world.registrations['dee']}/labels",
         json={"labels": ["day2-released"]},
     )
     mark = world.mark()
@@ -281,10 +160,10 @@ def test_a_release_posted_before_the_roster_commit_is_recorded_without_posting_a
 def test_a_cohort_without_a_day2_url_posts_nothing_and_fails_clearly(
     world: World, glow: Glow
 ) -> None:
-    world.set_roster({"eve": world.learner("eve", cohort="2027-01")}, cohort="2027-01")
+    world.set_roster({"eve": learner(world, "eve", cohort="2027-01")}, cohort="2027-01")
     world.api(
         "POST",
-        f"/repos/org/workshop/issues/{world.issues['eve']}/comments",
+        f"/repos/org/workshop/issues/{world.registrations['eve']}/comments",
         who="eve",
         json={"body": "day1-complete"},
     )
@@ -298,16 +177,16 @@ def test_a_cohort_without_a_day2_url_posts_nothing_and_fails_clearly(
 
 
 def test_issue_narrows_the_run_to_one_registration(world: World, glow: Glow) -> None:
-    world.set_roster({h: world.learner(h, path="day2-only") for h in ("ada", "bob")})
-    code, out, err = glow("day2-release", "--issue", str(world.issues["bob"]))
+    world.set_roster({h: learner(world, h, path="day2-only") for h in ("ada", "bob")})
+    code, out, err = glow("day2-release", "--issue", str(world.registrations["bob"]))
     assert code == 0, err
     assert "released @Bob" in out and "@Ada" not in out
     assert marker_comments(world, "ada") == [] and len(marker_comments(world, "bob")) == 1
 
 
 def test_a_missing_registration_issue_fails_that_learner_only(world: World, glow: Glow) -> None:
-    roster = {"ada": world.learner("ada", path="day2-only")}
-    roster["zed"] = world.learner("zed", path="day2-only", registration_issue=999)
+    roster = {"ada": learner(world, "ada", path="day2-only")}
+    roster["zed"] = learner(world, "zed", path="day2-only", registration_issue=999)
     world.set_roster(roster)
     code, out, err = glow("day2-release", "--cohort", COHORT)
     assert code == 1
@@ -322,7 +201,7 @@ def test_a_missing_registration_issue_fails_that_learner_only(world: World, glow
 def test_groups_are_written_once_and_stay_stable_as_learners_come_and_go(
     world: World, glow: Glow
 ) -> None:
-    world.set_roster({h: world.learner(h) for h in ("ada", "bob", "cy", "dee")})
+    world.set_roster({h: learner(world, h) for h in ("ada", "bob", "cy", "dee")})
     code, out, err = glow("group", "--cohort", COHORT)
     assert code == 0, err
     first = json.loads(world.admin.repo.read_file(f"groups/{COHORT}.json").text)["groups"]
@@ -336,7 +215,7 @@ def test_groups_are_written_once_and_stay_stable_as_learners_come_and_go(
     assert world.writes_since(mark) == []
 
     leaver = first[0][0]
-    roster = {h: world.learner(h) for h in ("ada", "bob", "cy", "dee", "eve")}
+    roster = {h: learner(world, h) for h in ("ada", "bob", "cy", "dee", "eve")}
     roster[leaver] = roster[leaver].model_copy(update={"enrollment": "withdrawn"})
     world.set_roster(roster)
     code, out, err = glow("group", "--cohort", COHORT)
@@ -356,10 +235,10 @@ def test_teardown_is_a_dry_run_until_confirmed_then_archives_once(world: World, 
     world.api("PATCH", "/repos/org/room-of-dee", json={"archived": True})
     world.set_roster(
         {
-            "ada": world.learner("ada", learning_room_repo="org/learning-room-2026-12-ada"),
-            "bob": world.learner("bob"),  # never recorded: its provisioning name is checked
-            "cy": world.learner("cy", learning_room_repo="org/learning-room-2026-12-cy"),
-            "dee": world.learner("dee", learning_room_repo="org/room-of-dee"),
+            "ada": learner(world, "ada", learning_room_repo="org/learning-room-2026-12-ada"),
+            "bob": learner(world, "bob"),  # never recorded: its provisioning name is checked
+            "cy": learner(world, "cy", learning_room_repo="org/learning-room-2026-12-cy"),
+            "dee": learner(world, "dee", learning_room_repo="org/room-of-dee"),
         }
     )
     log_path = f"teardown/{COHORT}.jsonl"
@@ -400,8 +279,6 @@ def test_teardown_is_a_dry_run_until_confirmed_then_archives_once(world: World, 
 
 # The real workflow -------------------------------------------------------------------------------
 
-ROOT = Path(__file__).resolve().parents[1]
-
 
 def test_the_workflow_answers_the_learners_comment_and_ignores_a_facilitators(
     runner_world: World,
@@ -423,11 +300,11 @@ def test_the_workflow_answers_the_learners_comment_and_ignores_a_facilitators(
         control(
             "/_localhub/secrets", json={"repo": "org/workshop", "name": name, "value": value}
         ).raise_for_status()
-    world.set_roster({"ada": world.learner("ada")})
+    world.set_roster({"ada": learner(world, "ada")})
     assert world.hub.wait_idle(60)
     runs_before = len(world.hub.store.data["runs"])
 
-    issue = f"/repos/org/workshop/issues/{world.issues['ada']}/comments"
+    issue = f"/repos/org/workshop/issues/{world.registrations['ada']}/comments"
     world.api("POST", issue, json={"body": "Ada, comment day1-complete when you are done."})
     assert world.hub.wait_idle(60)
     world.api("POST", issue, who="ada", json={"body": "Day 1 complete"})
@@ -464,7 +341,7 @@ def test_the_grouping_and_teardown_workflows_pass_their_inputs_through(
             f"/_localhub/{kind}", json={"repo": "org/workshop", "name": name, "value": value}
         ).raise_for_status()
     world.api("POST", "/orgs/org/repos", json={"name": "learning-room-2026-12-ada"})
-    world.set_roster({h: world.learner(h) for h in ("ada", "bob")})
+    world.set_roster({h: learner(world, h) for h in ("ada", "bob")})
     assert world.hub.wait_idle(60)
     runs_before = len(world.hub.store.data["runs"])
 

@@ -14,21 +14,16 @@ from datetime import UTC, datetime
 import pytest
 
 from glow.cohort.day2.decide import release_comment
-from glow.cohort.model import Cohort, Learner
-from glow.cohort.registration.copy import FAILED, HELP_RECEIVED
-from glow.cohort.registration.decide import (
-    Decision,
-    Issue,
-    RoomLinks,
-    promoted_plan,
-    public_plan,
-    read_form,
-)
+from glow.cohort.model import Cohort
+from glow.cohort.registration.copy import FAILED, HELP_RECEIVED, RoomLinks
+from glow.cohort.registration.decide import Decision, promoted_plan, public_plan, read_form
 from glow.cohort.registration.form import render_public
+from glow.cohort.registration.issue import Issue
 from glow.cohort.watchdog.copy import room_run_notice
 from glow.room.grading.copy import examples as grading_examples
 from glow.room.help.copy import answer as room_help
 from glow.room.progression import copy as progression_copy
+from tests import factories
 from tests.room_pr_copy import MESSAGES as ROOM_PR_MESSAGES
 
 LINKS = RoomLinks("https://github.com/o/room/invitations", "https://github.com/o/room/issues/new")
@@ -45,14 +40,8 @@ def _registration(outcome: str, body: str | None = None, **decided: object) -> s
 
 
 def _promoted() -> str:
-    learner = Learner(
-        github_handle="ada",
-        cohort_id="2026-12",
-        path="day2-only",
-        registered_at=ISSUE.created_at,
-        registration_repo="o/w",
-        registration_issue=7,
-        volunteered="moved text",
+    learner = factories.learner(
+        "ada", registered_at=ISSUE.created_at, path="day2-only", volunteered="moved text"
     )
     return promoted_plan(learner, links=LINKS).comment or ""
 

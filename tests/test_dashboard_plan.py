@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 import pytest
@@ -16,24 +17,15 @@ from glow.cohort.dashboard.copy import (
 )
 from glow.cohort.dashboard.decide import row_for
 from glow.cohort.marked_issues import Existing, Wanted, key_of, plan
-from glow.cohort.model import Learner, Roster
+from glow.cohort.model import Roster
 from glow.cohort.observe import Observation
+from tests import factories
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 SERVER = "https://github.com"
 
 
-def learner(**changes: Any) -> Learner:
-    return Learner(
-        github_handle="ada",
-        cohort_id="2026-12",
-        path="day1-day2",
-        registered_at=T0,
-        registration_repo="org/workshop",
-        registration_issue=7,
-        learning_room_repo="org/learning-room-2026-12-ada",
-        provision_state="provisioned",
-    ).model_copy(update=changes)
+learner = partial(factories.learner, "ada", registered_at=T0, provisioned=True)
 
 
 def room(closed: int, *, minute: int = 14) -> list[dict[str, Any]]:

@@ -15,21 +15,10 @@ from glow.cohort.day2.decide import (
     record_releases,
     release_comment,
 )
-from glow.cohort.model import Cohort, Learner, Roster
+from glow.cohort.model import Cohort, Roster
+from tests.factories import learner
 
 NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
-
-
-def learner(handle: str = "Ada", **changes: Any) -> Learner:
-    record = Learner(
-        github_handle=handle,
-        cohort_id="2026-12",
-        path="day1-day2",
-        registered_at=datetime(2026, 11, 1, tzinfo=UTC),
-        registration_repo="org/workshop",
-        registration_issue=7,
-    )
-    return record.model_copy(update=changes)
 
 
 def comment(login: str, body: str, at: str = "2026-12-01T16:00:00Z", **extra: Any) -> dict:

@@ -225,3 +225,23 @@ def test_unknown_repository_is_a_404(fake_github: FakeGitHub) -> None:
     with pytest.raises(GitHubError) as caught:
         ghost.upsert_comment(1, "k", "x")
     assert is_not_found(caught.value)
+
+
+@pytest.mark.parametrize(
+    "full_name", ["octo-org", "/room", "octo-org/", "octo-org/room/extra", "", "/"]
+)
+def test_split_full_name_refuses_what_is_not_owner_slash_name(full_name: str) -> None:
+    from glow.errors import GlowError
+    from glow.github import split_full_name
+
+    with pytest.raises(GlowError, match="owner/name"):
+        split_full_name(full_name)
+
+
+def test_split_full_name_gives_owner_and_name() -> None:
+    from glow.github import split_full_name
+
+    assert split_full_name("octo-org/learning-room-2026-12-ada") == (
+        "octo-org",
+        "learning-room-2026-12-ada",
+    )

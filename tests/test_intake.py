@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from glow.cohort.intake import read_intake, with_intake
-from glow.cohort.model import Learner
+from tests import factories
 
 FORM = (
     "### Screen reader or tools\n\nJAWS\n\n### Accessibility needs\n\n_No response_\n\n"
@@ -50,14 +50,7 @@ def test_the_form_counts_without_its_label_and_nothing_else_does() -> None:
 
 
 def test_the_record_takes_the_answers_once() -> None:
-    learner = Learner(
-        github_handle="ada",
-        cohort_id="2026-12",
-        path="day1-day2",
-        registered_at=datetime(2026, 12, 1, tzinfo=UTC),
-        registration_repo="o/w",
-        registration_issue=1,
-    )
+    learner = factories.learner("ada", registered_at=datetime(2026, 12, 1, tzinfo=UTC), issue=1)
     intake = read_intake([issue(1, "ada")], "ada")
     updated = with_intake(learner, intake)
     assert (updated.tools, updated.contact) == ("JAWS", "ada@example.org")

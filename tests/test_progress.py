@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 import pytest
 
-from glow.cohort.model import Learner
 from glow.cohort.progress import (
     challenge_number,
     derive,
     level_for,
     status_for,
 )
+from tests import factories
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -22,17 +23,7 @@ def at(minutes: float) -> str:
     return (T0 + timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def learner(**changes: Any) -> Learner:
-    return Learner(
-        github_handle="Ada",
-        cohort_id="2026-12",
-        path="day1-day2",
-        registered_at=T0,
-        registration_repo="org/workshop",
-        registration_issue=7,
-        learning_room_repo="org/learning-room-2026-12-ada",
-        provision_state="provisioned",
-    ).model_copy(update=changes)
+learner = partial(factories.learner, "Ada", registered_at=T0, provisioned=True)
 
 
 def issue(

@@ -74,7 +74,7 @@ def assert_one_healthy_room_each(world: World) -> None:
     for handle in world.learners:
         files = world.room_files(handle)
         assert {p: files.get(p) for p in REQUIRED} == wanted, handle
-        [challenge] = world.challenge_issues(handle)
+        [challenge] = world.seeded_challenges(handle)
         assert challenge["title"] == "Challenge 1: Find your way around"
         assert world.invitees(handle) == [handle]
     roster = world.roster()
@@ -212,7 +212,7 @@ def test_a_rate_limit_that_never_lifts_stops_the_batch_and_a_rerun_resumes(
     assert [e.error_detail for e in world.log() if e.result == "error"] == [RATE_LIMITED]
     assert world.rooms() == rooms(("ada",))
 
-    world.ctl.delete("/_localhub/faults").raise_for_status()
+    world.http.delete("/_localhub/faults").raise_for_status()
     engine.run(cohort)
     assert_one_healthy_room_each(world)
     assert world.results()["bob"] == ["error", "created", "invited", "seeded"]

@@ -8,23 +8,19 @@ import pytest
 
 from glow.cohort.forms import parse_issue_form
 from glow.cohort.model import Cohort, Roster
+from glow.cohort.registration.copy import RoomLinks
 from glow.cohort.registration.decide import (
     Decision,
-    Issue,
-    RoomLinks,
     enroll,
-    is_registration,
-    place,
-    place_in_order,
     promoted_plan,
     public_plan,
     read_form,
     redacted_body,
-    why_ignored,
     withdraw,
-    withdraws,
 )
 from glow.cohort.registration.form import SUMMARY, read_public, render_public
+from glow.cohort.registration.issue import Issue, is_registration, why_ignored, withdraws
+from glow.cohort.registration.placement import place, place_in_order
 
 LINKS = RoomLinks(
     "https://github.com/org/learning-room-2026-12-ada/invitations",

@@ -10,7 +10,7 @@ import pytest
 from glow.__main__ import main
 from glow.cohort.forms import render_issue_form
 from glow.cohort.model import Cohort, LogEntry, Roster
-from glow.cohort.registration.decide import Issue
+from glow.cohort.registration.issue import Issue
 from glow.cohort.roster.decide import carry_over, differences, replay_log, replay_registrations
 
 COHORT = Cohort(id="2026-12", capacity=1)

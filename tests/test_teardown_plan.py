@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import partial
 
-from glow.cohort.model import Learner, Roster
+from glow.cohort.model import Roster
 from glow.cohort.teardown.decide import (
     Outcome,
     Room,
@@ -13,19 +14,12 @@ from glow.cohort.teardown.decide import (
     render_entries,
     rooms_of,
 )
+from tests import factories
 
 AT = datetime(2026, 12, 10, tzinfo=UTC)
 
 
-def learner(handle: str, **changes: object) -> Learner:
-    return Learner(
-        github_handle=handle,
-        cohort_id="2026-12",
-        path="day1-day2",
-        registered_at=AT,
-        registration_repo="org/workshop",
-        registration_issue=1,
-    ).model_copy(update=changes)
+learner = partial(factories.learner, registered_at=AT, issue=1)
 
 
 def test_rooms_come_from_the_roster_and_the_provisioning_name() -> None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any, get_args
+from functools import partial
+from typing import get_args
 
 import pytest
 
-from glow.cohort.model import Learner, LogEntry
+from glow.cohort.model import LogEntry
 from glow.cohort.progress import derive
 from glow.cohort.watchdog.copy import COPY, alert, healed_note
 from glow.cohort.watchdog.decide import (
@@ -22,22 +23,13 @@ from glow.cohort.watchdog.decide import (
     stuck_problem,
     workflow_gaps,
 )
+from tests import factories
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 STALL = timedelta(minutes=15)
 
 
-def learner(**changes: Any) -> Learner:
-    return Learner(
-        github_handle="Ada",
-        cohort_id="2026-12",
-        path="day1-day2",
-        registered_at=T0,
-        registration_repo="org/workshop",
-        registration_issue=7,
-        learning_room_repo="org/learning-room-2026-12-ada",
-        provision_state="provisioned",
-    ).model_copy(update=changes)
+learner = partial(factories.learner, "Ada", registered_at=T0, provisioned=True)
 
 
 def test_failed_provisioning_says_why_from_the_log() -> None:

@@ -15,11 +15,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from glow.bot.payload import (
+    Account,
+    Comment,
+    JSONObject,
+    account_of,
+    comment_of,
+    number_of,
+    object_at,
+)
 from glow.errors import ConfigError
 
 
 @dataclass(frozen=True)
 class Event:
+    """The event that started the run. ``payload`` is GitHub's JSON as read; a handler reads
+    its first facts through the typed views below (``glow.bot.payload``), which never raise on a
+    malformed payload."""
+
     name: str
     payload: dict[str, Any]
     repository: str
@@ -30,14 +43,35 @@ class Event:
         return value if isinstance(value, str) else None
 
     @property
+    def sender(self) -> Account:
+        """Who caused the event (empty login and type when the payload does not say)."""
+        return account_of(self.payload.get("sender"))
+
+    @property
+    def issue(self) -> JSONObject:
+        """The payload's issue object (empty when it has none)."""
+        return object_at(self.payload, "issue")
+
+    @property
+    def issue_number(self) -> int | None:
+        """The number of the payload's issue, or None when it has none or it is malformed."""
+        return number_of(self.issue)
+
+    @property
+    def comment(self) -> Comment | None:
+        """The payload's comment, or None when it has none."""
+        return comment_of(self.payload.get("comment"))
+
+    @property
     def key(self) -> str:
         """``issues.opened`` style, or the bare event name when it has no action."""
         return f"{self.name}.{self.action}" if self.action else self.name
 
     @property
     def owner_and_name(self) -> tuple[str, str]:
-        owner, _, name = self.repository.partition("/")
-        return owner, name
+        from glow.github.repo import split_full_name
+
+        return split_full_name(self.repository)
 
 
 def read_event(environ: Mapping[str, str] | None = None) -> Event:

@@ -61,12 +61,11 @@ class Context:
 
     def repo(self, full_name: str, *, auth: Auth = "token") -> Repo:
         """``owner/name`` through the run's client of that kind (one adapter per repository)."""
-        from glow.github import Repo
+        from glow.github import Repo, split_full_name
 
         key = (auth, full_name.lower())
         if key not in self._repos:
-            owner, name = full_name.split("/", 1)
-            self._repos[key] = Repo(self.client(auth), owner, name)
+            self._repos[key] = Repo(self.client(auth), *split_full_name(full_name))
         return self._repos[key]
 
     @property

@@ -37,10 +37,10 @@ def open_admin() -> tuple[CohortSettings, AdminRepo]:
     """Settings from the environment and the admin repository behind the provisioning client."""
     from glow.cohort.admin import AdminRepo
     from glow.cohort.settings import CohortSettings, provisioning_client
-    from glow.github import Repo
+    from glow.github import Repo, split_full_name
 
     settings = CohortSettings.from_env(need_template=False)
-    owner, name = settings.admin_repo.split("/")
+    owner, name = split_full_name(settings.admin_repo)
     return settings, AdminRepo(Repo(provisioning_client(settings), owner, name))
 
 

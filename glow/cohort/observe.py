@@ -63,12 +63,11 @@ class Repos:
         self._repos: dict[str, Repo] = {}
 
     def get(self, full_name: str) -> Repo:
-        from glow.github import Repo
+        from glow.github import Repo, split_full_name
 
         key = full_name.lower()
         if key not in self._repos:
-            owner, name = full_name.split("/", 1)
-            self._repos[key] = Repo(self.gh, owner, name, pacer=self.pacer)
+            self._repos[key] = Repo(self.gh, *split_full_name(full_name), pacer=self.pacer)
         return self._repos[key]
 
     def add(self, repo: Repo) -> Repo:

@@ -14,15 +14,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from glow.errors import ConfigError
+from glow.errors import ConfigError, GlowError
 
 
 def _repo(env: Mapping[str, str], name: str) -> str:
     value = env.get(name, "").strip()
     if not value:
         raise ConfigError(f"{name} is not set: set it to owner/name of the repository")
-    if value.count("/") != 1 or not all(value.split("/")):
-        raise ConfigError(f"{name} must be owner/name, got {value!r}")
+    from glow.github.repo import split_full_name
+
+    try:
+        split_full_name(value)
+    except GlowError:
+        raise ConfigError(f"{name} must be owner/name, got {value!r}") from None
     return value
 
 
@@ -60,7 +64,8 @@ class CohortSettings:
             delay = float(delay_text)
         except ValueError:
             raise ConfigError(f"GLOW_PROVISION_DELAY must be seconds, got {delay_text!r}") from None
-        owner = env.get("GLOW_ROOMS_OWNER", "").strip() or (template or admin).split("/")[0]
+        # The template setting is unchecked when not needed: its owner is read as before.
+        owner = env.get("GLOW_ROOMS_OWNER", "").strip() or (template or admin).partition("/")[0]
         return cls(
             api_url=api_url,
             admin_repo=admin,

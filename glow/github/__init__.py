@@ -33,6 +33,7 @@ _EXPORTS: dict[str, str] = {
     "RequestCounts": "repo",
     "LabelDiff": "repo",
     "is_not_found": "repo",
+    "split_full_name": "repo",
     "FileAt": "files",
     "git_blob_sha": "glow.gitsha",
     "marker": "glow.markers",
@@ -64,6 +65,7 @@ __all__ = [
     "replace_between_markers",
     "retry_delay",
     "shared_pacer",
+    "split_full_name",
     "token_client",
     "with_marker",
 ]
@@ -81,7 +83,7 @@ if TYPE_CHECKING:
     )
     from glow.github.files import FileAt
     from glow.github.pages import paginate, paginate_path
-    from glow.github.repo import LabelDiff, Repo, RequestCounts, is_not_found
+    from glow.github.repo import LabelDiff, Repo, RequestCounts, is_not_found, split_full_name
     from glow.gitsha import git_blob_sha
     from glow.markers import has_marker, marker, replace_between_markers, with_marker
 

@@ -93,8 +93,9 @@ class GitHubSettings(BaseModel):
         """GITHUB_REPOSITORY split in two, or a ConfigError saying to set it."""
         if not self.repository:
             raise ConfigError("GITHUB_REPOSITORY is not set: set it to OWNER/NAME.")
-        owner, name = self.repository.split("/")
-        return owner, name
+        from glow.github.repo import split_full_name
+
+        return split_full_name(self.repository)
 
 
 def checked_api_url(raw: str) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 from urllib.parse import quote
 
-from glow.errors import GitHubError
+from glow.errors import GitHubError, GlowError
 from glow.github.backoff import WritePacer, call_with_backoff, shared_pacer
 from glow.github.pages import paginate_path
 from glow.markers import has_marker, normalise_body, with_marker
@@ -58,6 +58,15 @@ class LabelDiff(NamedTuple):
 
     added: tuple[str, ...]
     removed: tuple[str, ...]
+
+
+def split_full_name(full_name: str) -> tuple[str, str]:
+    """``owner/name`` as ``(owner, name)``: the one place a repository's full name is split.
+    Anything else (no slash, an empty half, a second slash) is a GlowError naming the value."""
+    owner, slash, name = full_name.partition("/")
+    if not (owner and slash and name) or "/" in name:
+        raise GlowError(f"{full_name!r} is not a repository's owner/name")
+    return owner, name
 
 
 def segment(value: str) -> str:

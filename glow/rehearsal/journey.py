@@ -12,14 +12,16 @@ path) or makes a typical mistake first (graded "needs revision") and then recove
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from glow.markers import has_marker
 from glow.rehearsal.git import Clone, clone
 
-WAIT = float(__import__("os").environ.get("GLOW_REHEARSE_WAIT", "90"))  # seconds a learner waits for the room's bots before a cell fails
+WAIT = float(
+    __import__("os").environ.get("GLOW_REHEARSE_WAIT", "90")
+)  # seconds a learner waits for the room's bots before a cell fails
 GRADE_PREFIX = "<!-- glow:grade"
 WELCOME_TODO = "docs/welcome.md"
 CONFLICT_FILE = "docs/conflict-practice.md"
@@ -639,7 +641,7 @@ STEPS: dict[int, Callable[[Learner], None]] = {
 }
 
 
-def journey(learner: Learner, challenges: list[tuple[int, str | None]]) -> None:
+def journey(learner: Learner, challenges: Sequence[tuple[int, str | None]]) -> None:
     """Every challenge of the learner's path, in order; a learner the room leaves stuck stops
     there (the rest of their cells fail, saying where they stopped)."""
     for index, (number, grader) in enumerate(challenges):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from glow.rehearsal.summary import issue_state, summarize
 from glow.rehearsal.world import (
@@ -19,9 +19,12 @@ from glow.rehearsal.world import (
     learner_logins,
 )
 
+if TYPE_CHECKING:
+    from glow.localhub.hub import LocalHub
+
 
 def rehearse(
-    hub: Any, root: Path, say: Callable[[str], None], timeout: float, learners: int = 3
+    hub: LocalHub, root: Path, say: Callable[[str], None], timeout: float, learners: int = 3
 ) -> dict[str, Any]:
     logins = learner_logins(learners)
     cohorts = {

@@ -6,14 +6,19 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from glow.rehearsal.world import COHORT, ORG
 
+if TYPE_CHECKING:
+    import httpx
+
+    from glow.localhub.hub import LocalHub
+
 
 def summarize(
-    hub: Any,
-    api: Any,
+    hub: LocalHub,
+    api: httpx.Client,
     logins: list[str],
     numbers: dict[str, int],
     private: list[str],
@@ -115,7 +120,7 @@ def summarize(
     }
 
 
-def intake_recorded(api: Any, private: list[str]) -> int:
+def intake_recorded(api: httpx.Client, private: list[str]) -> int:
     """Learners whose private intake (answered in their room) reached the private roster."""
     import base64
 
@@ -132,7 +137,7 @@ def intake_recorded(api: Any, private: list[str]) -> int:
     )
 
 
-def issue_state(api: Any, number: int) -> dict[str, Any]:
+def issue_state(api: httpx.Client, number: int) -> dict[str, Any]:
     issue = api.get(f"/repos/{ORG}/workshop/issues/{number}").json()
     comments = api.get(f"/repos/{ORG}/workshop/issues/{number}/comments").json()
     return {
@@ -143,7 +148,7 @@ def issue_state(api: Any, number: int) -> dict[str, Any]:
     }
 
 
-def room_healthy(api: Any, login: str) -> bool:
+def room_healthy(api: httpx.Client, login: str) -> bool:
     """The room exists, holds the template's required files, and the learner is invited."""
     from glow.cohort.model import room_name
 
@@ -154,13 +159,13 @@ def room_healthy(api: Any, login: str) -> bool:
     return login in invited or api.get(f"{room}/collaborators/{login}").status_code == 204
 
 
-def dashboard_summary(api: Any) -> str | None:
+def dashboard_summary(api: httpx.Client) -> str | None:
     issues = api.get(f"/repos/{ORG}/admin/issues", params={"per_page": 100}).json()
     summary = next((i for i in issues if "summary" in i["title"].lower()), None)
     return summary["body"] if summary else None
 
 
-def print_summary(hub: Any, result: dict[str, Any]) -> None:
+def print_summary(hub: LocalHub, result: dict[str, Any]) -> None:
     out = sys.stdout
     verdict = "Rehearsal passed" if result["ok"] else "Rehearsal FAILED"
     out.write(f"\n{verdict}: a cohort of {result['learners']} rehearsed on the local GitHub.\n")

@@ -1,7 +1,8 @@
 """The organisation a rehearsal (and every end-to-end test on the local GitHub) works in, set
 up as a facilitator would: users, an organisation with the provisioning App installed (the
 manifest's permissions), the workshop, admin and Learning Room template repositories pushed
-from this project over git, and the secrets and variables the workflows read."""
+from this project over git, and the secrets and variables the workflows read. The one builder:
+an end-to-end test chooses its repositories (``RepoSpec``), the App and what else it needs."""
 
 from __future__ import annotations
 
@@ -9,10 +10,15 @@ import json
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import httpx
+
+    from glow.localhub.hub import LocalHub
 
 ORG = "glow-demo"
 
@@ -29,22 +35,67 @@ def learner_logins(count: int) -> list[str]:
     ]
 
 
+@dataclass(frozen=True)
+class RepoSpec:
+    """One repository of the organisation: ``files`` is a folder or ``{path: text}`` pushed over
+    git as its first commit, or None for GitHub's own first commit (``auto_init``: a README)."""
+
+    private: bool = True
+    template: bool = False
+    files: Path | Mapping[str, str] | None = None
+
+
 @dataclass
 class World:
-    """An organisation set up as a facilitator would: the App, the three repos, secrets."""
+    """An organisation set up as a facilitator would: the App, the repositories, secrets."""
 
     post: Callable[[str, dict[str, Any]], Any]
-    api: Any  # an httpx client with the facilitator's token
+    api: httpx.Client  # the REST API with the facilitator's token
     app: dict[str, Any]
     get: Callable[[str], Any]  # the control API: runs, deliveries, edits...
+    org: str = ORG
+    tokens: dict[str, str] = field(default_factory=dict)  # login: personal token, as minted
+
+    def token(self, login: str) -> str:
+        """A personal token of ``login`` (minted once, then reused)."""
+        if login not in self.tokens:
+            self.tokens[login] = self.post("tokens", {"login": login})["token"]
+        return self.tokens[login]
+
+
+def project_repos(root: Path, cohorts: Mapping[str, object]) -> dict[str, RepoSpec]:
+    """The rehearsal's repositories, pushed from this project: the public workshop, the private
+    admin repository seeded from ``admin-roster/`` with ``cohorts``, and the Learning Room
+    template."""
+    admin_seed = staged(
+        root / "admin-roster", {"cohorts.json": json.dumps(cohorts, indent=2) + "\n"}
+    )
+    return {
+        "workshop": RepoSpec(private=False, files=workshop_files(root)),
+        "admin": RepoSpec(files=admin_seed),
+        "learning-room-template": RepoSpec(template=True, files=root / "learning-room-template"),
+    }
 
 
 def build_world(
-    hub: Any, root: Path, logins: list[str], cohorts: dict[str, Any], *, org: str = ORG
+    hub: LocalHub,
+    root: Path,
+    logins: Iterable[str],
+    cohorts: Mapping[str, object] | None = None,
+    *,
+    org: str = ORG,
+    repos: Mapping[str, RepoSpec] | None = None,
+    app_slug: str = "glow-provisioner",
+    app_owner: str | None = None,
+    permissions: Mapping[str, str] | None = None,
+    secrets: bool = True,
+    config: Mapping[str, object] | None = None,
 ) -> World:
-    """Users, an org with the provisioning App installed (the manifest's permissions), the
-    workshop, admin and template repositories pushed from this project over git, and the
-    secrets and variables the workflows read."""
+    """Users, an org with the provisioning App installed (the manifest's permissions unless
+    ``permissions``), the repositories (``project_repos`` unless ``repos``), and, unless
+    ``secrets`` is False, the App's secrets on each repository and the variables the
+    workflows read. The one builder of `glow demo` and of every end-to-end test; ``config``
+    goes to the local GitHub's control API first (``template_delay_seconds``, say)."""
     import httpx
 
     control = httpx.Client(base_url=hub.url, timeout=30)
@@ -52,57 +103,59 @@ def build_world(
     def post(path: str, body: dict[str, Any]) -> Any:
         resp = control.post(f"/_localhub/{path}", json=body)
         resp.raise_for_status()
-        return resp.json()
+        return resp.json() if resp.content else None
 
     def get(path: str) -> Any:
         resp = control.get(f"/_localhub/{path}")
         resp.raise_for_status()
         return resp.json()
 
+    if config:
+        post("config", dict(config))
     for login in (FACILITATOR, *logins):
         post("users", {"login": login})
     post("orgs", {"login": org, "admins": [FACILITATOR]})
     staff = post("tokens", {"login": FACILITATOR})["token"]
-    manifest = json.loads((root / "provisioner" / "app-manifest.json").read_text())
+    if permissions is None:
+        manifest = json.loads((root / "provisioner" / "app-manifest.json").read_text())
+        permissions = manifest["default_permissions"]
     app = post(
-        "apps",
-        {"slug": "glow-provisioner", "owner": org, "permissions": manifest["default_permissions"]},
+        "apps", {"slug": app_slug, "owner": app_owner or org, "permissions": dict(permissions)}
     )
     post("installations", {"app_id": app["id"], "account": org})
     api = httpx.Client(
         base_url=hub.api_url, timeout=30, headers={"Authorization": f"token {staff}"}
     )
-    admin_seed = staged(
-        root / "admin-roster", {"cohorts.json": json.dumps(cohorts, indent=2) + "\n"}
-    )
-    repos = {
-        "workshop": (False, False, workshop_files(root)),
-        "admin": (True, False, admin_seed),
-        "learning-room-template": (True, True, root / "learning-room-template"),
-    }
-    for name, (private, template, source) in repos.items():
+    world = World(post=post, api=api, app=app, get=get, org=org, tokens={FACILITATOR: staff})
+    specs = project_repos(root, cohorts or {"cohorts": []}) if repos is None else repos
+    for name, spec in specs.items():
+        body = {"name": name, "private": spec.private, "is_template": spec.template}
         api.post(
-            f"/orgs/{org}/repos", json={"name": name, "private": private, "is_template": template}
+            f"/orgs/{org}/repos", json={**body, "auto_init": spec.files is None}
         ).raise_for_status()
-        push_tree(hub.url, staff, f"{org}/{name}", source)
-        for secret, value in (
-            ("PROVISIONING_APP_ID", str(app["id"])),
-            ("PROVISIONING_APP_PRIVATE_KEY", app["private_key"]),
+        if spec.files is not None:
+            source = spec.files if isinstance(spec.files, Path) else staged(None, spec.files)
+            push_tree(hub.url, staff, f"{org}/{name}", source)
+        if secrets:
+            for secret, value in (
+                ("PROVISIONING_APP_ID", str(app["id"])),
+                ("PROVISIONING_APP_PRIVATE_KEY", app["private_key"]),
+            ):
+                post("secrets", {"repo": f"{org}/{name}", "name": secret, "value": value})
+    if secrets and "workshop" in specs:
+        workshop_head = api.get(f"/repos/{org}/workshop/commits/main").json()["sha"]
+        for var, value in (
+            ("ADMIN_ROSTER_REPO", f"{org}/admin"),
+            ("LEARNING_ROOM_TEMPLATE_REPO", f"{org}/learning-room-template"),
+            # The admin repository installs glow from the workshop at a full commit (checked).
+            ("GLOW_INSTALL", f"git+{hub.url}/{org}/workshop@{workshop_head}"),
         ):
-            post("secrets", {"repo": f"{org}/{name}", "name": secret, "value": value})
-    workshop_head = api.get(f"/repos/{org}/workshop/commits/main").json()["sha"]
-    for var, value in (
-        ("ADMIN_ROSTER_REPO", f"{org}/admin"),
-        ("LEARNING_ROOM_TEMPLATE_REPO", f"{org}/learning-room-template"),
-        # The admin repository installs glow from the workshop at a full commit (checked).
-        ("GLOW_INSTALL", f"git+{hub.url}/{org}/workshop@{workshop_head}"),
-    ):
-        post("variables", {"owner": org, "name": var, "value": value})
-    return World(post=post, api=api, app=app, get=get)
+            post("variables", {"owner": org, "name": var, "value": value})
+    return world
 
 
 def file_intake(
-    api: Any,
+    api: httpx.Client,
     token: str,
     login: str,
     needs: str,
@@ -135,13 +188,16 @@ def file_intake(
     ).raise_for_status()
 
 
-def staged(source: Path, extra: dict[str, str]) -> Path:
-    """A copy of ``source`` with ``extra`` files added (e.g. the demo's cohorts.json)."""
+def staged(source: Path | None, extra: Mapping[str, str]) -> Path:
+    """A copy of ``source`` (or an empty folder) with ``extra`` files added (e.g. the demo's
+    cohorts.json)."""
     staging = Path(tempfile.mkdtemp(prefix="glow-stage-"))
-    shutil.copytree(
-        source, staging, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__")
-    )
+    if source is not None:
+        shutil.copytree(
+            source, staging, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__")
+        )
     for name, text in extra.items():
+        (staging / name).parent.mkdir(parents=True, exist_ok=True)
         (staging / name).write_text(text, encoding="utf-8")
     return staging
 

@@ -16,30 +16,7 @@ from __future__ import annotations
 
 import argparse
 
-EPILOG = """examples:
-  glow provision --check-auth                     can these credentials provision? (no changes)
-  glow provision --dry-run                        what would happen for every open cohort
-  glow provision --cohort 2026-12                 provision pending and failed learners
-  glow provision --cohort 2026-12 --verify        also re-check provisioned rooms and heal them
-  glow provision --cohort 2026-12 --learner ada   check and heal one learner's room
-
-progress goes to stderr, one line per learner:
-  [3/10] ada: created learning-room-2026-12-ada, invited, challenge 1 seeded
-
-settings (environment):
-  ADMIN_ROSTER_REPO            owner/name of the private admin repository (roster and log)
-  LEARNING_ROOM_TEMPLATE_REPO  owner/name of the Learning Room template
-  PROVISIONING_MODE            github-app (default) or actions-bot
-  PROVISIONING_APP_ID, PROVISIONING_APP_PRIVATE_KEY   the provisioning App (github-app mode)
-  PROVISIONING_TOKEN           a fine-grained token (actions-bot mode)
-  GLOW_ROOMS_OWNER             where rooms are created (default: the template's owner)
-  GLOW_PROVISION_DELAY         seconds between learners (default 1; 0 on the local GitHub)
-  GITHUB_API_URL               the GitHub API (default https://api.github.com)
-
-exit status: 0 when every visited learner is provisioned; 1 when a learner failed, the batch
-stopped or the pre-flight failed (the message says what to do); 2 when a setting is missing.
-Manual fallback and recovery: docs/runbooks/provisioning.md
-"""
+from glow.cohort.provisioning.copy import EPILOG as EPILOG
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -55,7 +55,7 @@ from glow.cohort.provisioning.room import RoomSteps
 from glow.cohort.settings import CohortSettings
 from glow.errors import ConfigError, GlowError, RateLimited
 from glow.github.backoff import WritePacer, shared_pacer
-from glow.github.repo import Repo
+from glow.github.repo import Repo, split_full_name
 
 LEARNER_BACKOFF_S = 60.0  # GitHub: after a secondary limit, wait at least a minute
 LEARNER_BACKOFF_MAX_S = 15 * 60.0
@@ -142,7 +142,7 @@ class Provisioner:
         self.settings = settings
         self.gh = gh
         self.repos = RepoFactory(gh, pacer=pacer or shared_pacer(), sleep=sleep)
-        self.admin = AdminRepo(self.repos(*settings.admin_repo.split("/", 1)))
+        self.admin = AdminRepo(self.repos(*split_full_name(settings.admin_repo)))
         self.steps = RoomSteps(
             self.repos,
             poll_sleep=poll_sleep,
@@ -173,11 +173,11 @@ class Provisioner:
 
     def exists(self, room: str) -> bool:
         """True when the repository ``owner/name`` exists (and these credentials can see it)."""
-        repo = self.repos(*room.split("/", 1))
+        repo = self.repos(*split_full_name(room))
         return repo.get_json(repo.url()) is not None
 
     def read_template(self, cohort: Cohort, *, allow_empty: bool = False) -> TemplateSnapshot:
-        template_repo = self.repos(*self.settings.template_repo.split("/", 1))
+        template_repo = self.repos(*split_full_name(self.settings.template_repo))
         log = [] if cohort.template_sha else self.admin.log(cohort.id)
         return _read_template(
             template_repo,

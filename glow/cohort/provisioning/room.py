@@ -31,7 +31,7 @@ from glow.cohort.provisioning.decide import (
     room_gaps,
 )
 from glow.errors import GitHubError, GlowError
-from glow.github.repo import Repo, segment
+from glow.github.repo import Repo, segment, split_full_name
 from glow.gitsha import git_blob_sha
 from glow.markers import has_marker
 from glow.room.progression.decide import LEARNER_FILE, learner_file, marker_key
@@ -74,7 +74,7 @@ class RoomSteps:
         Safe to call again on the same outcome after a failure (rate limit): steps already done
         are skipped, the rest re-read GitHub's state first.
         """
-        owner, name = outcome.room.split("/", 1)
+        owner, name = split_full_name(outcome.room)
         room = self.make_repo(owner, name)
         info, fresh = self._find_or_generate(room, learner, template, outcome)
         if info.get("archived"):
@@ -117,7 +117,7 @@ class RoomSteps:
                 outcome.existed = True
                 self._unrecorded(info, outcome)
             return info, False
-        tmpl = self.make_repo(*template.repo.split("/", 1))
+        tmpl = self.make_repo(*split_full_name(template.repo))
         body = {
             "owner": room.owner,
             "name": room.name,

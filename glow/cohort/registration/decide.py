@@ -3,15 +3,16 @@
 Pure functions only. ``read_form`` validates the issue form; ``enroll`` is the roster change
 (re-applied on the latest roster if another registration lands first, so the capacity decision
 is made on fresh data); ``public_plan`` turns the outcome into labels, a redacted body and the
-one upserted comment. The command's adapter carries the plans out.
+one upserted comment. The command's adapter carries the plans out. Reading the issue and
+whether an event needs work is ``issue``; placing across cohorts and in filing order is
+``placement``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 from glow.cohort.model import Cohort, Learner, Path_, Roster, handle_key
 from glow.cohort.registration.copy import (
@@ -37,42 +38,13 @@ from glow.cohort.registration.copy import (
     enrolled_text,
     needs_info_text,
 )
-from glow.cohort.registration.form import looks_like_registration, read_public
+from glow.cohort.registration.form import read_public
 from glow.cohort.registration.form import redacted_body as redacted_body
-from glow.cohort.signals import is_bot
+from glow.cohort.registration.issue import Issue
 
-TITLE_PREFIX = "[REGISTER]"
 _PATH_VALUES: dict[str, Path_] = {"day1-day2": "day1-day2", "day2-only": "day2-only"}
 
 Outcome = Literal["enrolled", "waitlisted", "needs-info", "duplicate", "withdrawn", "ignored"]
-
-
-@dataclass(frozen=True)
-class Issue:
-    number: int
-    title: str
-    body: str | None
-    author: str
-    labels: tuple[str, ...]
-    state: str
-    created_at: datetime
-    closed_by: str | None = None
-    state_reason: str | None = None
-
-
-def issue_of(raw: dict[str, Any]) -> Issue:
-    """A registration issue as GitHub returns it (REST shape), read into ``Issue``."""
-    return Issue(
-        number=int(raw["number"]),
-        title=str(raw.get("title") or ""),
-        body=raw.get("body"),
-        author=str((raw.get("user") or {}).get("login") or ""),
-        labels=tuple(str(lab["name"]) for lab in raw.get("labels") or []),
-        state=str(raw.get("state") or "open"),
-        created_at=datetime.fromisoformat(str(raw["created_at"]).replace("Z", "+00:00")),
-        closed_by=str((raw.get("closed_by") or {}).get("login") or "") or None,
-        state_reason=raw.get("state_reason"),
-    )
 
 
 @dataclass(frozen=True)
@@ -105,16 +77,6 @@ class PublicPlan:
     new_body: str | None = None
     close: bool = False
     problems: tuple[str, ...] = field(default_factory=tuple)
-
-
-def is_registration(issue: Issue) -> bool:
-    """Decided by the form's label and body; the title is a learner's to edit."""
-    labels = {label.lower() for label in issue.labels}
-    return (
-        LABEL_REGISTRATION in labels
-        or looks_like_registration(issue.body)
-        or issue.title.strip().upper().startswith(TITLE_PREFIX)
-    )
 
 
 def read_form(body: str | None, cohorts: dict[str, Cohort]) -> FormResult:
@@ -350,116 +312,3 @@ def promoted_plan(learner: Learner, *, links: RoomLinks) -> PublicPlan:
         remove_labels=tuple(lab for lab in OUTCOME_LABELS if lab != LABEL_ENROLLED),
         comment=text,
     )
-
-
-HANDLED_ACTIONS = ("opened", "edited", "reopened", "closed")
-
-
-def why_ignored(issue: Issue, action: str, sender: str, sender_type: str) -> str | None:
-    """Why this event needs no registration work, or None when it does. ``issue`` is the issue
-    as GitHub has it now (re-read), never the event's copy: an old event re-run hours later
-    must not undo what happened since."""
-    if action not in HANDLED_ACTIONS:
-        return f"issues.{action} needs no registration work"
-    if is_bot(sender, sender_type):
-        return "made by a bot (GLOW never answers its own changes)"
-    if not is_registration(issue):
-        return "not a registration issue"
-    if is_bot(issue.author):
-        return "filed by a bot"
-    if issue.state == "closed" and not withdraws(issue):
-        return "closed as completed by someone other than the learner: the registration stands"
-    return None
-
-
-def withdraws(issue: Issue) -> bool:
-    """A closed registration is withdrawn when the learner closed it, or anyone closed it as
-    "not planned"; a facilitator closing it as completed (after the workshop) changes nothing."""
-    if issue.state != "closed":
-        return False
-    by_learner = (issue.closed_by or "").lower() == issue.author.lower()
-    return by_learner or issue.state_reason == "not_planned"
-
-
-def place_in_order(
-    roster: Roster,
-    issue: Issue,
-    form: FormResult,
-    cohort: Cohort,
-    repository: str,
-    decision: Decision,
-    others: list[tuple[Issue, FormResult]],
-) -> Roster:
-    """``issue`` enrolled in registration order: the complete registrations of this cohort
-    that no run has recorded yet are placed first where they were filed first.
-
-    Jobs run side by side, so in a burst the run of a later registration can reach the roster
-    before the run of an earlier one; placing the earlier ones now (their own runs then find
-    them recorded and only answer) keeps seats in the order learners registered, whichever run
-    commits first, and makes every run's change the same one, so the burst converges."""
-    queue = sorted([*others, (issue, form)], key=lambda pair: (pair[0].created_at, pair[0].number))
-    for other, other_form in queue:
-        if other.number == issue.number:
-            roster = enroll(roster, issue, form, cohort, repository, decision)
-        elif handle_key(other.author) not in roster.learners:
-            roster = enroll(roster, other, other_form, cohort, repository, Decision())
-    return roster
-
-
-def place(
-    rosters: dict[str, Roster],
-    cohorts: dict[str, Cohort],
-    issue: Issue,
-    form: FormResult,
-    repository: str,
-    decision: Decision,
-    others: list[tuple[Issue, FormResult]],
-) -> dict[str, Roster]:
-    """A registration naming a cohort, decided on every open cohort's roster at once.
-
-    A learner with an active registration in another issue: a duplicate of that one, judged
-    where that one is (and any record of this issue elsewhere is withdrawn: one learner, one
-    seat). A registration edited to name another cohort leaves the one it named before (its
-    seat goes to that waitlist) and takes its private details along. An edit that breaks the
-    form is judged where its seat is. Seats freed meanwhile go to the waitlist first, and
-    registrations no run has recorded yet are placed in filing order (``place_in_order``).
-    """
-    key = handle_key(issue.author)
-    elsewhere = [
-        (cohorts[cid], record)
-        for cid, roster in rosters.items()
-        if cid != form.cohort
-        and (record := roster.learners.get(key)) is not None
-        and record.enrollment != "withdrawn"
-    ]
-    first = next((c for c, r in elsewhere if r.registration_issue != issue.number), None)
-    current = next((c for c, r in elsewhere if r.registration_issue == issue.number), None)
-    carried = []
-    if first is None and current is not None and form.problems:
-        first = current
-    elif first is None:
-        for other, record in elsewhere:
-            rosters[other.id] = withdraw(rosters[other.id], issue, other, Decision())
-            carried.append(record)
-            decision.left.append(other.id)
-    cohort = first or cohorts[form.cohort or ""]
-    taken = {
-        k
-        for cid, roster in rosters.items()
-        if cid != cohort.id
-        for k, record in roster.learners.items()
-        if record.enrollment != "withdrawn"
-    }
-    here = [
-        (i, f) for i, f in others if f.cohort == cohort.id and handle_key(i.author) not in taken
-    ]
-    roster = fill_seats(rosters[cohort.id], cohort, decision)
-    roster = place_in_order(roster, issue, form, cohort, repository, decision, here)
-    rosters[cohort.id] = with_private_from(roster, issue.author, carried)
-    decision.cohort = cohort.id
-    if decision.outcome == "duplicate":
-        for cid, roster in rosters.items():
-            record = roster.learners.get(key)
-            if cid != cohort.id and record and record.registration_issue == issue.number:
-                rosters[cid] = withdraw(roster, issue, cohorts[cid], Decision())
-    return rosters

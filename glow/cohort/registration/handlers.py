@@ -30,7 +30,8 @@ from glow.cohort.registration.store import (
 if TYPE_CHECKING:
     from glow.cohort.admin import AdminRepo
     from glow.cohort.model import Cohort
-    from glow.cohort.registration.decide import Decision, FormResult, Issue
+    from glow.cohort.registration.decide import Decision, FormResult
+    from glow.cohort.registration.issue import Issue
     from glow.github import Repo
 
 router: Router[Context] = Router()
@@ -41,7 +42,7 @@ def on_issue(ctx: Context) -> int:
     """Register, or withdraw a closed registration, from the issue as GitHub has it now."""
     from glow.bot.actions import set_output
     from glow.cohort.registration.copy import OUTCOME_LABELS
-    from glow.cohort.registration.decide import is_registration, issue_of, why_ignored
+    from glow.cohort.registration.issue import is_registration, issue_of, why_ignored
     from glow.cohort.settings import CohortSettings
     from glow.cohort.signals import is_bot
     from glow.errors import GlowError
@@ -49,17 +50,18 @@ def on_issue(ctx: Context) -> int:
     assert ctx.event is not None
     event, dry_run = ctx.event, bool(ctx.args.dry_run)
     CohortSettings.from_env(need_template=False)  # a missing setting is named before any request
-    sender = event.payload.get("sender") or {}
-    number = int(event.payload["issue"]["number"])
+    sender, number = event.sender, event.issue_number
+    if number is None:
+        ctx.log("nothing to do", event=event.key, reason="the payload names no issue")
+        set_output("status", "ignored")
+        return 0
     repo = ctx.repo(event.repository)
     raw = repo.get_json(repo.url("issues", number))
     if raw is None:
         ctx.log("the issue is gone, nothing to do", issue=number)
         return 0
     issue = issue_of(raw)  # GitHub's current state: an old event's payload may be stale
-    reason = why_ignored(
-        issue, event.action or "", str(sender.get("login") or ""), str(sender.get("type") or "")
-    )
+    reason = why_ignored(issue, event.action or "", sender.login, sender.type)
     if reason:
         # A closed registration still gets the safety net: text added to it later is moved.
         if issue.state == "closed" and is_registration(issue) and not is_bot(issue.author):
@@ -88,28 +90,28 @@ def on_comment(ctx: Context) -> int:
     the dashboard shows it as waiting until a facilitator replies."""
     from glow.bot.actions import set_output
     from glow.cohort.registration.copy import HELP_KEY, HELP_RECEIVED
-    from glow.cohort.registration.decide import is_registration, issue_of
+    from glow.cohort.registration.issue import is_registration, issue_in
     from glow.cohort.signals import asks_for_help, is_bot
 
     assert ctx.event is not None
     event = ctx.event
-    issue, comment = event.payload.get("issue") or {}, event.payload.get("comment") or {}
-    user = comment.get("user") or {}
-    author = str(user.get("login") or "")
+    comment, issue = event.comment, issue_in(event.issue)
     reason = None
-    if is_bot(author, str(user.get("type") or "")):
+    if comment is None or issue is None:
+        reason = "the payload names no comment on an issue"
+    elif is_bot(comment.author.login, comment.author.type):
         reason = "made by a bot (GLOW never answers its own comments)"
-    elif not is_registration(issue_of(issue)):
+    elif not is_registration(issue):
         reason = "not a registration issue"
-    elif author.lower() != str((issue.get("user") or {}).get("login") or "").lower():
+    elif comment.author.login.lower() != issue.author.lower():
         reason = "not the learner's own comment"
-    elif not asks_for_help(str(comment.get("body") or "")):
+    elif not asks_for_help(comment.body):
         reason = "not a help request"
-    if reason:
+    if reason or issue is None:
         ctx.log("nothing to do", event=event.key, reason=reason)
         set_output("status", "ignored")
         return 0
-    number = int(issue["number"])
+    number = issue.number
     if ctx.args.dry_run:
         print(f"outcome: help request answered\n\n{HELP_RECEIVED}")
         return 0
@@ -167,7 +169,7 @@ def _place(
     can never give them two seats."""
     from dataclasses import replace
 
-    from glow.cohort.registration.decide import place
+    from glow.cohort.registration.placement import place
 
     open_ids = tuple(sorted(c.id for c in cohorts.values() if c.open))
     others = unrecorded(repo, issue, cohorts)

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from glow.cohort.admin import AdminRepo
     from glow.cohort.registration.copy import RoomLinks
-    from glow.cohort.registration.decide import Decision, Issue
+    from glow.cohort.registration.decide import Decision, PublicPlan
+    from glow.cohort.registration.issue import Issue
     from glow.github import Repo
 
 
@@ -104,7 +105,7 @@ def redact(repo: Repo, issue: Issue, new_body: str) -> bool:
 
 
 def apply_public(
-    repo: Repo, issue: Issue, plan: Any, decision: Decision, cohort: str | None
+    repo: Repo, issue: Issue, plan: PublicPlan, decision: Decision, cohort: str | None
 ) -> None:
     from glow.bot.actions import log
     from glow.cohort.registration.copy import COMMENT_KEY, LABEL_ENROLLED, LABELS
@@ -116,7 +117,11 @@ def apply_public(
     labels = repo.set_labels_diff(
         issue.number, add=list(plan.add_labels), remove=list(plan.remove_labels)
     )
-    outcome = repo.upsert_comment(issue.number, COMMENT_KEY, plan.comment)
+    outcome = (  # a plan without a comment leaves the one there is
+        repo.upsert_comment(issue.number, COMMENT_KEY, plan.comment)
+        if plan.comment
+        else "unchanged"
+    )
     if plan.close:
         repo.request(
             "PATCH",

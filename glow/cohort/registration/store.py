@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from glow.cohort.admin import AdminRepo
     from glow.cohort.model import Cohort, Learner, Roster
-    from glow.cohort.registration.decide import Decision, FormResult, Issue
+    from glow.cohort.registration.decide import Decision, FormResult
+    from glow.cohort.registration.issue import Issue
     from glow.github import Repo
 
 UNASSIGNED = "intake/unassigned.json"
@@ -28,7 +29,8 @@ def unrecorded(
 
     from glow.cohort.model import handle_key
     from glow.cohort.registration.copy import LABEL_DUPLICATE, LABEL_WITHDRAWN
-    from glow.cohort.registration.decide import is_registration, issue_of, read_form
+    from glow.cohort.registration.decide import read_form
+    from glow.cohort.registration.issue import is_registration, issue_of
     from glow.cohort.signals import is_bot
 
     # Not filtered by label: GitHub applies the form's label only where it exists, and an issue

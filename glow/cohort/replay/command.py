@@ -4,17 +4,9 @@ same function the dashboard uses (``glow.cohort.progress.room_progress``), so th
 from __future__ import annotations
 
 import argparse
-import json
 from dataclasses import replace
 
-EPILOG = """examples:
-  glow progress replay my-org/learning-room-2026-12-ada
-  glow progress replay my-org/learning-room-2026-12-ada --json
-
-exit status: 0 printed, 1 the room could not be read, 2 settings missing.
-settings: GITHUB_TOKEN, or the provisioning credentials (as for `glow provision`) with
---provisioning.
-"""
+from glow.cohort.replay.copy import EPILOG, show
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -58,14 +50,4 @@ def run(args: argparse.Namespace) -> int:
         progress = room_progress(issues, facts.handle)
     finally:
         context.close()
-    row = {"room": args.room, "handle": facts.handle, "path": facts.path, **progress.as_json()}
-    if args.json:
-        print(json.dumps(row, sort_keys=True))
-        return 0
-    done = ", ".join(str(n) for n in sorted(progress.completed)) or "none"
-    print(f"{args.room} ({facts.handle or 'learner unknown'}, path {facts.path})")
-    print(f"completed: {done}")
-    print(f"current challenge: {progress.current if progress.current else 'none open'}")
-    print(f"level: {progress.level}")
-    print(f"Day 1 complete in the room: {'yes' if progress.day1_complete else 'no'}")
-    return 0
+    return show(args, facts, progress)

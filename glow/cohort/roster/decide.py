@@ -20,14 +20,8 @@ from glow.cohort.registration.copy import (
     LABEL_WAITLISTED,
     LABEL_WITHDRAWN,
 )
-from glow.cohort.registration.decide import (
-    Decision,
-    Issue,
-    enroll,
-    is_registration,
-    read_form,
-    withdraw,
-)
+from glow.cohort.registration.decide import Decision, enroll, read_form, withdraw
+from glow.cohort.registration.issue import Issue, is_registration
 from glow.cohort.roster.copy import DIFFERS, MISSING, NO_ISSUE
 
 # The fields a rebuild can prove; private intake, notes and signals are carried over.

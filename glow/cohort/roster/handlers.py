@@ -21,19 +21,21 @@ from glow.cohort.roster.copy import (
 if TYPE_CHECKING:
     from glow.cohort.admin import AdminRepo
     from glow.cohort.model import Cohort
-    from glow.cohort.registration.decide import Issue
+    from glow.cohort.registration.issue import Issue
 
 
 def rebuild(ctx: Context) -> int:
     """Rebuild every cohort's roster (or --cohort's) and list the differences; 1 when any
     differ and were not written."""
-    from glow.cohort.registration.decide import issue_of
-    from glow.errors import ConfigError
+    from glow.cohort.registration.issue import issue_of
+    from glow.errors import ConfigError, GlowError
+    from glow.github import split_full_name
 
     args = ctx.args
-    owner, _, name = (args.repo or "").partition("/")
-    if not owner or not name or "/" in name:  # the request paths need exactly owner/name
-        raise ConfigError(NO_REPO)
+    try:
+        split_full_name(args.repo or "")  # the request paths need exactly owner/name
+    except GlowError:
+        raise ConfigError(NO_REPO) from None
     admin = ctx.admin  # a missing setting is named here, before any request
     public = ctx.repo(args.repo, auth="provisioning")
     issues = [

@@ -18,23 +18,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from glow.cohort.cli_support import SETTINGS_HELP
-
-EPILOG = (
-    """examples:
-  glow template sync --dry-run                 what would change in the template repository
-  glow template sync                           validate, then write the differences (one commit)
-  glow template sync --source path/to/folder --delete
-
-"""
-    + SETTINGS_HELP
-    + """  LEARNING_ROOM_TEMPLATE_REPO    owner/name of the template repository to write
-
-exit status: 0 in step (or synced), 1 when validation failed (nothing written), 2 when a
-setting is missing.
-Runbook: docs/runbooks/provisioning.md
-"""
-)
+from glow.cohort.template.copy import EPILOG as EPILOG
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

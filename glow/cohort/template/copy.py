@@ -1,5 +1,7 @@
 """What `glow template sync` says, as named constants: validation that stopped the sync, each
-file it changes (or would), and the outcome."""
+file it changes (or would), and the outcome; and its help's epilog."""
+
+from glow.cohort.cli_support import SETTINGS_HELP
 
 NOT_A_FOLDER = "--source {folder} is not a folder"
 NOT_TEXT = "{path} is not UTF-8 text; the template sync writes text files only"
@@ -19,3 +21,20 @@ CHANGE = "{verb}{action} {path}"
 DRY_RUN = "Dry run: {count} file(s) of {where} would change; nothing was written."
 COMMIT_MESSAGE = "Sync the Learning Room template from {source}"
 SYNCED = "Template {where} synced: {count} file(s) in one commit {sha}."
+
+# `glow template sync --help`: what follows the options.
+EPILOG = (
+    """examples:
+  glow template sync --dry-run                 what would change in the template repository
+  glow template sync                           validate, then write the differences (one commit)
+  glow template sync --source path/to/folder --delete
+
+"""
+    + SETTINGS_HELP
+    + """  LEARNING_ROOM_TEMPLATE_REPO    owner/name of the template repository to write
+
+exit status: 0 in step (or synced), 1 when validation failed (nothing written), 2 when a
+setting is missing.
+Runbook: docs/runbooks/provisioning.md
+"""
+)

@@ -19,29 +19,8 @@ from __future__ import annotations
 
 import argparse
 
-from glow.cohort.cli_support import SETTINGS_HELP, add_now_argument
-
-EPILOG = (
-    """examples:
-  glow watchdog --dry-run                    which alerts it would raise or close
-  glow watchdog                              every cohort and repository (what the schedule runs)
-  glow watchdog --cohort 2026-12             one cohort's learners only
-
-"""
-    + SETTINGS_HELP
-    + """  LEARNING_ROOM_TEMPLATE_REPO    the template rooms must match (its workflows)
-  GLOW_PROVISION_STALL_MINUTES   pending provisioning counts as stalled after this (default 15)
-  GLOW_STUCK_MINUTES             no activity for this long is stuck (default 20)
-  GLOW_FAILED_RUN_HOURS          failed runs older than this are history (default 24)
-  WATCHDOG_RUNS_TOKEN            read-only token (Actions: read) for failed workflow runs;
-                                 unset: that check is off (said on stdout), other checks run
-
-exit status: 0 when every check ran (problems become alerts, not exit codes; a check turned off
-by its unset token is said, not failed); 1 when something could not be checked (named on
-stderr, its alerts left as they were); 2 when a setting is missing.
-Runbook: docs/runbooks/dashboard-and-watchdog.md
-"""
-)
+from glow.cohort.cli_support import add_now_argument
+from glow.cohort.watchdog.copy import EPILOG as EPILOG
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

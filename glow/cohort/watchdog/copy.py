@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from glow.cohort.cli_support import SETTINGS_HELP
 from glow.cohort.marked_issues import Wanted
 
 if TYPE_CHECKING:
@@ -200,3 +201,27 @@ If nothing changes within a few minutes, comment `help` here and a facilitator w
 def room_run_notice(run_id: int, *, pull_request: bool) -> str:
     """The notice in a room when a run of room.yml failed and no later run healed it."""
     return ROOM_RUN_FAILED.format(run_id=run_id, thing="pull request" if pull_request else "issue")
+
+
+# `glow watchdog --help`: what follows the options.
+EPILOG = (
+    """examples:
+  glow watchdog --dry-run                    which alerts it would raise or close
+  glow watchdog                              every cohort and repository (what the schedule runs)
+  glow watchdog --cohort 2026-12             one cohort's learners only
+
+"""
+    + SETTINGS_HELP
+    + """  LEARNING_ROOM_TEMPLATE_REPO    the template rooms must match (its workflows)
+  GLOW_PROVISION_STALL_MINUTES   pending provisioning counts as stalled after this (default 15)
+  GLOW_STUCK_MINUTES             no activity for this long is stuck (default 20)
+  GLOW_FAILED_RUN_HOURS          failed runs older than this are history (default 24)
+  WATCHDOG_RUNS_TOKEN            read-only token (Actions: read) for failed workflow runs;
+                                 unset: that check is off (said on stdout), other checks run
+
+exit status: 0 when every check ran (problems become alerts, not exit codes; a check turned off
+by its unset token is said, not failed); 1 when something could not be checked (named on
+stderr, its alerts left as they were); 2 when a setting is missing.
+Runbook: docs/runbooks/dashboard-and-watchdog.md
+"""
+)
