@@ -342,3 +342,36 @@ def test_a_branch_whose_name_has_a_slash_is_found_by_name(tmp_path: Path) -> Non
         assert api.get("/repos/ada/room/branches/learn/bob").status_code == 404
     finally:
         hub.stop()
+
+
+def test_a_reaction_is_given_once_per_person_and_kind(tmp_path: Path) -> None:
+    """Challenge 3 asks for a reaction: GitHub answers 201 for a new one, 200 for the same
+    person's same reaction again, 422 for a kind it does not have."""
+    from glow.localhub.hub import LocalHub
+
+    hub = LocalHub(tmp_path, runner=False)
+    hub.start()
+    try:
+        control = httpx.Client(base_url=hub.url)
+        control.post("/_localhub/users", json={"login": "ada"}).raise_for_status()
+        token = control.post("/_localhub/tokens", json={"login": "ada"}).json()["token"]
+        api = httpx.Client(base_url=hub.api_url, headers={"Authorization": f"token {token}"})
+        api.post("/user/repos", json={"name": "room", "auto_init": True}).raise_for_status()
+        issue = api.post("/repos/ada/room/issues", json={"title": "Peer issue"}).json()
+        url = f"/repos/ada/room/issues/{issue['number']}/reactions"
+        first = api.post(url, json={"content": "+1"})
+        assert first.status_code == 201 and first.json()["user"]["login"] == "ada"
+        again = api.post(url, json={"content": "+1"})
+        assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
+        assert api.post(url, json={"content": "thumbs"}).status_code == 422
+        api.post(url, json={"content": "heart"}).raise_for_status()
+        assert [r["content"] for r in api.get(url).json()] == ["+1", "heart"]
+        assert [r["content"] for r in api.get(url, params={"content": "heart"}).json()] == ["heart"]
+        comment = api.post(
+            f"/repos/ada/room/issues/{issue['number']}/comments", json={"body": "Same here"}
+        ).json()
+        on_comment = f"/repos/ada/room/issues/comments/{comment['id']}/reactions"
+        assert api.post(on_comment, json={"content": "eyes"}).status_code == 201
+        assert api.get("/repos/ada/room/issues/comments/999999/reactions").status_code == 404
+    finally:
+        hub.stop()
