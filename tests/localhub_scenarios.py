@@ -36,3 +36,18 @@ def exercise_refs_and_locks(gh: Call, learner: Call, issue_number: int) -> None:
     learner("POST", f"{issue}/comments", 403, json={"body": "still here?"})
     gh("GET", issue, 200)
     gh("DELETE", f"{issue}/lock", 204)
+    exercise_reactions(learner, issue)
+
+
+def exercise_reactions(learner: Call, issue: str) -> None:
+    """Reactions on an issue and on a comment (Challenge 3 asks a learner for one)."""
+    learner("POST", f"{issue}/reactions", 201, json={"content": "+1"})
+    learner("POST", f"{issue}/reactions", 200, json={"content": "+1"})
+    learner("POST", f"{issue}/reactions", 422, json={"content": "thumbs-up"})
+    learner("GET", f"{issue}/reactions", 200, params={"content": "+1"})
+    comment = learner("POST", f"{issue}/comments", 201, json={"body": "Me too"})
+    repo = issue.rsplit("/issues/", 1)[0]
+    learner(
+        "POST", f"{repo}/issues/comments/{comment['id']}/reactions", 201, json={"content": "eyes"}
+    )
+    learner("GET", f"{repo}/issues/comments/{comment['id']}/reactions", 200)

@@ -317,6 +317,16 @@ class FileChange:
     sha: str
 
 
+def file_patch(git_dir: Path, base: str, head: str, path: str) -> str | None:
+    """One file's unified diff from its first ``@@`` hunk on, as GitHub's ``patch`` field has
+    it (no ``diff --git`` header); None for a binary file or no textual change."""
+    out = git(git_dir, "diff", "--no-color", base, head, "--", path).stdout.decode(errors="replace")
+    at = out.find("\n@@")
+    if at < 0:
+        return None
+    return out[at + 1 :].rstrip("\n")
+
+
 def diff_files(git_dir: Path, base: str, head: str) -> list[FileChange]:
     statuses = {}
     # -z: file names come raw, not C-quoted

@@ -99,10 +99,13 @@ class Learner:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             runs = self.api.get(f"/repos/{self.room}/actions/runs", params={"per_page": 100})
+            # A run waiting for approval (a pull request the bot opened with its job token)
+            # waits for a person, not for time: it is not the room being busy.
             busy = [
                 r
                 for r in runs.json().get("workflow_runs", [])
                 if r["status"] in ("queued", "in_progress", "waiting", "pending", "requested")
+                and r.get("conclusion") != "action_required"
             ]
             if not busy:
                 return

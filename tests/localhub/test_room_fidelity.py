@@ -375,3 +375,50 @@ def test_a_reaction_is_given_once_per_person_and_kind(tmp_path: Path) -> None:
         assert api.get("/repos/ada/room/issues/comments/999999/reactions").status_code == 404
     finally:
         hub.stop()
+
+
+def test_changed_files_carry_their_patch_which_review_comments_anchor_to(tmp_path: Path) -> None:
+    """GitHub lists a pull request's files with a ``patch`` (the unified diff from its first
+    hunk); a reviewer's inline comment goes on a line that patch shows."""
+    import base64
+
+    from glow.localhub.hub import LocalHub
+    from glow.rehearsal.journey import first_added_line
+
+    hub = LocalHub(tmp_path, runner=False)
+    hub.start()
+    try:
+        control = httpx.Client(base_url=hub.url)
+        control.post("/_localhub/users", json={"login": "ada"}).raise_for_status()
+        token = control.post("/_localhub/tokens", json={"login": "ada"}).json()["token"]
+        api = httpx.Client(base_url=hub.api_url, headers={"Authorization": f"token {token}"})
+        api.post("/user/repos", json={"name": "room", "auto_init": True}).raise_for_status()
+        main = api.get("/repos/ada/room/git/ref/heads/main").json()["object"]["sha"]
+        api.post("/repos/ada/room/git/refs", json={"ref": "refs/heads/edit", "sha": main})
+        text = "line one\nline two\nline three\n"
+        api.put(
+            "/repos/ada/room/contents/notes.md",
+            json={
+                "message": "Add notes",
+                "branch": "edit",
+                "content": base64.b64encode(text.encode()).decode(),
+            },
+        ).raise_for_status()
+        pr = api.post(
+            "/repos/ada/room/pulls", json={"title": "Notes", "head": "edit", "base": "main"}
+        ).json()
+        [changed] = api.get(f"/repos/ada/room/pulls/{pr['number']}/files").json()
+        assert changed["patch"].startswith("@@ -0,0 +1,3 @@")
+        assert "+line two" in changed["patch"]
+        line = first_added_line(changed["patch"])
+        assert line == 1
+        review = api.post(
+            f"/repos/ada/room/pulls/{pr['number']}/reviews",
+            json={
+                "event": "COMMENT",
+                "comments": [{"path": "notes.md", "line": 2, "side": "RIGHT", "body": "Nice"}],
+            },
+        )
+        assert review.status_code == 200, review.text
+    finally:
+        hub.stop()

@@ -88,7 +88,8 @@ def commit_json(
         git_dir = hub.store.git_dir(repo)
         base = info.parents[0] if info.parents else gitstore.EMPTY_TREE
         entries = [
-            diff_entry(hub, repo, f, info.sha) for f in gitstore.diff_files(git_dir, base, info.sha)
+            diff_entry(hub, repo, f, info.sha, base)
+            for f in gitstore.diff_files(git_dir, base, info.sha)
         ]
         adds = sum(e["additions"] for e in entries)
         dels = sum(e["deletions"] for e in entries)
@@ -97,9 +98,12 @@ def commit_json(
     return data
 
 
-def diff_entry(hub: Hub, repo: dict[str, Any], f: gitstore.FileChange, ref: str) -> dict[str, Any]:
+def diff_entry(
+    hub: Hub, repo: dict[str, Any], f: gitstore.FileChange, ref: str, base: str | None = None
+) -> dict[str, Any]:
+    """One changed file as GitHub lists it; with ``base``, its ``patch`` (text files only)."""
     full = repo["full_name"]
-    return {
+    entry = {
         "sha": f.sha,
         "filename": f.filename,
         "status": f.status,
@@ -110,6 +114,11 @@ def diff_entry(hub: Hub, repo: dict[str, Any], f: gitstore.FileChange, ref: str)
         "raw_url": f"{hub.urls.web}/{full}/raw/{ref}/{f.filename}",
         "contents_url": f"{hub.urls.api}/repos/{full}/contents/{f.filename}?ref={ref}",
     }
+    if base is not None:
+        patch = gitstore.file_patch(hub.store.git_dir(repo), base, ref, f.filename)
+        if patch is not None:
+            entry["patch"] = patch
+    return entry
 
 
 def branch_json(hub: Hub, repo: dict[str, Any], name: str, sha: str) -> dict[str, Any]:

@@ -148,7 +148,7 @@ def register(hub: Hub) -> None:
         )
         mb = gitstore.merge_base(git_dir, base_sha, pr["head_sha"]) or base_sha
         entries = [
-            diff_entry(hub, repo, f, pr["head_sha"])
+            diff_entry(hub, repo, f, pr["head_sha"], mb)
             for f in gitstore.diff_files(git_dir, mb, pr["head_sha"])
         ]
         return paginate(hub, ctx, entries)
