@@ -245,3 +245,29 @@ def test_split_full_name_gives_owner_and_name() -> None:
         "octo-org",
         "learning-room-2026-12-ada",
     )
+
+
+def test_a_run_that_remembers_reads_asks_once_until_it_writes(fake_github: FakeGitHub) -> None:
+    """A room run's behaviours each list the same things: with remember_reads each URL is read
+    once; a write forgets everything (the run sees its own writes); forget() before a poll."""
+    gh = token_client("test-token", fake_github.base_url, transport=fake_github.transport)
+    remembering = Repo(gh, *ROOM.split("/"), remember_reads=True)
+    fake_github.add_comment(ROOM, 7, "First")
+    url = remembering.url("issues", 7, "comments")
+
+    def lists() -> int:
+        return len([c for c in fake_github.requests if c.method == "GET" and c.path.endswith(url)])
+
+    first = list(remembering.paginate(url))
+    assert list(remembering.paginate(url)) == first
+    assert lists() == 1 and remembering.counts.remembered == 1
+    remembering.upsert_comment(7, "note", "hello")  # a write: the next list is fresh
+    assert [c["body"] for c in remembering.paginate(url)][-1].endswith("hello")
+    after_write = lists()
+    remembering.forget()
+    list(remembering.paginate(url))
+    assert lists() == after_write + 1
+    plain = Repo(gh, *ROOM.split("/"))
+    list(plain.paginate(url))
+    list(plain.paginate(url))
+    assert lists() == after_write + 3

@@ -219,3 +219,27 @@ def test_the_help_answer_mentions_the_team_only_when_set() -> None:
         and "@org/facilitators, please reply on this pull request." in with_team
     )
     assert "@org" not in answer("ada", "https://x/#issuecomment-1", "", pull=False)
+
+
+def test_a_challenge_issue_says_what_it_unlocks_so_no_file_is_read() -> None:
+    """The issue progression opens ends with a hidden line naming what closing it opens on the
+    learner's path; a run reads no challenge file for it (each file is a request)."""
+    body = CATALOGUE[15].issue_body([16, 17])
+    assert body.startswith("<!-- glow:challenge:15 -->\n")
+    assert body.rstrip().endswith("<!-- glow:unlocks:16,17 -->")
+    read: list[int] = []
+
+    def files(number: int) -> Challenge | None:
+        read.append(number)
+        return CATALOGUE.get(number)
+
+    closed = {"number": 5, "body": body, "state": "closed", "user": BOT}
+    wanted = plan(marked_items([closed], "ada", ["github-actions[bot]"]), "day2-only", files)
+    assert wanted.create == [16, 17]
+    assert read == [16, 17]  # only the files of what it opens, never 15's own
+    # An issue without the line (posted by an older version, or edited) reads the file.
+    read.clear()
+    plain = {"number": 5, "body": CATALOGUE[15].issue_body(), "state": "closed", "user": BOT}
+    assert plan(marked_items([plain], "ada", ["github-actions[bot]"]), "day2-only", files).create
+    assert 15 in read
+    assert CATALOGUE[16].issue_body([]).rstrip().endswith("<!-- glow:unlocks:none -->")

@@ -28,6 +28,9 @@ class Context:
     command: str
     args: argparse.Namespace
     event: Event | None = None  # None: run by hand, not by an Actions event
+    # Each repository's reads answered once per run until a write (``Repo(remember_reads)``):
+    # for a short run whose handlers all look at the same repository (``glow room``).
+    remember_reads: bool = False
     _clients: dict[Auth, Any] = field(default_factory=dict)
     _repos: dict[tuple[Auth, str], Repo] = field(default_factory=dict)
     _admin: AdminRepo | None = None
@@ -65,7 +68,11 @@ class Context:
 
         key = (auth, full_name.lower())
         if key not in self._repos:
-            self._repos[key] = Repo(self.client(auth), *split_full_name(full_name))
+            self._repos[key] = Repo(
+                self.client(auth),
+                *split_full_name(full_name),
+                remember_reads=self.remember_reads,
+            )
         return self._repos[key]
 
     @property

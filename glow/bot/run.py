@@ -41,10 +41,11 @@ def run(
     args: argparse.Namespace,
     *,
     by_hand: Callable[[Context], int | None] | None = None,
+    remember_reads: bool = False,
 ) -> int:
     from glow.bot.actions import current
 
-    context = Context(command, args, current())
+    context = Context(command, args, current(), remember_reads=remember_reads)
     try:
         if context.event is None:
             if by_hand is None:

@@ -47,6 +47,7 @@ class RequestCounts:
 
     requests: int = 0
     writes: int = 0
+    remembered: int = 0  # reads answered from the run's memory (no request sent)
 
     @property
     def reads(self) -> int:
@@ -87,6 +88,7 @@ class Repo:
         max_attempts: int = 5,
         sleep: Callable[[float], object] = time.sleep,
         clock: Callable[[], float] = time.time,
+        remember_reads: bool = False,
     ) -> None:
         self.gh = gh
         self.owner = owner
@@ -96,6 +98,11 @@ class Repo:
         self.counts = RequestCounts()
         self._sleep = sleep
         self._clock = clock
+        # A short run that looks at one repository several times (a room's behaviours each
+        # list its issues, comments and pulls) reads each URL once; any write forgets them all,
+        # so a run always sees its own writes. Off by default: a long batch must re-read.
+        self._remember = remember_reads
+        self._remembered: dict[tuple[str, tuple[tuple[str, str], ...]], Response[Any]] = {}
 
     @property
     def full_name(self) -> str:
@@ -121,6 +128,12 @@ class Repo:
         so a server error is not retried blindly (``backoff.retry_delay``)."""
         method = method.upper()
         write = method not in READ_METHODS
+        key = (url, tuple(sorted((str(k), str(v)) for k, v in (params or {}).items())))
+        if write:
+            self._remembered.clear()
+        elif self._remember and key in self._remembered:
+            self.counts.remembered += 1
+            return self._remembered[key]
 
         def attempt() -> Response[Any]:
             if write:
@@ -135,13 +148,20 @@ class Repo:
                 headers={"X-GitHub-Api-Version": API_VERSION},
             )
 
-        return call_with_backoff(
+        response = call_with_backoff(
             attempt,
             max_attempts=self.max_attempts,
             sleep=self._sleep,
             clock=self._clock,
             server_errors=not creates,
         )
+        if self._remember and not write:
+            self._remembered[key] = response
+        return response
+
+    def forget(self) -> None:
+        """Read everything afresh from now on (before polling what GitHub computes late)."""
+        self._remembered.clear()
 
     def get_json(self, url: str, params: Mapping[str, Any] | None = None) -> Any | None:
         """GET ``url`` as JSON, or None when GitHub answers 404."""

@@ -28,6 +28,7 @@ Pure: text in, models out. ``load_directory`` is the one function that reads fil
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Literal
@@ -127,9 +128,29 @@ class Challenge(BaseModel):
         """The hidden marker that identifies this challenge's issue: ``challenge:N``."""
         return f"challenge:{self.number}"
 
-    def issue_body(self) -> str:
-        """The issue body as the progression bot posts it: marker first, the whole body."""
-        return with_marker(self.marker_key, self.body)
+    def issue_body(self, unlocks: Iterable[int] | None = None) -> str:
+        """The issue body as the progression bot posts it: marker first, the whole body, and,
+        when given, a hidden last line naming what closing it opens on the learner's path (so
+        progression knows it from the issue alone, without reading the challenge files)."""
+        body = with_marker(self.marker_key, self.body)
+        if unlocks is None:
+            return body
+        listed = ",".join(str(n) for n in unlocks) or "none"
+        return f"{body.rstrip(chr(10))}\n\n{UNLOCKS_PREFIX}{listed} -->\n"
+
+
+UNLOCKS_PREFIX = "<!-- glow:unlocks:"
+_UNLOCKS = re.compile(r"^<!-- glow:unlocks:(none|\d+(?:,\d+)*) -->$")
+
+
+def unlocks_in(body: str | None) -> tuple[int, ...] | None:
+    """What a challenge issue says closing it opens (its hidden last line); None when it does
+    not say (an issue posted before the line existed, or one a person edited away)."""
+    lines = (body or "").rstrip().split("\n")
+    found = _UNLOCKS.match(lines[-1].strip()) if lines else None
+    if found is None:
+        return None
+    return () if found.group(1) == "none" else tuple(int(n) for n in found.group(1).split(","))
 
 
 def split_front_matter(text: str, source: str) -> tuple[dict[str, object], str]:

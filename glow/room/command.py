@@ -34,4 +34,5 @@ def run(args: argparse.Namespace) -> int:
     from glow.bot.run import run as run_routes
     from glow.room.handlers import router
 
-    return run_routes("room", router, args)
+    # Every behaviour looks at the same room: each URL is read once a run, until a write.
+    return run_routes("room", router, args, remember_reads=True)

@@ -101,6 +101,7 @@ def mergeable(
     """GitHub's ``mergeable`` for the pull request: None while it is still being computed after
     a few bounded reads (the grader then judges the file alone, and says so)."""
     for attempt in range(MERGEABLE_READS):
+        repo.forget()  # GitHub computes it late: every read must reach GitHub
         pull = repo.get_json(repo.url("pulls", number)) or {}
         value = pull.get("mergeable")
         if isinstance(value, bool):

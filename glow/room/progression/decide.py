@@ -24,7 +24,7 @@ from typing import Any
 import yaml
 
 from glow.cohort.signals import is_bot
-from glow.room.challenges import BONUS, CORE, Challenge, PathName
+from glow.room.challenges import BONUS, CORE, Challenge, PathName, unlocks_in
 
 LEARNER_FILE = ".glow/learner.yml"
 PATHS: tuple[PathName, ...] = ("day1-day2", "day2-only")
@@ -116,6 +116,9 @@ class Marked:
     open: bool
     completed: bool  # closed as completed (a merged practice PR counts as closed)
     pull: bool
+    # What closing this challenge opens on the learner's path, as its issue says (None: the
+    # issue does not say; read the challenge's file).
+    unlocks: tuple[int, ...] | None = None
 
 
 def marked_items(
@@ -137,6 +140,7 @@ def marked_items(
                 open=state != "closed",
                 completed=state == "closed" and item.get("state_reason") != "not_planned",
                 pull=bool(item.get("pull_request")),
+                unlocks=unlocks_in(item.get("body")),
             )
         )
     return sorted(found, key=lambda m: m.number)
@@ -207,6 +211,10 @@ def plan(
         wanted.add(start)
     for number, copies in sorted(by_challenge.items()):
         if any(c.completed for c in copies) and not any(c.open for c in copies):
+            said = next((c.unlocks for c in copies if c.unlocks is not None), None)
+            if said is not None:
+                wanted.update(said)  # decided, for this path, when the issue was opened
+                continue
             done = challenge(number)
             if done is None:
                 out.problems.append(f"challenge {number} is closed but has no file in challenges/")

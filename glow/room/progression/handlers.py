@@ -68,8 +68,13 @@ def progress(context: Context) -> int:
     for number in wanted.create:
         challenge = files(number)
         assert challenge is not None  # plan() only creates challenges it could read
-        issue = room.open_issue(challenge.title, challenge.issue_body())
-        marked.append(Marked(challenge.marker_key, issue, True, False, False))
+        unlocks = [
+            n
+            for n in challenge.unlocks
+            if (then := files(n)) is not None and facts.path in then.paths
+        ]
+        issue = room.open_issue(challenge.title, challenge.issue_body(unlocks))
+        marked.append(Marked(challenge.marker_key, issue, True, False, False, tuple(unlocks)))
         context.log("opened a challenge", challenge=number, issue=issue)
     done = seed_practice(
         room,

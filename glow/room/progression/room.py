@@ -153,6 +153,7 @@ class Room:
     def mergeable_state(self, number: int) -> str | None:
         """The pull request's mergeable_state once GitHub knows it (at most 5 reads)."""
         for wait in (*MERGEABLE_WAITS, None):
+            self.repo.forget()  # GitHub computes it late: every read must reach GitHub
             pull = self.repo.get_json(self.repo.url("pulls", number)) or {}
             state = str(pull.get("mergeable_state") or "")
             if state in KNOWN_STATES:
