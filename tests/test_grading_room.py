@@ -260,3 +260,16 @@ def test_a_run_that_cannot_read_its_evidence_posts_a_blameless_notice_and_fails(
         )
     [note] = comments(fake_github, 20, "grade-problem:issue-template")
     assert "not something you did" in note["body"] and "502" in note["body"]
+
+
+def test_the_challenge_issue_provisioning_posted_counts_as_the_workshops(
+    fake_github: FakeGitHub, world: Room, room: Repo
+) -> None:
+    """A Day-2-only learner's Challenge 10 issue is posted by the provisioning App, not the job
+    token: the graders still take it as the challenge's issue (the learner's copy would not)."""
+    fake_github.commit_files(ROOM, {"docs/welcome.md": "TODO\n"})
+    world.issue(1, CH2, {"login": "glow-provisioner[bot]", "type": "Bot"})
+    world.issue(3, "What: a TODO\nWhy: unfinished", LEARNER)
+    deliver(room, "issues", {"action": "opened", "issue": {"number": 3}, "sender": LEARNER})
+    [graded] = comments(fake_github, 3, "grade:issue-filed")
+    assert "needs revision" in graded["body"].split("\n")[1]

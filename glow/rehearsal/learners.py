@@ -89,6 +89,10 @@ def rehearse_learners(
     say(f"every learner walked their path in {journey_seconds:.0f} s")
 
     requests = [r for r in list(hub.requests) if r["id"] > mark and r.get("route")]
+    # What the bots asked of GitHub (job tokens, the App), apart from the simulated learners'
+    # own clicks and the rehearsal's polling (the facilitator's token).
+    bot_requests = [r for r in requests if r.get("kind") not in (None, "user", "anonymous")]
+    learner_requests = [r for r in requests if r.get("login") in set(logins)]
     rooms = {learner.room for learner in learners}
     room_runs = [r for r in hub.store.data["runs"].values() if r.get("repo") in rooms]
     minutes = sum(billed_minutes(r) for r in room_runs)
@@ -116,7 +120,8 @@ def rehearse_learners(
         "matrix": rows,
         "duplicate_comments": dup_comments,
         "duplicate_issues": dup_issues,
-        "requests_per_learner": round(len(requests) / count, 1),
+        "requests_per_learner": round(len(bot_requests) / count, 1),
+        "learner_requests_per_learner": round(len(learner_requests) / count, 1),
         "job_minutes_per_learner": round(minutes / count, 1),
         "jobs_per_learner": round(jobs / count, 1),
         "failed_runs": len(failed_runs),

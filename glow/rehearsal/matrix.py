@@ -77,7 +77,8 @@ def print_report(result: Mapping[str, Any]) -> None:
         f"{result['duplicate_issues']} duplicate challenge issues."
     )
     print(
-        f"Per learner: {result['requests_per_learner']} API requests, "
+        f"Per learner: {result['requests_per_learner']} API requests by the bots "
+        f"({result['learner_requests_per_learner']} by the learner), "
         f"{result['job_minutes_per_learner']} billed job-minutes, "
         f"{result['jobs_per_learner']} jobs."
     )

@@ -18,6 +18,7 @@ from typing import Any
 
 from glow.markers import has_marker
 from glow.room.grading.decide import CHALLENGE, CONFLICT_BRANCH, Family
+from glow.room.progression.decide import trusted
 from glow.room.rules import linked_open_issues
 
 FINGERPRINT = re.compile(r"^<!-- glow:graded:(?P<fp>[A-Za-z0-9_.:-]+) -->$", re.M)
@@ -109,7 +110,9 @@ class RoomState:
         found: dict[int, dict[str, Any]] = {}
         for issue in self.issues:
             m = _CHALLENGE_MARKER.match(str(issue.get("body") or "").lstrip("\ufeff"))
-            if m and "pull_request" not in issue and self.ours(issue):
+            # Written by the workshop: our job token, the provisioning App (which posts the
+            # path's first challenge) or staff; never the learner (progression's one rule).
+            if m and "pull_request" not in issue and trusted(issue, self.handle, [self.bot]):
                 number = int(m.group("n"))
                 if number not in found or int(issue["number"]) < int(found[number]["number"]):
                     found[number] = issue
