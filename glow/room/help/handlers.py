@@ -12,6 +12,7 @@ from glow.bot.router import Router
 from glow.room.events import EVENTS
 from glow.room.help.copy import answer
 from glow.room.help.decide import HELP_KEY, unanswered
+from glow.room.pulls import upsert_once
 
 router: Router[Context] = Router()
 
@@ -39,7 +40,8 @@ def answer_help(context: Context) -> int:
         if getattr(context.args, "dry_run", False):
             context.log("help (dry run): would answer", issue=request.issue)
             continue
-        outcome = repo.upsert_comment(request.issue, HELP_KEY, body)
+        # Settled after creating: two runs that both answered leave one answer.
+        outcome = upsert_once(repo, request.issue, HELP_KEY, body)
         context.log("help: answered", issue=request.issue, outcome=outcome)
     return 0
 
