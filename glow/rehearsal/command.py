@@ -5,7 +5,9 @@ the provisioning App installed, a public workshop repository, a private admin re
 a private Learning Room template (pushed from this project's folders over git), secrets and
 variables. Then learners register by filing issues; the project's real workflows run on those
 events: registration (the first learner's answer is incomplete, then fixed by an edit),
-provisioning of each learner's room, the first learner's ack and "day1-complete" (the Day 2
+provisioning of each learner's room, the first learner's whole journey through every challenge
+of their Learning Room (the room's own workflow answering: progression, Gandalf, the
+autograders, help), the first learner's ack and "day1-complete" (the Day 2
 release answers), the second learner's help request (answered at once), the dashboard and the
 watchdog. Finally provisioning, the dashboard, the Day 2 release and the watchdog run again on
 the healthy cohort, which must write nothing."""

@@ -89,6 +89,13 @@ def rehearse(
         "in their own Learning Rooms"
     )
 
+    walked = walk_one(hub, root, world, logins[0], tokens[logins[0]])
+    passed = sum(1 for cell in walked if cell.result == "pass")
+    say(
+        f"{logins[0]} walked every challenge of their Learning Room: {passed} of {len(walked)} "
+        "checks passed (progression, Gandalf, the autograders and help answered in the room)"
+    )
+
     def comment(login: str, text: str) -> None:
         api.post(
             f"/repos/{ORG}/workshop/issues/{numbers[login]}/comments",
@@ -135,4 +142,40 @@ def rehearse(
         "re-ran provisioning (verify), the Day 2 release, the dashboard and the watchdog: "
         f"{len(rerun_writes)} writes"
     )
-    return summarize(hub, api, logins, numbers, private, first, rerun_writes)
+    result = summarize(hub, api, logins, numbers, private, first, rerun_writes)
+    result["journey"] = {
+        "learner": logins[0],
+        "cells": len(walked),
+        "passed": passed,
+        "failed": [
+            {"challenge": c.challenge, "scenario": c.scenario, "why": c.detail}
+            for c in walked
+            if c.result != "pass"
+        ],
+    }
+    result["ok"] = bool(result["ok"] and passed == len(walked) and walked)
+    return result
+
+
+def walk_one(hub: Any, root: Path, world: Any, login: str, token: str) -> list[Any]:
+    """One learner's whole journey through their room, right first time (``glow rehearse``
+    walks many, with wrong attempts too)."""
+    import httpx
+
+    from glow.cohort.model import room_name
+    from glow.rehearsal.journey import Learner, journey
+    from glow.room.challenges import load_directory
+
+    catalogue = load_directory(root / "learning-room-template" / "challenges")
+    learner = Learner(
+        login=login,
+        token=token,
+        path="day1-day2",
+        room=f"{ORG}/{room_name(COHORT, login)}",
+        happy=True,
+        base_url=hub.url,
+        api=world.api,
+        control=httpx.Client(base_url=hub.url, timeout=60),
+    )
+    journey(learner, [(c.number, c.grader) for c in catalogue.for_path("day1-day2")])
+    return list(learner.cells)

@@ -67,7 +67,9 @@ def summarize(
     intake = intake_recorded(api, private)
     api_requests = [r for r in list(hub.requests) if r.get("route")]
     # A pending run replaced under `concurrency` ends "cancelled", as on GitHub: not a failure.
-    failed = [r for r in runs if r.get("conclusion") not in ("success", "skipped", "cancelled")]
+    # A run of a pull request the bot opened with its job token waits for a person's approval.
+    fine = ("success", "skipped", "cancelled", "action_required")
+    failed = [r for r in runs if r.get("conclusion") not in fine]
     ok = (
         healthy == len(logins)
         and leaks == 0
@@ -93,6 +95,7 @@ def summarize(
             1 for r in api_requests if r.get("creates_content") and r["status"] < 400
         ),
         "rerun_writes": len(rerun),
+        "rerun_write_paths": sorted({f"{r['method']} {r['path']}" for r in rerun}),
         "duplicate_comments": duplicates,
         "leaks": leaks,
         "day2_released": released,
@@ -170,6 +173,16 @@ def print_summary(hub: LocalHub, result: dict[str, Any]) -> None:
     verdict = "Rehearsal passed" if result["ok"] else "Rehearsal FAILED"
     out.write(f"\n{verdict}: a cohort of {result['learners']} rehearsed on the local GitHub.\n")
     out.write(f"  Learning Rooms healthy: {result['rooms_healthy']} of {result['learners']}\n")
+    journey = result.get("journey") or {}
+    if journey:
+        out.write(
+            f"  {journey['learner']}'s journey through every challenge: {journey['passed']} of "
+            f"{journey['cells']} checks passed\n"
+        )
+        for failed in journey.get("failed", []):
+            out.write(
+                f"    - challenge {failed['challenge']} ({failed['scenario']}): {failed['why']}\n"
+            )
     out.write(f"  Writes on a re-run of the healthy cohort: {result['rerun_writes']}\n")
     out.write(
         f"  Duplicate bot comments: {result['duplicate_comments']}; private answers "

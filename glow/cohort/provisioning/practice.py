@@ -46,8 +46,39 @@ def _text(repo: Repo, path: str, branch: str) -> str | None:
     return found.text if found else None
 
 
+def _conflict_made(repo: Repo, default_branch: str) -> bool:
+    """True once the default branch holds the conflict's last step (our commit to the practice
+    file): from then on the file and the branch are the learner's to resolve and merge, and a
+    re-run (``provision --verify``) must never put the conflict back."""
+    commits = repo.get_json(
+        repo.url("commits"), {"sha": default_branch, "path": CONFLICT_FILE, "per_page": 100}
+    )
+    first_line = copy.CONFLICT_COMMIT_MAIN.split("\n", 1)[0]
+    return any(
+        isinstance(c, dict)
+        and str((c.get("commit") or {}).get("message") or "").split("\n", 1)[0] == first_line
+        for c in commits or []
+    )
+
+
 def seed_branches(repo: Repo, default_branch: str) -> list[str]:
     """Make both practice branches exist as the challenges need them; what was written."""
+    done: list[str] = []
+    if not _conflict_made(repo, default_branch):
+        done += _seed_conflict(repo, default_branch)
+    if _branch_from(repo, REVIEW_BRANCH, default_branch):
+        done.append(REVIEW_BRANCH)
+    current = _text(repo, REVIEW_FILE, REVIEW_BRANCH)
+    wanted = review_version(current)
+    if current != wanted:
+        repo.write_file(REVIEW_FILE, lambda _old: wanted, copy.REVIEW_COMMIT, branch=REVIEW_BRANCH)
+        done.append(f"{REVIEW_FILE} on {REVIEW_BRANCH}")
+    return done
+
+
+def _seed_conflict(repo: Repo, default_branch: str) -> list[str]:
+    """The branch first (its version of the line), then the default branch's: converges after
+    a crash part-way, since only the last step marks the conflict as made."""
     done: list[str] = []
     main_text = _text(repo, CONFLICT_FILE, default_branch)
     _base, theirs, ours = conflict_versions(main_text)
@@ -63,11 +94,4 @@ def seed_branches(repo: Repo, default_branch: str) -> list[str]:
             CONFLICT_FILE, lambda _old: ours, copy.CONFLICT_COMMIT_MAIN, branch=default_branch
         )
         done.append(f"{CONFLICT_FILE} on {default_branch}")
-    if _branch_from(repo, REVIEW_BRANCH, default_branch):
-        done.append(REVIEW_BRANCH)
-    current = _text(repo, REVIEW_FILE, REVIEW_BRANCH)
-    wanted = review_version(current)
-    if current != wanted:
-        repo.write_file(REVIEW_FILE, lambda _old: wanted, copy.REVIEW_COMMIT, branch=REVIEW_BRANCH)
-        done.append(f"{REVIEW_FILE} on {REVIEW_BRANCH}")
     return done
