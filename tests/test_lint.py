@@ -45,7 +45,7 @@ def test_ruff_is_clean() -> None:
 def test_zizmor_finds_nothing() -> None:
     targets = [str(ROOT / ".github/workflows"), str(ROOT / "actions")]
     for seeded in ("learning-room-template", "admin-roster"):
-        for folder in (".github/workflows", "actions"):
+        for folder in (".github/workflows", ".github/actions", "actions"):
             if (ROOT / seeded / folder).is_dir():
                 targets.append(str(ROOT / seeded / folder))
     proc = subprocess.run(
