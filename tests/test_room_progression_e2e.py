@@ -193,3 +193,33 @@ def test_start_challenge_7_opens_a_real_conflict_and_bad_input_is_one_line(
     err = capsys.readouterr().err
     assert code != 0 and "start_challenge must be a challenge number from 1 to 21" in err
     assert "Traceback" not in err
+
+
+def test_when_github_is_slow_to_compute_the_conflict_the_learner_is_told_how_to_find_it(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GitHub computes mergeability in the background: while it stays unknown (here for an hour
+    of the hub's clock), the Challenge 7 issue gets one fallback comment, and a re-run adds
+    nothing."""
+    import httpx
+
+    w = world
+    httpx.post(
+        f"{w.hub.url}/_localhub/config", json={"mergeability_delay_seconds": 3600}
+    ).raise_for_status()
+    dispatch = {"inputs": {"start_challenge": "7"}}
+    assert glow_room(w, tmp_path, monkeypatch, "workflow_dispatch", dispatch) == 0
+    [seven] = by_marker(w, "ada", "challenge:7")
+    [pull] = by_marker(w, "ada", "practice:merge-conflict")
+    staff = w.staff(*room_of("ada").split("/"))
+    notes = [
+        c
+        for c in staff.paginate(staff.url("issues", seven["number"], "comments"))
+        if c["body"].startswith("<!-- glow:practice:merge-conflict-note -->")
+    ]
+    assert len(notes) == 1
+    assert f"#{pull['number']}" in notes[0]["body"] or str(pull["number"]) in notes[0]["body"]
+    assert notes[0]["body"].split("\n")[1].startswith("## ")
+    mark = w.mark()
+    assert glow_room(w, tmp_path, monkeypatch, "workflow_dispatch", dispatch) == 0
+    assert w.writes(mark) == []
