@@ -260,3 +260,83 @@ def test_private_intake_is_read_from_the_room_into_the_roster_and_never_shown_pu
     code, _, err = glow("dashboard", "--now", world.now())
     assert code == 0, err
     assert world.writes_since(mark) == []  # nothing changed: nothing written
+
+
+def test_a_help_request_in_the_room_shows_until_a_facilitator_replies_there(
+    world: World, glow: Glow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """bob comments `help` on his open challenge; the room's help bot answers (its job token);
+    the dashboard shows the request, linked, until the facilitator replies in that issue."""
+    from glow.localhub.runner_host import HubRunnerHost
+    from glow.markers import with_marker
+    from glow.room.help.copy import answer
+
+    room = "org/learning-room-2026-12-bob"
+    issue = world.challenge_issues[("bob", 1)]
+    assert glow("dashboard", "--now", world.now())[0] == 0
+    world.advance(60)
+    asked = world.api(
+        "POST",
+        f"/repos/{room}/issues/{issue}/comments",
+        who="bob",
+        json={"body": "help, I cannot find the scavenger hunt list"},
+    )
+    job = HubRunnerHost(world.hub).mint_job_token(room, {"issues": "write"})
+    reply = answer("bob", asked["html_url"], "@org/facilitators", pull=False)
+    bot = world.http.post(
+        f"/api/v3/repos/{room}/issues/{issue}/comments",
+        headers={"authorization": f"token {job}"},
+        json={"body": with_marker("help", reply)},
+    )
+    assert bot.json()["user"]["login"] == "github-actions[bot]"
+
+    mark = world.mark()
+    code, _, err = glow("dashboard", "--now", world.now())
+    assert code == 0, err
+    reads = [r["path"] for r in world.requests_since(mark) if r["path"].endswith("/comments")]
+    rooms = [path for path in reads if "/learning-room-" in path]
+    assert sorted(rooms) == [  # one listing per room with comments; ada's and cy's have none
+        f"/api/v3/repos/{room}/issues/comments"
+    ]
+    issues = world.admin_issues("dashboard")
+    bob = issues[f"dashboard:{COHORT}:bob"]
+    link = f"[help request in {room}#{issue}]({asked['html_url']})"
+    assert body_lines(bob)[1].startswith("bob: asked for help in the Learning Room at 20")
+    assert f"- Help request: {link}, waiting since 20" in bob["body"]
+    assert "- Next action for the facilitator: Reply in the Learning Room" in bob["body"]
+    assert labels(bob) == ["dashboard", "needs-reply", "status:active-day1"]
+    summary = issues[f"dashboard:{COHORT}:summary"]["body"]
+    assert f"Asked for help, no reply yet (1): bob ({link})" in summary
+    assert f"- bob: active on Day 1, asked for help (#{bob['number']})" in summary
+    assert "needs-reply" not in labels(issues[f"dashboard:{COHORT}:ada"])
+    # bob's progress is unchanged by asking: still on challenge 1, nothing completed.
+    assert "- Completed: 0 of 16 (none)" in bob["body"]
+
+    mark = world.mark()  # a re-run with nothing changed writes nothing
+    assert glow("dashboard", "--now", world.now())[0] == 0
+    assert world.writes_since(mark) == []
+
+    world.advance(60)
+    world.api(  # the facilitator (the organisation's owner) replies in that issue
+        "POST",
+        f"/repos/{room}/issues/{issue}/comments",
+        json={"body": "It is in the README, under Challenge 1."},
+    )
+    mark = world.mark()
+    code, _, err = glow("dashboard", "--now", world.now())
+    assert code == 0, err
+    issues = world.admin_issues("dashboard")
+    bob = issues[f"dashboard:{COHORT}:bob"]
+    summary_number = issues[f"dashboard:{COHORT}:summary"]["number"]
+    assert world.writes_since(mark) == [  # bob's issue (text and labels), then the summary
+        f"PATCH /api/v3/repos/org/admin/issues/{bob['number']}",
+        f"PATCH /api/v3/repos/org/admin/issues/{summary_number}",
+    ]
+    assert "- Help request: none open" in bob["body"]
+    assert "asked for help" not in bob["body"] and "needs-reply" not in labels(bob)
+    assert (
+        "Asked for help, no reply yet (0): nobody" in issues[f"dashboard:{COHORT}:summary"]["body"]
+    )
+    mark = world.mark()
+    assert glow("dashboard", "--now", world.now())[0] == 0
+    assert world.writes_since(mark) == []

@@ -6,7 +6,9 @@ roster (``learning_room_repo``), never by searching names (glow-facts.md, faults
 a 404 means absent or hidden from this token, and is reported as "not readable", never raised.
 
 Per learner: one listing of the room's issues (state all) and one of the registration issue's
-comments; per registration repository, one listing of its issues for their labels.
+comments; per registration repository, one listing of its issues for their labels. The dashboard
+also asks for the room's comments updated since a time (one listing of every issue and pull
+request of the room, for its help requests), skipped when the room's issues show no comment.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 from glow.errors import ConfigError, GitHubError
@@ -103,6 +105,7 @@ class Observation:
     room_issues: list[dict[str, Any]] | None  # None: no room in the roster, or not readable
     comments: list[dict[str, Any]]
     labels: tuple[str, ...] = ()
+    room_comments: list[dict[str, Any]] | None = None  # read only when asked for (dashboard)
 
     @property
     def room(self) -> str | None:
@@ -142,10 +145,38 @@ class Observer:
         url = repo.url("issues", learner.registration_issue, "comments")
         return list_or_none(repo, url) or []
 
-    def observe(self, learner: Learner) -> Observation:
+    def room_comments(
+        self, learner: Learner, room_issues: list[dict[str, Any]] | None, since: datetime
+    ) -> list[dict[str, Any]] | None:
+        """Every comment of the room updated since ``since`` (one listing), or None when the
+        room is unreadable; no request at all when its issues list no comment."""
+        if not learner.learning_room_repo or room_issues is None:
+            return None
+        if not any_comments(room_issues):
+            return []
+        repo = self.repos.get(learner.learning_room_repo)
+        stamp = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return list_or_none(repo, repo.url("issues", "comments"), {"since": stamp})
+
+    def observe(
+        self, learner: Learner, *, room_comments_since: datetime | None = None
+    ) -> Observation:
+        """What GitHub shows; the room's comments too when ``room_comments_since`` is given."""
+        issues = self.room_issues(learner)
         return Observation(
             learner=learner,
-            room_issues=self.room_issues(learner),
+            room_issues=issues,
             comments=self.comments(learner),
             labels=self.registration_labels(learner),
+            room_comments=(
+                None
+                if room_comments_since is None
+                else self.room_comments(learner, issues, room_comments_since)
+            ),
         )
+
+
+def any_comments(issues: list[dict[str, Any]]) -> bool:
+    """Whether any issue or pull request of the listing may have a comment (``comments`` is a
+    count in GitHub's issue listing; an item without it is taken to have some)."""
+    return any(not isinstance(i.get("comments"), int) or i["comments"] > 0 for i in issues)

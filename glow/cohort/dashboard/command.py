@@ -3,9 +3,12 @@
 
 For every cohort in cohorts.json (or --cohort), reads the roster, each learner's Learning Room
 issues and registration comments, derives progress (current challenge, completed, level, Day 1,
-last signal, stuck) and writes each learner's issue only when its text or labels changed, so a
-re-run on unchanged state writes nothing. Issues are found by a hidden marker on the first line
-of their body, never by title. Learners who left the roster get their issue closed with a note.
+last signal, stuck), finds help requests nobody has answered yet (on the registration issue, or
+`help` in any issue or pull request of the learner's room until a facilitator replies there;
+the help bot's own answer is no reply), and writes each learner's issue only when its text or
+labels changed, so a re-run on unchanged state writes nothing. Issues are found by a hidden
+marker on the first line of their body, never by title. Learners who left the roster get their
+issue closed with a note.
 
 Credentials: the admin repository is private and the rooms are other private repositories, so
 the command reads and writes with the provisioning credential (the App's installation token, or
@@ -29,6 +32,7 @@ EPILOG = (
     + SETTINGS_HELP
     + """  GLOW_STUCK_MINUTES     no activity for this long: a working learner is stuck (default 20)
   GLOW_ACK_WAIT_MINUTES  no ack for this long: nudge the learner (default 1440, one day)
+  GLOW_HELP_LOOK_BACK_HOURS  room comments read for help requests (default 336, two weeks)
   GITHUB_SERVER_URL      where links point (default: derived from GITHUB_API_URL)
 
 exit status: 0 when every learner was read and written; 1 when some could not be (each named

@@ -17,7 +17,7 @@ from glow.cohort.marked_issues import Wanted
 from glow.cohort.progress import CORE_CHALLENGES, Progress
 
 if TYPE_CHECKING:
-    from glow.cohort.dashboard.decide import Row, Situation
+    from glow.cohort.dashboard.decide import RoomHelp, Row, Situation
     from glow.cohort.model import Roster
 
 LABEL = "dashboard"
@@ -58,6 +58,10 @@ NEXT_ACTIONS: dict[Situation, str] = {
     "help-requested": (
         "Reply to the learner's help request on their registration issue ({registration}); "
         "they asked at {help_since}."
+    ),
+    "room-help-requested": (
+        "Reply in the Learning Room to the learner's help request ({room_help}); they asked at "
+        "{room_help_since}, and it stays here until a person replies there."
     ),
     "provisioning-failed": (
         "Re-run provisioning for this learner (the Provision workflow, or glow provision "
@@ -120,6 +124,9 @@ def outcome(row: Row) -> str:
     parts = [STATUS_WORDS[p.status], challenge_phrase(row)]
     if p.ack_overdue:
         parts.insert(1, "ack overdue")
+    if row.room_help:
+        first = utc(row.room_help[0].asked_at)
+        parts.insert(0, f"asked for help in the Learning Room at {first}, no reply yet")
     if p.help_since:
         parts.insert(0, f"asked for help at {utc(p.help_since)}, no reply yet")
     if p.stuck:
@@ -155,7 +162,7 @@ def learner_text(row: Row, *, server: str) -> str:
         f"- Last signal: {signal}",
         f"- Last activity: {utc(p.last_activity) or 'none yet'}",
         f"- Stuck: {'yes' if p.stuck else 'no'}",
-        f"- Help request: {help_line(p)}",
+        f"- Help request: {help_line(p, row.room_help)}",
         f"- Private intake: {intake_line(row, server)}",
         f"- Registration: {registration}",
         f"- Next action for the facilitator: {row.next_action()}",
@@ -175,15 +182,29 @@ def intake_line(row: Row, server: str) -> str:
     return f"filled in, [{room}#{row.intake.number}]({server}/{room}/issues/{row.intake.number})"
 
 
-def help_line(p: Progress) -> str:
-    return f"waiting since {utc(p.help_since)}, no reply yet" if p.help_since else "none open"
+def room_help_link(request: RoomHelp) -> str:
+    """The request, linked by what it is and where (descriptive text, never a bare address)."""
+    where = f"{request.room}#{request.issue}"
+    return (
+        f"[help request in {where}]({request.url})" if request.url else f"help request in {where}"
+    )
+
+
+def help_line(p: Progress, room_help: tuple[RoomHelp, ...] = ()) -> str:
+    """Each unanswered request: on the registration issue, then in the Learning Room."""
+    where = "on the registration issue, " if room_help else ""
+    parts = [f"{where}waiting since {utc(p.help_since)}, no reply yet"] if p.help_since else []
+    parts += [
+        f"{room_help_link(h)}, waiting since {utc(h.asked_at)}, no reply yet" for h in room_help
+    ]
+    return "; ".join(parts) or "none open"
 
 
 def learner_labels(row: Row) -> tuple[str, ...]:
     labels = [LABEL, STATUS_PREFIX + row.progress.status]
     if row.progress.stuck:
         labels.append(LABEL_STUCK)
-    if row.progress.help_since:
+    if row.asked_for_help:
         labels.append(LABEL_HELP)
     return tuple(labels)
 
@@ -224,7 +245,7 @@ def summary_text(cohort: str, rows: list[Row], roster: Roster, numbers: Mapping[
     lines = [head, ""]
     lines += _counts("By status", statuses, STATUS_WORDS)
     lines += ["", *_counts("By provisioning state", states, PROVISION_WORDS), ""]
-    asked = [row.handle for row in rows if row.progress.help_since]
+    asked = [asked_line(row) for row in rows if row.asked_for_help]
     lines.append(f"Asked for help, no reply yet ({len(asked)}): " + (", ".join(asked) or "nobody"))
     lines.append(f"Stuck ({len(stuck)}): " + (", ".join(map(stuck_line, stuck)) or "nobody"))
     overdue = [row.handle for row in rows if row.progress.ack_overdue]
@@ -240,7 +261,7 @@ def summary_line(row: Row, number: int | None) -> str:
     """One learner in the summary: only what changes their status, so progress within a status
     rewrites the learner's own issue and not the summary."""
     notes = [STATUS_WORDS[row.progress.status]]
-    if row.progress.help_since:
+    if row.asked_for_help:
         notes.append("asked for help")
     if row.progress.stuck:
         notes.append("stuck")
@@ -250,6 +271,13 @@ def summary_line(row: Row, number: int | None) -> str:
         notes.append("provisioning failed")
     where = f" (#{number})" if number else ""
     return f"- {row.handle}: {', '.join(notes)}{where}"
+
+
+def asked_line(row: Row) -> str:
+    """A learner waiting for a reply, with a link to each request in their Learning Room (a
+    request on the registration issue is linked from the learner's own issue)."""
+    links = ", ".join(room_help_link(h) for h in row.room_help)
+    return f"{row.handle} ({links})" if links else row.handle
 
 
 def stuck_line(row: Row) -> str:

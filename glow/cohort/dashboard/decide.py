@@ -4,23 +4,35 @@ action) and what the roster records of it.
 Pure functions only; ``handlers`` reads GitHub (through ``glow.cohort.observe``) and ``board``
 and ``store`` carry the plan out; ``copy`` renders each row as a status issue and each cohort as
 a summary. Only the stuck flag moves with the clock.
+
+A help request in the learner's Learning Room (any issue or pull request; the room's help bot's
+rule, ``glow.room.help.decide.is_help_request``) stays on the dashboard until a person answers
+it there (``open_room_help``). It is never progress: the room's comments reach the row only as
+``room_help``, never ``derive``, which counts challenge issues alone.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from glow.cohort.dashboard.copy import NEXT_ACTIONS, utc
+from glow.cohort.dashboard.copy import NEXT_ACTIONS, room_help_link, utc
 from glow.cohort.intake import Intake, read_intake, with_intake
 from glow.cohort.model import Cohort, Learner, Roster
 from glow.cohort.observe import Observation
-from glow.cohort.progress import DEFAULT_ACK_WAIT_MINUTES, Progress, aware, derive
+from glow.cohort.progress import DEFAULT_ACK_WAIT_MINUTES, Progress, aware, derive, parse_time
+from glow.cohort.signals import STAFF_ASSOCIATIONS, is_bot
+from glow.room.help.decide import is_help_request, issue_number
+
+# How far back the dashboard reads a room's comments for help requests (GLOW_HELP_LOOK_BACK_HOURS):
+# a request with no reply for longer leaves the dashboard. Two weeks outlasts a workshop.
+HELP_LOOK_BACK_HOURS = 14 * 24
 
 Situation = Literal[
     "help-requested",
+    "room-help-requested",
     "provisioning-failed",
     "needs-info",
     "room-unreadable",
@@ -29,6 +41,59 @@ Situation = Literal[
     "stuck",
     "nothing",
 ]
+
+
+@dataclass(frozen=True)
+class RoomHelp:
+    """A help request of the learner's in their Learning Room that no person has answered."""
+
+    room: str
+    issue: int  # the issue or pull request it was asked on
+    url: str  # the request comment's html_url
+    asked_at: datetime | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"issue": self.issue, "url": self.url, "asked_at": utc(self.asked_at)}
+
+
+def _order(comment: Mapping[str, Any]) -> tuple[str, int]:
+    ident = comment.get("id")
+    return str(comment.get("created_at") or ""), ident if isinstance(ident, int) else 0
+
+
+def _answers(comment: Mapping[str, Any], login: str, kind: str, learner: str) -> bool:
+    """A person of the workshop replied: not the learner (a collaborator of their own room),
+    not a bot (our help bot's answer is no reply), and the room's owner, a member or a
+    collaborator (never a stranger)."""
+    association = str(comment.get("author_association") or "").upper()
+    return (
+        login.lower() != learner.lower()
+        and not is_bot(login, kind)
+        and association in STAFF_ASSOCIATIONS
+    )
+
+
+def open_room_help(
+    comments: Iterable[Mapping[str, Any]], learner: str, room: str
+) -> tuple[RoomHelp, ...]:
+    """The learner's unanswered help requests in their room, one per issue or pull request
+    (its first request since a person last replied there), oldest first. ``comments`` is the
+    room's comment list as GitHub answers it; an item missing what this needs is skipped."""
+    waiting: dict[int, RoomHelp] = {}
+    for comment in sorted(comments, key=_order):
+        raw = comment.get("user")
+        user: Mapping[str, Any] = raw if isinstance(raw, dict) else {}
+        login, kind = str(user.get("login") or ""), str(user.get("type") or "")
+        number = issue_number(comment)
+        if not login or number is None:
+            continue
+        if login.lower() == learner.lower():
+            if number not in waiting and is_help_request(str(comment.get("body") or "")):
+                url = str(comment.get("html_url") or "")
+                waiting[number] = RoomHelp(room, number, url, parse_time(comment.get("created_at")))
+        elif _answers(comment, login, kind, learner):
+            waiting.pop(number, None)
+    return tuple(sorted(waiting.values(), key=lambda h: (utc(h.asked_at) or "", h.issue)))
 
 
 @dataclass(frozen=True)
@@ -41,6 +106,7 @@ class Row:
     room_readable: bool
     situation: Situation
     intake: Intake | None = None  # the private intake form in the learner's room
+    room_help: tuple[RoomHelp, ...] = ()  # unanswered help requests in the learner's room
 
     @property
     def handle(self) -> str:
@@ -62,7 +128,14 @@ class Row:
             room=self.learner.learning_room_repo or "(none)",
             current=self.progress.current if self.progress.current is not None else "(none open)",
             help_since=utc(self.progress.help_since),
+            room_help=", ".join(room_help_link(h) for h in self.room_help),
+            room_help_since=utc(self.room_help[0].asked_at) if self.room_help else None,
         )
+
+    @property
+    def asked_for_help(self) -> bool:
+        """An unanswered help request, on the registration issue or in the Learning Room."""
+        return self.progress.help_since is not None or bool(self.room_help)
 
     def as_json(self) -> dict[str, Any]:
         p = self.progress
@@ -82,15 +155,23 @@ class Row:
             "last_signal_at": utc(p.last_signal.at) if p.last_signal else None,
             "stuck": p.stuck,
             "help_requested_at": utc(p.help_since),
+            "room_help": [h.as_json() for h in self.room_help],
             "situation": self.situation,
             "next_action": self.next_action(),
         }
 
 
-def situation(learner: Learner, progress: Progress, room_readable: bool) -> Situation:
+def situation(
+    learner: Learner,
+    progress: Progress,
+    room_readable: bool,
+    room_help: tuple[RoomHelp, ...] = (),
+) -> Situation:
     """Which row of NEXT_ACTIONS applies (the first that matches, in the table's order)."""
     if progress.help_since is not None:
         return "help-requested"
+    if room_help:
+        return "room-help-requested"
     if learner.provision_state == "failed" and progress.status != "needs-info":
         return "provisioning-failed"
     if progress.status == "needs-info":
@@ -126,7 +207,10 @@ def row_for(
     )
     readable = seen.room_readable
     intake = read_intake(seen.room_issues, learner.github_handle)
-    return Row(cohort, learner, progress, readable, situation(learner, progress, readable), intake)
+    room = learner.learning_room_repo or ""
+    helps = open_room_help(seen.room_comments or (), learner.github_handle, room) if room else ()
+    found = situation(learner, progress, readable, helps)
+    return Row(cohort, learner, progress, readable, found, intake, helps)
 
 
 def recorded(learner: Learner, progress: Progress) -> Learner:

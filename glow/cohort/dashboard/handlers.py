@@ -74,20 +74,27 @@ def refresh(ctx: Context) -> int:
 def compute(admin: AdminRepo, observer: Observer, cohorts: list[Cohort], *, now: datetime) -> Plan:
     """Read every learner of every cohort and derive their rows (no writes)."""
     from glow.cohort.dashboard.copy import learner_key
-    from glow.cohort.dashboard.decide import CohortRows, Plan, on_dashboard, row_for
+    from glow.cohort.dashboard.decide import (
+        HELP_LOOK_BACK_HOURS,
+        CohortRows,
+        Plan,
+        on_dashboard,
+        row_for,
+    )
     from glow.cohort.observe import minutes_setting
     from glow.cohort.progress import DEFAULT_ACK_WAIT_MINUTES, DEFAULT_STUCK_MINUTES
     from glow.errors import GitHubError
 
     threshold = minutes_setting("GLOW_STUCK_MINUTES", DEFAULT_STUCK_MINUTES)
     ack_wait = minutes_setting("GLOW_ACK_WAIT_MINUTES", DEFAULT_ACK_WAIT_MINUTES)
+    look_back = minutes_setting("GLOW_HELP_LOOK_BACK_HOURS", HELP_LOOK_BACK_HOURS, unit="hours")
     plan = Plan()
     for cohort in cohorts:
         roster = admin.roster(cohort.id)
         rows = []
         for learner in sorted(filter(on_dashboard, roster.learners.values()), key=_by_key):
             try:
-                seen = observer.observe(learner)
+                seen = observer.observe(learner, room_comments_since=now - look_back)
             except GitHubError as exc:
                 plan.skipped.add(learner_key(cohort.id, learner.key))
                 plan.failures.append(
