@@ -601,6 +601,19 @@ def pr_with_file(
     merge_closes(learner, pr, number)
 
 
+def c13_ai_with_help(learner: Learner) -> None:
+    """Challenge 13, with a help request first: the room's help bot answers it at once (and
+    mentions the facilitators); asking is not progress, so the challenge stays open."""
+    number = learner.challenge_issue(13)["number"]
+    learner.comment(number, "help, I am not sure how to judge the assistant's suggestion")
+    learner.idle()
+    answers = [c for c in learner.bot_comments(number) if has_marker(c["body"], "help")]
+    still_open = learner.call("GET", f"issues/{number}")["state"] == "open"
+    ok = len(answers) == 1 and "@facilitator" in answers[0]["body"] and still_open
+    learner.record(13, "help", ok, "" if ok else f"help answers: {len(answers)}")
+    ungraded(learner, 13)
+
+
 def c14_template(learner: Learner) -> None:
     wrong = "name: Broken link report\ndescription: A link goes nowhere.\n"
     pr_with_file(
@@ -639,6 +652,7 @@ STEPS: dict[int, Callable[[Learner], None]] = {
     10: c10_local,
     11: c11_day2_pr,
     12: c12_review,
+    13: c13_ai_with_help,
     14: c14_template,
     16: c16_capstone,
 }

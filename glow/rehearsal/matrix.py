@@ -12,7 +12,7 @@ from typing import Any
 
 from glow.rehearsal.journey import Cell
 
-SCENARIO_ORDER = {"happy": 0, "wrong-attempt": 1, "recovery": 2}
+SCENARIO_ORDER = {"happy": 0, "wrong-attempt": 1, "recovery": 2, "help": 3}
 
 
 def matrix(cells: Iterable[Cell]) -> list[dict[str, Any]]:
