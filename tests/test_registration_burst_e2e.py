@@ -76,7 +76,9 @@ def run_burst(hub: LocalHub) -> None:  # one story, read top to bottom
         datetime.fromisoformat(api.get(f"/repos/{ORG}/workshop/issues/{n}").json()["created_at"])
         for n in numbers.values()
     ]
-    assert max(filed) - min(filed) <= timedelta(seconds=1)  # all opened within one second
+    # A burst: all filed within a few seconds (GitHub's times are whole seconds, and a loaded
+    # machine files 30 issues in one to three of them), while the first runs are still going.
+    assert max(filed) - min(filed) <= timedelta(seconds=3)
 
     # Seated in registration order: the first 20 filed are enrolled, the last 10 wait, in order.
     roster = read_roster(api)
