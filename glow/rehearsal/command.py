@@ -18,7 +18,9 @@ import argparse
 import json
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 EPILOG = """examples:
   glow demo                  rehearse, print a summary, clean up
@@ -69,25 +71,32 @@ class Progress:
             print(f"[{self.step}] {message}", flush=True)
 
 
-def run(args: argparse.Namespace) -> int:
+def on_local_hub(
+    args: argparse.Namespace,
+    prefix: str,
+    story: Callable[[Any, Path, Progress], dict[str, Any]],
+    report: Callable[[Any, dict[str, Any]], None],
+    *,
+    workers: int | None = None,
+) -> int:
+    """Start a local GitHub (in ``--data`` or a temporary folder), tell ``story`` on it, print
+    its result (``--json``: one object), stop it; exit 0 when the result is ``ok``."""
     from glow.localhub.hub import LocalHub
-    from glow.rehearsal.scenario import rehearse
-    from glow.rehearsal.summary import print_summary
 
     root = project_root()
-    tmp = None if args.data else tempfile.mkdtemp(prefix="glow-demo-")
+    tmp = None if args.data else tempfile.mkdtemp(prefix=prefix)
     data = Path(args.data or tmp)  # type: ignore[arg-type]
     say = Progress(args.json)
-    hub = LocalHub(data, port=args.port)
+    hub = LocalHub(data, port=getattr(args, "port", 0), runner_workers=workers)
     hub.start()
     try:
         say(f"local GitHub ready at {hub.url}")
-        result = rehearse(hub, root, say, args.timeout, args.learners)
+        result = story(hub, root, say)
         if args.json:
             print(json.dumps(result, indent=2))
         else:
-            print_summary(hub, result)
-        if args.keep:
+            report(hub, result)
+        if getattr(args, "keep", False):
             print(f"\nServing at {hub.url} until Ctrl-C (data in {data}).", flush=True)
             try:
                 import threading
@@ -100,3 +109,15 @@ def run(args: argparse.Namespace) -> int:
         hub.stop()
         if tmp:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def run(args: argparse.Namespace) -> int:
+    from glow.rehearsal.scenario import rehearse
+    from glow.rehearsal.summary import print_summary
+
+    return on_local_hub(
+        args,
+        "glow-demo-",
+        lambda hub, root, say: rehearse(hub, root, say, args.timeout, args.learners),
+        print_summary,
+    )

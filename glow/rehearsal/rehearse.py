@@ -11,10 +11,6 @@ learner, and whether `glow progress replay` equals the dashboard for every learn
 from __future__ import annotations
 
 import argparse
-import json
-import shutil
-import tempfile
-from pathlib import Path
 
 EPILOG = """examples:
   glow rehearse --learners 5           five learners, every challenge; prints the matrix
@@ -43,28 +39,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from glow.errors import ConfigError
-    from glow.localhub.hub import LocalHub
-    from glow.rehearsal.command import Progress, project_root
+    from glow.rehearsal.command import on_local_hub
     from glow.rehearsal.learners import rehearse_learners
     from glow.rehearsal.matrix import print_report
 
     if not 1 <= args.learners <= 500:
         raise ConfigError(f"--learners must be 1 to 500, got {args.learners}")
-    root = project_root()
-    tmp = None if args.data else tempfile.mkdtemp(prefix="glow-rehearse-")
-    data = Path(args.data or tmp)  # type: ignore[arg-type]
-    say = Progress(args.json)
-    hub = LocalHub(data, runner_workers=args.workers)
-    hub.start()
-    try:
-        say(f"local GitHub ready at {hub.url}")
-        result = rehearse_learners(hub, root, say, args.timeout, args.learners)
-        if args.json:
-            print(json.dumps(result, indent=2))
-        else:
-            print_report(result)
-        return 0 if result["ok"] else 1
-    finally:
-        hub.stop()
-        if tmp:
-            shutil.rmtree(tmp, ignore_errors=True)
+    if not 1 <= args.workers <= 64:
+        raise ConfigError(f"--workers must be 1 to 64, got {args.workers}")
+    return on_local_hub(
+        args,
+        "glow-rehearse-",
+        lambda hub, root, say: rehearse_learners(hub, root, say, args.timeout, args.learners),
+        lambda hub, result: print_report(result),
+        workers=args.workers,
+    )

@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -71,15 +71,7 @@ GraderName = Literal[
     "issue-template",
     "capstone",
 ]
-GRADERS: tuple[GraderName, ...] = (
-    "issue-filed",
-    "branch-commit",
-    "pr-linked",
-    "conflict-resolved",
-    "local-commit",
-    "issue-template",
-    "capstone",
-)
+GRADERS: tuple[GraderName, ...] = get_args(GraderName)
 
 
 class CatalogueProblem(ValueError):

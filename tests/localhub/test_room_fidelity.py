@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from tests.localhub.conftest import World, git
 
@@ -318,72 +320,86 @@ def test_inline_review_comments_with_a_suggestion_anchor_to_the_diff(world: Worl
     assert len(gh.ok("GET", f"/repos/acme/demo/pulls/{number}/comments", lee)) == 2
 
 
-def test_a_branch_whose_name_has_a_slash_is_found_by_name(tmp_path: Path) -> None:
+def test_a_branch_whose_name_has_a_slash_is_found_by_name(ada_room: httpx.Client) -> None:
     """GitHub answers GET /branches/learn/ada for the branch learn/ada (the room's branch names
     have slashes); the autograders read a learner's branch this way."""
-    from glow.localhub.hub import LocalHub
-
-    hub = LocalHub(tmp_path, runner=False)
-    hub.start()
-    try:
-        control = httpx.Client(base_url=hub.url)
-        control.post("/_localhub/users", json={"login": "ada"}).raise_for_status()
-        token = control.post("/_localhub/tokens", json={"login": "ada"}).json()["token"]
-        api = httpx.Client(base_url=hub.api_url, headers={"Authorization": f"token {token}"})
-        api.post("/user/repos", json={"name": "room", "auto_init": True}).raise_for_status()
-        main = api.get("/repos/ada/room/git/ref/heads/main").json()["object"]["sha"]
-        api.post(
-            "/repos/ada/room/git/refs", json={"ref": "refs/heads/learn/ada", "sha": main}
-        ).raise_for_status()
-        found = api.get("/repos/ada/room/branches/learn/ada")
-        assert found.status_code == 200
-        assert found.json()["name"] == "learn/ada"
-        assert found.json()["commit"]["sha"] == main
-        assert api.get("/repos/ada/room/branches/learn/bob").status_code == 404
-    finally:
-        hub.stop()
+    api = ada_room
+    main = api.get("/repos/ada/room/git/ref/heads/main").json()["object"]["sha"]
+    api.post(
+        "/repos/ada/room/git/refs", json={"ref": "refs/heads/learn/ada", "sha": main}
+    ).raise_for_status()
+    found = api.get("/repos/ada/room/branches/learn/ada")
+    assert found.status_code == 200
+    assert found.json()["name"] == "learn/ada"
+    assert found.json()["commit"]["sha"] == main
+    assert api.get("/repos/ada/room/branches/learn/bob").status_code == 404
 
 
-def test_a_reaction_is_given_once_per_person_and_kind(tmp_path: Path) -> None:
+def test_a_reaction_is_given_once_per_person_and_kind(ada_room: httpx.Client) -> None:
     """Challenge 3 asks for a reaction: GitHub answers 201 for a new one, 200 for the same
     person's same reaction again, 422 for a kind it does not have."""
-    from glow.localhub.hub import LocalHub
-
-    hub = LocalHub(tmp_path, runner=False)
-    hub.start()
-    try:
-        control = httpx.Client(base_url=hub.url)
-        control.post("/_localhub/users", json={"login": "ada"}).raise_for_status()
-        token = control.post("/_localhub/tokens", json={"login": "ada"}).json()["token"]
-        api = httpx.Client(base_url=hub.api_url, headers={"Authorization": f"token {token}"})
-        api.post("/user/repos", json={"name": "room", "auto_init": True}).raise_for_status()
-        issue = api.post("/repos/ada/room/issues", json={"title": "Peer issue"}).json()
-        url = f"/repos/ada/room/issues/{issue['number']}/reactions"
-        first = api.post(url, json={"content": "+1"})
-        assert first.status_code == 201 and first.json()["user"]["login"] == "ada"
-        again = api.post(url, json={"content": "+1"})
-        assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
-        assert api.post(url, json={"content": "thumbs"}).status_code == 422
-        api.post(url, json={"content": "heart"}).raise_for_status()
-        assert [r["content"] for r in api.get(url).json()] == ["+1", "heart"]
-        assert [r["content"] for r in api.get(url, params={"content": "heart"}).json()] == ["heart"]
-        comment = api.post(
-            f"/repos/ada/room/issues/{issue['number']}/comments", json={"body": "Same here"}
-        ).json()
-        on_comment = f"/repos/ada/room/issues/comments/{comment['id']}/reactions"
-        assert api.post(on_comment, json={"content": "eyes"}).status_code == 201
-        assert api.get("/repos/ada/room/issues/comments/999999/reactions").status_code == 404
-    finally:
-        hub.stop()
+    api = ada_room
+    issue = api.post("/repos/ada/room/issues", json={"title": "Peer issue"}).json()
+    url = f"/repos/ada/room/issues/{issue['number']}/reactions"
+    first = api.post(url, json={"content": "+1"})
+    assert first.status_code == 201 and first.json()["user"]["login"] == "ada"
+    again = api.post(url, json={"content": "+1"})
+    assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
+    assert api.post(url, json={"content": "thumbs"}).status_code == 422
+    api.post(url, json={"content": "heart"}).raise_for_status()
+    assert [r["content"] for r in api.get(url).json()] == ["+1", "heart"]
+    assert [r["content"] for r in api.get(url, params={"content": "heart"}).json()] == ["heart"]
+    comment = api.post(
+        f"/repos/ada/room/issues/{issue['number']}/comments", json={"body": "Same here"}
+    ).json()
+    on_comment = f"/repos/ada/room/issues/comments/{comment['id']}/reactions"
+    assert api.post(on_comment, json={"content": "eyes"}).status_code == 201
+    assert api.get("/repos/ada/room/issues/comments/999999/reactions").status_code == 404
 
 
-def test_changed_files_carry_their_patch_which_review_comments_anchor_to(tmp_path: Path) -> None:
+def test_changed_files_carry_their_patch_which_review_comments_anchor_to(
+    ada_room: httpx.Client,
+) -> None:
     """GitHub lists a pull request's files with a ``patch`` (the unified diff from its first
     hunk); a reviewer's inline comment goes on a line that patch shows."""
     import base64
 
-    from glow.localhub.hub import LocalHub
     from glow.rehearsal.journey import first_added_line
+
+    api = ada_room
+    main = api.get("/repos/ada/room/git/ref/heads/main").json()["object"]["sha"]
+    api.post("/repos/ada/room/git/refs", json={"ref": "refs/heads/edit", "sha": main})
+    text = "line one\nline two\nline three\n"
+    api.put(
+        "/repos/ada/room/contents/notes.md",
+        json={
+            "message": "Add notes",
+            "branch": "edit",
+            "content": base64.b64encode(text.encode()).decode(),
+        },
+    ).raise_for_status()
+    pr = api.post(
+        "/repos/ada/room/pulls", json={"title": "Notes", "head": "edit", "base": "main"}
+    ).json()
+    [changed] = api.get(f"/repos/ada/room/pulls/{pr['number']}/files").json()
+    assert changed["patch"].startswith("@@ -0,0 +1,3 @@")
+    assert "+line two" in changed["patch"]
+    line = first_added_line(changed["patch"])
+    assert line == 1
+    review = api.post(
+        f"/repos/ada/room/pulls/{pr['number']}/reviews",
+        json={
+            "event": "COMMENT",
+            "comments": [{"path": "notes.md", "line": 2, "side": "RIGHT", "body": "Nice"}],
+        },
+    )
+    assert review.status_code == 200, review.text
+
+
+@pytest.fixture
+def ada_room(tmp_path: Path) -> Iterator[httpx.Client]:
+    """ada's repository ``ada/room`` on a local GitHub without a runner; ada's API client."""
+    from glow.localhub.hub import LocalHub
 
     hub = LocalHub(tmp_path, runner=False)
     hub.start()
@@ -393,32 +409,6 @@ def test_changed_files_carry_their_patch_which_review_comments_anchor_to(tmp_pat
         token = control.post("/_localhub/tokens", json={"login": "ada"}).json()["token"]
         api = httpx.Client(base_url=hub.api_url, headers={"Authorization": f"token {token}"})
         api.post("/user/repos", json={"name": "room", "auto_init": True}).raise_for_status()
-        main = api.get("/repos/ada/room/git/ref/heads/main").json()["object"]["sha"]
-        api.post("/repos/ada/room/git/refs", json={"ref": "refs/heads/edit", "sha": main})
-        text = "line one\nline two\nline three\n"
-        api.put(
-            "/repos/ada/room/contents/notes.md",
-            json={
-                "message": "Add notes",
-                "branch": "edit",
-                "content": base64.b64encode(text.encode()).decode(),
-            },
-        ).raise_for_status()
-        pr = api.post(
-            "/repos/ada/room/pulls", json={"title": "Notes", "head": "edit", "base": "main"}
-        ).json()
-        [changed] = api.get(f"/repos/ada/room/pulls/{pr['number']}/files").json()
-        assert changed["patch"].startswith("@@ -0,0 +1,3 @@")
-        assert "+line two" in changed["patch"]
-        line = first_added_line(changed["patch"])
-        assert line == 1
-        review = api.post(
-            f"/repos/ada/room/pulls/{pr['number']}/reviews",
-            json={
-                "event": "COMMENT",
-                "comments": [{"path": "notes.md", "line": 2, "side": "RIGHT", "body": "Nice"}],
-            },
-        )
-        assert review.status_code == 200, review.text
+        yield api
     finally:
         hub.stop()

@@ -27,6 +27,7 @@ from glow.cohort.provisioning.copy import (
     UNRECORDED_NOTE,
 )
 from glow.markers import with_marker
+from glow.room.challenges import CatalogueProblem, split_front_matter
 
 # The "required workflow set" (the go-live gate): every file under these folders of the template
 # at the pinned commit must be in every room, byte for byte.
@@ -103,22 +104,16 @@ def parse_challenge(
     text: str, key: str = CHALLENGE_KEY, source: str = CHALLENGE_PATH
 ) -> ChallengeIssue:
     """A challenge file (YAML front matter with ``title``, Markdown after it) as an issue: its
-    title, and its WHOLE body after the marker ``key``."""
-    lines = text.lstrip("\ufeff").replace("\r\n", "\n").split("\n")
-    if not lines or lines[0].strip() != "---":
-        raise TemplateProblem(f"{source} does not start with front matter (---)")
+    title, and its WHOLE body after the marker ``key``. The front matter is read as the room's
+    bots read it (``glow.room.challenges``); only the title is required here (the template
+    sync checks every field of every challenge)."""
     try:
-        end = next(i for i, line in enumerate(lines[1:], 1) if line.strip() == "---")
-    except StopIteration:
-        raise TemplateProblem(f"{source}: the front matter has no closing ---") from None
-    try:
-        meta = yaml.safe_load("\n".join(lines[1:end])) or {}
-    except yaml.YAMLError as exc:
-        raise TemplateProblem(f"{source}: the front matter is not YAML ({exc})") from None
-    title = meta.get("title") if isinstance(meta, dict) else None
+        meta, body = split_front_matter(text, source)
+    except CatalogueProblem as exc:
+        raise TemplateProblem(str(exc)) from None
+    title = meta.get("title")
     if not isinstance(title, str) or not title.strip():
         raise TemplateProblem(f"{source}: the front matter has no title")
-    body = "\n".join(lines[end + 1 :]).strip("\n") + "\n"
     return ChallengeIssue(title=title.strip(), body=with_marker(key, body))
 
 

@@ -13,21 +13,14 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
-from typing import Literal
 
 from glow.keywords import closing_references
+from glow.room.challenges import GraderName
 from glow.room.grading.forms import check_form
 from glow.room.rules import linked_open_issues
 
-Family = Literal[
-    "issue-filed",
-    "branch-commit",
-    "pr-linked",
-    "conflict-resolved",
-    "local-commit",
-    "issue-template",
-    "capstone",
-]
+# A grader family is a challenge's ``grader`` field: one list of names (glow.room.challenges).
+Family = GraderName
 # The challenge each family grades (tests hold it equal to the catalogue's ``grader`` fields).
 CHALLENGE: dict[Family, int] = {
     "issue-filed": 2,
