@@ -123,3 +123,19 @@ def test_sigterm_stops_a_command_like_ctrl_c_so_its_cleanup_runs(
     assert sigterm_probe.CLEANED == ["saved"]
     assert capsys.readouterr().err.strip() == "glow probe: interrupted"
     assert signal.getsignal(signal.SIGTERM) == before  # the process's own handler is back
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (["--learners", "0"], "glow rehearse: --learners must be 1 to 500, got 0"),
+        (["--workers", "0"], "glow rehearse: --workers must be 1 to 64, got 0"),
+    ],
+)
+def test_rehearse_refuses_a_size_it_cannot_run_in_one_line(
+    args: list[str], line: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from glow.__main__ import main
+
+    assert main(["rehearse", *args]) == 2
+    assert capsys.readouterr().err.strip() == line
