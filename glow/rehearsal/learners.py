@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from glow.rehearsal.journey import Learner, journey
+from glow.rehearsal.journey import Learner, journey, room_busy
 from glow.rehearsal.matrix import billed_minutes, duplicate_markers, matrix
 from glow.rehearsal.world import COHORT, ORG, build_world, learner_logins
 
@@ -70,6 +70,7 @@ def rehearse_learners(
                 base_url=hub.url,
                 api=world.api,
                 control=control,
+                busy=lambda room: room_busy(hub, room),
             )
         )
         seen_paths.add(path)
@@ -138,7 +139,9 @@ def duplicates(api: Any, rooms: set[str]) -> tuple[int, int]:
     threads: dict[str, list[str]] = {}
     challenge_markers: dict[str, list[str]] = {}
     for room in sorted(rooms):
-        issues = api.get(f"/repos/{room}/issues", params={"state": "all", "per_page": 100}).json()
+        found = api.get(f"/repos/{room}/issues", params={"state": "all", "per_page": 100})
+        found.raise_for_status()
+        issues = found.json()
         challenge_markers[room] = [
             i["body"].split("\n", 1)[0]
             for i in issues
@@ -148,9 +151,11 @@ def duplicates(api: Any, rooms: set[str]) -> tuple[int, int]:
         ]
         page = 1
         while True:
-            comments = api.get(
+            listed = api.get(
                 f"/repos/{room}/issues/comments", params={"per_page": 100, "page": page}
-            ).json()
+            )
+            listed.raise_for_status()
+            comments = listed.json()
             for c in comments:
                 if c["user"]["type"] == "Bot":
                     threads.setdefault(f"{room}#{c['issue_url'].rsplit('/', 1)[1]}", []).append(
