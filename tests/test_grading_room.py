@@ -273,3 +273,36 @@ def test_the_challenge_issue_provisioning_posted_counts_as_the_workshops(
     deliver(room, "issues", {"action": "opened", "issue": {"number": 3}, "sender": LEARNER})
     [graded] = comments(fake_github, 3, "grade:issue-filed")
     assert "needs revision" in graded["body"].split("\n")[1]
+
+
+def test_the_conflict_practice_is_not_graded_before_the_learner_starts(
+    fake_github: FakeGitHub, world: Room, room: Repo
+) -> None:
+    """As seeded, the practice pull request cannot merge and its file has no markers: nothing of
+    the learner's to grade, so no "needs revision" greets them before they begin."""
+    fake_github.repos[ROOM].refs["practice/merge-conflict"] = fake_github.head(ROOM)
+    fake_github.commit_files(
+        ROOM,
+        {"docs/conflict-practice.md": "Meeting place: the hall\n"},
+        branch="practice/merge-conflict",
+    )
+    world.pull(
+        8,
+        "Practice",
+        "practice/merge-conflict",
+        {},
+        user={"login": BOT, "type": "Bot"},
+        mergeable=False,
+    )
+    _at_sha(fake_github, world, 8)
+    deliver(room, "issue_comment", {"action": "created", "issue": {"number": 8}, "sender": LEARNER})
+    assert comments(fake_github, 8, "grade:conflict-resolved") == []
+    # The learner's first attempt leaves a marker: now there is something to grade.
+    fake_github.commit_files(
+        ROOM,
+        {"docs/conflict-practice.md": "Meeting place: the hall\n=======\n"},
+        branch="practice/merge-conflict",
+    )
+    deliver(room, "issue_comment", {"action": "created", "issue": {"number": 8}, "sender": LEARNER})
+    [graded] = comments(fake_github, 8, "grade:conflict-resolved")
+    assert "needs revision" in graded["body"].split("\n")[1]
