@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -99,7 +100,7 @@ def test_room_deliveries_are_github_shaped_and_a_second_delivery_writes_nothing(
         path.write_text(json.dumps(delivery["payload"]))
         mark = int(hub.requests[-1]["id"])
         proc = subprocess.run(
-            ["glow", "room"],
+            [sys.executable, "-m", "glow", "room"],
             env={
                 **os.environ,
                 "GITHUB_EVENT_NAME": event,

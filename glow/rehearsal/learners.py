@@ -33,7 +33,6 @@ def rehearse_learners(
     logins = learner_logins(count)
     cohorts = {"cohorts": [{"id": COHORT, "title": "December 2026", "capacity": count}]}
     world = build_world(hub, root, logins, cohorts)
-    world.post("variables", {"owner": ORG, "name": "GLOW_FACILITATORS", "value": "@facilitator"})
     hub.wait_idle(timeout)
     say(f"organisation {ORG}: the App, workshop, admin and template repositories, {count} learners")
 

@@ -149,6 +149,8 @@ def build_world(
             ("LEARNING_ROOM_TEMPLATE_REPO", f"{org}/learning-room-template"),
             # The admin repository installs glow from the workshop at a full commit (checked).
             ("GLOW_INSTALL", f"git+{hub.url}/{org}/workshop@{workshop_head}"),
+            # Whom a help request in a Learning Room mentions.
+            ("GLOW_FACILITATORS", f"@{FACILITATOR}"),
         ):
             post("variables", {"owner": org, "name": var, "value": value})
     return world
