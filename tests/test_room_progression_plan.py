@@ -151,6 +151,21 @@ def test_the_conflict_changes_the_same_line_two_ways() -> None:
     assert conflict_versions(ours)[1:] == (theirs, ours)  # stable once the default branch moved
 
 
+def test_the_room_conflict_is_on_the_line_challenge_7_names() -> None:
+    """Challenge 7 tells the learner the conflict is on the "Meeting place:" line: both versions
+    change that line and keep its label, whatever follows it in the file."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "learning-room-template"
+    text = (root / "docs" / "conflict-practice.md").read_text()
+    assert "Meeting place:" in (root / "challenges" / "challenge-07.md").read_text()
+    _base, theirs, ours = conflict_versions(text)
+    changed = [(a, b) for a, b in zip(theirs.split("\n"), ours.split("\n"), strict=True) if a != b]
+    assert len(changed) == 1
+    assert all(line.startswith("Meeting place: ") for line in changed[0])
+    assert conflict_versions(ours)[1:] == (theirs, ours)
+
+
 @pytest.mark.parametrize(
     ("body", "asks"),
     [

@@ -24,7 +24,14 @@ from typing import Any
 import yaml
 
 from glow.cohort.signals import is_bot
-from glow.room.challenges import BONUS, CORE, Challenge, PathName, unlocks_in
+from glow.room.challenges import (
+    BONUS,
+    CONFLICT_LINE_PREFIX,
+    CORE,
+    Challenge,
+    PathName,
+    unlocks_in,
+)
 
 LEARNER_FILE = ".glow/learner.yml"
 PATHS: tuple[PathName, ...] = ("day1-day2", "day2-only")
@@ -248,12 +255,18 @@ CONFLICT_DEFAULT = (
 )
 _BRANCH_LINE = "The workshop starts at 9:30 in the morning, after a short welcome."
 _MAIN_LINE = "The workshop starts at 10:00 in the morning, after coffee."
+_BRANCH_PLACE = "the library, room 4, on the second floor."
+_MAIN_PLACE = "the community hall, next to the station."
 
 
 def conflict_line(text: str) -> int | None:
-    """The index of the line both sides change: the last line that is not blank, a heading or
-    part of a list; None when the file has no such line."""
+    """The index of the line both sides change: the line the challenge names (it starts with
+    ``CONFLICT_LINE_PREFIX``, "Meeting place:"), else the last line that is not blank, a heading
+    or part of a list; None when the file has no such line."""
     lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if line.startswith(CONFLICT_LINE_PREFIX):
+            return index
     for index in range(len(lines) - 1, -1, -1):
         line = lines[index].strip()
         if line and not line.startswith(("#", "-", "*", ">", "|", "<!--")):
@@ -269,8 +282,13 @@ def conflict_versions(text: str | None) -> tuple[str, str, str]:
     assert index is not None
     lines = base.split("\n")
     theirs, ours = list(lines), list(lines)
-    theirs[index] = _BRANCH_LINE
-    ours[index] = _MAIN_LINE
+    if lines[index].startswith(CONFLICT_LINE_PREFIX):
+        # Both versions keep the label the challenge tells the learner to look for.
+        theirs[index] = f"{CONFLICT_LINE_PREFIX} {_BRANCH_PLACE}"
+        ours[index] = f"{CONFLICT_LINE_PREFIX} {_MAIN_PLACE}"
+    else:
+        theirs[index] = _BRANCH_LINE
+        ours[index] = _MAIN_LINE
     return base, "\n".join(theirs), "\n".join(ours)
 
 
