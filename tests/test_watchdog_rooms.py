@@ -75,3 +75,13 @@ def test_the_notice_is_posted_once(fake_github: FakeGitHub, room: Repo) -> None:
     [note] = fake_github.comments(ROOM, 3)
     assert note["body"].startswith("<!-- glow:room-run-failed:9 -->\n## Learning Room")
     assert "not something you did" in note["body"]
+
+
+def test_a_run_followed_by_a_successful_one_is_silent() -> None:
+    """Every room behaviour looks at the whole room on every event, so a later successful run
+    of room.yml did what the failed one would have: nothing is missing, no notice."""
+    failed = run(9, created_at="2026-06-01T10:00:00Z")
+    later = run(10, conclusion="success", created_at="2026-06-01T10:02:00Z")
+    earlier = run(8, conclusion="success", created_at="2026-06-01T09:58:00Z")
+    assert plan_notices([failed, later], ITEMS, {}) == []
+    assert len(plan_notices([earlier, failed], ITEMS, {})) == 1

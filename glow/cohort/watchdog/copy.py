@@ -193,7 +193,7 @@ The room's automatic checks did not finish for this {thing} (run {run_id}), so y
 
 This is a problem on our side, not something you did, and your work is safe.
 
-Next step: make your next commit, edit or comment here and the checks run again; a facilitator has been told as well.
+Next step: make your next commit, edit or comment here and the checks run again.
 
 If nothing changes within a few minutes, comment `help` here and a facilitator will see it."""
 

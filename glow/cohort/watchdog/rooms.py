@@ -1,6 +1,7 @@
 """The room watchdog: a failed run of a Learning Room's workflow (room.yml) gets a blameless
 notice in the room, on the issue or pull request it was about, unless a later run already healed
-it (the autograders' comment there was updated after the failed run started).
+it (a later run of room.yml succeeded: every behaviour looks at the whole room on every event;
+or the autograders' comment there was updated after the failed run started).
 
 Why here and not in the room: a run that dies before glow starts (install failure, timeout, a
 crash) cannot say anything itself, and the room holds no credential that could read its own
@@ -80,14 +81,34 @@ def healed(run: Mapping[str, Any], comments: Iterable[Mapping[str, Any]]) -> boo
     return False
 
 
+def later_success(run: Mapping[str, Any], runs: Iterable[Mapping[str, Any]]) -> bool:
+    """A later room.yml run succeeded: every room behaviour looks at the whole room on every
+    event, so that run did what the failed one would have done."""
+    created = parse_time(run.get("created_at"))
+    for other in runs:
+        later = parse_time(other.get("created_at"))
+        if (
+            other.get("conclusion") == "success"
+            and str(other.get("path") or "").endswith(ROOM_WORKFLOW)
+            and created is not None
+            and later is not None
+            and later > created
+        ):
+            return True
+    return False
+
+
 def plan_notices(
-    runs: Iterable[Mapping[str, Any]],
+    runs: Sequence[Mapping[str, Any]],
     items: list[Mapping[str, Any]],
     comments_of: Mapping[int, list[Mapping[str, Any]]],
 ) -> list[RunNotice]:
-    """The notices a room needs: one per failed room.yml run that nothing healed."""
+    """The notices a room needs: one per failed room.yml run that nothing healed (a later
+    successful run, or a grade comment updated after it started)."""
     out = []
     for run in failed_room_runs(runs):
+        if later_success(run, runs):
+            continue
         found = subject_of(run, items)
         if found is None or healed(run, comments_of.get(found[0], [])):
             continue
@@ -100,14 +121,14 @@ def post_room_notices(room: Repo, runs: Sequence[Mapping[str, Any]], *, dry_run:
     """Read the room (one list, one per subject), post what ``plan_notices`` asks for."""
     from glow.cohort.watchdog.copy import room_run_notice
 
-    failed = failed_room_runs(runs)
+    failed = [r for r in failed_room_runs(runs) if not later_success(r, runs)]
     if not failed:
         return 0
     items = list(room.paginate(room.url("issues"), {"state": "all"}))
     subjects = {s[0] for r in failed if (s := subject_of(r, items)) is not None}
     comments_of = {n: list(room.paginate(room.url("issues", n, "comments"))) for n in subjects}
     written = 0
-    for notice in plan_notices(failed, items, comments_of):
+    for notice in plan_notices(runs, items, comments_of):
         if dry_run:
             print(f"would post a run-failed notice on {room.full_name}#{notice.number}")
             continue
