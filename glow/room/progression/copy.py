@@ -7,20 +7,19 @@ The challenge issues themselves are the challenge files' bodies (``Challenge.iss
 
 from __future__ import annotations
 
-PEER_ISSUE_TITLE = "Peer simulation: the welcome page skips a heading level"
+PEER_ISSUE_TITLE = "Peer simulation: which keyboard shortcut do you use most?"
 PEER_ISSUE_BODY = (
-    "## The welcome page skips a heading level\n"
+    "## Which keyboard shortcut do you use most?\n"
     "\n"
-    "This issue was opened by the workshop's bot to play a peer for Challenge 3.\n"
+    "This issue was opened by the workshop's bot to play a classmate for Challenge 3.\n"
     "\n"
-    "In `docs/welcome.md`, a level 3 heading follows the level 1 heading, so a screen reader's "
-    "heading list jumps a level.\n"
+    "I am collecting one keyboard shortcut from each person for the welcome page: which "
+    "GitHub or screen reader shortcut do you use most, and what does it do?\n"
     "\n"
-    "Practise here: comment on this issue, @mention a classmate or a facilitator, and add a "
+    "Practise here: reply with your answer, @mention a classmate or a facilitator, and add a "
     "reaction to this description.\n"
     "\n"
-    "Nobody needs to fix the heading for the challenge; your comment, mention and reaction are "
-    "the evidence.\n"
+    "Your reply, mention and reaction are the evidence; nothing else needs to change.\n"
 )
 
 CONFLICT_PR_TITLE = "Practice: change the workshop start time"
