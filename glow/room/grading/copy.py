@@ -39,7 +39,7 @@ def render(verdict: Verdict) -> str:
 
 NOTICE = """## Challenge {challenge} check: not run this time
 
-The automatic check of {what} could not run, because GitHub did not answer the grader ({reason}).
+The automatic check of {what} could not run, because GitHub did not give the grader what it asked for ({reason}).
 
 This is a problem on our side, not something you did, and your work is safe.
 
