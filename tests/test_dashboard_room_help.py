@@ -186,3 +186,54 @@ def test_a_help_request_in_the_room_is_never_progress() -> None:
     assert asking.progress.level == "Explorer"
     assert asking.progress.said == ("ack",)  # from the registration issue only
     assert not asking.progress.day1_complete
+
+
+def filed(number: int, *, who: str = "ada", minute: int = 0, **changes: Any) -> dict[str, Any]:
+    """An issue filed with the room's "Ask for help" form (help.yml), as the list API has it."""
+    return {
+        "number": number,
+        "title": "Help: the branch menu",
+        "body": "### Where are you stuck?\n\nChallenge 4.\n\n### Your screen reader or tools\n\n",
+        "labels": [{"name": "help"}],
+        "state": "open",
+        "user": {"login": who, "type": "User"},
+        "author_association": "COLLABORATOR",
+        "html_url": f"{WEB}/issues/{number}",
+        "created_at": (T0 + timedelta(minutes=minute)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        **changes,
+    }
+
+
+def test_an_issue_filed_with_the_help_form_shows_until_a_person_replies_on_it() -> None:
+    form = filed(8, minute=1, labels=[])  # no label: the form's heading tells
+    shown = open_room_help([], "ada", ROOM, [form])
+    assert [(h.issue, h.url, h.asked_at) for h in shown] == [
+        (8, form["html_url"], T0 + timedelta(minutes=1))
+    ]
+    ours = bot_answer({"html_url": form["html_url"]}, 2) | {"issue_url": f"{API}/issues/8"}
+    own = comment("ada", "I tried the menu again", issue=8, minute=3)
+    elsewhere = comment("facilitator", "Hello", issue=3, minute=4, association="MEMBER")
+    assert len(open_room_help([ours, own, elsewhere], "ada", ROOM, [form])) == 1
+    reply = comment("facilitator", "Which menu?", issue=8, minute=5, association="MEMBER")
+    assert open_room_help([ours, reply], "ada", ROOM, [form]) == ()
+    others = [
+        filed(9, state="closed"),
+        filed(10, who="facilitator", author_association="OWNER"),
+        filed(11, pull_request={"url": "x"}),
+        filed(12, body="A plain issue", labels=[]),
+    ]
+    assert open_room_help([], "ada", ROOM, others) == ()
+
+
+def test_the_status_issue_shows_a_help_form_issue_only_with_the_rooms_comments_read() -> None:
+    def row_with(room_comments: list[dict[str, Any]] | None) -> Any:
+        issues = [*room(2), filed(8, minute=16)]
+        seen = Observation(learner(), issues, ACK, room_comments=room_comments)
+        return row_for(
+            "2026-12", seen, now=T0 + timedelta(minutes=20), threshold=timedelta(minutes=20)
+        )
+
+    asking = row_with([])
+    assert asking.situation == "room-help-requested"
+    assert [h.url for h in asking.room_help] == [f"{WEB}/issues/8"]
+    assert row_with(None).room_help == ()  # no comments read: no reply could be seen

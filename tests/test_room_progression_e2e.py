@@ -10,13 +10,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from glow.__main__ import main
+from glow.cohort.forms import render_issue_form
 from glow.cohort.model import Roster, roster_path
 from glow.localhub.runner_host import HubRunnerHost
 from tests.provisioning_support import ADMIN, COHORT, ORG, TEMPLATE, World, make_world
 
 pytestmark = pytest.mark.e2e
+HELP_FORM = (
+    Path(__file__).resolve().parents[1] / "learning-room-template/.github/ISSUE_TEMPLATE/help.yml"
+)
 
 LINK = (
     "learn_more:\n  - text: GitHub Docs, about issues\n    url: https://docs.github.com/en/issues\n"
@@ -138,28 +143,53 @@ def test_day2_only_starts_at_10_and_the_learner_file_is_written(world: World) ->
     assert found is not None and "path: day2-only" in found.text and "handle: bob" in found.text
 
 
-def test_help_is_answered_once_with_the_facilitators_mentioned(
+def test_each_learner_request_is_answered_once_and_a_facilitators_help_is_not(
     world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     w = world
-    staff = w.staff(*room_of("ada").split("/"))
+    room = room_of("ada")
+    w.tokens["ada"] = w.control("tokens", {"login": "ada"})["token"]
+    [invitation] = w.api("GET", "/user/repository_invitations", who="ada")
+    w.api("PATCH", f"/user/repository_invitations/{invitation['id']}", who="ada")
+    staff = w.staff(*room.split("/"))
     [first] = by_marker(w, "ada", "challenge:1")
-    asked = staff.request(
-        "POST",
-        staff.url("issues", first["number"], "comments"),
-        json={"body": "help, where is the README?"},
-    ).json()
+    where = f"/repos/{room}/issues/{first['number']}/comments"
+    asked = w.api("POST", where, who="ada", json={"body": "help, where is the README?"})
     payload = {"action": "created", "issue": first, "comment": asked}
     for _ in range(2):
         assert glow_room(w, tmp_path, monkeypatch, "issue_comment", payload) == 0
+    # A second request on the same issue, a facilitator's "Help ...", and a help-form issue
+    # (help.yml's rendered body; this room has no `help` label) arrive before the next run.
+    again = w.api("POST", where, who="ada", json={"body": "Still stuck, @Gandalf can you look?"})
+    w.api("POST", where, json={"body": "Help is on the way: look at the Code tab."})
+    fields = yaml.safe_load(HELP_FORM.read_text(encoding="utf-8"))["body"]
+    typed = ["Challenge 1, I cannot find the README.", "NVDA"]
+    form = render_issue_form(
+        {f["attributes"]["label"]: t for f, t in zip(fields, typed, strict=True)}
+    )
+    filed = w.api(
+        "POST", f"/repos/{room}/issues", who="ada", json={"title": "Help: ", "body": form}
+    )
+    payload = {"action": "opened", "issue": filed}
+    for _ in range(2):
+        assert glow_room(w, tmp_path, monkeypatch, "issues", payload) == 0
     comments = list(staff.paginate(staff.url("issues", first["number"], "comments")))
-    answers = [c for c in comments if c["body"].startswith("<!-- glow:help -->")]
-    assert len(answers) == 1
-    body = answers[0]["body"]
-    assert "@acme/facilitators, please reply on this issue." in body
-    assert f"issuecomment-{asked['id']})" in body
-    # A malformed payload is logged and ignored; the room's state decides.
+    answers = [c for c in comments if c["body"].startswith("<!-- glow:help:")]
+    assert [a["body"].split("\n", 1)[0] for a in answers] == [
+        f"<!-- glow:help:{asked['id']} -->",
+        f"<!-- glow:help:{again['id']} -->",
+    ]
+    assert all("@acme/facilitators, please reply on this issue." in a["body"] for a in answers)
+    assert f"issuecomment-{asked['id']})" in answers[0]["body"]
+    assert f"issuecomment-{again['id']})" in answers[1]["body"]
+    [on_form] = list(staff.paginate(staff.url("issues", filed["number"], "comments")))
+    assert on_form["body"].startswith("<!-- glow:help:issue -->")
+    assert "@acme/facilitators, please reply on this issue." in on_form["body"]
+    assert f"[your help request]({filed['html_url']})" in on_form["body"]
+    # Nothing changed: a re-run writes nothing; a malformed payload is logged and ignored.
+    mark = w.mark()
     assert glow_room(w, tmp_path, monkeypatch, "issue_comment", {"action": "created"}) == 0
+    assert w.writes(mark) == []
 
 
 def test_start_challenge_7_opens_a_real_conflict_and_bad_input_is_one_line(

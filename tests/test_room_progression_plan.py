@@ -176,12 +176,34 @@ def test_the_room_conflict_is_on_the_line_challenge_7_names() -> None:
         ("@Gandalf please!", True),
         ("thanks for the help", False),
         ("helpful tip", False),
-        ("@gandalf review my heading levels", False),
+        # The room's copy: "a comment that mentions `@gandalf` also asks for help".
+        ("@gandalf review my heading levels", True),
+        ("I am stuck on the conflict, @GANDALF can you look?", True),
+        ("thanks `@gandalf`", True),
         ("> help\nquoted only", False),
+        ("> @gandalf said this\nsolved it myself", False),
+        ("```\n@gandalf\n```\nsolved", False),
+        ("write to me@gandalf.dev", False),
+        ("@gandalf-fan club", False),
     ],
 )
-def test_a_help_request_is_help_first_or_a_bare_gandalf(body: str, asks: bool) -> None:
+def test_a_help_request_is_help_first_or_mentions_gandalf(body: str, asks: bool) -> None:
     assert is_help_request(body) is asks
+
+
+def test_the_copy_and_the_rule_agree_on_gandalf() -> None:
+    """Every place the room tells learners how @gandalf asks for help says "mentions"."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "learning-room-template"
+    lines = [
+        line
+        for path in root.rglob("*.md")
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if "@gandalf" in line.lower()
+    ]
+    assert lines and all(re.search(r"mentions `@gandalf`", line) for line in lines), lines
 
 
 def comment(
@@ -218,13 +240,123 @@ def test_every_unanswered_request_is_found_and_an_answer_settles_it() -> None:
     assert [r.issue for r in unanswered(forged, ["github-actions[bot]"])] == [3, 5]
 
 
+def test_each_request_gets_its_own_answer_and_an_old_answer_still_counts() -> None:
+    """An edited answer notifies nobody: a second request on the same issue gets a new one."""
+    first, second = comment(1, 3, "help I am lost"), comment(5, 3, "@gandalf still stuck")
+    waiting = unanswered([first, second], ["github-actions[bot]"])
+    assert [(r.issue, r.comment_id, r.key) for r in waiting] == [(3, 1, "help:1"), (3, 5, "help:5")]
+
+    def ours(key: str, request: dict[str, Any], ident: int) -> dict[str, Any]:
+        text = answer("ada", request["html_url"], "@org/facilitators", pull=False)
+        return comment(ident, 3, f"<!-- glow:{key} -->\n{text}", user=BOT)
+
+    one = [first, second, ours("help:1", first, 2)]
+    assert [r.comment_id for r in unanswered(one, ["github-actions[bot]"])] == [5]
+    assert unanswered([*one, ours("help:5", second, 6)], ["github-actions[bot]"]) == []
+    # The old one-per-issue answer named the latest request it answered: that and earlier ones.
+    old_latest = [first, second, ours("help", second, 6)]
+    assert unanswered(old_latest, ["github-actions[bot]"]) == []
+    old_first = [first, second, ours("help", first, 2)]
+    assert [r.comment_id for r in unanswered(old_first, ["github-actions[bot]"])] == [5]
+
+
+def test_only_the_learner_or_someone_not_staff_asks() -> None:
+    """A facilitator's "Help is on the way" is no request; the learner's is."""
+
+    def by(who: str, association: str, ident: int) -> dict[str, Any]:
+        made = comment(ident, 3, "Help is on the way", user={"login": who, "type": "User"})
+        return {**made, "author_association": association}
+
+    thread = [
+        by("facilitator", "OWNER", 1),
+        by("mentor", "MEMBER", 2),
+        by("cofacilitator", "COLLABORATOR", 3),
+        by("ada", "COLLABORATOR", 4),
+        by("visitor", "NONE", 5),
+        {**comment(6, 3, "help", user=BOT), "author_association": "NONE"},
+    ]
+    found = unanswered(thread, ["github-actions[bot]"], learner="Ada")
+    assert [r.author for r in found] == ["ada", "visitor"]
+    # Learner unknown (no .glow/learner.yml): the learner is a collaborator of their room.
+    found = unanswered(thread, ["github-actions[bot]"])
+    assert [r.author for r in found] == ["cofacilitator", "ada", "visitor"]
+
+
+def form_issue(number: int, **changes: Any) -> dict[str, Any]:
+    """An issue filed with learning-room-template/.github/ISSUE_TEMPLATE/help.yml."""
+    body = (
+        "### Where are you stuck?\n\nChallenge 4, the branch menu.\n\n"
+        "### Your screen reader or tools\n\nNVDA"
+    )
+    return {
+        "number": number,
+        "title": "Help: the branch menu",
+        "body": body,
+        "labels": [{"name": "help"}],
+        "state": "open",
+        "user": ADA,
+        "author_association": "COLLABORATOR",
+        "html_url": f"https://x/o/r/issues/{number}",
+        "created_at": "2026-12-01T10:00:00Z",
+        **changes,
+    }
+
+
+def test_an_issue_filed_with_the_help_form_is_a_request_answered_once() -> None:
+    unlabelled = form_issue(4, labels=[])  # a room made from a template may lack the label
+    issues = [
+        form_issue(3),
+        unlabelled,
+        form_issue(5, state="closed"),
+        form_issue(6, pull_request={"url": "x"}),
+        form_issue(7, user=BOT),
+        form_issue(8, body="Challenge 2: a TODO", labels=[]),  # no form, no label
+        form_issue(9, created_at="2026-11-01T10:00:00Z"),  # before the look-back
+        form_issue(10, user={"login": "mentor", "type": "User"}, author_association="MEMBER"),
+    ]
+    since = "2026-11-29T10:00:00Z"
+    found = unanswered([], ["github-actions[bot]"], learner="ada", issues=issues, since=since)
+    assert [(r.issue, r.comment_id, r.key, r.url) for r in found] == [
+        (3, None, "help:issue", "https://x/o/r/issues/3"),
+        (4, None, "help:issue", "https://x/o/r/issues/4"),
+    ]
+    ours = comment(20, 3, "<!-- glow:help:issue -->\n## Your help request", user=BOT)
+    again = unanswered([ours], ["github-actions[bot]"], learner="ada", issues=issues, since=since)
+    assert [r.issue for r in again] == [4]
+
+
+def test_the_help_form_as_github_renders_it_is_recognised_without_its_label() -> None:
+    """learning-room-template's help.yml, filled and rendered, with the label the room lacks."""
+    from pathlib import Path
+
+    import yaml
+
+    from glow.cohort.forms import render_issue_form
+    from glow.room.help.decide import is_form_request
+
+    path = Path(__file__).resolve().parents[1] / "learning-room-template/.github/ISSUE_TEMPLATE"
+    form = yaml.safe_load((path / "help.yml").read_text(encoding="utf-8"))
+    assert form["labels"] == ["help"]
+    body = render_issue_form({f["attributes"]["label"]: "x" for f in form["body"]})
+    assert is_form_request({"state": "open", "body": body, "labels": []})
+    assert is_form_request({"state": "open", "body": "", "labels": [{"name": "Help"}]})
+    assert not is_form_request({"state": "open", "body": "Where are you stuck?", "labels": []})
+
+
 def test_malformed_comments_are_ignored() -> None:
     junk: list[dict[str, Any]] = [
         {},
         {"id": "x", "body": None},
         {"id": 3, "issue_url": 5, "user": None},
+        {
+            "id": 4,
+            "issue_url": "https://x/api/v3/repos/o/r/issues/4",
+            "user": "ada",
+            "body": "help",
+        },
     ]
-    assert unanswered(junk, ["github-actions[bot]"]) == []
+    bad_issues: list[dict[str, Any]] = [{}, {"number": "x", "labels": "help"}, {"labels": [None]}]
+    assert unanswered(junk, ["github-actions[bot]"], issues=bad_issues) == []
 
 
 def test_the_help_answer_mentions_the_team_only_when_set() -> None:

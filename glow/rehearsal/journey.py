@@ -608,9 +608,14 @@ def c13_ai_with_help(learner: Learner) -> None:
     """Challenge 13, with a help request first: the room's help bot answers it at once (and
     mentions the facilitators); asking is not progress, so the challenge stays open."""
     number = learner.challenge_issue(13)["number"]
-    learner.comment(number, "help, I am not sure how to judge the assistant's suggestion")
+    asked = learner.call(
+        "POST",
+        f"issues/{number}/comments",
+        json={"body": "help, I am not sure how to judge the assistant's suggestion"},
+    )
     learner.idle()
-    answers = [c for c in learner.bot_comments(number) if has_marker(c["body"], "help")]
+    key = f"help:{asked['id']}"  # each request has its own answer
+    answers = [c for c in learner.bot_comments(number) if has_marker(c["body"], key)]
     still_open = learner.call("GET", f"issues/{number}")["state"] == "open"
     ok = len(answers) == 1 and "@facilitator" in answers[0]["body"] and still_open
     learner.record(13, "help", ok, "" if ok else f"help answers: {len(answers)}")

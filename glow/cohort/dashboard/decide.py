@@ -5,10 +5,11 @@ Pure functions only; ``handlers`` reads GitHub (through ``glow.cohort.observe``)
 and ``store`` carry the plan out; ``copy`` renders each row as a status issue and each cohort as
 a summary. Only the stuck flag moves with the clock.
 
-A help request in the learner's Learning Room (any issue or pull request; the room's help bot's
-rule, ``glow.room.help.decide.is_help_request``) stays on the dashboard until a person answers
-it there (``open_room_help``). It is never progress: the room's comments reach the row only as
-``room_help``, never ``derive``, which counts challenge issues alone.
+A help request in the learner's Learning Room (a comment in any issue or pull request, by the
+room's help bot's rule ``glow.room.help.decide.is_help_request``, or an open issue filed with
+the room's "Ask for help" form, ``is_form_request``) stays on the dashboard until a person
+answers it there (``open_room_help``). It is never progress: the room's comments reach the row
+only as ``room_help``, never ``derive``, which counts challenge issues alone.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from glow.cohort.model import Cohort, Learner, Roster
 from glow.cohort.observe import Observation
 from glow.cohort.progress import DEFAULT_ACK_WAIT_MINUTES, Progress, aware, derive, parse_time
 from glow.cohort.signals import STAFF_ASSOCIATIONS, is_bot
-from glow.room.help.decide import is_help_request, issue_number
+from glow.room.help.decide import is_form_request, is_help_request, issue_number
 
 # How far back the dashboard reads a room's comments for help requests (GLOW_HELP_LOOK_BACK_HOURS):
 # a request with no reply for longer leaves the dashboard. Two weeks outlasts a workshop.
@@ -74,24 +75,37 @@ def _answers(comment: Mapping[str, Any], login: str, kind: str, learner: str) ->
 
 
 def open_room_help(
-    comments: Iterable[Mapping[str, Any]], learner: str, room: str
+    comments: Iterable[Mapping[str, Any]],
+    learner: str,
+    room: str,
+    issues: Iterable[Mapping[str, Any]] = (),
 ) -> tuple[RoomHelp, ...]:
     """The learner's unanswered help requests in their room, one per issue or pull request
     (its first request since a person last replied there), oldest first. ``comments`` is the
-    room's comment list as GitHub answers it; an item missing what this needs is skipped."""
+    room's comment list as GitHub answers it, ``issues`` its issue list: an open issue the
+    learner filed with the help form asks when it is filed. An item missing what this needs is
+    skipped."""
+    timeline: list[tuple[tuple[str, int], int, Mapping[str, Any], bool]] = []
+    for issue in issues:
+        number = issue.get("number")
+        if isinstance(number, int) and is_form_request(issue):
+            timeline.append(((str(issue.get("created_at") or ""), 0), number, issue, True))
+    for comment in comments:
+        number = issue_number(comment)
+        if number is not None:
+            timeline.append((_order(comment), number, comment, False))
     waiting: dict[int, RoomHelp] = {}
-    for comment in sorted(comments, key=_order):
-        raw = comment.get("user")
+    for _, number, item, filed in sorted(timeline, key=lambda entry: entry[0]):
+        raw = item.get("user")
         user: Mapping[str, Any] = raw if isinstance(raw, dict) else {}
         login, kind = str(user.get("login") or ""), str(user.get("type") or "")
-        number = issue_number(comment)
-        if not login or number is None:
+        if not login:
             continue
         if login.lower() == learner.lower():
-            if number not in waiting and is_help_request(str(comment.get("body") or "")):
-                url = str(comment.get("html_url") or "")
-                waiting[number] = RoomHelp(room, number, url, parse_time(comment.get("created_at")))
-        elif _answers(comment, login, kind, learner):
+            if number not in waiting and (filed or is_help_request(str(item.get("body") or ""))):
+                url = str(item.get("html_url") or "")
+                waiting[number] = RoomHelp(room, number, url, parse_time(item.get("created_at")))
+        elif not filed and _answers(item, login, kind, learner):
             waiting.pop(number, None)
     return tuple(sorted(waiting.values(), key=lambda h: (utc(h.asked_at) or "", h.issue)))
 
@@ -208,7 +222,11 @@ def row_for(
     readable = seen.room_readable
     intake = read_intake(seen.room_issues, learner.github_handle)
     room = learner.learning_room_repo or ""
-    helps = open_room_help(seen.room_comments or (), learner.github_handle, room) if room else ()
+    # The room's issues count only with its comments read: without them no reply can be seen.
+    filed = seen.room_issues or () if seen.room_comments is not None else ()
+    helps = (
+        open_room_help(seen.room_comments or (), learner.github_handle, room, filed) if room else ()
+    )
     found = situation(learner, progress, readable, helps)
     return Row(cohort, learner, progress, readable, found, intake, helps)
 

@@ -2,8 +2,8 @@
 a push, reopened) re-checks it and rewrites its one comment when the text changed; the same run
 re-checks any other open learner pull request whose comment a dropped run left stale.
 
-Help requests on pull requests (``help``, a bare ``@gandalf``) are the help behaviour's: Gandalf
-never answers them, so a learner gets one answer."""
+Help requests on pull requests (``help``, an ``@gandalf`` mention) are the help behaviour's:
+Gandalf never answers them, so a learner gets one answer."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""What the help bot writes: one answer per issue or pull request. Learner copy: a heading
+"""What the help bot writes: one answer per help request. Learner copy: a heading
 first, the outcome in the first sentence, one sentence per line, descriptive link text."""
 
 from __future__ import annotations
