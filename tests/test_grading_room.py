@@ -16,6 +16,7 @@ from glow.bot.context import Context
 from glow.errors import GitHubError
 from glow.github import Repo
 from glow.room.grading.handlers import grade, router
+from glow.room.progression.copy import CONFLICT_COMMIT_BRANCH
 from tests.conftest import ROOM
 from tests.fakegithub import FakeGitHub
 
@@ -40,6 +41,7 @@ class Room:
             ("GET", "repos/:owner/:name/pulls/:n", self._pull),
             ("GET", "repos/:owner/:name/pulls/:n/files", self._files),
             ("GET", "repos/:owner/:name/git/trees/:sha", self._tree),
+            ("GET", "repos/:owner/:name/commits/*ref", self._commit),
         ]
         for method, pattern, handler in reversed(routes):
             fake._routes.insert(0, (method, tuple(pattern.split("/")), handler))  # type: ignore[arg-type]
@@ -90,6 +92,14 @@ class Room:
         from tests.fakegithub_routes import _get_tree
 
         return _get_tree(self.fake, query=query, sha=tree)
+
+    def _commit(self, ref: str, **_: Any) -> httpx.Response:
+        """A commit by sha or branch name, as GitHub's ``commits/{ref}`` answers."""
+        sha = self.fake.repos[ROOM].refs.get(ref, ref)
+        if sha not in self.fake.commits:
+            return httpx.Response(404, json={"message": "No commit found for SHA: " + ref})
+        message = self.fake.commits[sha]["message"]
+        return httpx.Response(200, json={"sha": sha, "commit": {"message": message}})
 
     def _files(self, request: httpx.Request, n: str, **_: Any) -> httpx.Response:
         return self.fake.page(request, self.files[int(n)])
@@ -268,24 +278,27 @@ def test_the_challenge_issue_provisioning_posted_counts_as_the_workshops(
     assert "needs revision" in graded["body"].split("\n")[1]
 
 
+@pytest.mark.parametrize("mergeable", [False, None, True])
 def test_the_conflict_practice_is_not_graded_before_the_learner_starts(
-    fake_github: FakeGitHub, world: Room, room: Repo
+    fake_github: FakeGitHub, world: Room, room: Repo, mergeable: bool | None
 ) -> None:
-    """As seeded, the practice pull request cannot merge and its file has no markers: nothing of
-    the learner's to grade, so no "needs revision" greets them before they begin."""
+    """As seeded, the practice pull request's head is provisioning's commit: nothing of the
+    learner's to grade, so no verdict greets them before they begin, whatever GitHub says of its
+    mergeability (it may still be computing it, or not yet see the conflict)."""
     fake_github.repos[ROOM].refs["practice/merge-conflict"] = fake_github.head(ROOM)
     fake_github.commit_files(
         ROOM,
         {"docs/conflict-practice.md": "Meeting place: the hall\n"},
         branch="practice/merge-conflict",
     )
+    _as_seeded(fake_github, "practice/merge-conflict")
     world.pull(
         8,
         "Practice",
         "practice/merge-conflict",
         {},
         user={"login": BOT, "type": "Bot"},
-        mergeable=False,
+        mergeable=mergeable,
     )
     _at_sha(fake_github, world, 8)
     deliver(room, "issue_comment", {"action": "created", "issue": {"number": 8}, "sender": LEARNER})
@@ -299,3 +312,11 @@ def test_the_conflict_practice_is_not_graded_before_the_learner_starts(
     deliver(room, "issue_comment", {"action": "created", "issue": {"number": 8}, "sender": LEARNER})
     [graded] = comments(fake_github, 8, "grade:conflict-resolved")
     assert "needs revision" in graded["body"].split("\n")[1]
+
+
+def _as_seeded(fake: FakeGitHub, branch: str) -> None:
+    """Give the branch's head commit the message provisioning seeds the practice with."""
+    head = fake.head(ROOM, branch)
+    commit = fake.commits[head]
+    seeded = fake._store_commit(commit["tree"], commit["parents"], CONFLICT_COMMIT_BRANCH)
+    fake.repos[ROOM].refs[branch] = seeded

@@ -17,6 +17,7 @@ import yaml
 from glow.errors import GitHubError
 from glow.room.grading.decide import CommitFacts
 from glow.room.grading.plan import RoomState
+from glow.room.progression.copy import CONFLICT_COMMIT_BRANCH
 
 if TYPE_CHECKING:
     from glow.github import Repo
@@ -93,6 +94,16 @@ def branch_commits(
 def file_text(repo: Repo, path: str, ref: str) -> str | None:
     found = repo.read_file(path, ref)
     return found.text if found is not None else None
+
+
+def is_seed_commit(repo: Repo, sha: str) -> bool:
+    """True when ``sha`` is still the commit provisioning seeded the conflict practice with (its
+    message is ``CONFLICT_COMMIT_BRANCH``): the learner has not touched the pull request yet."""
+    if not sha:
+        return False
+    commit = repo.get_json(repo.url("commits", sha)) or {}
+    message = str((commit.get("commit") or {}).get("message") or "")
+    return message.strip() == CONFLICT_COMMIT_BRANCH
 
 
 def mergeable(
