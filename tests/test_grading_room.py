@@ -142,6 +142,38 @@ def test_an_issue_is_graded_on_open_and_regraded_on_edit(
     assert comments(fake_github, 1, "grade:issue-filed") == []  # the challenge issue is ours
 
 
+INTAKE = (
+    "### Screen reader or tools\n\nNVDA\n\n### Accessibility needs\n\n_No response_\n\n"
+    "### Contact (optional)\n\n_No response_\n"
+)
+HELP = "### Where are you stuck?\n\nChallenge 4.\n\n### Your screen reader or tools\n\nJAWS\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "labels"),
+    [
+        (INTAKE, []),  # a room generated from the template has none of its labels
+        (INTAKE, [{"name": "intake"}]),
+        (HELP, []),
+        ("I am stuck on the branch step.", [{"name": "help"}]),
+    ],
+)
+def test_the_rooms_own_forms_are_not_graded_as_challenge_2(
+    fake_github: FakeGitHub, world: Room, room: Repo, body: str, labels: list[dict[str, str]]
+) -> None:
+    """The private intake and an "Ask for help" issue are the learner talking to the workshop:
+    no "Challenge 2 ... needs revision" on them, while the learner's own issue is graded."""
+    fake_github.commit_files(ROOM, {"docs/welcome.md": "TODO\n"})
+    world.issue(1, CH2, {"login": BOT, "type": "Bot"})
+    world.issue(3, body, LEARNER)
+    world.issues[-1]["labels"] = labels
+    world.issue(4, ISSUE_OK, LEARNER)
+    deliver(room, "issues", {"action": "opened", "issue": {"number": 3}, "sender": LEARNER})
+    assert comments(fake_github, 3, "grade:issue-filed") == []
+    [graded] = comments(fake_github, 4, "grade:issue-filed")
+    assert "passed" in graded["body"].split("\n")[1]
+
+
 def test_a_duplicate_delivery_writes_nothing(
     fake_github: FakeGitHub, world: Room, room: Repo
 ) -> None:

@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping
 from fnmatch import fnmatchcase
 from typing import Any
 
+from glow.cohort.forms import field_sections
+from glow.cohort.intake import is_intake_issue
 from glow.keywords import closing_references
 
 
@@ -25,6 +27,27 @@ def linked_open_issues(
     """
     still_open = set(open_issues)
     return [n for n in closing_references(body, repo_full_name) if n in still_open]
+
+
+# The room's own issue forms (learning-room-template/.github/ISSUE_TEMPLATE/): an issue made with
+# one is the learner talking to the workshop, not an exercise to grade.
+LABEL_HELP = "help"
+HELP_FIELDS = ("Where are you stuck?", "Your screen reader or tools")
+
+
+def is_room_form_issue(issue: Mapping[str, Any]) -> bool:
+    """An issue made with the room's private intake form (``intake.yml``) or its "Ask for help"
+    form (``help.yml``): by its label, or by the fields GitHub renders (every field, answered or
+    not), since a room generated from a template has none of the template's labels."""
+    if is_intake_issue(issue):
+        return True
+    if any(
+        str(label.get("name") if isinstance(label, Mapping) else label).lower() == LABEL_HELP
+        for label in issue.get("labels") or []
+    ):
+        return True
+    _, sections = field_sections(str(issue.get("body") or ""), HELP_FIELDS)
+    return len(sections) == len(HELP_FIELDS)
 
 
 def files_outside(changed: Iterable[str], allowed: Iterable[str]) -> list[str]:

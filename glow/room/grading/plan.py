@@ -19,7 +19,7 @@ from typing import Any
 from glow.markers import has_marker
 from glow.room.grading.decide import CHALLENGE, CONFLICT_BRANCH, Family
 from glow.room.progression.decide import trusted
-from glow.room.rules import linked_open_issues
+from glow.room.rules import is_room_form_issue, linked_open_issues
 
 FINGERPRINT = re.compile(r"^<!-- glow:graded:(?P<fp>[A-Za-z0-9_.:-]+) -->$", re.M)
 _CHALLENGE_MARKER = re.compile(r"^<!-- glow:challenge:(?P<n>\d+) -->")
@@ -166,6 +166,8 @@ def _issues_filed(state: RoomState, challenges: Mapping[int, dict[str, Any]]) ->
             continue
         if not (ch2_open or state.stored(number, "issue-filed") is not None):
             continue
+        if is_room_form_issue(issue):
+            continue  # the private intake or a help request: words to us, not Challenge 2
         body = str(issue.get("body") or "")
         out.append(Subject("issue-filed", number, digest(body), body=body))
     return out
