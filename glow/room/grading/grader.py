@@ -69,9 +69,8 @@ class Grader:
             files = read.room_files(self.repo, self.base)
             return [(decide.grade_issue(s.body, files), s.fingerprint)]
         if s.family == "pr-linked":
-            numbers = {int(i["number"]): c for c, i in self.state.challenge_issues().items()}
-            opened = self.state.open_issue_numbers()
-            verdict = decide.grade_pr_linked(s.body, opened, self.repo.full_name, numbers)
+            challenges = self.state.open_challenges(s.author)
+            verdict = decide.grade_pr_linked(s.body, challenges, self.repo.full_name)
             return [(verdict, s.fingerprint)]
         if s.family == "conflict-resolved":
             if self.state.stored(s.number, "conflict-resolved") is None and read.is_seed_commit(
