@@ -5,14 +5,20 @@ that fixes a Challenge 2 issue, closing keywords that differ between bots)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from glow.room.challenges import GRADERS, split_front_matter
+from glow.room.challenges import GRADERS, load_directory, split_front_matter
 from glow.room.grading import decide
 from glow.room.grading.decide import CommitFacts, Plan
 from glow.room.grading.forms import check_form
-from glow.room.rules import linked_open_issues
+from glow.room.rules import (
+    ISSUE_FORM_GLOBS,
+    files_outside,
+    linked_challenge_issues,
+    open_challenge_issues,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 FILES = ["docs/welcome.md", "README.md", "docs/review-me.md"]
@@ -118,18 +124,81 @@ def test_a_branch_without_the_evidence_needs_revision(
         ("Resolves: #2", True),
         ("Closes#2", False),
         ("Closes #5", False),  # not an open issue of the room
+        ("Closes #3", False),  # open, but not a challenge issue (the learner's own issue)
         ("Relates to #2", False),
         (None, False),
     ],
 )
 def test_pr_linked_is_exactly_the_shared_closing_rule(body: str | None, passed: bool) -> None:
-    verdict = decide.grade_pr_linked(body, [2, 3], "o/room", {2: 2})
+    verdict = decide.grade_pr_linked(body, {2: 6}, "o/room")
     assert verdict.passed is passed
-    assert verdict.passed is bool(linked_open_issues(body, [2, 3], "o/room"))
+    assert verdict.passed is bool(linked_challenge_issues(body, {2: 6}, "o/room"))
 
 
 def test_a_pass_names_the_challenge_the_link_completes() -> None:
-    assert "#2 (Challenge 2)" in decide.grade_pr_linked("Closes #2", [2], "o/r", {2: 2}).outcome
+    assert "#2 (Challenge 2)" in decide.grade_pr_linked("Closes #2", {2: 2}, "o/r").outcome
+
+
+BOT = "github-actions[bot]"
+ROOM_ISSUES: list[dict[str, Any]] = [
+    {"number": 2, "body": "<!-- glow:challenge:6 -->\nOpen a PR.", "user": {"login": BOT}},
+    {"number": 3, "body": "### What\nA TODO.", "user": {"login": "ada"}},
+    # The provisioning App posts a Day-2-only learner's first challenge, not the job token.
+    {
+        "number": 4,
+        "body": "<!-- glow:challenge:10 -->\nCommit locally.",
+        "user": {"login": "glow-provisioner[bot]", "type": "Bot"},
+    },
+    {
+        "number": 5,
+        "body": "<!-- glow:challenge:14 -->\nAdd a form.",
+        "user": {"login": "fac"},
+        "author_association": "MEMBER",
+    },
+    # The learner typed a marker (and collaborates on their own room): never a challenge.
+    {
+        "number": 6,
+        "body": "<!-- glow:challenge:7 -->\nMine.",
+        "user": {"login": "ada"},
+        "author_association": "COLLABORATOR",
+    },
+    {"number": 7, "body": "<!-- glow:challenge:5 -->", "user": {"login": BOT}, "state": "closed"},
+    {"number": 8, "body": "<!-- glow:challenge:6 -->", "user": {"login": BOT}, "pull_request": {}},
+]
+
+
+@pytest.mark.parametrize(
+    ("number", "passed"),
+    [(2, True), (4, True), (5, True), (3, False), (6, False), (7, False), (8, False), (9, False)],
+)
+def test_gandalf_and_the_pr_linked_grader_never_disagree(number: int, passed: bool) -> None:
+    """One rule: the description closes an open challenge issue the workshop wrote (our token,
+    the provisioning App or staff), whoever wrote it among those; never the learner's."""
+    from glow.room.gandalf.decide import Facts, Pull, linked_challenges, open_issues
+
+    body = f"My change.\n\nCloses #{number}"
+    challenges = open_challenge_issues(ROOM_ISSUES, "ada", [BOT])
+    graded = decide.grade_pr_linked(body, challenges, "o/room")
+    pull = Pull(1, "ada", "a" * 40, "learn/ada", body, "open")
+    facts = Facts("o/room", pull, True, tuple(open_issues(ROOM_ISSUES, "ada", [BOT])), ())
+    gandalf = [i.number for i in linked_challenges(facts)]
+    assert graded.passed is passed
+    assert gandalf == ([number] if passed else [])
+
+
+def test_challenge_14_allows_the_forms_the_grader_grades() -> None:
+    """Gandalf's file limit is the catalogue's pr_files; the grader grades the same patterns,
+    so a form Gandalf calls outside the challenge is never graded as the learner's form."""
+    catalogue = load_directory(
+        Path(__file__).resolve().parents[1] / "learning-room-template" / "challenges"
+    )
+    ch14 = catalogue.get(14)
+    assert ch14 is not None
+    assert ch14.pr_files == ISSUE_FORM_GLOBS == decide.TEMPLATE_GLOBS
+    changed = {".github/ISSUE_TEMPLATE/mine.yaml": "added", ".github/ISSUE_TEMPLATE/a.yml": "added"}
+    graded = decide.template_paths(changed)
+    assert graded == [".github/ISSUE_TEMPLATE/a.yml"]
+    assert files_outside(changed, ch14.pr_files) == [".github/ISSUE_TEMPLATE/mine.yaml"]
 
 
 # conflict-resolved ------------------------------------------------------------------------------

@@ -6,7 +6,6 @@ evidence posts a blameless notice and fails."""
 from __future__ import annotations
 
 import argparse
-import threading
 from typing import Any
 
 import httpx
@@ -17,6 +16,7 @@ from glow.bot.context import Context
 from glow.errors import GitHubError
 from glow.github import Repo
 from glow.room.grading.handlers import grade, router
+from glow.room.progression.copy import CONFLICT_COMMIT_BRANCH
 from tests.conftest import ROOM
 from tests.fakegithub import FakeGitHub
 
@@ -41,6 +41,7 @@ class Room:
             ("GET", "repos/:owner/:name/pulls/:n", self._pull),
             ("GET", "repos/:owner/:name/pulls/:n/files", self._files),
             ("GET", "repos/:owner/:name/git/trees/:sha", self._tree),
+            ("GET", "repos/:owner/:name/commits/*ref", self._commit),
         ]
         for method, pattern, handler in reversed(routes):
             fake._routes.insert(0, (method, tuple(pattern.split("/")), handler))  # type: ignore[arg-type]
@@ -92,6 +93,14 @@ class Room:
 
         return _get_tree(self.fake, query=query, sha=tree)
 
+    def _commit(self, ref: str, **_: Any) -> httpx.Response:
+        """A commit by sha or branch name, as GitHub's ``commits/{ref}`` answers."""
+        sha = self.fake.repos[ROOM].refs.get(ref, ref)
+        if sha not in self.fake.commits:
+            return httpx.Response(404, json={"message": "No commit found for SHA: " + ref})
+        message = self.fake.commits[sha]["message"]
+        return httpx.Response(200, json={"sha": sha, "commit": {"message": message}})
+
     def _files(self, request: httpx.Request, n: str, **_: Any) -> httpx.Response:
         return self.fake.page(request, self.files[int(n)])
 
@@ -133,6 +142,38 @@ def test_an_issue_is_graded_on_open_and_regraded_on_edit(
     assert comments(fake_github, 1, "grade:issue-filed") == []  # the challenge issue is ours
 
 
+INTAKE = (
+    "### Screen reader or tools\n\nNVDA\n\n### Accessibility needs\n\n_No response_\n\n"
+    "### Contact (optional)\n\n_No response_\n"
+)
+HELP = "### Where are you stuck?\n\nChallenge 4.\n\n### Your screen reader or tools\n\nJAWS\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "labels"),
+    [
+        (INTAKE, []),  # a room generated from the template has none of its labels
+        (INTAKE, [{"name": "intake"}]),
+        (HELP, []),
+        ("I am stuck on the branch step.", [{"name": "help"}]),
+    ],
+)
+def test_the_rooms_own_forms_are_not_graded_as_challenge_2(
+    fake_github: FakeGitHub, world: Room, room: Repo, body: str, labels: list[dict[str, str]]
+) -> None:
+    """The private intake and an "Ask for help" issue are the learner talking to the workshop:
+    no "Challenge 2 ... needs revision" on them, while the learner's own issue is graded."""
+    fake_github.commit_files(ROOM, {"docs/welcome.md": "TODO\n"})
+    world.issue(1, CH2, {"login": BOT, "type": "Bot"})
+    world.issue(3, body, LEARNER)
+    world.issues[-1]["labels"] = labels
+    world.issue(4, ISSUE_OK, LEARNER)
+    deliver(room, "issues", {"action": "opened", "issue": {"number": 3}, "sender": LEARNER})
+    assert comments(fake_github, 3, "grade:issue-filed") == []
+    [graded] = comments(fake_github, 4, "grade:issue-filed")
+    assert "passed" in graded["body"].split("\n")[1]
+
+
 def test_a_duplicate_delivery_writes_nothing(
     fake_github: FakeGitHub, world: Room, room: Repo
 ) -> None:
@@ -148,27 +189,21 @@ def test_a_duplicate_delivery_writes_nothing(
 def test_concurrent_deliveries_leave_one_comment(
     fake_github: FakeGitHub, world: Room, room: Repo
 ) -> None:
+    """Two runs both found no grade comment; the other one posts first, between our read and
+    our POST. The run that created a duplicate settles on the oldest, so one comment is left."""
+    fake_github.commit_files(ROOM, {"docs/welcome.md": "TODO\n"})
     world.issue(1, CH2, {"login": BOT, "type": "Bot"})
     world.issue(3, ISSUE_OK, LEARNER)
-    barrier = threading.Barrier(2)
-    fake_github.before("POST", "/issues/3/comments", lambda _: None)
-    errors: list[BaseException] = []
 
-    def run() -> None:
-        try:
-            barrier.wait()
-            deliver(room, "issues", {"action": "opened", "issue": {"number": 3}, "sender": LEARNER})
-        except BaseException as exc:
-            errors.append(exc)
+    def other_run_posts_first(fake: FakeGitHub) -> None:
+        fake.add_comment(ROOM, 3, "<!-- glow:grade:issue-filed -->\n## Challenge 2", login=BOT)
 
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
-    deliver(room, "issues", {"action": "edited", "issue": {"number": 3}, "sender": LEARNER})
+    fake_github.before("POST", f"/repos/{ROOM}/issues/3/comments", other_run_posts_first)
+    deliver(room, "issues", {"action": "opened", "issue": {"number": 3}, "sender": LEARNER})
     assert len(comments(fake_github, 3, "grade:issue-filed")) == 1
+    deliver(room, "issues", {"action": "edited", "issue": {"number": 3}, "sender": LEARNER})
+    [only] = comments(fake_github, 3, "grade:issue-filed")
+    assert "passed" in only["body"].split("\n")[1].lower()
 
 
 @pytest.mark.parametrize(
@@ -275,24 +310,27 @@ def test_the_challenge_issue_provisioning_posted_counts_as_the_workshops(
     assert "needs revision" in graded["body"].split("\n")[1]
 
 
+@pytest.mark.parametrize("mergeable", [False, None, True])
 def test_the_conflict_practice_is_not_graded_before_the_learner_starts(
-    fake_github: FakeGitHub, world: Room, room: Repo
+    fake_github: FakeGitHub, world: Room, room: Repo, mergeable: bool | None
 ) -> None:
-    """As seeded, the practice pull request cannot merge and its file has no markers: nothing of
-    the learner's to grade, so no "needs revision" greets them before they begin."""
+    """As seeded, the practice pull request's head is provisioning's commit: nothing of the
+    learner's to grade, so no verdict greets them before they begin, whatever GitHub says of its
+    mergeability (it may still be computing it, or not yet see the conflict)."""
     fake_github.repos[ROOM].refs["practice/merge-conflict"] = fake_github.head(ROOM)
     fake_github.commit_files(
         ROOM,
         {"docs/conflict-practice.md": "Meeting place: the hall\n"},
         branch="practice/merge-conflict",
     )
+    _as_seeded(fake_github, "practice/merge-conflict")
     world.pull(
         8,
         "Practice",
         "practice/merge-conflict",
         {},
         user={"login": BOT, "type": "Bot"},
-        mergeable=False,
+        mergeable=mergeable,
     )
     _at_sha(fake_github, world, 8)
     deliver(room, "issue_comment", {"action": "created", "issue": {"number": 8}, "sender": LEARNER})
@@ -306,3 +344,11 @@ def test_the_conflict_practice_is_not_graded_before_the_learner_starts(
     deliver(room, "issue_comment", {"action": "created", "issue": {"number": 8}, "sender": LEARNER})
     [graded] = comments(fake_github, 8, "grade:conflict-resolved")
     assert "needs revision" in graded["body"].split("\n")[1]
+
+
+def _as_seeded(fake: FakeGitHub, branch: str) -> None:
+    """Give the branch's head commit the message provisioning seeds the practice with."""
+    head = fake.head(ROOM, branch)
+    commit = fake.commits[head]
+    seeded = fake._store_commit(commit["tree"], commit["parents"], CONFLICT_COMMIT_BRANCH)
+    fake.repos[ROOM].refs[branch] = seeded

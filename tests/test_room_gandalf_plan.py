@@ -141,12 +141,18 @@ def test_a_challenge_issue_carries_our_marker_and_our_author() -> None:
     items: list[dict[str, Any]] = [
         {"number": 3, "title": "C6", "body": "<!-- glow:challenge:6 -->\nDo.", "user": user("bot")},
         {"number": 4, "title": "fake", "body": "<!-- glow:challenge:7 -->", "user": user("ada")},
+        {
+            "number": 7,
+            "title": "C10",
+            "body": "<!-- glow:challenge:10 -->\nDo.",
+            "user": user("glow-provisioner[bot]", "Bot"),
+        },
         {"number": 5, "title": "a PR", "body": "", "pull_request": {}, "user": user("ada")},
         {"number": 6, "title": "closed", "body": "", "state": "closed", "user": user("ada")},
         {"title": "no number"},
     ]
-    found = open_issues(items, lambda i: i["user"]["login"] == "bot")
-    assert found == [Issue(3, "C6", 6), Issue(4, "fake", None)]
+    found = open_issues(items, "ada", ["bot"])
+    assert found == [Issue(3, "C6", 6), Issue(4, "fake", None), Issue(7, "C10", 10)]
 
 
 def test_a_malformed_pull_request_is_none() -> None:

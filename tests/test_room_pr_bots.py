@@ -176,9 +176,9 @@ def test_a_duplicate_delivery_writes_nothing(
     deliver(room, world.payload(7, "opened"))
     again = fake_github.requests[before:]
     assert [c for c in again if c.method != "GET"] == []
-    # Gandalf: pulls, comments, issues, challenge, files, template; checks: comments, pulls,
-    # files, the file, the tree.
-    assert len(again) == 11, [c.path for c in again]
+    # Gandalf: pulls, comments, issues, the learner file, challenge, files, template; checks:
+    # comments, pulls, files, the file, the tree.
+    assert len(again) == 12, [c.path for c in again]
 
 
 def test_a_push_and_an_edit_update_the_same_comments(world: Room, room: Repo) -> None:

@@ -39,7 +39,10 @@ class Intake:
 
 
 def _labels(issue: Mapping[str, Any]) -> set[str]:
-    return {str(label.get("name") or "").lower() for label in issue.get("labels") or []}
+    return {
+        str(label.get("name") or "").lower() if isinstance(label, Mapping) else str(label).lower()
+        for label in issue.get("labels") or []
+    }
 
 
 def _is_intake_form(body: str | None) -> bool:
@@ -50,13 +53,18 @@ def _is_intake_form(body: str | None) -> bool:
     return len(sections) == len(FIELDS)
 
 
+def is_intake_issue(issue: Mapping[str, Any]) -> bool:
+    """An issue made with the room's intake form: its label, or its three fields."""
+    return LABEL_INTAKE in _labels(issue) or _is_intake_form(issue.get("body"))
+
+
 def read_intake(room_issues: Iterable[Mapping[str, Any]] | None, learner: str) -> Intake | None:
     """The learner's latest intake issue in their room, or None when there is none."""
     own = [
         issue
         for issue in room_issues or ()
         if not issue.get("pull_request")
-        and (LABEL_INTAKE in _labels(issue) or _is_intake_form(issue.get("body")))
+        and is_intake_issue(issue)
         and str((issue.get("user") or {}).get("login") or "").lower() == learner.lower()
     ]
     if not own:

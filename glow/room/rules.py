@@ -12,7 +12,10 @@ from collections.abc import Iterable, Mapping
 from fnmatch import fnmatchcase
 from typing import Any
 
+from glow.cohort.forms import field_sections
+from glow.cohort.intake import is_intake_issue
 from glow.keywords import closing_references
+from glow.room.progression.decide import trusted
 
 
 def linked_open_issues(
@@ -25,6 +28,79 @@ def linked_open_issues(
     """
     still_open = set(open_issues)
     return [n for n in closing_references(body, repo_full_name) if n in still_open]
+
+
+# The room's own issue forms (learning-room-template/.github/ISSUE_TEMPLATE/): an issue made with
+# one is the learner talking to the workshop, not an exercise to grade.
+LABEL_HELP = "help"
+HELP_FIELDS = ("Where are you stuck?", "Your screen reader or tools")
+
+
+def is_room_form_issue(issue: Mapping[str, Any]) -> bool:
+    """An issue made with the room's private intake form (``intake.yml``) or its "Ask for help"
+    form (``help.yml``): by its label, or by the fields GitHub renders (every field, answered or
+    not), since a room generated from a template has none of the template's labels."""
+    if is_intake_issue(issue):
+        return True
+    if any(
+        str(label.get("name") if isinstance(label, Mapping) else label).lower() == LABEL_HELP
+        for label in issue.get("labels") or []
+    ):
+        return True
+    _, sections = field_sections(str(issue.get("body") or ""), HELP_FIELDS)
+    return len(sections) == len(HELP_FIELDS)
+
+
+# Challenge issues, and the ones a pull request links -----------------------------------------
+
+CHALLENGE_MARKER = re.compile(r"^<!-- glow:challenge:(?P<n>\d+) -->")
+# The issue forms Challenge 14 lets a pull request add: the catalogue's ``pr_files`` for it
+# (learning-room-template/challenges/challenge-14.md; a test holds the two equal), which
+# Gandalf's file check reads and the issue-template grader grades.
+ISSUE_FORM_GLOBS: tuple[str, ...] = (".github/ISSUE_TEMPLATE/*.yml",)
+
+
+def challenge_of(
+    issue: Mapping[str, Any], learner: str | None, own_logins: Iterable[str] = ()
+) -> int | None:
+    """The challenge an issue is: the challenge marker on its first line, and written by the
+    workshop (our job token, the provisioning App, or staff; never the learner, since anyone can
+    type a marker: ``glow.room.progression.decide.trusted``). None for anything else, a pull
+    request included."""
+    if "pull_request" in issue:
+        return None
+    found = CHALLENGE_MARKER.match(str(issue.get("body") or "").lstrip("\ufeff"))
+    if found is None or not trusted(issue, learner, own_logins):
+        return None
+    return int(found.group("n"))
+
+
+def open_challenge_issues(
+    issues: Iterable[Mapping[str, Any]], learner: str | None, own_logins: Iterable[str] = ()
+) -> dict[int, int]:
+    """Issue number -> challenge number of every open challenge issue of the room."""
+    found: dict[int, int] = {}
+    for issue in issues:
+        number = issue.get("number")
+        if not isinstance(number, int) or issue.get("state", "open") != "open":
+            continue
+        challenge = challenge_of(issue, learner, own_logins)
+        if challenge is not None:
+            found[number] = challenge
+    return found
+
+
+def linked_challenge_issues(
+    body: str | None, challenge_issues: Mapping[int, int], repo_full_name: str | None = None
+) -> dict[int, int]:
+    """The open challenge issues a pull request's description closes, in order (issue number ->
+    challenge number): the one rule Gandalf and the pr-linked grader share. Each challenge tells
+    the learner to write ``Closes #`` and its own issue's number; another open issue (the
+    learner's Challenge 2 issue, a help request) does not complete a challenge.
+    ``challenge_issues``: ``open_challenge_issues`` of the room."""
+    return {
+        n: challenge_issues[n] for n in linked_open_issues(body, challenge_issues, repo_full_name)
+    }
 
 
 def files_outside(changed: Iterable[str], allowed: Iterable[str]) -> list[str]:

@@ -17,9 +17,14 @@ from typing import Any, Literal
 from glow.keywords import closing_references
 from glow.markers import has_marker, with_marker
 from glow.room.gandalf import copy
-from glow.room.rules import body_hash, files_outside, judged_line, linked_open_issues
+from glow.room.rules import (
+    body_hash,
+    files_outside,
+    judged_line,
+    linked_challenge_issues,
+    open_challenge_issues,
+)
 
-CHALLENGE_MARKER = re.compile(r"^<!-- glow:challenge:(\d+) -->")
 MIN_WORDS = 3
 
 
@@ -70,9 +75,14 @@ class Issue:
     challenge: int | None
 
 
-def open_issues(items: Iterable[Mapping[str, Any]], is_ours: Any) -> list[Issue]:
+def open_issues(
+    items: Iterable[Mapping[str, Any]], learner: str | None, own_logins: Iterable[str] = ()
+) -> list[Issue]:
     """The open issues (not pull requests) of a list answer; a challenge issue carries the
-    challenge marker on its first line and was written by our bot (anyone can type a marker)."""
+    challenge marker on its first line and was written by the workshop, never the learner
+    (anyone can type a marker): ``glow.room.rules.open_challenge_issues``, the graders' rule."""
+    items = list(items)
+    challenges = open_challenge_issues(items, learner, own_logins)
     found = []
     for item in items:
         if "pull_request" in item or item.get("state", "open") != "open":
@@ -80,9 +90,7 @@ def open_issues(items: Iterable[Mapping[str, Any]], is_ours: Any) -> list[Issue]
         number = item.get("number")
         if not isinstance(number, int):
             continue
-        match = CHALLENGE_MARKER.match(str(item.get("body") or "").lstrip("\ufeff"))
-        challenge = int(match.group(1)) if match and is_ours(item) else None
-        found.append(Issue(number, str(item.get("title") or ""), challenge))
+        found.append(Issue(number, str(item.get("title") or ""), challenges.get(number)))
     return sorted(found, key=lambda i: i.number)
 
 
@@ -134,10 +142,11 @@ class Verdict:
 
 
 def linked_challenges(facts: Facts) -> tuple[Issue, ...]:
-    """The open challenge issues the description closes (the rule graders share)."""
+    """The open challenge issues the description closes (the rule the graders share)."""
     by_number = {i.number: i for i in facts.issues if i.challenge is not None}
-    numbers = linked_open_issues(facts.pull.body, by_number, facts.repo)
-    return tuple(by_number[n] for n in numbers)
+    challenges = {n: i.challenge for n, i in by_number.items() if i.challenge is not None}
+    linked = linked_challenge_issues(facts.pull.body, challenges, facts.repo)
+    return tuple(by_number[n] for n in linked)
 
 
 def own_words(body: str, template: str | None, repo: str) -> int:

@@ -8,7 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from glow.room.gandalf.decide import Facts, Issue, Pull, first_pull_of, linked_challenges
+from glow.room.gandalf.decide import (
+    Facts,
+    Issue,
+    Pull,
+    first_pull_of,
+    linked_challenges,
+    open_issues,
+)
 
 if TYPE_CHECKING:
     from glow.github import Repo
@@ -28,17 +35,26 @@ class RoomReader:
     repo: Repo
     pulls: list[dict[str, Any]]
     log: Any
-    _issues: tuple[Issue, ...] | None = None
+    _items: list[dict[str, Any]] | None = None
+    _learner: tuple[str | None] | None = None
     _template: tuple[str | None] | None = None
     _challenges: dict[int, Challenge | None] = field(default_factory=dict)
 
-    def issues(self) -> tuple[Issue, ...]:
-        if self._issues is None:
-            from glow.room.gandalf.decide import open_issues
+    def learner(self) -> str | None:
+        """The room's learner, from ``.glow/learner.yml`` as provisioning wrote it (None when
+        the file is missing or unreadable: the pull request's author stands in)."""
+        if self._learner is None:
+            from glow.room.pulls import learner_handle
 
-            items = self.repo.paginate(self.repo.url("issues"), {"state": "open"})
-            self._issues = tuple(open_issues(items, self.repo.is_ours))
-        return self._issues
+            self._learner = (learner_handle(self.repo),)
+        return self._learner[0]
+
+    def issues(self, author: str = "") -> tuple[Issue, ...]:
+        """The room's open issues; a challenge issue is judged as the graders judge it."""
+        if self._items is None:
+            self._items = list(self.repo.paginate(self.repo.url("issues"), {"state": "open"}))
+        learner = self.learner() or author or None
+        return tuple(open_issues(self._items, learner, [self.repo.login()]))
 
     def template(self) -> str | None:
         if self._template is None:
@@ -69,7 +85,8 @@ class RoomReader:
         from glow.room.pulls import changed_files
 
         first = first_pull_of(self.pulls, pull.author) == pull.number
-        base = Facts(self.repo.full_name, pull, first, self.issues(), ())
+        issues = self.issues(pull.author)
+        base = Facts(self.repo.full_name, pull, first, issues, ())
         allowed, keys = {}, {}
         for issue in linked_challenges(base):
             assert issue.challenge is not None
@@ -87,7 +104,7 @@ class RoomReader:
             self.repo.full_name,
             pull,
             first,
-            self.issues(),
+            issues,
             changed,
             allowed,
             keys,

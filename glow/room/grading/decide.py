@@ -17,7 +17,7 @@ from fnmatch import fnmatchcase
 from glow.keywords import closing_references
 from glow.room.challenges import GraderName
 from glow.room.grading.forms import check_form
-from glow.room.rules import linked_open_issues
+from glow.room.rules import ISSUE_FORM_GLOBS, linked_challenge_issues
 
 # A grader family is a challenge's ``grader`` field: one list of names (glow.room.challenges).
 Family = GraderName
@@ -36,7 +36,7 @@ CONFLICT_FILE = "docs/conflict-practice.md"
 CONFLICT_BRANCH = "practice/merge-conflict"
 CAPSTONE_TEMPLATE = "docs/capstone-plan-template.md"
 CAPSTONE_DIR = "docs/capstone/"
-TEMPLATE_GLOBS = (".github/ISSUE_TEMPLATE/*.yml", ".github/ISSUE_TEMPLATE/*.yaml")
+TEMPLATE_GLOBS = ISSUE_FORM_GLOBS  # what Challenge 14 allows, one source with Gandalf
 # The message GitHub's web editor proposes for a one-file edit ("Update <file name>").
 WEB_EDITOR_DEFAULT = re.compile(r"^update [^\s/]+(\.[^\s/]+)?$", re.IGNORECASE)
 NO_RESPONSE = "_No response_"
@@ -204,33 +204,29 @@ def grade_branch_commit(branch: str, commits: Sequence[CommitFacts] | None) -> V
 # 3. pr-linked (Challenge 6) --------------------------------------------------------------------
 
 
-def grade_pr_linked(
-    body: str | None,
-    open_issues: Iterable[int],
-    repo: str,
-    challenges: Mapping[int, int] | None = None,
-) -> Verdict:
-    """The one closing-keyword rule (``glow.room.rules.linked_open_issues``, Gandalf's too).
-    ``challenges``: issue number to challenge number, to name what a link completes."""
-    opened = set(open_issues)
-    linked = linked_open_issues(body, opened, repo)
+def grade_pr_linked(body: str | None, challenge_issues: Mapping[int, int], repo: str) -> Verdict:
+    """The one rule Gandalf shares (``glow.room.rules.linked_challenge_issues``): the description
+    closes an open challenge issue of this room. ``challenge_issues``: the room's open challenge
+    issues, issue number -> challenge number (``glow.room.rules.open_challenge_issues``)."""
+    linked = linked_challenge_issues(body, challenge_issues, repo)
     named = closing_references(body, repo)
     if linked:
-        names = [_issue_name(n, challenges) for n in linked]
+        names = [_issue_name(n, linked) for n in linked]
         return Verdict(
             "pr-linked",
             True,
-            f"Passed: your description closes {', '.join(names)}, an open issue of this room.",
+            f"Passed: your description closes {', '.join(names)}, an open challenge issue of "
+            "this room.",
             tuple(f"Closes {name}: open." for name in names),
             "Wait for the checks, then merge your pull request; merging closes the linked issue.",
         )
-    found = [f"#{n} is not an open issue of this room." for n in named]
+    found = [f"#{n} is not an open challenge issue of this room." for n in named]
     if not named:
         found.append("The description has no closing keyword followed by an issue number.")
     return Verdict(
         "pr-linked",
         False,
-        "Needs revision: your description does not close an open issue of this room.",
+        "Needs revision: your description does not close an open challenge issue of this room.",
         tuple(found),
         "Edit the description (the pull request's first comment) and add a line such as "
         "`Closes #2`, with the number of your open challenge issue; I check it again when you "

@@ -69,25 +69,21 @@ class Grader:
             files = read.room_files(self.repo, self.base)
             return [(decide.grade_issue(s.body, files), s.fingerprint)]
         if s.family == "pr-linked":
-            numbers = {int(i["number"]): c for c, i in self.state.challenge_issues().items()}
-            opened = self.state.open_issue_numbers()
-            verdict = decide.grade_pr_linked(s.body, opened, self.repo.full_name, numbers)
+            challenges = self.state.open_challenges(s.author)
+            verdict = decide.grade_pr_linked(s.body, challenges, self.repo.full_name)
             return [(verdict, s.fingerprint)]
         if s.family == "conflict-resolved":
+            if self.state.stored(s.number, "conflict-resolved") is None and read.is_seed_commit(
+                self.repo, s.head_sha
+            ):
+                # The practice pull request as provisioning seeded it: the learner has not
+                # started, so there is nothing of theirs to grade yet, whatever GitHub says of
+                # its mergeability (slow to compute, so never the test of "not started").
+                self.log("conflict practice not started yet", number=s.number)
+                return []
             text = read.file_text(self.repo, decide.CONFLICT_FILE, s.head_sha)
             kwargs = {"sleep": self.sleep} if self.sleep else {}
             merge = read.mergeable(self.repo, s.number, **kwargs)
-            untouched = (
-                merge is False
-                and text is not None
-                and not decide.conflict_markers(text)
-                and self.state.stored(s.number, "conflict-resolved") is None
-            )
-            if untouched:
-                # The practice pull request as it was seeded: the learner has not started, so
-                # there is nothing of theirs to grade yet (a "needs revision" now would be ours).
-                self.log("conflict practice not started yet", number=s.number)
-                return []
             fp = s.fingerprint if merge is not None else f"{s.fingerprint}-u"
             return [(decide.grade_conflict(text, merge), fp)]
         if s.family in ("branch-commit", "local-commit"):

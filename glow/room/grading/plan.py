@@ -18,11 +18,14 @@ from typing import Any
 
 from glow.markers import has_marker
 from glow.room.grading.decide import CHALLENGE, CONFLICT_BRANCH, Family
-from glow.room.progression.decide import trusted
-from glow.room.rules import linked_open_issues
+from glow.room.rules import (
+    challenge_of,
+    is_room_form_issue,
+    linked_challenge_issues,
+    open_challenge_issues,
+)
 
 FINGERPRINT = re.compile(r"^<!-- glow:graded:(?P<fp>[A-Za-z0-9_.:-]+) -->$", re.M)
-_CHALLENGE_MARKER = re.compile(r"^<!-- glow:challenge:(?P<n>\d+) -->")
 _ISSUE_URL = re.compile(r"/issues/(?P<n>\d+)$")
 FILE_FAMILIES: tuple[Family, ...] = ("issue-template", "capstone")
 
@@ -58,6 +61,7 @@ class Subject:
     base_ref: str = ""
     body: str = ""
     files: bool = False  # the file-based families, chosen once the pull request's files are read
+    author: str = ""  # who opened the pull request
 
 
 @dataclass
@@ -109,21 +113,19 @@ class RoomState:
         """Challenge number -> its issue (our issue whose first line is its marker)."""
         found: dict[int, dict[str, Any]] = {}
         for issue in self.issues:
-            m = _CHALLENGE_MARKER.match(str(issue.get("body") or "").lstrip("\ufeff"))
             # Written by the workshop: our job token, the provisioning App (which posts the
-            # path's first challenge) or staff; never the learner (progression's one rule).
-            if m and "pull_request" not in issue and trusted(issue, self.handle, [self.bot]):
-                number = int(m.group("n"))
-                if number not in found or int(issue["number"]) < int(found[number]["number"]):
-                    found[number] = issue
+            # path's first challenge) or staff; never the learner (one rule: glow.room.rules).
+            number = challenge_of(issue, self.handle, [self.bot])
+            if number is not None and (
+                number not in found or int(issue["number"]) < int(found[number]["number"])
+            ):
+                found[number] = issue
         return found
 
-    def open_issue_numbers(self) -> list[int]:
-        return [
-            int(i["number"])
-            for i in self.issues
-            if i.get("state") == "open" and "pull_request" not in i
-        ]
+    def open_challenges(self, author: str = "") -> dict[int, int]:
+        """Issue number -> challenge of the open challenge issues, judged as Gandalf judges them
+        (the learner: the room's handle, else the pull request's author)."""
+        return open_challenge_issues(self.issues, self.handle or author or None, [self.bot])
 
 
 def _open(issue: Mapping[str, Any] | None) -> bool:
@@ -166,6 +168,8 @@ def _issues_filed(state: RoomState, challenges: Mapping[int, dict[str, Any]]) ->
             continue
         if not (ch2_open or state.stored(number, "issue-filed") is not None):
             continue
+        if is_room_form_issue(issue):
+            continue  # the private intake or a help request: words to us, not Challenge 2
         body = str(issue.get("body") or "")
         out.append(Subject("issue-filed", number, digest(body), body=body))
     return out
@@ -191,7 +195,6 @@ def _pulls(
 ) -> list[Subject]:
     ch6_open = _open(challenges.get(CHALLENGE["pr-linked"]))
     files_open = any(_open(challenges.get(CHALLENGE[f])) for f in FILE_FAMILIES)
-    numbers = {int(i["number"]): c for c, i in challenges.items()}
     out = []
     for pull in sorted(state.pulls, key=lambda p: int(p.get("number") or 0)):
         number = int(pull.get("number") or 0)
@@ -206,8 +209,9 @@ def _pulls(
         if not state.learners(pull):
             continue
         if ch6_open or state.stored(number, "pr-linked") is not None:
-            linked = linked_open_issues(body, state.open_issue_numbers(), state.repo)
-            fp = digest(body, linked, [numbers.get(n) for n in linked])
+            author = str((pull.get("user") or {}).get("login") or "")
+            linked = linked_challenge_issues(body, state.open_challenges(author), state.repo)
+            fp = digest(body, list(linked.items()))
             out.append(_pull("pr-linked", number, fp, pull))
         if ref.startswith("fix/"):
             out.append(_pull("local-commit", number, sha, pull))
@@ -234,6 +238,7 @@ def _pull(
         base_ref=str(base.get("ref") or ""),
         body=str(pull.get("body") or ""),
         files=files,
+        author=str((pull.get("user") or {}).get("login") or ""),
     )
 
 

@@ -12,31 +12,17 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
-from glow.errors import GitHubError
 from glow.room.grading.decide import CommitFacts
 from glow.room.grading.plan import RoomState
+from glow.room.progression.copy import CONFLICT_COMMIT_BRANCH
+from glow.room.pulls import learner_handle as learner_handle  # one reader, Gandalf's too
 
 if TYPE_CHECKING:
     from glow.github import Repo
 
-LEARNER_FILE = ".glow/learner.yml"
 MAX_COMMITS = 20  # a learner's branch holds a handful; more is not a challenge's evidence
 MERGEABLE_READS = 3  # GitHub computes mergeability in the background: a few bounded reads
 MERGEABLE_WAIT = 2.0
-
-
-def learner_handle(repo: Repo) -> str | None:
-    """The learner's handle from ``.glow/learner.yml`` (written by provisioning), or None when
-    the file is missing or unreadable (never a crash: the sender stands in)."""
-    try:
-        found = repo.read_file(LEARNER_FILE)
-        facts = yaml.safe_load(found.text) if found is not None else None
-    except (GitHubError, yaml.YAMLError, ValueError):
-        return None
-    handle = facts.get("handle") if isinstance(facts, dict) else None
-    return str(handle).lstrip("@").strip() or None if handle else None
 
 
 def room_state(repo: Repo, handle: str | None) -> RoomState:
@@ -93,6 +79,16 @@ def branch_commits(
 def file_text(repo: Repo, path: str, ref: str) -> str | None:
     found = repo.read_file(path, ref)
     return found.text if found is not None else None
+
+
+def is_seed_commit(repo: Repo, sha: str) -> bool:
+    """True when ``sha`` is still the commit provisioning seeded the conflict practice with (its
+    message is ``CONFLICT_COMMIT_BRANCH``): the learner has not touched the pull request yet."""
+    if not sha:
+        return False
+    commit = repo.get_json(repo.url("commits", sha)) or {}
+    message = str((commit.get("commit") or {}).get("message") or "")
+    return message.strip() == CONFLICT_COMMIT_BRANCH
 
 
 def mergeable(
