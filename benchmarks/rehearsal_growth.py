@@ -74,7 +74,14 @@ def measure(learners: int, workers: int, timeout: float, github_limits: bool) ->
         if r["path"].startswith("/api/v3/") and r.get("kind") not in (None, "job", "anonymous")
     )
     busiest, busiest_requests = accounts.most_common(1)[0] if accounts else ("", 0)
-    failed_cells = sum(1 for row in result["matrix"] if row["result"] != "pass")
+    failed = [row for row in result["matrix"] if row["result"] != "pass"]
+    failed_cells = len(failed)
+    for row in failed[:5]:  # what stopped them, for whoever reads the report
+        why = "; ".join(row.get("why") or [])
+        print(
+            f"failed: challenge {row['challenge']} {row['path']} {row['scenario']}: {why}",
+            file=sys.stderr,
+        )
     return {
         "learners": learners,
         "workers": workers,

@@ -76,6 +76,9 @@ class Learner:
     # ask its REST API). The rehearsal polls often; through the API, ten learners' polling
     # alone would pass GitHub's 5,000 requests an hour for the facilitator's token.
     busy: Callable[[str], bool] | None = None
+    # How long the learner waits for their room's bots: the runner is shared by the whole
+    # cohort, so a larger cohort queues longer (learners.py scales it).
+    wait: float = WAIT
     todo_issue: int | None = None
     pr_numbers: dict[int, int] = field(default_factory=dict)
 
@@ -98,8 +101,9 @@ class Learner:
         self.call("PATCH", f"issues/{number}", json={"state": "closed"})
 
     # -- Waiting for the room's bots --------------------------------------------------------
-    def idle(self, timeout: float = WAIT) -> None:
+    def idle(self, timeout: float | None = None) -> None:
         """Wait until no run of the room is queued or in progress."""
+        timeout = self.wait if timeout is None else timeout
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.busy is not None:
@@ -123,7 +127,8 @@ class Learner:
             time.sleep(0.2)
         raise Stuck("the room's workflow runs did not finish in time")
 
-    def wait_for(self, what: str, probe: Callable[[], Any], timeout: float = WAIT) -> Any:
+    def wait_for(self, what: str, probe: Callable[[], Any], timeout: float | None = None) -> Any:
+        timeout = self.wait if timeout is None else timeout
         deadline = time.monotonic() + timeout
         while True:
             found = probe()

@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from glow.rehearsal.journey import Learner, journey, room_busy
+from glow.rehearsal.journey import WAIT, Learner, journey, room_busy
 from glow.rehearsal.matrix import billed_minutes, duplicate_markers, matrix
 from glow.rehearsal.world import COHORT, ORG, build_world, learner_logins
 
@@ -70,6 +70,8 @@ def rehearse_learners(
                 api=world.api,
                 control=control,
                 busy=lambda room: room_busy(hub, room),
+                # Every learner's runs share the runner: a larger cohort waits in a longer queue.
+                wait=max(WAIT, 3.0 * count),
             )
         )
         seen_paths.add(path)
