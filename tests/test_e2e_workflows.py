@@ -181,6 +181,38 @@ def test_workflow_dispatch_and_schedule_run_the_workflow(
         webhook_validator.validate(delivery["event"], delivery["payload"])
 
 
+def test_a_disabled_workflow_runs_on_no_event_until_it_is_enabled(world: dict) -> None:
+    hub, api = world["hub"], world["api"]
+    api.put("/repos/org/room/actions/workflows/notify.yml/disable").raise_for_status()
+    states = {
+        w["name"]: w["state"]
+        for w in api.get("/repos/org/room/actions/workflows").json()["workflows"]
+    }
+    assert states == {"notify.yml": "disabled_manually", "pr.yml": "active"}
+    api.post("/repos/org/room/issues", json={"title": "while disabled"}).raise_for_status()
+    refused = api.post(
+        "/repos/org/room/actions/workflows/notify.yml/dispatches", json={"ref": "main"}
+    )
+    assert refused.status_code == 422
+    world["ctl"].post("/_localhub/clock", json={"advance_seconds": 86400}).raise_for_status()
+    assert hub.wait_idle(60)
+    assert runs(hub) == []
+    # The event was still delivered: only the runs are not started.
+    assert [d["action"] for d in hub.deliveries if d["event"] == "issues"] == ["opened"]
+
+    api.put("/repos/org/room/actions/workflows/notify.yml/enable").raise_for_status()
+    api.post("/repos/org/room/issues", json={"title": "enabled again"}).raise_for_status()
+    assert hub.wait_idle(60)
+    assert [r["event"] for r in runs(hub)] == ["issues"]
+    # Only a token that may write Actions can disable a workflow.
+    reader = HubRunnerHost(hub).mint_job_token("org/room", {"actions": "read"})
+    denied = httpx.put(
+        f"{hub.api_url}/repos/org/room/actions/workflows/pr.yml/disable",
+        headers={"Authorization": f"token {reader}"},
+    )
+    assert denied.status_code == 403
+
+
 MEET = """name: Meet
 on:
   issues:

@@ -361,6 +361,15 @@ def exercise(hub: LocalHub) -> None:
         404,
         json={"ref": "main"},
     )
+    gh("PUT", "/repos/org/workshop/actions/workflows/hello.yml/disable", 204)
+    gh(
+        "POST",
+        "/repos/org/workshop/actions/workflows/hello.yml/dispatches",
+        422,
+        json={"ref": "main"},
+    )
+    gh("PUT", "/repos/org/workshop/actions/workflows/hello.yml/enable", 204)
+    gh("PUT", "/repos/org/workshop/actions/workflows/missing.yml/enable", 404)
     gh(
         "POST",
         "/repos/org/workshop/dispatches",

@@ -7,15 +7,18 @@ server and by tests.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import json
 import logging
+import re
 import threading
 import time
 import uuid
 from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -77,6 +80,14 @@ API_MODULES = (
 )
 
 
+@dataclass
+class _Meeting:
+    method: str
+    path: re.Pattern[str]
+    left: int
+    barrier: threading.Barrier
+
+
 class LocalHub:
     def __init__(
         self,
@@ -101,6 +112,7 @@ class LocalHub:
         self._request_ids = itertools.count(1)
         self._background = 0
         self._bg_cond = threading.Condition()
+        self._meetings: list[_Meeting] = []
         self.router = Router()
         self.control = Router()
         self.urls = shapes.Urls(web="http://unstarted", api="http://unstarted" + API_PREFIX)
@@ -283,8 +295,38 @@ class LocalHub:
         )
 
     # -- the request pipeline ------------------------------------------------------------------
+    def meet(self, method: str, path: str, count: int = 2, timeout: float = 10.0) -> None:
+        """The next ``count`` requests ``method path`` (a regular expression matched against
+        the whole API path) wait for each other before any is served: two jobs that both read
+        the same state, then both write, as side-by-side runs on GitHub can. A test instrument:
+        after ``timeout`` seconds those that came go on alone."""
+        with self._bg_cond:
+            self._meetings.append(
+                _Meeting(method, re.compile(path), count, threading.Barrier(count, timeout=timeout))
+            )
+
+    def _wait_to_meet(self, method: str, path: str) -> None:
+        with self._bg_cond:
+            meeting = next(
+                (
+                    m
+                    for m in self._meetings
+                    if m.left > 0 and m.method == method and m.path.fullmatch(path)
+                ),
+                None,
+            )
+            if meeting is None:
+                return
+            meeting.left -= 1
+            if meeting.left == 0:
+                self._meetings.remove(meeting)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            meeting.barrier.wait()
+
     def handle(self, method: str, target: str, headers: dict[str, str], body: bytes) -> Response:
         path, _, qs = target.partition("?")
+        if self._meetings and path.startswith(API_PREFIX + "/"):
+            self._wait_to_meet(method, path[len(API_PREFIX) :])
         request_id = next(self._request_ids)
         ctx = Ctx(method=method, path=path, query=parse_query(qs), headers=headers, raw_body=body)
         entry: dict[str, Any] = {

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from glow.localhub import gitstore
-from glow.localhub.api.actions import workflow_paths
+from glow.localhub.api.actions import disabled_workflows, workflow_paths
 from glow.localhub.auth import new_token, normalize_permissions
 
 if TYPE_CHECKING:
@@ -36,7 +36,10 @@ class HubRunnerHost:
         record = self._repo(repo)
         git_dir = self.hub.store.git_dir(record)
         files = []
+        disabled = disabled_workflows(record)
         for path in workflow_paths(self.hub, record, sha):
+            if path in disabled:  # a disabled workflow runs on no event and no schedule
+                continue
             entry = gitstore.entry_at(git_dir, sha, path)
             if entry is not None:
                 files.append(

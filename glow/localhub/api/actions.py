@@ -1,4 +1,5 @@
-"""GitHub Actions endpoints: workflow dispatch, the workflow list, and workflow runs."""
+"""GitHub Actions endpoints: workflow dispatch, the workflow list, disabling and enabling a
+workflow, and workflow runs."""
 
 from __future__ import annotations
 
@@ -31,6 +32,12 @@ def workflow_paths(hub: Hub, repo: dict[str, Any], sha: str) -> list[str]:
         for e in gitstore.list_tree(git_dir, f"{sha}:{WORKFLOWS_DIR}")
         if e.type == "blob" and e.path.endswith((".yml", ".yaml"))
     ]
+
+
+def disabled_workflows(repo: dict[str, Any]) -> set[str]:
+    """The paths of the repository's workflows a person disabled: GitHub starts no run of them,
+    on any event or schedule, until they are enabled again."""
+    return set(repo.get("disabled_workflows") or ())
 
 
 def has_dispatch_trigger(text: str) -> bool:
@@ -164,6 +171,8 @@ def register(hub: Hub) -> None:
         if sha is None:
             raise invalid("Dispatch", "ref", "invalid", f"No ref found for: {ref}")
         path = find_workflow(repo, ctx.params["workflow_id"], sha)
+        if path in disabled_workflows(repo):
+            raise HubError(422, "Cannot trigger a 'workflow_dispatch' on a disabled workflow")
         entry = gitstore.entry_at(store.git_dir(repo), sha, path)
         if entry is None:  # find_workflow found it at this commit
             raise not_found()
@@ -208,7 +217,7 @@ def register(hub: Hub) -> None:
                     "node_id": shapes.node_id("W", wid),
                     "name": path.rsplit("/", 1)[-1],
                     "path": path,
-                    "state": "active",
+                    "state": "disabled_manually" if path in disabled_workflows(repo) else "active",
                     "created_at": repo["created_at"],
                     "updated_at": repo["updated_at"],
                     "url": api,
@@ -217,6 +226,27 @@ def register(hub: Hub) -> None:
                 }
             )
         return paginate(hub, ctx, items, wrap="workflows")
+
+    def set_disabled(ctx: Ctx, disabled: bool) -> Response:
+        repo = repo_for(hub, ctx, "actions", "write", "write")
+        sha = gitstore.rev_parse(store.git_dir(repo), f"refs/heads/{repo['default_branch']}")
+        if sha is None:
+            raise not_found()
+        path = find_workflow(repo, ctx.params["workflow_id"], sha)
+        with store.lock:
+            paths = disabled_workflows(repo)
+            paths = paths | {path} if disabled else paths - {path}
+            repo["disabled_workflows"] = sorted(paths)
+            store.mark_dirty()
+        return Response(204)
+
+    @r.route("PUT", "/repos/{owner}/{repo}/actions/workflows/{workflow_id}/disable")
+    def disable_workflow(ctx: Ctx) -> Response:
+        return set_disabled(ctx, True)
+
+    @r.route("PUT", "/repos/{owner}/{repo}/actions/workflows/{workflow_id}/enable")
+    def enable_workflow(ctx: Ctx) -> Response:
+        return set_disabled(ctx, False)
 
     @r.route("GET", "/repos/{owner}/{repo}/actions/runs")
     def list_runs(ctx: Ctx) -> Response:

@@ -190,6 +190,33 @@ def valid_start(value: object) -> int | None:
     return number if min(CORE) <= number <= LAST else None
 
 
+def challenge_copies(items: Iterable[Marked]) -> dict[int, list[Marked]]:
+    """Each challenge's issues (pull requests aside), lowest number first."""
+    by_challenge: dict[int, list[Marked]] = {}
+    for item in sorted(items, key=lambda m: m.number):
+        number = challenge_of(item.key)
+        if number is not None and not item.pull:
+            by_challenge.setdefault(number, []).append(item)
+    return by_challenge
+
+
+def duplicates(
+    items: Iterable[Marked], among: Iterable[int] | None = None
+) -> list[tuple[int, int]]:
+    """(issue, keep) for every open copy of a challenge that has an older issue: the oldest is
+    kept. ``among`` limits it to those issues (a run settling only what it created)."""
+    mine = None if among is None else set(among)
+    found = []
+    for _number, copies in sorted(challenge_copies(items).items()):
+        keep = copies[0]
+        found += [
+            (c.number, keep.number)
+            for c in copies[1:]
+            if c.open and (mine is None or c.number in mine)
+        ]
+    return found
+
+
 def plan(
     items: Iterable[Marked],
     path: PathName,
@@ -203,14 +230,8 @@ def plan(
     every open challenge that uses some. ``challenge(n)`` reads the catalogue lazily."""
     items = list(items)
     out = Plan()
-    by_challenge: dict[int, list[Marked]] = {}
-    for item in items:
-        number = challenge_of(item.key)
-        if number is not None and not item.pull:
-            by_challenge.setdefault(number, []).append(item)
-    for _number, copies in sorted(by_challenge.items()):
-        keep = copies[0]
-        out.close_duplicates += [(c.number, keep.number) for c in copies[1:] if c.open]
+    by_challenge = challenge_copies(items)
+    out.close_duplicates = duplicates(items)
     wanted: set[int] = set()
     if not by_challenge:
         wanted.add(PATH_START[path])

@@ -10,7 +10,7 @@ from glow.bot.router import Router
 from glow.errors import ConfigError
 from glow.room.events import EVENTS
 from glow.room.progression import copy
-from glow.room.progression.decide import Marked, marked_items, plan, valid_start
+from glow.room.progression.decide import Marked, duplicates, marked_items, plan, valid_start
 from glow.room.progression.room import (
     ChallengeFiles,
     Room,
@@ -65,6 +65,7 @@ def progress(context: Context) -> int:
     for number, keep in wanted.close_duplicates:
         room.close_duplicate(number, keep)
         context.log("closed a duplicate challenge issue", issue=number, kept=keep)
+    opened: list[int] = []
     for number in wanted.create:
         challenge = files(number)
         assert challenge is not None  # plan() only creates challenges it could read
@@ -75,7 +76,18 @@ def progress(context: Context) -> int:
         ]
         issue = room.open_issue(challenge.title, challenge.issue_body(unlocks))
         marked.append(Marked(challenge.marker_key, issue, True, False, False, tuple(unlocks)))
+        opened.append(issue)
         context.log("opened a challenge", challenge=number, issue=issue)
+    if opened:
+        # Settle once more, as comments do: a run started beside ours (outside the room's
+        # concurrency group) may have opened the same challenge; the older issue is kept.
+        repo.forget()
+        for number, keep in duplicates(marked_items(room_items(repo), facts.handle, own), opened):
+            room.close_duplicate(number, keep)
+            marked = [m for m in marked if m.number != number]
+            context.log(
+                "closed our copy of a challenge another run opened", issue=number, kept=keep
+            )
     done = seed_practice(
         room,
         marked,
