@@ -129,16 +129,21 @@ def _new_github(auth: Any, api_url: str, transport: httpx.BaseTransport | None) 
     from githubkit import GitHub
     from githubkit.cache import MemCacheStrategy
 
+    from glow.github.conditional import ConditionalTransport, shared_cache
     from glow.github.transport import DeadlineTransport, request_timeout
 
     seconds = request_timeout()
+    # The deadline lives in the transport: githubkit's cache layer drops httpx's timeout.
+    wire: httpx.BaseTransport = DeadlineTransport(seconds, transport, api_url=api_url)
+    cache = shared_cache()
+    if cache is not None:  # GLOW_HTTP_CACHE: conditional requests, kept between runs
+        wire = ConditionalTransport(wire, cache)
     return GitHub(
         auth,
         base_url=checked_api_url(api_url) + "/",
         user_agent=USER_AGENT,
         timeout=seconds,
-        # The deadline lives in the transport: githubkit's cache layer drops httpx's timeout.
-        transport=DeadlineTransport(seconds, transport, api_url=api_url),
+        transport=wire,
         auto_retry=False,
         # githubkit's default cache object is module-global: JWTs and installation tokens would
         # be shared by every client in the process, keyed only by App ID.

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from glow.rehearsal.summary import issue_state, summarize
+from glow.rehearsal.summary import issue_state, rerun_figures, summarize
 from glow.rehearsal.world import (
     COHORT,
     FACILITATOR,
@@ -130,19 +130,22 @@ def rehearse(
             json={"ref": "main", "inputs": inputs},
         ).raise_for_status()
     hub.wait_idle(timeout)
-    rerun_writes = [
+    # The re-runs' own requests (the facilitator's dispatches and the runs' token requests
+    # aside): what a healthy cohort's schedules cost GitHub's budgets, and the writes (none).
+    rerun_requests = [
         r
         for r in list(hub.requests)
         if r["id"] > mark
         and r.get("route")
-        and r["method"] != "GET"
         and not r["route"].endswith(("/access_tokens", "/dispatches"))
     ]
+    rerun_writes = [r for r in rerun_requests if r["method"] != "GET"]
     say(
         "re-ran provisioning (verify), the Day 2 release, the dashboard and the watchdog: "
         f"{len(rerun_writes)} writes"
     )
     result = summarize(hub, api, logins, numbers, private, first, rerun_writes)
+    result.update(rerun_figures(rerun_requests, len(logins)))
     result["journey"] = {
         "learner": logins[0],
         "cells": len(walked),

@@ -123,6 +123,23 @@ def summarize(
     }
 
 
+def rerun_figures(requests: list[dict[str, Any]], learners: int) -> dict[str, Any]:
+    """What re-running the healthy cohort's commands asked of GitHub: requests per learner, and
+    those charged to a primary budget (a 304 answer to a conditional request is free), and the
+    busiest routes."""
+    from collections import Counter
+
+    charged = [r for r in requests if r.get("status") != 304]
+    routes = Counter(f"{r['method']} {r['route']}" for r in requests)
+    return {
+        "rerun_requests": len(requests),
+        "rerun_requests_per_learner": round(len(requests) / max(learners, 1), 2),
+        "rerun_not_modified": len(requests) - len(charged),
+        "rerun_charged_per_learner": round(len(charged) / max(learners, 1), 2),
+        "rerun_busiest_routes": dict(routes.most_common(8)),
+    }
+
+
 def intake_recorded(api: httpx.Client, private: list[str]) -> int:
     """Learners whose private intake (answered in their room) reached the private roster."""
     import base64
