@@ -334,6 +334,7 @@ class LocalHub:
             "at": self.store.now_iso(),
             "method": method,
             "path": path,
+            "query": qs,
         }
         try:
             if path.startswith("/_localhub/"):

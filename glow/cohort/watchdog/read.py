@@ -25,6 +25,7 @@ from glow.cohort.watchdog.decide import (
     workflow_gaps,
 )
 from glow.errors import GitHubError
+from glow.github.repo import segment
 
 if TYPE_CHECKING:
     from glow.cohort.model import Cohort, Learner, LogEntry
@@ -63,6 +64,27 @@ class Reader:
     unchecked: list[str] = field(default_factory=list)
     # Every run read, by repository: the room watchdog (``rooms``) looks at each failed one.
     raw_runs: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # Each owner's repositories from one listing (``GET /orgs/{org}/repos``), by full name;
+    # None when the owner is not an organisation this token can list.
+    _listed: dict[str, dict[str, dict[str, Any]] | None] = field(default_factory=dict)
+
+    def repository(self, repo: Repo) -> dict[str, Any] | None:
+        """The room's repository as GitHub lists it, or None when it does not exist: from the
+        owner's listing (a few requests for a whole cohort), else asked for alone (a room
+        missing from the listing is asked for too, to be sure)."""
+        owner = repo.owner.lower()
+        if owner not in self._listed:
+            try:
+                listed = repo.paginate(f"orgs/{segment(repo.owner)}/repos", {"type": "all"})
+                self._listed[owner] = {
+                    str(r.get("full_name", "")).lower(): r for r in listed if isinstance(r, dict)
+                }
+            except GitHubError as exc:
+                if exc.status not in (403, 404):
+                    raise
+                self._listed[owner] = None
+        found = (self._listed[owner] or {}).get(repo.full_name.lower())
+        return found if found is not None else repo.get_json(repo.url())
 
     def template(self, cohort: Cohort, log: Iterable[LogEntry]) -> Template | None:
         """The template's workflows at the pinned commit (its default branch if none is
@@ -90,7 +112,7 @@ class Reader:
         if not learner.learning_room_repo:
             return RoomHealth(repo="", exists=False)
         repo = self.repos.get(learner.learning_room_repo)
-        info = repo.get_json(repo.url())
+        info = self.repository(repo)
         if info is None:
             return RoomHealth(repo=repo.full_name, exists=False)
         if info.get("archived"):
@@ -114,13 +136,10 @@ class Reader:
 
     @staticmethod
     def _is_collaborator(repo: Repo, handle: str) -> bool:
-        try:
-            repo.request("GET", repo.url("collaborators", handle))
-        except GitHubError as exc:
-            if exc.status == 404:
-                return False
-            raise
-        return True
+        """Whether ``handle`` is a direct collaborator, from the room's collaborator listing
+        (an answer with an ETag, so an unchanged room costs a free 304 on a later run)."""
+        listed = repo.paginate(repo.url("collaborators"), {"affiliation": "direct"})
+        return any(str(c.get("login", "")).lower() == handle.lower() for c in listed)
 
     @staticmethod
     def _invitation(repo: Repo, handle: str) -> str:
