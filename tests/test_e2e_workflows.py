@@ -290,6 +290,12 @@ def test_demo_rehearses_a_cohort_through_the_real_workflows() -> None:
     )
     # Private intake was answered in each learner's own room and reached the private roster.
     assert result["private_intake_recorded"] == 4
+    # What the cohort cost GitHub's limits (issue 10's figures), each read from the request log.
+    assert result["secondary_403s"] == 0
+    assert result["registration_events"] >= 4  # each learner's, and the first one's edit
+    assert result["requests_per_registration"] > 1
+    assert result["rerun_requests_per_learner"] >= result["rerun_charged_per_learner"] > 0
+    assert result["wall_seconds"] > 0
     workflows = {r["workflow"] for r in result["workflow_runs"]}
     assert {
         ".github/workflows/registration.yml",

@@ -125,6 +125,15 @@ def checked_api_url(raw: str) -> str:
     return api_url
 
 
+def user_agent(environ: Mapping[str, str] | None = None) -> str:
+    """``glow/<version>``, and in an Actions job the run it belongs to (``run 123``): GitHub
+    logs the user agent of each request, so an organisation's audit (and the local GitHub's
+    request log) can tell which run asked what."""
+    env = os.environ if environ is None else environ
+    run = env.get("GITHUB_RUN_ID", "").strip()
+    return f"{USER_AGENT} (run {run})" if run.isdigit() else USER_AGENT
+
+
 def _new_github(auth: Any, api_url: str, transport: httpx.BaseTransport | None) -> GitHub[Any]:
     from githubkit import GitHub
     from githubkit.cache import MemCacheStrategy
@@ -141,7 +150,7 @@ def _new_github(auth: Any, api_url: str, transport: httpx.BaseTransport | None) 
     return GitHub(
         auth,
         base_url=checked_api_url(api_url) + "/",
-        user_agent=USER_AGENT,
+        user_agent=user_agent(),
         timeout=seconds,
         transport=wire,
         auto_retry=False,

@@ -80,6 +80,9 @@ API_MODULES = (
 )
 
 
+_RUN_IN_AGENT = re.compile(r"\(run (\d+)\)")
+
+
 @dataclass
 class _Meeting:
     method: str
@@ -336,6 +339,8 @@ class LocalHub:
             "path": path,
             "query": qs,
         }
+        if (run := _RUN_IN_AGENT.search(headers.get("user-agent") or "")) is not None:
+            entry["run_id"] = int(run.group(1))  # a glow client names its Actions run
         try:
             if path.startswith("/_localhub/"):
                 resp = self._dispatch(self.control, ctx, path)
@@ -403,7 +408,11 @@ class LocalHub:
             entry["creates_content"] = ctx.route.creates_content
             rate = self.limits.primary_headers(key, limit, self.store.epoch(), charge=False)
             if ctx.route.creates_content:
-                self.limits.charge_content_creation(self.store.epoch(), key)
+                try:
+                    self.limits.charge_content_creation(self.store.epoch(), key)
+                except HubError:
+                    entry["limited"] = "secondary"  # over the content-creation budget
+                    raise
             # Each REST request is atomic, as GitHub's are: jobs now call the API side by side,
             # and a handler must never see another's half-made change (or a dict changing size
             # under its loop). Waiting (faults, template copies, the runner) happens outside.

@@ -5,11 +5,12 @@ again on the healthy cohort, which must write nothing."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from glow.rehearsal.summary import issue_state, rerun_figures, summarize
+from glow.rehearsal.summary import issue_state, load_figures, rerun_figures, summarize
 from glow.rehearsal.world import (
     COHORT,
     FACILITATOR,
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 def rehearse(
     hub: LocalHub, root: Path, say: Callable[[str], None], timeout: float, learners: int = 3
 ) -> dict[str, Any]:
+    started = time.monotonic()
     logins = learner_logins(learners)
     cohorts = {
         "cohorts": [
@@ -146,6 +148,8 @@ def rehearse(
     )
     result = summarize(hub, api, logins, numbers, private, first, rerun_writes)
     result.update(rerun_figures(rerun_requests, len(logins)))
+    result.update(load_figures(hub, list(hub.store.data["runs"].values())))
+    result["wall_seconds"] = round(time.monotonic() - started, 1)
     result["journey"] = {
         "learner": logins[0],
         "cells": len(walked),

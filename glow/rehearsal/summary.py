@@ -123,6 +123,30 @@ def summarize(
     }
 
 
+def load_figures(hub: LocalHub, runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """What the cohort cost GitHub's limits: secondary-limit 403s met (the content-creation
+    budget, or one the local GitHub was told to inject), and the requests of each handled
+    registration event (every request a registration run made, by any of its credentials: a
+    glow client names its run in its user agent)."""
+    requests = [r for r in list(hub.requests) if r.get("route")]
+    limited = sum(
+        1 for r in requests if r.get("limited") == "secondary" or r.get("fault") == "secondary"
+    )
+    handled = {
+        int(r["id"])
+        for r in runs
+        if str(r.get("workflow_path", "")).endswith("registration.yml")
+        and r.get("event") in ("issues", "issue_comment")
+        and r.get("conclusion") == "success"
+    }
+    per_run = [r for r in requests if r.get("run_id") in handled]
+    return {
+        "secondary_403s": limited,
+        "registration_events": len(handled),
+        "requests_per_registration": round(len(per_run) / len(handled), 1) if handled else None,
+    }
+
+
 def rerun_figures(requests: list[dict[str, Any]], learners: int) -> dict[str, Any]:
     """What re-running the healthy cohort's commands asked of GitHub: requests per learner, and
     those charged to a primary budget (a 304 answer to a conditional request is free), and the
@@ -206,6 +230,14 @@ def print_summary(hub: LocalHub, result: dict[str, Any]) -> None:
         f"found in public places: {result['leaks']}\n"
     )
     out.write(f"  Content-creating requests: {result['content_creating_requests']}\n")
+    if "secondary_403s" in result:
+        out.write(
+            f"  Secondary-limit 403s met: {result['secondary_403s']}; requests per "
+            f"registration event: {result['requests_per_registration']}; requests per learner "
+            f"on the re-run: {result['rerun_requests_per_learner']} "
+            f"({result['rerun_charged_per_learner']} charged, the rest free 304s); "
+            f"{result['wall_seconds']} s in all\n"
+        )
     out.write(
         f"  Day 2 released to: {result['day2_released']}; help requests answered: "
         f"{result['help_requests_answered']}; watchdog alerts: {result['watchdog_alerts']}\n"
