@@ -26,6 +26,7 @@ from glow.room.grading.plan import (
     notice_key,
     pull_families,
 )
+from glow.room.pulls import upsert_once
 
 if TYPE_CHECKING:
     from glow.github import Repo
@@ -134,18 +135,11 @@ class Grader:
         elif self.dry_run:
             print(f"would grade {verdict.family} on #{number}: {verdict.outcome}")
         else:
-            if self.repo.upsert_comment(number, key, body) == "created":
-                self._settle(number, key)
+            upsert_once(self.repo, number, key, body)
             self.done.written.append(f"{verdict.family} on #{number}")
         stale_notice = self.state.our_comment(number, notice_key(verdict.family))
         if stale_notice is not None and not self.dry_run:
             self._delete(stale_notice)
-
-    def _settle(self, number: int, key: str) -> None:
-        """Two runs that both created the comment: the oldest stays, newer ones go."""
-        found = self.repo.marked_comments(number, key)
-        for extra in found[1:]:
-            self._delete(extra)
 
     def _delete(self, comment: dict[str, Any]) -> None:
         try:
