@@ -3,14 +3,17 @@ keys never overwritten, scoped to the repository and the ref as on GitHub."""
 
 from __future__ import annotations
 
+import base64
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from textwrap import dedent, indent
 
+import httpx
 import pytest
 
+from glow.localhub.hub import LocalHub
 from glow.localhub.runner import Runner, WorkflowError, WorkflowRun
 from glow.localhub.runner.cache import cache_version, resolve_paths
 from glow.localhub.runner.cachestore import CacheStore
@@ -336,3 +339,54 @@ def test_paths_resolve_globs_exclusions_and_home(tmp_path: Path) -> None:
         "work/b.json",
     ]
     assert cache_version(["a"]) != cache_version(["a", "b"])
+
+
+@pytest.mark.e2e
+def test_on_the_local_github_caches_persist_and_stay_in_their_repository(tmp_path: Path) -> None:
+    hub = LocalHub(tmp_path / "hub").start()
+    ctl = httpx.Client(base_url=hub.url)
+    ctl.post("/_localhub/users", json={"login": "admin"}).raise_for_status()
+    ctl.post("/_localhub/orgs", json={"login": "org", "admins": ["admin"]}).raise_for_status()
+    token = ctl.post("/_localhub/tokens", json={"login": "admin"}).json()["token"]
+    api = httpx.Client(base_url=hub.api_url, headers={"Authorization": f"token {token}"})
+    for name in ("admin", "other"):
+        api.post("/orgs/org/repos", json={"name": name, "auto_init": True}).raise_for_status()
+        content = base64.b64encode(ETAGS.encode()).decode()
+        body = {"message": "etags", "content": content}
+        api.put(f"/repos/org/{name}/contents/{WF}", json=body).raise_for_status()
+
+    def run(repo: str, **inputs: str) -> str:
+        before = set(hub.store.data["runs"])
+        api.post(
+            f"/repos/org/{repo}/actions/workflows/etags.yml/dispatches",
+            json={"ref": "main", "inputs": inputs},
+        ).raise_for_status()
+        assert hub.wait_idle(60)
+        [new] = [r for key, r in hub.store.data["runs"].items() if key not in before]
+        assert new["conclusion"] == "success", new
+        return "\n".join(line for job in new["jobs"] for line in job["log_lines"])
+
+    try:
+        assert "Cache saved with key: etags-1" in run("admin", key="etags-1", content="W/1")
+        listed = api.get("/repos/org/admin/actions/caches").json()
+        assert listed["total_count"] == 1
+        [entry] = listed["actions_caches"]
+        assert (entry["key"], entry["ref"]) == ("etags-1", "refs/heads/main")
+        assert entry["size_in_bytes"] > 0 and len(entry["version"]) == 64
+        assert [c["key"] for c in ctl.get("/_localhub/caches?repo=org/admin").json()] == ["etags-1"]
+        other = run("other", key="etags-1", restore="etags-")
+        assert "Cache not found for input keys: etags-1, etags-" in other
+        assert api.get("/repos/org/other/actions/caches").json()["total_count"] == 0
+    finally:
+        hub.stop()
+
+    hub = LocalHub(tmp_path / "hub").start()  # the same data directory: a restarted hub
+    api = httpx.Client(base_url=hub.api_url, headers={"Authorization": f"token {token}"})
+    try:
+        assert "before=[W/1]" in run("admin", key="etags-2", restore="etags-")
+        gone = api.delete("/repos/org/admin/actions/caches", params={"key": "etags-1"})
+        assert gone.status_code == 200 and gone.json()["actions_caches"][0]["key"] == "etags-1"
+        listed = api.get("/repos/org/admin/actions/caches").json()
+        assert [c["key"] for c in listed["actions_caches"]] == ["etags-2"]
+    finally:
+        hub.stop()
