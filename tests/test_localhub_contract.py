@@ -19,7 +19,9 @@ import httpx
 import jwt
 import pytest
 
+from glow.localhub.api.caches import cache_store
 from glow.localhub.hub import LocalHub
+from glow.localhub.runner.cachestore import repo_key
 from tests.localhub_scenarios import exercise_refs_and_locks, exercise_repository_lists
 
 # Where GitHub's own description cannot be met by any real answer, the item is validated against
@@ -437,6 +439,7 @@ def exercise(hub: LocalHub) -> None:
     gh("GET", "/repos/org/workshop/actions/runs", 200)
     gh("GET", "/repos/org/workshop/actions/runs/1", 200)
     gh("GET", "/repos/org/workshop/actions/runs/999", 404)
+    exercise_caches(hub, gh, outsider)
     # A re-run's answer (the runner itself is exercised end to end in test_hostile_e2e.py).
     hub.runner = SimpleNamespace(rerun=lambda run_id: object())
     try:
@@ -444,6 +447,33 @@ def exercise(hub: LocalHub) -> None:
         gh("POST", "/repos/org/workshop/actions/runs/999/rerun", 404)
     finally:
         hub.runner = None
+
+
+def exercise_caches(hub: LocalHub, gh: Api, outsider: Api) -> None:
+    """Actions caches, saved as the runner's actions/cache saves them (end to end in
+    test_runner_cache.py): list, filter, delete by key and by id."""
+    store = cache_store(hub)
+    owner = repo_key("org/workshop", hub.store.repo("org", "workshop")["id"])
+    for ref, key in (("main", "deps-a"), ("feature", "deps-a"), ("main", "deps-b")):
+        entry = store.reserve(owner, f"refs/heads/{ref}", key, "0" * 64)
+        assert entry is not None
+        archive = store.staging()
+        archive.write_bytes(b"archive")
+        store.commit(entry, archive)
+    url = "/repos/org/workshop/actions/caches"
+    assert gh("GET", url, 200)["total_count"] == 3
+    only = gh("GET", url, 200, params={"key": "deps-", "ref": "refs/heads/feature"})
+    [feature] = only["actions_caches"]
+    assert (feature["ref"], feature["key"]) == ("refs/heads/feature", "deps-a")
+    gh("GET", url, 422, params={"sort": "name"})
+    outsider("DELETE", url, 403, params={"key": "deps-b"})
+    on_main = {"key": "deps-a", "ref": "refs/heads/main"}
+    gone = gh("DELETE", url, 200, params=on_main)
+    assert [c["ref"] for c in gone["actions_caches"]] == ["refs/heads/main"]
+    gh("DELETE", url, 404, params=on_main)
+    gh("DELETE", f"{url}/{feature['id']}", 204)
+    gh("DELETE", f"{url}/{feature['id']}", 404)
+    assert [c["key"] for c in gh("GET", url, 200)["actions_caches"]] == ["deps-b"]
 
 
 @pytest.fixture(scope="module")

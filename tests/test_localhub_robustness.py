@@ -38,6 +38,7 @@ PARAMS = {
     "installation_id": "1",
     "workflow_id": "none.yml",
     "run_id": "1",
+    "cache_id": "1",
     "repository_id": "1001",
 }
 

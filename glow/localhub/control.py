@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from glow.localhub import shapes
 from glow.localhub.api.accounts import validate_login
+from glow.localhub.api.caches import cache_store, caches_of
 from glow.localhub.api.webflow import web_commit
 from glow.localhub.auth import new_token, parse_permissions
 from glow.localhub.limits import parse_fault
@@ -338,6 +339,18 @@ def register(hub: Hub) -> None:
     def runs_log(ctx: Ctx) -> Response:
         runs = sorted(store.data["runs"].values(), key=lambda run: run["id"])
         return Response(200, [run for run in runs if run["id"] > ctx.q_int("since", 0)])
+
+    @c.route("GET", "/_localhub/caches")
+    def caches_log(ctx: Ctx) -> Response:
+        """actions/cache entries, of one repository (``repo=owner/name``) or of all."""
+        wanted = ctx.q("repo")
+        if not wanted:
+            entries = cache_store(hub).entries()
+            return Response(200, [{"repo": e.repo.split("#")[0], **e.api_json()} for e in entries])
+        repo = store.repo(*wanted.partition("/")[::2])
+        if repo is None:
+            raise not_found()
+        return Response(200, [{"repo": wanted, **e.api_json()} for e in caches_of(hub, repo)])
 
     @c.route("POST", "/_localhub/web/commit")
     def web_commit_route(ctx: Ctx) -> Response:

@@ -28,6 +28,7 @@ from glow.localhub.api import (
     actions,
     apps,
     assignees,
+    caches,
     collaborators,
     comments,
     commits,
@@ -77,6 +78,7 @@ API_MODULES = (
     merge,
     reviews,
     actions,
+    caches,
 )
 
 

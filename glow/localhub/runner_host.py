@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from glow.localhub import gitstore
 from glow.localhub.api.actions import disabled_workflows, workflow_paths
+from glow.localhub.api.caches import cache_store
 from glow.localhub.auth import new_token, normalize_permissions
 
 if TYPE_CHECKING:
@@ -49,6 +50,9 @@ class HubRunnerHost:
 
     def default_branch(self, repo: str) -> str:
         return str(self._repo(repo)["default_branch"])
+
+    def repo_id(self, repo: str) -> int:
+        return int(self._repo(repo)["id"])
 
     def branch_sha(self, repo: str, branch: str) -> str | None:
         return gitstore.rev_parse(self.hub.store.git_dir(self._repo(repo)), f"refs/heads/{branch}")
@@ -153,7 +157,13 @@ def start_runner(hub: Hub, *, workers: int) -> Any:
     for name in ("GLOW_DEBUG", "PYTHONPATH"):
         if name in os.environ:
             base_env[name] = os.environ[name]
-    return Runner(HubRunnerHost(hub), work_root=work_root, base_env=base_env, workers=workers)
+    return Runner(
+        HubRunnerHost(hub),
+        work_root=work_root,
+        base_env=base_env,
+        workers=workers,
+        caches=cache_store(hub),
+    )
 
 
 def dispatch(

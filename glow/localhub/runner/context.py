@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from glow.localhub.runner.cachestore import CacheStore
 from glow.localhub.runner.concurrency import GroupGate
 from glow.localhub.runner.errors import ExpressionError, WorkflowError
 from glow.localhub.runner.evaluate import Scope, Status, render, render_str
@@ -55,6 +56,7 @@ class RunContext:
     options: RunnerOptions
     record: Callable[[], None]
     job_gate: GroupGate  # shared by every run of the runner
+    caches: CacheStore | None = None  # actions/cache's entries, shared by every run
     cancel: threading.Event = field(default_factory=threading.Event)
     needs: dict[str, dict[str, Any]] = field(default_factory=dict)  # key -> result, outputs
 
@@ -137,6 +139,15 @@ class StepScope:
 
 
 @dataclass
+class PostStep:
+    """An action's post step (``runs.post`` in its action.yml), registered when its main step
+    runs and run at the end of the job. Ours all have ``post-if: success()``."""
+
+    name: str  # the main step's name; shown as "Post <name>"
+    run: Callable[[], None]
+
+
+@dataclass
 class JobContext:
     """One job in progress."""
 
@@ -155,6 +166,7 @@ class JobContext:
     deadline: float | None = None
     timed_out: bool = False
     groups: list[int] = field(default_factory=list)
+    post_steps: list[PostStep] = field(default_factory=list)
 
     def cancelled(self) -> bool:
         return self.rc.cancel.is_set() or self.cancel.is_set()

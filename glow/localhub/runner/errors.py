@@ -29,5 +29,6 @@ class WorkflowError(GlowError):
 
 
 UNSUPPORTED_USES = (
-    "the local runner supports actions/checkout, actions/setup-python and local composite actions"
+    "the local runner supports actions/checkout, actions/setup-python, actions/cache and local "
+    "composite actions"
 )

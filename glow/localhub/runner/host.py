@@ -57,6 +57,14 @@ class RunIdHost(Protocol):
 
 
 @runtime_checkable
+class RepoIdHost(Protocol):
+    """Optional: a host whose repositories have ids (a cache belongs to one repository, not to
+    whichever has its name later)."""
+
+    def repo_id(self, repo: str) -> int: ...
+
+
+@runtime_checkable
 class ChangedFilesHost(Protocol):
     """Optional: a host that can list the files a pull request changes (for ``paths:``)."""
 

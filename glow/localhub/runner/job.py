@@ -198,6 +198,7 @@ def _steps_and_outputs(jc: JobContext) -> str:
     run_steps(jc, spec.steps, scope, job.steps)
     if jc.timed_out:
         jc.log.write(f"##[error]The job exceeded its timeout-minutes ({minutes:g}) and was stopped")
+    _run_post_steps(jc, scope)
     expr_scope = jc.scope(scope, jc.env, Status(failed=scope.failed))
     outputs: dict[str, str] = {}
     for name, value in (spec.get("outputs") or {}).items():
@@ -224,3 +225,26 @@ def _steps_and_outputs(jc: JobContext) -> str:
         result = "success"
     _complete(rc, job, conclusion)
     return result
+
+
+def _run_post_steps(jc: JobContext, scope: StepScope) -> None:
+    """Actions' post steps, the last registered first (GitHub runs them in the reverse order of
+    their main steps), each under ``post-if: success()``: skipped once the job failed, timed
+    out or was cancelled, so a failed job saves no cache."""
+    for post in reversed(jc.post_steps):
+        result = StepResult(len(jc.job.steps) + 1, f"Post {post.name}")
+        jc.job.steps.append(result)
+        result.started_at = jc.rc.host.now()
+        if scope.failed or jc.timed_out or jc.cancelled():
+            jc.log.write(f"Skipped {result.name} (post-if: success())")
+            outcome = "skipped"
+        else:
+            result.status = "in_progress"
+            jc.rc.record()
+            jc.log.write(f"##[group]{result.name}")
+            post.run()
+            jc.log.write("##[endgroup] success")
+            outcome = "success"
+        result.status, result.outcome, result.conclusion = "completed", outcome, outcome
+        result.completed_at = jc.rc.host.now()
+        jc.rc.record()

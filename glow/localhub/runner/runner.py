@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from glow.localhub.runner.cachestore import CacheStore
 from glow.localhub.runner.concurrency import GroupGate
 from glow.localhub.runner.context import (
     INHERITED_ENV,
@@ -54,6 +55,7 @@ class Runner:
         workers: int = DEFAULT_WORKERS,
         composite_input_env: bool = False,
         keep_workspaces: bool = False,
+        caches: CacheStore | None = None,
     ) -> None:
         self.host = host
         self.work_root = Path(work_root)
@@ -71,6 +73,8 @@ class Runner:
         self._numbers: dict[tuple[str, str], int] = {}
         self._parsed: dict[tuple[str, str], Workflow] = {}
         self._job_gate = GroupGate()  # job-level concurrency groups, shared by all runs
+        # actions/cache's entries (the hub keeps them in its data directory, beside its state)
+        self.caches = caches or CacheStore(self.work_root / "caches", host.now)
         self._queue = RunQueue(workers, self._execute, self._discard)
 
     # ---- events ---------------------------------------------------------------------------
@@ -320,6 +324,7 @@ class Runner:
             options=self._options,
             record=lambda: self._record(run),
             job_gate=self._job_gate,
+            caches=self.caches,
         )
 
     def _queue_or_hold(self, rc: RunContext, event: str, approval_required: bool) -> WorkflowRun:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from glow.localhub.runner.actions import run_composite
+from glow.localhub.runner.cache import restore as restore_cache
 from glow.localhub.runner.checkout import checkout
 from glow.localhub.runner.context import (
     JobContext,
@@ -130,6 +131,8 @@ def _execute(
             return StepOutcome(*checkout(jc, with_, step_env))
         if spec.kind == "setup-python":
             return setup_python(jc, with_)
+        if spec.kind == "cache":
+            return restore_cache(jc, with_, _evaluated_name(jc, spec, expr_scope))
         # A composite action runs its own steps with this module's run_steps (passed in, so
         # actions.py need not import this module: the runner's imports stay one-way).
         return run_composite(

@@ -74,6 +74,10 @@ CHECKOUT_INPUTS = frozenset(
         "show-progress",
     }
 )
+CACHE_INPUTS = frozenset({"path", "key", "restore-keys", "lookup-only", "fail-on-cache-miss"})
+# What each action accepts in `with:`, and which of those it cannot do without.
+ACTION_INPUTS = {"checkout": CHECKOUT_INPUTS, "cache": CACHE_INPUTS}
+REQUIRED_INPUTS = {"cache": ("key", "path")}
 _JOB_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
 
 
@@ -82,7 +86,7 @@ class StepSpec:
     file: str
     index: int
     raw: YMap
-    kind: str  # "run" | "checkout" | "setup-python" | "local"
+    kind: str  # "run" | "checkout" | "setup-python" | "cache" | "local"
     id: str | None = None
     action_path: str = ""  # for kind "local": the path inside the repository
 
@@ -302,25 +306,40 @@ def parse_step(raw: Any, index: int, file: str, line: int, *, composite: bool = 
             )
         return StepSpec(file, index, raw, "run", step_id)
     kind, action_path = classify_uses(raw["uses"], file, raw.line_of("uses"))
-    if kind == "checkout":
-        for key in raw.get("with") or {}:
-            if key not in CHECKOUT_INPUTS:
-                raise WorkflowError(
-                    file,
-                    raw["with"].line_of(key),
-                    f"actions/checkout input `{key}` is not supported by the local runner",
-                )
+    if kind in ACTION_INPUTS:
+        _check_inputs(raw, kind, file)
     return StepSpec(file, index, raw, kind, step_id, action_path)
 
 
+def _check_inputs(raw: YMap, kind: str, file: str) -> None:
+    """Every ``with:`` input is one the local runner does, and the required ones are there."""
+    given = raw.get("with") or YMap(raw.line)
+    for key in given:
+        if key not in ACTION_INPUTS[kind]:
+            raise WorkflowError(
+                file,
+                given.line_of(key),
+                f"actions/{kind} input `{key}` is not supported by the local runner",
+            )
+    for key in REQUIRED_INPUTS.get(kind, ()):
+        if key not in given:
+            raise WorkflowError(
+                file, raw.line_of("uses"), f"actions/{kind} needs the input `{key}` (`with: {key}`)"
+            )
+
+
 def classify_uses(uses: Any, file: str, line: int) -> tuple[str, str]:
-    """``("checkout"|"setup-python"|"local", local path)`` or a located error."""
+    """``("checkout"|"setup-python"|"cache"|"local", local path)`` or a located error."""
     if not isinstance(uses, str) or not uses.strip():
         raise WorkflowError(file, line, "`uses` must be a non-empty string")
     if uses.startswith(("./", "$/")) or uses in (".", "$"):
         return "local", uses[2:].strip("/")
     name, _, ref = uses.partition("@")
-    known = {"actions/checkout": "checkout", "actions/setup-python": "setup-python"}
+    known = {
+        "actions/checkout": "checkout",
+        "actions/setup-python": "setup-python",
+        "actions/cache": "cache",
+    }
     if name.lower() in known:
         if not ref:
             raise WorkflowError(file, line, f"`{uses}` needs a version (`@<sha>`)")
