@@ -103,23 +103,18 @@ class WriteLimits:
     def describe(self) -> str:
         """``at most 80 content-creating requests a minute and 500 an hour, 1 s between
         writes``, or ``no write limits``."""
-        pairs = [
-            (n, window)
-            for n, window in ((self.per_minute, "a minute"), (self.per_hour, "an hour"))
-            if n
-        ]
+        windows = ((self.per_minute, "a minute"), (self.per_hour, "an hour"))
+        counts = [f"{n} {window}" for n, window in windows if n]
         parts = []
-        if pairs:
-            first, *rest = [f"{n} {window}" for n, window in pairs]
-            head = first.replace(" ", " content-creating requests ", 1)
-            parts.append("at most " + " and ".join([head, *rest]))
+        if counts:
+            counts[0] = counts[0].replace(" ", " content-creating requests ", 1)
+            parts.append("at most " + " and ".join(counts))
         if self.spacing_s:
             parts.append(f"{self.spacing_s:g} s between writes")
         return ", ".join(parts) or "no write limits"
 
 
 GITHUB_LIMITS = WriteLimits()
-UNLIMITED = WriteLimits(0.0, None, None)
 
 
 def _floor(sent: Sequence[float], limit: int | None, window: float) -> float:

@@ -141,6 +141,7 @@ class Provisioner:
         self.overlap = max(overlap, 1)
         self.run_limit_s = run_limit_s
         self.per_room = pace.CREATES_PER_ROOM  # raised when a room takes more
+        self.pace: pace.PacePlan | None = None  # the last pre-flight's plan
         self.started_at = now()
         self.deadline = self.budget.now() + run_limit_s
         self._seeded: set[str] = set()
@@ -209,7 +210,7 @@ class Provisioner:
     def pace_line(self, rooms: int) -> str:
         """How many of ``rooms`` new rooms fit the write budget now, and when they are done."""
         now, limits = self.budget.now(), self.budget.limits
-        plan = pace.pace_plan(
+        plan = self.pace = pace.pace_plan(
             self.budget.plan(rooms * self.per_room),
             rooms=rooms,
             per_room=self.per_room,
@@ -248,6 +249,8 @@ class Provisioner:
             if not chosen:
                 return report
             report.template, report.checks = self.preflight(cohort, chosen, allow_empty=allow_empty)
+            if self.pace and self.pace.fit_now < self.pace.rooms:
+                self.say(report.checks[-1])  # the batch takes hours: say so before it starts
             Batch(self, chosen, report).run()
             return report
 
