@@ -1,20 +1,29 @@
-"""Provisioning cost, run on demand: `python benchmarks/provisioning.py [--learners N] [--json]`.
+"""Provisioning cost and pace, run on demand:
+`python benchmarks/provisioning.py [--learners N] [--json]`.
 
 Provisions a cohort of N enrolled learners (default 20) on the local GitHub through the real
-engine (glow.cohort.provisioning.engine.Provisioner, App mode, as the workflow runs it), re-runs
-it on the healthy cohort, and reads the hub's request log:
+engine (glow.cohort.provisioning.engine.Provisioner), re-runs it on the healthy cohort, and reads
+the hub's request log. The local GitHub enforces GitHub's content-creation limits (80 a minute,
+500 an hour, per identity) and the engine keeps them with its write budget on the local GitHub's
+clock: every wait the budget asks for moves that clock on at once, so hours of GitHub's limits
+take seconds. It reports:
 
-- API requests, writes (mutative requests) and content-creating requests per provisioned learner.
-  Target: at most 3 content-creating requests (generate, invite, first challenge issue);
+- API requests, writes (mutative requests) and content-creating requests per provisioned learner
+  (7 today: generate, the invitation, the first challenge issue, the learner's facts and the
+  three practice-branch file commits), and the polls for template copies;
 - admin-repo commits for the batch: one for the whole batch (roster and log through the git
   data API, not one Contents write per learner);
-- learners provisioned per hour under GitHub's documented secondary limits: 80 content-creating
-  requests a minute, 500 an hour, and at least 1 second between mutative requests. The binding
-  one of the three is the answer;
+- learners provisioned an hour: measured (the batch's learners over the simulated hours it took,
+  with the secondary-limit 403s it met: target 0), and the ceiling each documented limit sets (80
+  content-creating requests a minute, 500 an hour, 1 s between mutative requests on GitHub);
+  the smallest ceiling binds. A batch under 500 content-creating requests fits in one hour, so
+  measure the hourly rate with N of 100 or more;
 - the re-run: its requests, and its writes (target: 0).
 
-The hub's own limits are lifted and write pacing is off so the run is quick: the hourly figures
-are computed from the counts, not timed. Targets are reported, not asserted.
+The provisioning identity is the facilitator's personal token (actions-bot mode): an App's
+installation token expires by the local GitHub's clock, which the budget moves on by hours,
+while githubkit renews it by the real one. Budget and limits are the same per identity.
+Targets are reported, not asserted.
 """
 
 from __future__ import annotations
@@ -30,33 +39,46 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-CREATING_TARGET = 3
+CREATING_TARGET = 7  # generate, invite, first challenge issue, learner file, 3 practice files
 PER_MINUTE, PER_HOUR = 80, 500  # GitHub's secondary limits on content-creating requests
 WRITE_SPACING_S = 1.0  # GitHub: wait at least one second between mutative requests
 
 
 def measure(learners: int) -> dict[str, Any]:
     sys.path.insert(0, str(ROOT))  # the provisioning world of the end-to-end tests
+    from glow.github import WriteBudget, WriteLimits, token_client
     from tests.provisioning_support import ADMIN, make_world
 
     handles = tuple(f"learner-{i:03d}" for i in range(1, learners + 1))
     with tempfile.TemporaryDirectory() as tmp:
         world = make_world(Path(tmp), handles)
         try:
+            # GitHub's content-creation limits stay on (the local GitHub's defaults); the
+            # primary limit is lifted: it is not what this measures.
             world.control(
-                "config",
-                {
-                    "template_delay_seconds": 0.05,
-                    "content_creation_per_minute": 10**9,
-                    "content_creation_per_hour": 10**9,
-                    "primary_limit_per_hour": 10**9,
-                },
+                "config", {"template_delay_seconds": 0.05, "primary_limit_per_hour": 10**9}
             )
-            engine = world.engine(say=lambda line: None)
+            store = world.hub.store
+
+            def advance(seconds: float) -> None:
+                world.control("clock", {"advance_seconds": seconds})
+
+            advance(3600)  # the organisation was set up an hour ago: its writes are out of count
+            budget = WriteBudget(
+                WriteLimits(0.0, PER_MINUTE, PER_HOUR), clock=store.epoch, sleep=advance
+            )
+            engine = world.engine(
+                gh=token_client(world.token, world.hub.api_url),
+                pacer=budget,
+                sleep=advance,
+                now=lambda: store.now().replace(microsecond=0),
+                say=lambda line: None,
+            )
             [cohort] = engine.cohorts()
-            mark, start = world.mark(), time.perf_counter()
+            mark, start, hub_start = world.mark(), time.perf_counter(), store.epoch()
             report = engine.run(cohort)
             seconds = time.perf_counter() - start
+            hub_hours = (store.epoch() - hub_start) / 3600
             batch = api_requests(world.requests(mark))
             reruns = {}
             for verify in (False, True):
@@ -71,6 +93,10 @@ def measure(learners: int) -> dict[str, Any]:
         "learners": learners,
         "provisioned": provisioned,
         "seconds": round(seconds, 2),
+        "simulated_hours": round(hub_hours, 2),
+        "secondary_403s": sum(r["secondary_403"] for r in batch),
+        # Over the batch's simulated time, at least an hour (a shorter batch fitted in one).
+        "learners_per_hour": round(provisioned / max(hub_hours, 1.0), 1),
         "batch": tally(batch, provisioned),
         "creating_by_route": dict(Counter(r["route"] for r in batch if r["creates"])),
         "admin_commits": sum(r["write"] and r["path"] == admin_ref for r in batch),
@@ -86,7 +112,8 @@ def api_requests(log: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "route": f"{entry['method']} {entry.get('route') or entry['path']}",
             "write": entry["method"] != "GET",
             "creates": bool(entry.get("creates_content")),
-            "poll": entry["status"] == 404 and "/git/trees/" in entry["path"],
+            "poll": entry["status"] in (404, 409) and "/git/trees/" in entry["path"],
+            "secondary_403": entry["status"] == 403 and bool(entry.get("creates_content")),
         }
         for entry in log
         if entry["path"].startswith("/api/v3/")
@@ -136,9 +163,12 @@ def print_text(result: dict[str, Any]) -> None:
     creating = batch["content_creating_per_learner"]
     verdict = "meets" if creating <= CREATING_TARGET else "MISSES"
     print(
-        f"provisioned {result['provisioned']} of {result['learners']} learners "
-        f"in {result['seconds']} s on the local GitHub (pacing off)"
+        f"provisioned {result['provisioned']} of {result['learners']} learners in "
+        f"{result['simulated_hours']} simulated hours ({result['seconds']} s of real time) on the "
+        f"local GitHub, with GitHub's limits on"
     )
+    verdict_403 = "meets" if result["secondary_403s"] == 0 else "MISSES"
+    print(f"secondary-limit 403s met: {result['secondary_403s']} ({verdict_403} the target of 0)")
     print(
         f"per learner: {batch['requests_per_learner']} API requests "
         f"({batch['template_polls_per_learner']} of them polls for the template copy), "
@@ -155,11 +185,24 @@ def print_text(result: dict[str, Any]) -> None:
         f"admin-repo commits for the batch: {result['admin_commits']} "
         f"({verdict} one commit for the whole batch)"
     )
-    print("learners provisioned per hour under GitHub's documented limits:")
+    hours = result["simulated_hours"]
+    note = (
+        "the batch fitted in one hour"
+        if hours < 1
+        else "the first hour's burst counts in full; over more hours the rate nears the ceiling"
+        if hours < 3
+        else "over several hours"
+    )
+    hint = "; --learners 300 measures it over four hours" if hours < 3 else ""
+    print(
+        f"learners provisioned an hour, measured over the batch: {result['learners_per_hour']} "
+        f"({note}{hint})"
+    )
+    print("learners provisioned an hour at most, under each of GitHub's documented limits:")
     for key, value in rate["learners_per_hour"].items():
         mark = "  <- binds" if key == rate["binding"] else ""
         print(f"  {value} with {LIMIT_NAMES[key]}{mark}")
-    print(f"answer: {rate['answer']} learners an hour ({LIMIT_NAMES[rate['binding']]} binds)")
+    print(f"ceiling: {rate['answer']} learners an hour ({LIMIT_NAMES[rate['binding']]} binds)")
     for name, label in (("rerun", "re-run"), ("rerun_verify", "re-run with --verify")):
         rerun = result[name]
         verdict = "meets" if rerun["writes"] == 0 else "MISSES"

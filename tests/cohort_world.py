@@ -290,7 +290,8 @@ def build_world(
         "GITHUB_EVENT_PATH",
     ):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr("glow.github.backoff._shared", WritePacer(0.0))
+    # Fresh write budgets (process-wide, one per identity): no earlier test's writes count.
+    monkeypatch.setattr("glow.github.budget._budgets", {})
     return w
 
 

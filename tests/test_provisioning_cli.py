@@ -34,8 +34,8 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
     world.control("config", {"template_delay_seconds": 0.05})
     for name, value in world.env().items():
         monkeypatch.setenv(name, value)
-    # The process-wide write pacer may have been built for github.com by an earlier test.
-    monkeypatch.setattr("glow.github.backoff._shared", None)
+    # Fresh write budgets (process-wide, one per identity): no earlier test's writes count.
+    monkeypatch.setattr("glow.github.budget._budgets", {})
     yield world
     world.hub.stop()
 
@@ -99,7 +99,13 @@ def test_check_auth_reports_what_the_credentials_can_do_and_changes_nothing(
     assert lines[5].startswith("API budget: ")
     assert "requests left until 20" in lines[5]
     assert "this batch of 2 needs about 24." in lines[5]
-    assert lines[6:] == [
+    # The App's write budget, under the limits the local GitHub enforces as GitHub does.
+    assert lines[6].startswith("Write budget of the App's installation ")
+    assert (
+        " (at most 80 content-creating requests a minute and 500 an hour): 2 new rooms can be "
+        "made now (7 content-creating requests each); done by about 20"
+    ) in lines[6]
+    assert lines[7:] == [
         f"Check passed for cohort {COHORT}: provisioning can run. Nothing was changed."
     ]
     assert writes_besides_minting_the_token(world, mark) == []
@@ -121,7 +127,8 @@ def test_one_learner_then_a_dry_run_of_the_rest(
     assert lines[0] == "Dry run: nothing will be changed."
     assert lines[4].startswith(f"Repository quota of {ORG}: ")
     assert "this batch of 2 needs about 24." in lines[5]
-    assert lines[6:] == [
+    assert "1 new room can be made now" in lines[6]
+    assert lines[7:] == [
         f"Cohort {COHORT}: 2 of 2 enrolled learners to visit; rooms in {ORG}.",
         f"  1. ada (provisioned): {ORG}/learning-room-{COHORT}-ada exists; check its required "
         "files, the learner's access and challenge 1, and restore what is missing",

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from glow.cohort.provisioning.copy import RATE_LIMITED
 from glow.cohort.provisioning.engine import ProvisioningStopped
+from glow.cohort.provisioning.pace import OVERLAP
 from glow.cohort.provisioning.room import RoomSteps
+from glow.github import WriteBudget, WriteLimits, token_client
+from glow.rehearsal.world import FACILITATOR
 from tests.provisioning_support import (
     COHORT,
     LEARNERS,
@@ -104,8 +108,11 @@ def test_five_learners_get_five_rooms_and_a_rerun_writes_nothing(
     assert {e.template_sha for e in world.log()} == {head["object"]["sha"]}
 
     batch = world.requests(mark)
-    # GitHub answered 201 before copying the files: the engine polled until they arrived.
-    assert any(r["status"] == 404 and "/git/trees/" in r["path"] for r in batch)
+    # GitHub answers generate before it copies the files: the next rooms were started while
+    # the first one's files were still being copied (four in flight before ada's invitation).
+    order = [r["path"] for r in batch if r["method"] != "GET"]
+    invite_ada = order.index(f"/api/v3/repos/{ORG}/learning-room-{COHORT}-ada/collaborators/ada")
+    assert sum(path == GENERATE for path in order[:invite_ada]) == OVERLAP
     # Content-creating requests per learner: generate, invite and the challenge issue, the
     # learner's facts (.glow/learner.yml) and the practice branches' three file commits
     # (conflict line on the branch, then on the default branch; the review section).
@@ -201,7 +208,8 @@ def test_a_rate_limit_that_never_lifts_stops_the_batch_and_a_rerun_resumes(
         "match": {"method": "POST", "path_prefix": GENERATE},
     }
     when_line(world, "[1/3]", lambda: world.control("faults", fault))
-    engine = world.engine(backoff_budget_s=10 * 60)
+    # One room at a time, so the fault after ada's line meets bob's generate.
+    engine = world.engine(backoff_budget_s=10 * 60, overlap=1)
     [cohort] = engine.cohorts()
     with pytest.raises(ProvisioningStopped, match="resumes with bob"):
         engine.run(cohort)
@@ -222,7 +230,7 @@ def test_a_failing_learner_is_recorded_and_the_batch_goes_on(start: Callable[...
     world = start()
     fault = {"kind": "status", "status": 502, "count": 4, "match": {"path_prefix": GENERATE}}
     when_line(world, "[1/3]", lambda: world.control("faults", fault))
-    engine = world.engine()
+    engine = world.engine(overlap=1)  # one room at a time: the fault meets bob's generate
     [cohort] = engine.cohorts()
     report = engine.run(cohort)
 
@@ -323,3 +331,48 @@ def test_a_room_made_by_hand_is_recognised_and_recorded(start: Callable[..., Wor
     assert created.note and "made by hand" in created.note and created.run_id is None
     record = world.roster().learners["ada"]
     assert (record.provision_state, record.learning_room_repo) == ("provisioned", f"{ORG}/{name}")
+
+
+def test_the_write_budget_keeps_the_local_githubs_limits_over_the_hours_they_require(
+    start: Callable[..., World],
+) -> None:
+    """The local GitHub's limits, scaled down (30 content-creating requests an hour, 10 a
+    minute) so six rooms (42 requests) need two hours: the engine's budget, on the local
+    GitHub's clock (its waits move the clock on), keeps the batch under them with no 403."""
+    world = start((*LEARNERS, "fay"))
+    world.control("config", {"content_creation_per_minute": 10, "content_creation_per_hour": 30})
+    store = world.hub.store
+
+    def advance(seconds: float) -> None:
+        world.control("clock", {"advance_seconds": seconds})
+
+    def hub_now() -> datetime:
+        return store.now().replace(microsecond=0)
+
+    advance(3600)  # the organisation was set up an hour ago: its writes are out of count
+    budget = WriteBudget(WriteLimits(0.0, 10, 30), clock=store.epoch, sleep=advance)
+    # A personal token (actions-bot mode): an installation token expires by the local
+    # GitHub's clock, which these hours move on, while its client renews it by the real one.
+    staff = token_client(world.token, world.hub.api_url)
+    engine = world.engine(gh=staff, pacer=budget, now=hub_now)
+    [cohort] = engine.cohorts()
+    mark = world.mark()
+    report = engine.run(cohort)
+
+    assert not report.failed and report.paused is None
+    assert (
+        "4 of 6 new rooms can be made now (7 content-creating requests each)" in (report.checks[-1])
+    )
+    batch = world.requests(mark)
+    assert [r for r in batch if r["status"] == 403] == []
+    assert generate_attempts(world, mark) == [201] * 6
+    assert world.rooms() == rooms(world.learners)
+    creating = sorted(
+        datetime.fromisoformat(r["at"].replace("Z", "+00:00")).timestamp()
+        for r in batch
+        if r.get("creates_content") and r.get("login") == FACILITATOR
+    )
+    assert len(creating) == 42
+    assert all(sum(1 for t in creating if start <= t < start + 3600) <= 30 for start in creating)
+    assert creating[-1] - creating[0] > 3600  # two hours' worth
+    assert any(line.startswith("Waiting until ") for line in world.lines)

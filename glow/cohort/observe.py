@@ -27,7 +27,7 @@ from glow.errors import ConfigError, GitHubError
 
 if TYPE_CHECKING:
     from glow.cohort.model import Learner
-    from glow.github import Repo, RequestCounts, WritePacer
+    from glow.github import Repo, RequestCounts, WriteBudget
 
 
 def minutes_setting(
@@ -63,7 +63,7 @@ def web_url(api_url: str, environ: Mapping[str, str] | None = None) -> str:
 class Repos:
     """One ``Repo`` adapter per repository, sharing a client; request counts summed."""
 
-    def __init__(self, gh: Any, *, pacer: WritePacer | None = None) -> None:
+    def __init__(self, gh: Any, *, pacer: WriteBudget | None = None) -> None:
         self.gh = gh
         self.pacer = pacer
         self._repos: dict[str, Repo] = {}

@@ -3,8 +3,8 @@
 Variables: ADMIN_ROSTER_REPO (owner/name of the private admin repository),
 LEARNING_ROOM_TEMPLATE_REPO (owner/name of the template), PROVISIONING_MODE (github-app or
 actions-bot), GLOW_ROOMS_OWNER (where rooms are created; default the template's owner),
-GLOW_PROVISION_DELAY (seconds between learners). Secrets: PROVISIONING_APP_ID and
-PROVISIONING_APP_PRIVATE_KEY (github-app) or PROVISIONING_TOKEN (actions-bot).
+GLOW_PROVISION_DELAY (extra seconds between learners, default 0). Secrets: PROVISIONING_APP_ID
+and PROVISIONING_APP_PRIVATE_KEY (github-app) or PROVISIONING_TOKEN (actions-bot).
 """
 
 from __future__ import annotations
@@ -44,7 +44,6 @@ class CohortSettings:
     def from_env(
         cls, environ: Mapping[str, str] | None = None, *, need_template: bool = True
     ) -> CohortSettings:
-        from glow.github.backoff import is_local_api
         from glow.github.client import DEFAULT_API_URL, checked_api_url
 
         env = os.environ if environ is None else environ
@@ -58,8 +57,9 @@ class CohortSettings:
         mode = env.get("PROVISIONING_MODE", "").strip() or "github-app"
         if mode not in ("github-app", "actions-bot"):
             raise ConfigError(f"PROVISIONING_MODE must be github-app or actions-bot, got {mode!r}")
-        local = is_local_api(api_url)
-        delay_text = env.get("GLOW_PROVISION_DELAY", "").strip() or ("0" if local else "1")
+        # The write budget (glow.github.budget) paces every write: no pause between learners
+        # is needed, but one may be set.
+        delay_text = env.get("GLOW_PROVISION_DELAY", "").strip() or "0"
         try:
             delay = float(delay_text)
         except ValueError:

@@ -4,8 +4,9 @@ Names load on first use (PEP 562): ``import glow.github`` imports neither github
 pydantic, so a bot with nothing to do exits fast (github-behaviour.md, cold start).
 
 Modules: ``client`` (factory, settings), ``appauth`` (App key and JWT), ``backoff`` (retry
-policy, write pacing), ``pages`` (pagination), ``repo`` (the ``Repo`` adapter), ``files``
-(sha-checked writes, one-commit writes). Markers (``glow.markers``) and git blob ids
+policy), ``budget`` (each identity's write budget: GitHub's write limits kept ahead),
+``pages`` (pagination), ``repo`` (the ``Repo`` adapter), ``files`` (sha-checked writes,
+one-commit writes). Markers (``glow.markers``) and git blob ids
 (``glow.gitsha``) are pure text shared with the decisions; they are re-exported here.
 """
 
@@ -25,8 +26,11 @@ _EXPORTS: dict[str, str] = {
     "make_app_jwt": "appauth",
     "retry_delay": "backoff",
     "call_with_backoff": "backoff",
-    "WritePacer": "backoff",
-    "shared_pacer": "backoff",
+    "WriteBudget": "budget",
+    "WriteLimits": "budget",
+    "WritePacer": "budget",
+    "budget_for": "budget",
+    "creates_content": "budget",
     "paginate": "pages",
     "paginate_path": "pages",
     "Repo": "repo",
@@ -48,10 +52,14 @@ __all__ = [
     "LabelDiff",
     "Repo",
     "RequestCounts",
+    "WriteBudget",
+    "WriteLimits",
     "WritePacer",
     "app_client",
+    "budget_for",
     "call_with_backoff",
     "client_from_env",
+    "creates_content",
     "find_installation_id",
     "git_blob_sha",
     "has_marker",
@@ -64,7 +72,6 @@ __all__ = [
     "paginate_path",
     "replace_between_markers",
     "retry_delay",
-    "shared_pacer",
     "split_full_name",
     "token_client",
     "with_marker",
@@ -72,7 +79,14 @@ __all__ = [
 
 if TYPE_CHECKING:
     from glow.github.appauth import load_private_key, make_app_jwt
-    from glow.github.backoff import WritePacer, call_with_backoff, retry_delay, shared_pacer
+    from glow.github.backoff import call_with_backoff, retry_delay
+    from glow.github.budget import (
+        WriteBudget,
+        WriteLimits,
+        WritePacer,
+        budget_for,
+        creates_content,
+    )
     from glow.github.client import (
         GitHubSettings,
         app_client,

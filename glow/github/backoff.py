@@ -1,23 +1,23 @@
-"""Retry and pacing: GitHub's documented rate-limit policy, decided by a pure function.
+"""Retry: GitHub's documented rate-limit policy, decided by a pure function.
 
 githubkit 0.16.1 retries a rate-limit error once and 5xx three times, sleeping with
 ``time.sleep`` we cannot inject, and does not recognise a secondary-limit 403 that arrives
 without ``retry-after`` (github-behaviour.md). Our clients turn its retries off and every call
 goes through ``call_with_backoff`` instead, so there is one policy, tested without sleeping.
 Policy: https://docs.github.com/en/rest/using-the-rest-api/best-practices-for-using-the-rest-api
+This reacts to a limit met; ``budget`` keeps writes under the limits before they are sent.
 """
 
 from __future__ import annotations
 
 import logging
-import math
-import os
 import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
-from urllib.parse import urlsplit
 
-from glow.errors import ConfigError, GitHubError, RateLimited
+from glow.errors import GitHubError, RateLimited
+from glow.github.budget import WritePacer as WritePacer
+from glow.github.budget import is_local_api as is_local_api
 
 if TYPE_CHECKING:
     from githubkit.exception import RequestFailed
@@ -31,8 +31,6 @@ SECONDARY_MAX_WAIT_S = 15 * 60.0
 SERVER_ERROR_STATUSES = frozenset({500, 502, 503, 504})
 SERVER_ERROR_RETRIES = 3  # 1 s, 2 s, 4 s: a blip, not an outage
 RESET_MARGIN_S = 1.0  # x-ratelimit-reset is whole seconds; the runner's clock may lag GitHub's
-INTERVAL_VARIABLE = "GLOW_WRITE_INTERVAL"
-LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 def _float(value: str | None) -> float | None:
@@ -182,65 +180,3 @@ def timeout_message(request: Any) -> str:
         f"GitHub did not answer {request.method} {request.url.path}{within} "
         "(GLOW_REQUEST_TIMEOUT); stopped here: re-run to continue (a re-run is safe)."
     )
-
-
-def is_local_api(api_url: str) -> bool:
-    """True when the API is the local GitHub on this machine (no pacing needed there)."""
-    return (urlsplit(api_url).hostname or "") in LOCAL_HOSTS
-
-
-class WritePacer:
-    """Keeps at least ``min_interval_s`` between mutative requests, as GitHub asks (≥ 1 s).
-
-    githubkit's throttler limits concurrency only; write pacing is left to us (STYLE.md, 10).
-    One pacer per token is the right scope, so bots share ``shared_pacer()``.
-    """
-
-    def __init__(
-        self,
-        min_interval_s: float = 1.0,
-        *,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], object] = time.sleep,
-    ) -> None:
-        if min_interval_s < 0:
-            raise ValueError("min_interval_s must be >= 0")
-        self.min_interval_s = min_interval_s
-        self._clock = clock
-        self._sleep = sleep
-        self._last: float | None = None
-
-    def wait(self) -> None:
-        """Block until a write may go out, then record that one is going out now."""
-        if self._last is not None:
-            remaining = self._last + self.min_interval_s - self._clock()
-            if remaining > 0:
-                self._sleep(remaining)
-        self._last = self._clock()
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> WritePacer:
-        """Interval from GLOW_WRITE_INTERVAL; default 1 s, or 0 against the local GitHub."""
-        env = os.environ if environ is None else environ
-        raw = env.get(INTERVAL_VARIABLE, "").strip()
-        if not raw:
-            api_url = env.get("GITHUB_API_URL", "") or "https://api.github.com"
-            return cls(0.0 if is_local_api(api_url) else 1.0)
-        interval = _float(raw)
-        if interval is None or not math.isfinite(interval) or interval < 0:
-            raise ConfigError(
-                f"{INTERVAL_VARIABLE} must be a number of seconds >= 0 (GitHub asks for 1), "
-                f"got {raw!r}."
-            )
-        return cls(interval)
-
-
-_shared: WritePacer | None = None
-
-
-def shared_pacer() -> WritePacer:
-    """The process-wide pacer (built from the environment on first use)."""
-    global _shared
-    if _shared is None:
-        _shared = WritePacer.from_env()
-    return _shared

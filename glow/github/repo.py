@@ -2,7 +2,8 @@
 
 Pure code decides (a comment body, labels to add); this class carries it out against GitHub's
 current state, so a handler re-run on the same event makes zero writes (STYLE.md, 3 and 5).
-Every request goes through ``call_with_backoff``; every write waits on the ``WritePacer``.
+Every request goes through ``call_with_backoff``; every write waits on its identity's
+``WriteBudget`` (spacing, and GitHub's content-creating limits for the requests that count).
 Requests use githubkit's raw ``request`` and read plain JSON: we need a few fields, and
 validating whole response models costs start-up time and breaks on partial shapes.
 """
@@ -16,7 +17,8 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 from urllib.parse import quote
 
 from glow.errors import GitHubError, GlowError
-from glow.github.backoff import WritePacer, call_with_backoff, shared_pacer
+from glow.github.backoff import call_with_backoff
+from glow.github.budget import WriteBudget, budget_for, creates_content
 from glow.github.pages import paginate_path
 from glow.markers import has_marker, normalise_body, with_marker
 
@@ -47,6 +49,7 @@ class RequestCounts:
 
     requests: int = 0
     writes: int = 0
+    creating: int = 0  # writes GitHub counts as content-creating (``budget.creates_content``)
     remembered: int = 0  # reads answered from the run's memory (no request sent)
 
     @property
@@ -84,7 +87,7 @@ class Repo:
         owner: str,
         name: str,
         *,
-        pacer: WritePacer | None = None,
+        pacer: WriteBudget | None = None,
         max_attempts: int = 5,
         sleep: Callable[[float], object] = time.sleep,
         clock: Callable[[], float] = time.time,
@@ -93,7 +96,8 @@ class Repo:
         self.gh = gh
         self.owner = owner
         self.name = name
-        self.pacer = pacer if pacer is not None else shared_pacer()
+        # The budget of the identity ``gh`` writes as, shared by every adapter in the process.
+        self.pacer = pacer if pacer is not None else budget_for(gh)
         self.max_attempts = max_attempts
         self.counts = RequestCounts()
         self._sleep = sleep
@@ -125,9 +129,11 @@ class Repo:
         """One request with backoff, pacing for writes, and counting of every attempt.
 
         ``creates``: the request makes something new each time it lands (a comment, an issue),
-        so a server error is not retried blindly (``backoff.retry_delay``)."""
+        so a server error is not retried blindly (``backoff.retry_delay``). Whether GitHub
+        counts it against the content-creating limits is the route's (``creates_content``)."""
         method = method.upper()
         write = method not in READ_METHODS
+        creating = write and creates_content(method, url)
         key = (url, tuple(sorted((str(k), str(v)) for k, v in (params or {}).items())))
         if write:
             self._remembered.clear()
@@ -137,8 +143,9 @@ class Repo:
 
         def attempt() -> Response[Any]:
             if write:
-                self.pacer.wait()
+                self.pacer.wait(creates=creating)
                 self.counts.writes += 1
+                self.counts.creating += int(creating)
             self.counts.requests += 1
             return self.gh.request(
                 method,

@@ -122,14 +122,21 @@ class Limits:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def bucket(self, principal: Principal) -> tuple[str, int]:
-        """The primary rate-limit bucket a principal is charged to, and its hourly limit:
-        anonymous callers share 60; a job's GITHUB_TOKEN counts against its repository's."""
+        """The identity a principal's requests are counted for (the primary limit and the
+        content-creation budget), and its hourly primary limit, as GitHub counts them:
+        anonymous callers share 60; a job's GITHUB_TOKEN counts against its repository's; each
+        App installation has its own (two installations of one App are two identities); a
+        person's tokens share that person's."""
         if principal.kind == "anonymous":
             return "anonymous", 60
         if principal.kind == "job":
             repo_id = principal.token and principal.token.get("repo_id")
             return f"repo:{repo_id}", int(self.config["job_token_limit_per_hour"])
-        return f"{principal.kind}:{principal.login}", int(self.config["primary_limit_per_hour"])
+        limit = int(self.config["primary_limit_per_hour"])
+        if principal.kind == "installation":
+            installation = principal.token and principal.token.get("installation_id")
+            return f"installation:{installation}", limit
+        return f"{principal.kind}:{principal.login}", limit
 
     def add_fault(self, fault: Fault) -> None:
         with self._lock:

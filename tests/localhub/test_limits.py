@@ -98,6 +98,39 @@ def test_the_content_creation_budget_is_each_accounts_own(world: World) -> None:
         gh.ok("POST", "/repos/acme/workshop/issues", token, json={"title": "my own"})
 
 
+def test_each_app_installation_has_its_own_budgets(world: World) -> None:
+    """GitHub counts an App's limits per installation: the App's busy installation on one
+    organisation does not use up its installation's budget on another."""
+    import jwt
+
+    gh = world.gh
+    gh.org("beta", admins=["alice"])
+    gh.ok("POST", "/orgs/beta/repos", world.token, json={"name": "demo", "auto_init": True})
+    app = gh.control(
+        "POST",
+        "apps",
+        {"slug": "glow-provisioner", "owner": "acme", "permissions": {"issues": "write"}},
+    )
+    now = int(time.time())
+    claims = {"iat": now - 60, "exp": now + 540, "iss": str(app["id"])}
+    headers = {"authorization": "Bearer " + jwt.encode(claims, app["private_key"], "RS256")}
+    tokens = {}
+    for org in ("acme", "beta"):
+        installed = gh.control("POST", "installations", {"app_id": app["id"], "account": org})
+        url = f"/app/installations/{installed['id']}/access_tokens"
+        tokens[org] = gh.ok("POST", url, headers=headers)["token"]
+    gh.advance(61)
+    gh.config(content_creation_per_minute=2)
+
+    def issue(org: str) -> httpx.Response:
+        return gh.api("POST", f"/repos/{org}/demo/issues", tokens[org], json={"title": "t"})
+
+    assert [issue("acme").status_code for _ in range(3)] == [201, 201, 403]
+    assert [issue("beta").status_code for _ in range(2)] == [201, 201]
+    used = gh.api("GET", "/repos/beta/demo", tokens["beta"]).headers["x-ratelimit-used"]
+    assert used == "3"  # the primary limit too: beta's two issues and this read, not acme's
+
+
 def test_secondary_fault_then_success(world: World) -> None:
     gh = world.gh
     gh.fault(

@@ -1,4 +1,4 @@
-"""Create and heal learners' Learning Rooms from the template, one learner at a time, and record
+"""Create and heal learners' Learning Rooms from the template, learner by learner, and record
 every outcome in the admin repository's roster and provisioning log (seed 003, section 7.2b).
 
 Visits enrolled learners whose provisioning is pending or failed (--verify: every enrolled
@@ -7,6 +7,11 @@ required files (.github/workflows/, .github/ISSUE_TEMPLATE/) in one commit, invi
 seed challenge 1 once. Idempotent on (github_handle, cohort_id): running again resumes, never
 makes a second room, and writes nothing when every room is healthy. A pre-flight check runs
 before any room is created.
+
+Paced by GitHub's write limits (about 80 content-creating requests a minute and 500 an hour; a
+new room takes 7): the next rooms are started while GitHub copies the template into earlier
+ones, and a batch larger than the hour allows waits for the limit, saying before it starts when
+it will finish; after 5.5 hours it pauses and the next run continues.
 
 Runs inside GitHub Actions on the Provision workflow's events (a `provision` repository
 dispatch, a workflow dispatch, the schedule); any other event is logged and ignored (exit 0).

@@ -60,6 +60,34 @@ STOPPED = (
 RATE_LIMITED = "GitHub's rate limit held past the time budget; the batch stopped here"
 BACKING_OFF = "[{index}/{total}] {handle}: GitHub rate limit; waiting {delay:.0f} s, then retrying"
 COMMIT_MESSAGE = "Provisioning {cohort}: {count} learner record(s) ({results})"
+
+# The write budget: the pre-flight's line, a wait for GitHub's limit, a pause for the next run.
+# {rooms} reads "1 new room" or "300 new rooms"; {limits} is what the budget keeps to.
+PACE_NONE = "Write budget of {name} ({limits}): no new rooms in this batch."
+PACE_UNLIMITED = "Write budget of {name} ({limits}): {rooms} can be made at once."
+PACE_FITS = (
+    "Write budget of {name} ({limits}): {rooms} can be made now ({per_room} content-creating "
+    "requests each); done by about {finish}."
+)
+PACE_HOURS = (
+    "Write budget of {name} ({limits}): {fit} of {rooms} can be made now ({per_room} "
+    "content-creating requests each); this run waits for the hourly limit between them and "
+    "finishes about {finish}."
+)
+PACE_NEXT_RUN = (
+    "Write budget of {name} ({limits}): {fit} of {rooms} can be made now ({per_room} "
+    "content-creating requests each); this run makes about {in_run} within its {hours:g}-hour "
+    "limit and the next run continues; the batch finishes about {finish} at the earliest."
+)
+WAITING = (
+    "Waiting until {until} for GitHub's limit on content-creating requests ({done} of {total} "
+    "learners done); nothing is wrong, and stopping now is safe."
+)
+PAUSED = (
+    "Cohort {cohort}: paused for GitHub's hourly limit, {left} learners left pending: the next "
+    "run (the hourly schedule, or run it again) continues with them; this run's limit is "
+    "{hours:g} hours."
+)
 SAVE_FAILED = "could not save provisioning progress: {error}"
 
 # One room: its description, the commit that restores required files, a learner's failures.
@@ -93,10 +121,13 @@ settings (environment):
   PROVISIONING_APP_ID, PROVISIONING_APP_PRIVATE_KEY   the provisioning App (github-app mode)
   PROVISIONING_TOKEN           a fine-grained token (actions-bot mode)
   GLOW_ROOMS_OWNER             where rooms are created (default: the template's owner)
-  GLOW_PROVISION_DELAY         seconds between learners (default 1; 0 on the local GitHub)
+  GLOW_PROVISION_DELAY         extra seconds between learners (default 0: the write budget paces)
+  GLOW_CONTENT_PER_MINUTE, GLOW_CONTENT_PER_HOUR   GitHub's content-creating limits (80, 500)
+  GLOW_WRITE_INTERVAL          seconds between writes (default 1; 0 on the local GitHub)
   GITHUB_API_URL               the GitHub API (default https://api.github.com)
 
-exit status: 0 when every visited learner is provisioned; 1 when a learner failed, the batch
-stopped or the pre-flight failed (the message says what to do); 2 when a setting is missing.
+exit status: 0 when every visited learner is provisioned (or left pending for the next run by
+GitHub's hourly limit, as the output says); 1 when a learner failed, the batch stopped or the
+pre-flight failed (the message says what to do); 2 when a setting is missing.
 Manual fallback and recovery: docs/runbooks/provisioning.md
 """

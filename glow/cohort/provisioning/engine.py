@@ -1,16 +1,25 @@
-"""The provisioning engine (seed 003, section 7.2b): serial, idempotent on (github_handle,
-cohort_id), paced, backing off on rate limits without ever skipping a learner, and recording
-every outcome in the admin repository.
+"""The provisioning engine (seed 003, section 7.2b): idempotent on (github_handle, cohort_id),
+paced by the write budget, backing off on rate limits without ever skipping a learner, and
+recording every outcome in the admin repository.
 
-For each learner it visits (``decide.select_learners``) it runs ``room.RoomSteps``; then the
-roster and the log of the WHOLE batch go into ONE commit through the git data API. Whenever
-the batch is interrupted (an error, a stop, Ctrl-C, a cancelled job) what finished is saved
-first, so such a crash loses at most the learner in flight; a run killed outright loses its
-records, and the re-run recognises the rooms it made (``already-exists``) and resumes. Callers
-may save every ``flush_every`` learners instead. A re-run of a healthy cohort writes
-nothing at all. After each learner whose room it wrote to, it waits ``provision_delay_s``.
-Rate limits: ``call_with_backoff`` already retries each request; when a learner still hits a
-limit, the engine waits (doubling from a minute) and retries THE SAME learner, within a time
+For each learner it visits (``decide.select_learners``) it runs ``room.RoomSteps`` in two
+halves: ``start`` finds or generates the room, ``finish`` does the rest once the template's
+files are there. GitHub copies them after answering generate, so up to ``overlap`` rooms are
+started before the oldest is finished (``pace.next_step``); learners finish, and are reported,
+in order. Then the roster and the log of the WHOLE batch go into ONE commit through the git
+data API. Whenever the batch is interrupted (an error, a stop, Ctrl-C, a cancelled job) what
+finished is saved first, so such a crash loses at most the rooms in flight; a run killed outright
+loses its records, and the re-run recognises the rooms it made (``already-exists``) and resumes.
+Callers may save every ``flush_every`` learners instead. A re-run of a healthy cohort writes
+nothing at all.
+
+Pace: every write waits on its identity's write budget (``glow.github.budget``: GitHub's 80
+content-creating requests a minute and 500 an hour), seeded with what earlier runs spent of the
+hour (the log says). A room is started only when its requests fit now; otherwise the run waits
+for the budget, up to its time limit (``run_limit_s``), past which it pauses: the learners left
+stay pending and the next run continues (the pre-flight says when the batch will finish).
+Rate limits met all the same: ``call_with_backoff`` retries each request; when a learner still
+hits one, the engine waits (doubling from a minute) and retries THE SAME learner, within a time
 budget; past it that learner is recorded as failed and the batch stops with a clear message and
 a non-zero exit, progress saved. Any other failure is recorded for that learner and the batch
 goes on to the next.
@@ -22,26 +31,28 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from glow.cohort.admin import AdminRepo
-from glow.cohort.model import Cohort, Learner, Roster, pinned_template_sha, room_name
-from glow.cohort.provisioning.copy import (
-    BACKING_OFF,
-    COMMIT_MESSAGE,
-    NO_COHORT,
-    RATE_LIMITED,
-    SAVE_FAILED,
-    STOPPED,
+from glow.cohort.model import (
+    Cohort,
+    Learner,
+    LogEntry,
+    Roster,
+    pinned_template_sha,
+    room_name,
 )
+from glow.cohort.provisioning import pace
+from glow.cohort.provisioning.batch import BACKOFF_BUDGET_S, Batch
+from glow.cohort.provisioning.batch import BatchReport as BatchReport
+from glow.cohort.provisioning.batch import ProvisioningStopped as ProvisioningStopped
+from glow.cohort.provisioning.copy import COMMIT_MESSAGE, NO_COHORT
 from glow.cohort.provisioning.decide import (
     LearnerOutcome,
     TemplateSnapshot,
     apply_outcomes,
     log_entries,
-    progress_line,
     select_learners,
 )
 from glow.cohort.provisioning.preflight import (
@@ -51,15 +62,11 @@ from glow.cohort.provisioning.preflight import (
     describe_template,
 )
 from glow.cohort.provisioning.preflight import read_template as _read_template
-from glow.cohort.provisioning.room import RoomSteps
+from glow.cohort.provisioning.room import RoomSteps, Visit
 from glow.cohort.settings import CohortSettings
-from glow.errors import ConfigError, GlowError, RateLimited
-from glow.github.backoff import WritePacer, shared_pacer
+from glow.errors import ConfigError
+from glow.github.budget import WriteBudget, budget_for
 from glow.github.repo import Repo, split_full_name
-
-LEARNER_BACKOFF_S = 60.0  # GitHub: after a secondary limit, wait at least a minute
-LEARNER_BACKOFF_MAX_S = 15 * 60.0
-BACKOFF_BUDGET_S = 30 * 60.0
 
 
 def _stderr(line: str) -> None:
@@ -86,38 +93,13 @@ def connected(gh: Any) -> Iterator[None]:
 
 
 class RepoFactory:
-    """Builds ``Repo`` adapters sharing one client, pacer and sleep; totals their requests."""
+    """Builds ``Repo`` adapters sharing one client, write budget and sleep."""
 
-    def __init__(self, gh: Any, *, pacer: WritePacer, sleep: Callable[[float], object]) -> None:
+    def __init__(self, gh: Any, *, pacer: WriteBudget, sleep: Callable[[float], object]) -> None:
         self.gh, self.pacer, self.sleep = gh, pacer, sleep
-        self.built: list[Repo] = []
 
     def __call__(self, owner: str, name: str) -> Repo:
-        repo = Repo(self.gh, owner, name, pacer=self.pacer, sleep=self.sleep)
-        self.built.append(repo)
-        return repo
-
-    def totals(self) -> tuple[int, int]:
-        """(requests, writes) of every adapter built so far."""
-        requests = sum(repo.counts.requests for repo in self.built)
-        return requests, sum(repo.counts.writes for repo in self.built)
-
-
-class ProvisioningStopped(GlowError):
-    """The batch stopped early (a rate limit that would not lift); progress is saved."""
-
-
-@dataclass
-class BatchReport:
-    cohort_id: str
-    enrolled: int
-    template: TemplateSnapshot | None
-    outcomes: list[LearnerOutcome]
-    checks: list[str] = field(default_factory=list)  # the pre-flight's lines
-
-    @property
-    def failed(self) -> list[LearnerOutcome]:
-        return [o for o in self.outcomes if o.error is not None]
+        return Repo(self.gh, owner, name, pacer=self.pacer, sleep=self.sleep)
 
 
 class Provisioner:
@@ -128,7 +110,7 @@ class Provisioner:
         gh: Any,
         settings: CohortSettings,
         *,
-        pacer: WritePacer | None = None,
+        pacer: WriteBudget | None = None,
         sleep: Callable[[float], object] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
         now: Callable[[], datetime] = _utcnow,
@@ -137,11 +119,14 @@ class Provisioner:
         poll_timeout_s: float = 60.0,
         flush_every: int | None = None,  # None: one commit for the whole batch
         backoff_budget_s: float = BACKOFF_BUDGET_S,
+        overlap: int = pace.OVERLAP,
+        run_limit_s: float = pace.RUN_LIMIT_S,
         say: Callable[[str], None] = _stderr,
     ) -> None:
         self.settings = settings
         self.gh = gh
-        self.repos = RepoFactory(gh, pacer=pacer or shared_pacer(), sleep=sleep)
+        self.budget = pacer or budget_for(gh)
+        self.repos = RepoFactory(gh, pacer=self.budget, sleep=sleep)
         self.admin = AdminRepo(self.repos(*split_full_name(settings.admin_repo)))
         self.steps = RoomSteps(
             self.repos,
@@ -153,6 +138,13 @@ class Provisioner:
         self.sleep, self.clock, self.now, self.say = sleep, clock, now, say
         self.flush_every = max(flush_every, 1) if flush_every else None
         self.backoff_budget_s = backoff_budget_s
+        self.overlap = max(overlap, 1)
+        self.run_limit_s = run_limit_s
+        self.per_room = pace.CREATES_PER_ROOM  # raised when a room takes more
+        self.pace: pace.PacePlan | None = None  # the last pre-flight's plan
+        self.started_at = now()
+        self.deadline = self.budget.now() + run_limit_s
+        self._seeded: set[str] = set()
 
     # Reading ----------------------------------------------------------------------------------
 
@@ -176,9 +168,12 @@ class Provisioner:
         repo = self.repos(*split_full_name(room))
         return repo.get_json(repo.url()) is not None
 
-    def read_template(self, cohort: Cohort, *, allow_empty: bool = False) -> TemplateSnapshot:
+    def read_template(
+        self, cohort: Cohort, *, allow_empty: bool = False, log: list[LogEntry] | None = None
+    ) -> TemplateSnapshot:
         template_repo = self.repos(*split_full_name(self.settings.template_repo))
-        log = [] if cohort.template_sha else self.admin.log(cohort.id)
+        if log is None:
+            log = [] if cohort.template_sha else self.admin.log(cohort.id)
         return _read_template(
             template_repo,
             pinned_template_sha(cohort, log),
@@ -187,11 +182,19 @@ class Provisioner:
         )
 
     def preflight(
-        self, cohort: Cohort, chosen: list[Learner], *, allow_empty: bool = False
+        self,
+        cohort: Cohort,
+        chosen: list[Learner],
+        *,
+        allow_empty: bool = False,
+        log: list[LogEntry] | None = None,
     ) -> tuple[TemplateSnapshot, list[str]]:
         """Every pre-flight check for a batch of ``chosen`` (reads only); raises PreflightError
-        with one line."""
-        template = self.read_template(cohort, allow_empty=allow_empty)
+        with one line. The last line says how many new rooms fit the write budget now (what
+        earlier runs spent of the hour counted, as the log says) and when the batch finishes."""
+        log = self.admin.log(cohort.id) if log is None else log
+        self.seed(cohort.id, log)
+        template = self.read_template(cohort, allow_empty=allow_empty, log=log)
         owner = self.settings.rooms_owner
         creates = sum(1 for learner in chosen if not learner.learning_room_repo)
         owner_line, account = check_owner(self.admin.repo, owner)
@@ -200,8 +203,28 @@ class Provisioner:
             check_admin(self.admin.repo),
             owner_line,
             *check_capacity(self.admin.repo, account, len(chosen), creates),
+            self.pace_line(creates),
         ]
         return template, lines
+
+    def pace_line(self, rooms: int) -> str:
+        """How many of ``rooms`` new rooms fit the write budget now, and when they are done."""
+        now, limits = self.budget.now(), self.budget.limits
+        plan = self.pace = pace.pace_plan(
+            self.budget.plan(rooms * self.per_room),
+            rooms=rooms,
+            per_room=self.per_room,
+            now=now,
+            deadline=self.deadline,
+            spacing_s=limits.spacing_s,
+        )
+        return pace.pace_line(
+            plan,
+            name=self.budget.name,
+            limits=limits.describe(),
+            hourly=limits.per_hour is not None,
+            run_hours=self.run_limit_s / 3600,
+        )
 
     def plan(
         self, cohort: Cohort, *, verify: bool = False, learner: str | None = None
@@ -226,42 +249,22 @@ class Provisioner:
             if not chosen:
                 return report
             report.template, report.checks = self.preflight(cohort, chosen, allow_empty=allow_empty)
-            self._batch(cohort.id, chosen, report)
+            if self.pace and self.pace.fit_now < self.pace.rooms:
+                self.say(report.checks[-1])  # the batch takes hours: say so before it starts
+            Batch(self, chosen, report).run()
             return report
 
-    def _batch(self, cohort_id: str, chosen: list[Learner], report: BatchReport) -> None:
-        assert report.template is not None
-        unsaved: list[LearnerOutcome] = []
-        try:
-            for index, learner in enumerate(chosen, 1):
-                outcome, stop = self._one(learner, report.template, index, len(chosen))
-                report.outcomes.append(outcome)
-                unsaved.append(outcome)
-                self.say(progress_line(index, len(chosen), outcome))
-                if stop is not None:
-                    raise ProvisioningStopped(stop)
-                if self.flush_every and len(unsaved) >= self.flush_every:
-                    self._save(cohort_id, unsaved, report.template)
-                    unsaved = []
-                if outcome.wrote and index < len(chosen):
-                    self.sleep(self.settings.provision_delay_s)
-        except BaseException:
-            # A crash, Ctrl-C or a stop: keep what finished, then let the error surface.
-            try:
-                self._save(cohort_id, unsaved, report.template)
-            except Exception as exc:
-                self.say(SAVE_FAILED.format(error=exc))
-            raise
-        self._save(cohort_id, unsaved, report.template)
+    def seed(self, cohort_id: str, log: list[LogEntry]) -> None:
+        """Count in the write budget what earlier runs spent of the hour (once per cohort)."""
+        if cohort_id not in self._seeded:
+            self._seeded.add(cohort_id)
+            now = self.now()
+            self.budget.seed(
+                pace.earlier_creates(log, before=self.started_at, now=now, per_room=self.per_room)
+            )
 
-    def _one(
-        self, learner: Learner, template: TemplateSnapshot, index: int, total: int
-    ) -> tuple[LearnerOutcome, str | None]:
-        """One learner, retried on rate limits within the budget; other failures recorded.
-
-        The second value is set when the batch must stop here (the budget ran out): the learner
-        is then recorded as failed, so the watchdog sees it, and the next run starts with them.
-        """
+    def visit(self, learner: Learner, index: int) -> Visit:
+        """A learner's visit, begun now (the log's attempt time)."""
         outcome = LearnerOutcome(
             handle=learner.github_handle,
             room=self.room_of(learner),
@@ -269,35 +272,9 @@ class Provisioner:
             prior_room=learner.learning_room_repo,
             attempt_at=self.now(),
         )
-        where = {"index": index, "total": total, "handle": learner.github_handle}
-        started, waits = self.clock(), 0
-        before = self.repos.totals()
-        try:
-            while True:
-                try:
-                    self.steps.run(learner, outcome, template)
-                    return outcome, None
-                except RateLimited:
-                    delay = min(LEARNER_BACKOFF_S * 2**waits, LEARNER_BACKOFF_MAX_S)
-                    waited = self.clock() - started
-                    if waited + delay > self.backoff_budget_s:
-                        outcome.error = RATE_LIMITED
-                        return outcome, STOPPED.format(
-                            minutes=waited / 60, cohort=learner.cohort_id, **where
-                        )
-                    waits += 1
-                    self.say(BACKING_OFF.format(delay=delay, **where))
-                    self.sleep(delay)
-                except ConfigError:
-                    raise
-                except GlowError as exc:
-                    outcome.error = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-                    return outcome, None
-        finally:
-            after = self.repos.totals()
-            outcome.requests, outcome.writes = after[0] - before[0], after[1] - before[1]
+        return Visit(learner, outcome, index)
 
-    def _save(
+    def save(
         self, cohort_id: str, outcomes: list[LearnerOutcome], template: TemplateSnapshot
     ) -> None:
         """Roster and log of these learners as ONE commit; nothing at all when nothing changed."""

@@ -86,6 +86,7 @@ def provision(engine: Provisioner, cohorts: list[Cohort], args: argparse.Namespa
             lines.append(NOTHING_TO_DO.format(cohort=report.cohort_id, enrolled=report.enrolled))
         else:
             lines += summary_lines(report.cohort_id, report.outcomes, report.template)
+            lines += [report.paused] if report.paused else []
             lines += [f"Pre-flight: {line}" for line in report.checks]
     print("\n".join(lines))
     add_summary("\n\n".join(lines))

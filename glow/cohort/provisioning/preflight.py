@@ -6,15 +6,14 @@ required set (``.github/workflows/`` and ``.github/ISSUE_TEMPLATE/``) is non-emp
 explicitly allowed to be empty; every required workflow parses with ``on:`` and ``jobs:``
 (template smoke validation); the first challenge file is readable; the admin repository is
 writable; the rooms owner exists; its repository quota has room for the batch (where GitHub
-shows the plan to these credentials); the API budget covers at least one learner, and the time
-the batch needs under GitHub's content-creation limits is said (section 7.4). Reads only: a
-failed pre-flight has changed nothing.
+shows the plan to these credentials); the API budget covers at least one learner (section 7.4;
+the engine adds the write budget's line: how many new rooms fit GitHub's content-creation limits
+now, and when the batch finishes). Reads only: a failed pre-flight has changed nothing.
 """
 
 from __future__ import annotations
 
 import base64
-import math
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -76,11 +75,8 @@ NO_BUDGET = (
     "the API budget of these credentials is spent ({remaining} requests left) until {reset}; "
     "a learner needs about {each}. Run again after {reset}."
 )
-# Requests per learner, with room to spare (benchmarks/provisioning.py measures about 7), and
-# content-creating requests per learner against GitHub's documented 500 an hour.
+# Requests per learner, with room to spare (benchmarks/provisioning.py measures them).
 REQUESTS_PER_LEARNER = 12
-CREATING_PER_LEARNER = 3
-CREATING_PER_HOUR = 500
 
 
 class PreflightError(GlowError):
@@ -219,19 +215,10 @@ def quota_line(owner: str, account: Mapping[str, Any], creates: int) -> str:
 
 
 def budget_line(rate: Mapping[str, Any] | None, learners: int) -> str:
-    """The primary API budget (PreflightError when not even one learner fits) and how long the
-    batch takes under GitHub's hourly limit on content-creating requests."""
-    creating = CREATING_PER_LEARNER * learners
-    hours = creating / CREATING_PER_HOUR
-    pace = (
-        f"; its {creating} content-creating requests exceed GitHub's {CREATING_PER_HOUR} an "
-        f"hour, so it pauses and resumes by itself (about {math.ceil(hours)} hours)"
-        if creating > CREATING_PER_HOUR
-        else ""
-    )
+    """The primary API budget (PreflightError when not even one learner fits)."""
     core = ((rate or {}).get("resources") or {}).get("core") or (rate or {}).get("rate")
     if not core:
-        return f"API budget: not shown to these credentials{pace}."
+        return "API budget: not shown to these credentials."
     remaining = int(core.get("remaining", 0))
     reset = datetime.fromtimestamp(int(core.get("reset", 0)), UTC).strftime("%Y-%m-%d %H:%M UTC")
     if not learners:
@@ -248,7 +235,7 @@ def budget_line(rate: Mapping[str, Any] | None, learners: int) -> str:
     )
     return (
         f"API budget: {remaining} requests left until {reset}; this batch of {learners} needs "
-        f"about {needed}{short}{pace}."
+        f"about {needed}{short}."
     )
 
 

@@ -1,7 +1,9 @@
 """One learner's Learning Room, carried out (seed 003, section 7.2b, steps 1 to 4): find or
-generate the room, restore required files in one commit, invite the learner, seed the first
-challenge issue once, and verify the required set.
+generate the room (``start``), then (``finish``) restore required files in one commit, invite
+the learner, seed the first challenge issue once, and verify the required set.
 
+GitHub answers generate before it has copied the template's files, so the engine starts the
+next rooms between the two halves and finishes this one once its files are there.
 Every step reads GitHub's state first, so a room that is already right costs reads only. A room
 generated in this very attempt is known to be empty of issues and collaborators, so those reads
 are skipped for it (fewer requests per learner, same outcome).
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from glow.cohort.model import Learner
@@ -50,6 +53,31 @@ class ProvisionError(GlowError):
     """One learner could not be provisioned; the message is the log's error_detail."""
 
 
+@dataclass
+class Visit:
+    """One learner's visit: started (the room found or generated), then finished."""
+
+    learner: Learner
+    outcome: LearnerOutcome
+    index: int
+    repos: list[Repo] = field(default_factory=list)  # every adapter used, for the counts
+    info: dict[str, Any] | None = None  # the room as GitHub showed it; None: not started
+    fresh: bool = False  # generated in this visit: no issues or collaborators yet
+
+    @property
+    def room(self) -> Repo:
+        return self.repos[0]
+
+    def count(self) -> None:
+        """The outcome's request counts: every request of this visit's adapters so far."""
+        self.outcome.requests = sum(repo.counts.requests for repo in self.repos)
+        self.outcome.writes = sum(repo.counts.writes for repo in self.repos)
+
+    @property
+    def creating(self) -> int:
+        return sum(repo.counts.creating for repo in self.repos)
+
+
 class RoomSteps:
     """The steps for one room; ``make_repo`` builds counted ``Repo`` adapters."""
 
@@ -68,15 +96,23 @@ class RoomSteps:
         self.poll_interval_s = poll_interval_s
         self.poll_timeout_s = poll_timeout_s
 
-    def run(self, learner: Learner, outcome: LearnerOutcome, template: TemplateSnapshot) -> None:
-        """Bring the learner's room to the required state, recording each step in ``outcome``.
+    def start(self, visit: Visit, template: TemplateSnapshot) -> None:
+        """Find the learner's room, or generate it from the template (its files come later).
+        Safe to call again after a failure: a room the earlier call made is found, never made
+        twice."""
+        if not visit.repos:
+            visit.repos.append(self.make_repo(*split_full_name(visit.outcome.room)))
+        visit.info, visit.fresh = self._find_or_generate(visit, template)
 
-        Safe to call again on the same outcome after a failure (rate limit): steps already done
+    def finish(self, visit: Visit, template: TemplateSnapshot) -> None:
+        """Bring a started room to the required state, recording each step in the outcome.
+
+        Safe to call again on the same visit after a failure (rate limit): steps already done
         are skipped, the rest re-read GitHub's state first.
         """
-        owner, name = split_full_name(outcome.room)
-        room = self.make_repo(owner, name)
-        info, fresh = self._find_or_generate(room, learner, template, outcome)
+        assert visit.info is not None, "finish before start"
+        room, info, fresh = visit.room, visit.info, visit.fresh
+        learner, outcome = visit.learner, visit.outcome
         if info.get("archived"):
             outcome.archived = True  # teardown archived it after the workshop: leave it alone
             return
@@ -109,8 +145,9 @@ class RoomSteps:
     # Step 1: the room -------------------------------------------------------------------------
 
     def _find_or_generate(
-        self, room: Repo, learner: Learner, template: TemplateSnapshot, outcome: LearnerOutcome
+        self, visit: Visit, template: TemplateSnapshot
     ) -> tuple[dict[str, Any], bool]:
+        room, learner, outcome = visit.room, visit.learner, visit.outcome
         info = room.get_json(room.url())
         if info is not None:
             if not outcome.created:
@@ -118,6 +155,7 @@ class RoomSteps:
                 self._unrecorded(info, outcome)
             return info, False
         tmpl = self.make_repo(*split_full_name(template.repo))
+        visit.repos.append(tmpl)
         body = {
             "owner": room.owner,
             "name": room.name,

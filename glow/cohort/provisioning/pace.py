@@ -1,0 +1,145 @@
+"""Provisioning's pace, decided: what the batch does next (start a room while earlier rooms'
+template copies finish, finish the oldest, wait for the write budget, or pause for the next
+run), how many new rooms fit GitHub's hourly limit now and when the batch will finish, and what
+earlier runs spent of the hour (read from the provisioning log).
+
+Pure: the engine hands in the write budget's plan (``WriteBudget.plan``: when each coming
+content-creating request may go) and the clock; nothing here sends or sleeps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Literal
+
+from glow.cohort.model import LogEntry
+from glow.cohort.provisioning.copy import (
+    PACE_FITS,
+    PACE_HOURS,
+    PACE_NEXT_RUN,
+    PACE_NONE,
+    PACE_UNLIMITED,
+)
+
+# Content-creating requests a new room takes (GitHub's notion, ``glow.github.budget``):
+# generate, the invitation, the first challenge issue, ``.glow/learner.yml`` and the three
+# practice-branch file commits. The engine raises it when a room takes more;
+# benchmarks/provisioning.py measures it.
+CREATES_PER_ROOM = 7
+# Writes a new room takes: those 7 and the two practice branches' refs (each write is spaced).
+WRITES_PER_ROOM = 9
+# Rooms started before the oldest is finished: GitHub answers generate before it copies the
+# template's files, so while one room's copy runs the next rooms are started.
+OVERLAP = 4
+# A room is started only when all its content-creating requests can go within a minute (the
+# per-minute window); a longer wait finishes the rooms in flight first.
+SOON_S = 60.0
+HOUR_S = 3600.0
+# A learner's requests follow its attempt time by seconds to a few minutes (rooms in flight,
+# the per-minute window): an earlier run's requests are counted that much later, to be safe.
+SEED_DELAY = timedelta(minutes=5)
+RUN_LIMIT_S = 5.5 * HOUR_S  # under GitHub's 6-hour job limit; the workflow allows 360 minutes
+
+Step = Literal["start", "finish", "wait", "pause"]
+
+
+def next_step(
+    *, waiting: int, in_flight: int, overlap: int, ready_in: float, until_deadline: float
+) -> Step:
+    """The batch's next move. ``ready_in``: seconds until the next room's content-creating
+    requests (and those the rooms in flight still make) can all go; ``until_deadline``:
+    seconds left of the run's time limit."""
+    if waiting and in_flight < overlap and ready_in <= SOON_S:
+        return "start"
+    if in_flight or not waiting:
+        return "finish"
+    return "pause" if ready_in > until_deadline else "wait"
+
+
+def creates_needed(*, new_room: bool, fresh_in_flight: int, per_room: int) -> int:
+    """Content-creating requests to have in hand before starting a room: its own (none for a
+    room that exists: healing rarely creates) and what the fresh rooms in flight still make."""
+    return (per_room if new_room else 0) + fresh_in_flight * (per_room - 1)
+
+
+@dataclass(frozen=True)
+class PacePlan:
+    """A batch's new rooms against the write budget."""
+
+    rooms: int
+    per_room: int
+    fit_now: int  # rooms whose requests can all go within the coming hour
+    in_run: int  # rooms whose requests can all go before the run's time limit
+    finish_at: float | None  # when the last room's requests can have gone; None: no rooms
+
+
+def pace_plan(
+    slots: Sequence[float],
+    *,
+    rooms: int,
+    per_room: int,
+    now: float,
+    deadline: float,
+    spacing_s: float = 0.0,
+) -> PacePlan:
+    """``slots``: when each of ``rooms * per_room`` content-creating requests may go; a room
+    also waits ``spacing_s`` before each of its writes."""
+    done = [
+        max(slots[k * per_room - 1], now + k * WRITES_PER_ROOM * spacing_s)
+        for k in range(1, rooms + 1)
+        if k * per_room <= len(slots)
+    ]
+    return PacePlan(
+        rooms=rooms,
+        per_room=per_room,
+        fit_now=sum(1 for at in done if at < now + HOUR_S),
+        in_run=sum(1 for at in done if at <= deadline),
+        finish_at=done[-1] if done else None,
+    )
+
+
+def clock_text(at: float) -> str:
+    return datetime.fromtimestamp(at, UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def pace_line(plan: PacePlan, *, name: str, limits: str, hourly: bool, run_hours: float) -> str:
+    """The pre-flight's line on the write budget: how many new rooms fit now, and when the
+    batch finishes (``hourly``: the budget has an hourly limit at all)."""
+    rooms = f"{plan.rooms} new room" + ("" if plan.rooms == 1 else "s")
+    where = {"name": name, "limits": limits, "rooms": rooms, "per_room": plan.per_room}
+    if not plan.rooms:
+        return PACE_NONE.format(name=name, limits=limits)
+    if not hourly or plan.finish_at is None:
+        return PACE_UNLIMITED.format(**where)
+    finish = clock_text(plan.finish_at)
+    if plan.fit_now >= plan.rooms:
+        return PACE_FITS.format(finish=finish, **where)
+    if plan.in_run >= plan.rooms:
+        return PACE_HOURS.format(fit=plan.fit_now, finish=finish, **where)
+    return PACE_NEXT_RUN.format(
+        fit=plan.fit_now, in_run=plan.in_run, hours=run_hours, finish=finish, **where
+    )
+
+
+def earlier_creates(
+    log: Iterable[LogEntry], *, before: datetime, now: datetime, per_room: int
+) -> list[float]:
+    """When earlier runs' content-creating requests count against the coming hour, as the log
+    tells (one entry per result of each learner's visit): a room created counts ``per_room``,
+    an invitation or a challenge seeded on a room that existed one each; each at the visit's
+    time plus ``SEED_DELAY``. Only visits before ``before`` (this run's own are counted as they
+    happen) and within the last hour."""
+    visits: dict[tuple[str, datetime], set[str]] = {}
+    for entry in log:
+        if entry.attempt_at < before:
+            visits.setdefault((entry.github_handle, entry.attempt_at), set()).add(entry.result)
+    out: list[float] = []
+    for (_handle, at), results in sorted(visits.items(), key=lambda item: item[0][1]):
+        counted = at + SEED_DELAY
+        if counted <= now - timedelta(seconds=HOUR_S):
+            continue
+        creates = per_room if "created" in results else len(results & {"invited", "seeded"})
+        out += [counted.timestamp()] * creates
+    return out
