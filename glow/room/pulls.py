@@ -47,6 +47,17 @@ def event_pull_number(ctx: Context) -> int | None:
     return number if isinstance(number, int) and number > 0 else None
 
 
+def pull_event(ctx: Context, who: str) -> tuple[Repo, int | None] | None:
+    """The room and the pull request number a bot's run is about (None for an event that is
+    not a pull request's: the run only catches up on stale comments). None, logged, when a
+    ``pull_request`` event names no pull request (a malformed payload)."""
+    number = event_pull_number(ctx)
+    if number is None and ctx.event is not None and ctx.event.name == "pull_request":
+        ctx.log(f"{who}: the event names no pull request, ignored")
+        return None
+    return ctx.repo(ctx.event.repository if ctx.event else ""), number
+
+
 def list_pulls(repo: Repo, state: str) -> list[dict[str, Any]]:
     """Every pull request of the room in ``state`` (open or all), as the list API has it."""
     return [

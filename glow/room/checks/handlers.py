@@ -20,20 +20,20 @@ router: Router[Context] = Router()
 @router.register_keys(EVENTS)
 def check_content(ctx: Context) -> int:
     from glow.room.checks.copy import COMMENT_KEY
-    from glow.room.pulls import event_pull_number, list_pulls, our_comments
+    from glow.room.pulls import list_pulls, our_comments, pull_event
     from glow.room.rules import is_learner_pull, judged
 
-    number = event_pull_number(ctx)
-    if number is None and ctx.event is not None and ctx.event.name == "pull_request":
-        ctx.log("content checks: the event names no pull request, ignored")
+    found = pull_event(ctx, "content checks")
+    if found is None:
         return 0
     # Any other event: only the catching up (a replaced run may have left a report stale).
-    repo = ctx.repo(ctx.event.repository if ctx.event else "")
+    repo, number = found
     reports = our_comments(repo, COMMENT_KEY)
-    for data in list_pulls(repo, "open"):
+    # Every pull request, as Gandalf lists them: the run reads that listing once for both.
+    for data in list_pulls(repo, "all"):
         head = data.get("head") if isinstance(data.get("head"), dict) else None
         sha = str((head or {}).get("sha") or "")
-        if not sha or not is_learner_pull(data):
+        if not sha or data.get("state") != "open" or not is_learner_pull(data):
             continue
         pull = int(data["number"])
         report = reports.get(pull)

@@ -21,15 +21,14 @@ def check_pulls(ctx: Context) -> int:
     from glow.room.gandalf.copy import COMMENT_KEY
     from glow.room.gandalf.decide import Pull, comment_body, judge
     from glow.room.gandalf.read import RoomReader
-    from glow.room.pulls import event_pull_number, list_pulls, our_comments, upsert_once
+    from glow.room.pulls import list_pulls, our_comments, pull_event, upsert_once
     from glow.room.rules import is_learner_pull, judged
 
-    number = event_pull_number(ctx)
-    if number is None and ctx.event is not None and ctx.event.name == "pull_request":
-        ctx.log("gandalf: the event names no pull request, ignored")
+    found = pull_event(ctx, "gandalf")
+    if found is None:
         return 0
     # Any other event: only the catching up (a replaced run may have left a comment stale).
-    repo = ctx.repo(ctx.event.repository if ctx.event else "")
+    repo, number = found
     pulls = list_pulls(repo, "all")
     comments = our_comments(repo, COMMENT_KEY)
     targets: list[Pull] = []
