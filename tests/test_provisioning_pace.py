@@ -181,7 +181,8 @@ def test_what_earlier_runs_spent_of_the_hour_is_read_from_the_log() -> None:
         entry("cy", 10, "healed"),  # restored files: git data, nothing content-creating
         *(entry("dee", 70, r) for r in ("created", "invited")),  # over an hour ago
         entry("eve", -1, "created"),  # this run's own: counted as it happens
+        entry("fay", 2, "created"),  # moments ago: counted now, never in the future
     ]
     counted = pace.earlier_creates(log, before=now, now=now, per_room=7)
     later = (now - timedelta(minutes=25)).timestamp()
-    assert counted == [later] * 7 + [later + 600] * 2
+    assert counted == [later] * 7 + [later + 600] * 2 + [now.timestamp()] * 7

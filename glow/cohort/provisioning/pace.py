@@ -129,7 +129,7 @@ def earlier_creates(
     """When earlier runs' content-creating requests count against the coming hour, as the log
     tells (one entry per result of each learner's visit): a room created counts ``per_room``,
     an invitation or a challenge seeded on a room that existed one each; each at the visit's
-    time plus ``SEED_DELAY``. Only visits before ``before`` (this run's own are counted as they
+    time plus ``SEED_DELAY`` (at most now). Only visits before ``before`` (this run's own are counted as they
     happen) and within the last hour."""
     visits: dict[tuple[str, datetime], set[str]] = {}
     for entry in log:
@@ -137,7 +137,9 @@ def earlier_creates(
             visits.setdefault((entry.github_handle, entry.attempt_at), set()).add(entry.result)
     out: list[float] = []
     for (_handle, at), results in sorted(visits.items(), key=lambda item: item[0][1]):
-        counted = at + SEED_DELAY
+        # Never later than now: a request counted in the future would hold every later one
+        # back until then (the budget sends content in the order it was promised).
+        counted = min(at + SEED_DELAY, now)
         if counted <= now - timedelta(seconds=HOUR_S):
             continue
         creates = per_room if "created" in results else len(results & {"invited", "seeded"})
