@@ -1,7 +1,8 @@
 """The admin repository as the store of record: cohorts, rosters and provisioning logs.
 
-Reads are plain; every write of rosters and logs goes through ONE commit (git data API) that
-re-reads and re-applies a pure update when another writer landed first.
+Reads are plain; every write of rosters and logs is ONE commit that re-reads and re-applies a
+pure update when another writer landed first: through the git data API, or, for one roster
+alone, the contents API quoting the file's sha (``update_rosters``).
 """
 
 from __future__ import annotations
