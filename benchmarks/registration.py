@@ -80,8 +80,11 @@ def measure(learners: int, workers: int | None) -> dict[str, Any]:
                 if r["id"] > mark and r.get("route") and not r["path"].endswith("/access_tokens")
             ]
             writes = [r for r in requests if r["method"] not in ("GET", "HEAD")]
+            # A commit to the admin repository: a ref moved (git data API) or a file written
+            # (contents API, one file); a refused one (409, 422) is a race lost.
+            admin = f"/api/v3/repos/{ORG}/admin/"
             ref_updates = [
-                r for r in writes if r["path"].startswith(f"/api/v3/repos/{ORG}/admin/git/refs")
+                r for r in writes if r["path"].startswith((f"{admin}git/refs", f"{admin}contents/"))
             ]
             commits = [r for r in ref_updates if r["status"] < 400]
             answers = _answers(world.api)

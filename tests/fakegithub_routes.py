@@ -22,6 +22,10 @@ def _installations(fake: FakeGitHub, request: httpx.Request, **_: Any) -> httpx.
     return fake.page(request, fake.installations)
 
 
+def _app(fake: FakeGitHub, **_: Any) -> httpx.Response:
+    return httpx.Response(200, json={"id": int(fake.app_id or 0), "slug": "glow-app"})
+
+
 def _access_token(fake: FakeGitHub, installation: str, **_: Any) -> httpx.Response:
     if not any(str(i["id"]) == installation for i in fake.installations):
         return error(404, "Not Found")
@@ -338,6 +342,7 @@ def _get_blob(fake: FakeGitHub, sha: str, **_: Any) -> httpx.Response:
 
 ROUTES: list[tuple[str, str, Handler]] = [
     ("GET", "user", _user),
+    ("GET", "app", _app),
     ("GET", "app/installations", _installations),
     ("POST", "app/installations/:installation/access_tokens", _access_token),
     ("GET", "repos/:owner/:name/issues/:issue/comments", _list_comments),

@@ -160,6 +160,56 @@ def test_app_not_installed_says_where_to_install(
     assert "PROVISIONING_APP_ID" in str(caught.value)
 
 
+def test_a_known_installation_is_not_looked_up_and_its_login_is_asked_only_when_needed(
+    fake_github: FakeGitHub, rsa_pem: tuple[str, str]
+) -> None:
+    fake_github.add_app("4242", rsa_pem[1], ["someone-else", "octo-org"])  # ids 500, 501
+    gh = installation_client(
+        "4242",
+        rsa_pem[0],
+        "octo-org",
+        fake_github.base_url,
+        transport=fake_github.transport,
+        installation_id=501,
+    )
+    room = room_through(gh)
+    room.set_labels_diff(1, add=["enrolled"], current=[])  # a write that needs no identity
+    assert fake_github.calls("GET", "/app") == []
+    assert fake_github.calls("POST", "/access_tokens")[0].path == (
+        "/app/installations/501/access_tokens"
+    )
+    room.upsert_comment(1, "k", "hello")
+    room.upsert_comment(1, "k", "hello")
+    assert [c["user"]["login"] for c in fake_github.comments(ROOM, 1)] == ["glow-app[bot]"]
+    assert [c.path for c in fake_github.calls("GET", "/app")] == ["/app"]  # asked once
+
+
+def test_a_wrong_installation_id_is_a_setting_problem_never_an_absent_file(
+    fake_github: FakeGitHub, rsa_pem: tuple[str, str]
+) -> None:
+    fake_github.add_app("4242", rsa_pem[1], ["octo-org"])
+    gh = installation_client(
+        "4242",
+        rsa_pem[0],
+        "octo-org",
+        fake_github.base_url,
+        transport=fake_github.transport,
+        installation_id=999,
+    )
+    with pytest.raises(ConfigError, match="PROVISIONING_APP_INSTALLATION_ID"):
+        room_through(gh).read_file("cohorts.json")
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-3", "12 34", "١٢"])
+def test_a_malformed_installation_id_names_the_variable(value: str) -> None:
+    from glow.cohort.settings import installation_id
+
+    with pytest.raises(ConfigError, match="PROVISIONING_APP_INSTALLATION_ID"):
+        installation_id({"PROVISIONING_APP_INSTALLATION_ID": value})
+    assert installation_id({"PROVISIONING_APP_INSTALLATION_ID": " 77 "}) == 77
+    assert installation_id({"PROVISIONING_APP_INSTALLATION_ID": ""}) is None
+
+
 def test_wrong_app_id_is_a_config_error(fake_github: FakeGitHub, rsa_pem: tuple[str, str]) -> None:
     fake_github.add_app("4242", rsa_pem[1], ["octo-org"])
     with pytest.raises(ConfigError, match="PROVISIONING_APP_ID"):

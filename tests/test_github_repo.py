@@ -35,6 +35,17 @@ def test_rerun_makes_zero_writes(room: Repo, fake_github: FakeGitHub) -> None:
     assert len(bodies(fake_github)) == 1
 
 
+def test_an_issue_without_comments_is_answered_without_reading_them(
+    room: Repo, fake_github: FakeGitHub
+) -> None:
+    assert room.upsert_comment(1, "welcome", WELCOME, comments=0) == "created"
+    assert fake_github.calls("GET") == []
+    # A count above 0 may hide ours: read, found, nothing written.
+    assert room.upsert_comment(1, "welcome", WELCOME, comments=1) == "unchanged"
+    assert len(fake_github.calls("GET", "/comments")) == 1
+    assert bodies(fake_github) == [f"{marker('welcome')}\n{WELCOME}"]
+
+
 def test_edit_updates_in_place(room: Repo, fake_github: FakeGitHub) -> None:
     room.upsert_comment(1, "welcome", WELCOME)
     comment_id = fake_github.comments(ROOM, 1)[0]["id"]
@@ -91,6 +102,19 @@ def test_the_identity_is_asked_of_github_once(room: Repo, fake_github: FakeGitHu
     room.upsert_comment(1, "a", "one")
     room.upsert_comment(2, "b", "two")
     assert len(fake_github.calls("GET", "/user")) == 1
+
+
+def test_an_integration_token_is_known_for_the_job_token_without_asking(
+    fake_github: FakeGitHub,
+) -> None:
+    """``ghs_`` is GitHub's prefix for an integration's token, which GET /user refuses."""
+    fake_github.tokens["ghs_job"] = BOT
+    gh = token_client("ghs_job", fake_github.base_url, transport=fake_github.transport)
+    job = Repo(gh, "octo-org", "room", pacer=WritePacer(0), sleep=pytest.fail)
+    fake_github.add_comment(ROOM, 1, f"{marker('a')}\nspoof", "stranger")
+    assert job.upsert_comment(1, "a", "one") == "created"
+    assert job.upsert_comment(1, "a", "one") == "unchanged"
+    assert fake_github.calls("GET", "/user") == []
 
 
 def test_a_personal_token_writes_as_its_user(fake_github: FakeGitHub) -> None:
@@ -197,6 +221,29 @@ def test_set_labels_diff_writes_only_the_difference(room: Repo, fake_github: Fak
     again = room.set_labels_diff(3, add=["enrolled", "day1-complete"], remove=["needs-info"])
     assert again == ((), ())
     assert len(fake_github.writes()) == writes
+
+
+def test_labels_the_caller_read_are_not_read_again(room: Repo, fake_github: FakeGitHub) -> None:
+    fake_github.repos[ROOM].labels["registration"] = {"name": "registration", "color": "x"}
+    fake_github.repos[ROOM].issue_labels[3] = ["registration"]
+    diff = room.set_labels_diff(3, add=["Registration", "enrolled"], current=["registration"])
+    assert diff == (("enrolled",), ())
+    assert fake_github.calls("GET") == []
+    assert fake_github.repos[ROOM].issue_labels[3] == ["registration", "enrolled"]
+
+
+def test_a_label_github_made_on_the_fly_gets_its_colour_and_description_once(
+    room: Repo, fake_github: FakeGitHub
+) -> None:
+    specs = {"enrolled": ("#1D76DB", "Enrolled in a cohort"), "unused": ("000000", "")}
+    room.set_labels_diff(3, add=["enrolled"], current=[], specs=specs)
+    label = fake_github.repos[ROOM].labels["enrolled"]
+    assert (label["color"], label["description"]) == ("1d76db", "Enrolled in a cohort")
+    assert [c.method for c in fake_github.writes()] == ["POST", "PATCH"]
+    # The next issue: the label is right already, so adding it is the only request.
+    room.set_labels_diff(4, add=["enrolled"], current=[], specs=specs)
+    assert [c.method for c in fake_github.writes()] == ["POST", "PATCH", "POST"]
+    assert "unused" not in fake_github.repos[ROOM].labels
 
 
 def test_a_label_both_added_and_removed_is_a_planning_bug(room: Repo) -> None:

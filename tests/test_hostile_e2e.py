@@ -93,12 +93,12 @@ def cohort(tmp_path: Path) -> Any:
 
 def test_a_strangers_markers_change_nothing_and_are_left_alone(cohort: Cohort) -> None:
     issues = f"/repos/{ORG}/workshop/issues"
-    # The registration run's first request waits a moment, so mallory's comments land before
-    # the bot answers, as a fast stranger's would.
+    # The registration run's first request (reading the open issues) waits a moment, so
+    # mallory's comments land before the bot answers, as a fast stranger's would.
     cohort.world.post(
         "faults",
         {"kind": "slow", "count": 1, "delay_seconds": 1.5,
-         "match": {"method": "GET", "path_prefix": f"/api/v3{issues}/1"}},
+         "match": {"method": "GET", "path_prefix": f"/api/v3{issues}"}},
     )  # fmt: skip
     number = cohort.as_(
         "ada",

@@ -57,16 +57,21 @@ def run_burst(hub: LocalHub) -> None:  # one story, read top to bottom
         resp.raise_for_status()
         return int(resp.json()["number"])
 
-    # The run of the registration filed 20th, the last seat's, is the slowest (its first request,
-    # reading the issue, waits 15 s): the runs of those filed after it reach the roster first,
-    # as they can on GitHub, and the seat must still go to the 20th, not the 21st.
+    # The run of the registration filed 20th, the last seat's, is the slowest (its roster write,
+    # if it has one, waits 15 s): the runs of those filed after it reach the roster first, as
+    # they can on GitHub, and the seat must still go to the 20th, not the 21st (a run that
+    # seated only its own learner would give it to the 21st, and its own write would wait).
     world.post(
         "faults",
         {
             "kind": "slow",
             "count": 1,
             "delay_seconds": 15,
-            "match": {"method": "GET", "path_prefix": f"/api/v3/repos/{ORG}/workshop/issues/20"},
+            "match": {
+                "method": "PUT",
+                "path_prefix": f"/api/v3/repos/{ORG}/admin/contents/roster/",
+                "body_contains": "(#20)",
+            },
         },
     )
     with ThreadPoolExecutor(max_workers=10) as pool:

@@ -1,7 +1,8 @@
 """The admin repository as the store of record: cohorts, rosters and provisioning logs.
 
-Reads are plain; every write of rosters and logs goes through ONE commit (git data API) that
-re-reads and re-applies a pure update when another writer landed first.
+Reads are plain; every write of rosters and logs is ONE commit that re-reads and re-applies a
+pure update when another writer landed first: through the git data API, or, for one roster
+alone, the contents API quoting the file's sha (``update_rosters``).
 """
 
 from __future__ import annotations
@@ -80,18 +81,34 @@ def update_rosters(
     cohort_ids: tuple[str, ...],
     change: Callable[[dict[str, Roster]], dict[str, Roster]],
     message: str,
-) -> str | None:
+) -> bool:
     """Apply ``change`` to several cohorts' rosters at once, as ONE commit of those that
-    changed. Read and written together, so a decision that spans cohorts (a learner's records
-    in each) is made on one consistent state, and re-made when another writer lands first."""
+    changed (True when there was one). Read and written together, so a decision that spans
+    cohorts (a learner's records in each) is made on one consistent state, and re-made when
+    another writer lands first.
+
+    One cohort is one file: read and written through the contents API (two requests), the
+    write quoting the sha it read, so a lost race is re-read and re-decided as a commit's is.
+    Several are read at one commit and committed through the git data API."""
     paths = {cohort_id: roster_path(cohort_id) for cohort_id in cohort_ids}
+    if len(paths) == 1:
+        [(cohort_id, path)] = paths.items()
+
+        def update_one(text: str | None) -> str | None:
+            before = parse_roster(text, cohort_id)
+            after = change({cohort_id: before}).get(cohort_id, before)
+            return text if after == before else after.to_text()
+
+        outcome = admin.repo.write_file(path, update_one, message, branch=admin.branch)
+        return outcome != "unchanged"
 
     def update(current: Mapping[str, str | None]) -> dict[str, str | None]:
         before = {c: parse_roster(current[path], c) for c, path in paths.items()}
         after = change(dict(before))
         return {paths[c]: r.to_text() for c, r in after.items() if r != before.get(c)}
 
-    return admin.repo.update_files(tuple(paths.values()), update, message, branch=admin.branch)
+    written = admin.repo.update_files(tuple(paths.values()), update, message, branch=admin.branch)
+    return written is not None
 
 
 def parse_roster(text: str | None, cohort_id: str) -> Roster:

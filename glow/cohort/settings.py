@@ -4,7 +4,8 @@ Variables: ADMIN_ROSTER_REPO (owner/name of the private admin repository),
 LEARNING_ROOM_TEMPLATE_REPO (owner/name of the template), PROVISIONING_MODE (github-app or
 actions-bot), GLOW_ROOMS_OWNER (where rooms are created; default the template's owner),
 GLOW_PROVISION_DELAY (extra seconds between learners, default 0). Secrets: PROVISIONING_APP_ID
-and PROVISIONING_APP_PRIVATE_KEY (github-app) or PROVISIONING_TOKEN (actions-bot).
+and PROVISIONING_APP_PRIVATE_KEY (github-app) or PROVISIONING_TOKEN (actions-bot); optionally the
+variable PROVISIONING_APP_INSTALLATION_ID (github-app: the installation, so no run looks it up).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from glow.errors import ConfigError, GlowError
+
+INSTALLATION_VARIABLE = "PROVISIONING_APP_INSTALLATION_ID"
 
 
 def _repo(env: Mapping[str, str], name: str) -> str:
@@ -100,4 +103,24 @@ def provisioning_client(settings: CohortSettings, environ: Mapping[str, str] | N
     key = load_private_key(
         env.get("PROVISIONING_APP_PRIVATE_KEY"), variable="PROVISIONING_APP_PRIVATE_KEY"
     )
-    return installation_client(app_id, key, settings.rooms_owner, settings.api_url)
+    return installation_client(
+        app_id,
+        key,
+        settings.rooms_owner,
+        settings.api_url,
+        installation_id=installation_id(env),
+    )
+
+
+def installation_id(env: Mapping[str, str]) -> int | None:
+    """PROVISIONING_APP_INSTALLATION_ID, the App's installation on the rooms' owner when the
+    facilitators set it (it spares every run the request that looks it up), else None."""
+    text = env.get(INSTALLATION_VARIABLE, "").strip()
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
+        raise ConfigError(
+            f"{INSTALLATION_VARIABLE} must be the installation's number (the last part of the "
+            f"address of the App's installation settings page), got {text!r}; or unset it."
+        )
+    return int(text)

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from glow.errors import GitHubError, RateLimited
+from glow.errors import ConfigError, GitHubError, RateLimited
 from glow.github.budget import WritePacer as WritePacer
 from glow.github.budget import is_local_api as is_local_api
 
@@ -164,12 +164,28 @@ def call_with_backoff(
             # decides from GitHub's state, so its re-run is safe instead.
             raise GitHubError(timeout_message(exc.request)) from exc
         except RequestError as exc:
+            if isinstance(exc.exc, RequestFailed):
+                raise _auth_refused(exc.exc) from exc
             request = getattr(exc.exc, "request", None)
             where = f" at {request.url.scheme}://{request.url.netloc.decode()}" if request else ""
             raise GitHubError(
                 f"Could not reach GitHub{where} ({type(exc.exc).__name__}: {exc.exc}); check "
                 "GITHUB_API_URL and the network, then re-run (a re-run is safe)."
             ) from exc
+
+
+def _auth_refused(exc: RequestFailed) -> GitHubError | ConfigError:
+    """githubkit's auth flow made a request of its own (an App's installation token) and GitHub
+    refused it: the request asked for never went. Never a 404 of what was asked for (that
+    reads as "absent"): an installation that is not there is a setting to fix."""
+    status = exc.response.status_code
+    if status == 404:
+        return ConfigError(
+            f"GitHub refused to make the App's installation token ({describe(exc)}): the App is "
+            "not installed there. Check PROVISIONING_APP_INSTALLATION_ID (or unset it, so the "
+            "installation is looked up)."
+        )
+    return GitHubError(f"GitHub refused {describe(exc)}", status=status)
 
 
 def timeout_message(request: Any) -> str:

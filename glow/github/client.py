@@ -172,9 +172,15 @@ def token_client(
     """
     from githubkit import TokenAuthStrategy
 
+    from glow.github.identity import INTEGRATION_TOKEN_PREFIX, JOB_TOKEN_LOGIN, remember_login
+
     if not token.strip():
         raise ConfigError("The GitHub token is empty: set GITHUB_TOKEN or GLOW_PAT.")
-    return _new_github(TokenAuthStrategy(token.strip()), api_url, transport)
+    client = _new_github(TokenAuthStrategy(token.strip()), api_url, transport)
+    if token.strip().startswith(INTEGRATION_TOKEN_PREFIX):
+        # An integration's token, which ``GET /user`` refuses (identity.py): the job's token.
+        remember_login(client, JOB_TOKEN_LOGIN)
+    return client
 
 
 def app_client(
@@ -236,23 +242,29 @@ def installation_client(
     api_url: str = DEFAULT_API_URL,
     *,
     transport: httpx.BaseTransport | None = None,
+    installation_id: int | None = None,
 ) -> GitHub[AppInstallationAuthStrategy]:
     """A client acting as the App's installation on ``owner``.
 
-    The installation is found by listing the App's installations (one or two requests now);
-    the installation token is minted by githubkit on the first real request, renewed a minute
-    before it expires, and held only in this client's memory: never written or logged.
+    The installation is ``installation_id`` when the caller knows it (no request), else found by
+    listing the App's installations (one or two requests now); the installation token is
+    minted by githubkit on the first real request, renewed a minute before it expires, and held
+    only in this client's memory: never written or logged.
     """
     from glow.github.identity import app_login, remember_login
 
     app = app_client(app_id, private_key, api_url, transport=transport)
+
+    def slug_of_app() -> str:
+        return str(call_with_backoff(lambda: app.request("GET", "app")).json()["slug"])
+
+    if installation_id is not None:
+        client = app.with_auth(app.auth.as_installation(installation_id))
+        remember_login(client, lambda: app_login(slug_of_app()))  # asked only if needed
+        return client
     installation = find_installation(app, owner)
     client = app.with_auth(app.auth.as_installation(int(installation["id"])))
-    slug = (
-        installation.get("app_slug")
-        or (call_with_backoff(lambda: app.request("GET", "app")).json()["slug"])
-    )
-    remember_login(client, app_login(str(slug)))
+    remember_login(client, app_login(str(installation.get("app_slug") or slug_of_app())))
     return client
 
 

@@ -6,7 +6,8 @@ whose it is. So every marker lookup matches comments by the identity that writes
 their text alone. An App's installation client is known when it is made (``<slug>[bot]``); any
 other client asks GitHub once (``GET /user``), which answers 403 to an integration token: a bare
 integration token handed to glow is the job's GITHUB_TOKEN, whose author is
-``github-actions[bot]``.
+``github-actions[bot]``. Such a token says so itself (``ghs_``, GitHub's prefix for integration
+tokens), so ``token_client`` records that author without asking.
 """
 
 from __future__ import annotations
@@ -18,12 +19,16 @@ from typing import Any
 from glow.errors import GitHubError
 
 JOB_TOKEN_LOGIN = "github-actions[bot]"
+# https://github.blog/engineering/platform-security/behind-githubs-new-authentication-token-formats/
+INTEGRATION_TOKEN_PREFIX = "ghs_"
 
-_logins: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
+_logins: weakref.WeakKeyDictionary[Any, str | Callable[[], str]] = weakref.WeakKeyDictionary()
 
 
-def remember_login(gh: Any, login: str) -> None:
-    """Record the author of what ``gh`` writes (an App installation: ``<slug>[bot]``)."""
+def remember_login(gh: Any, login: str | Callable[[], str]) -> None:
+    """Record the author of what ``gh`` writes (an App installation: ``<slug>[bot]``), or how
+    to find it out when first asked (an installation known by its id alone: most runs never
+    ask, so they never pay the request)."""
     _logins[gh] = login
 
 
@@ -35,6 +40,8 @@ def login_of(gh: Any, get_user: Callable[[], Any]) -> str:
     """The author of what ``gh`` writes; ``get_user`` is ``GET /user`` through the caller's
     adapter (asked at most once per client)."""
     known = _logins.get(gh)
+    if callable(known):
+        known = _logins[gh] = known()
     if known is not None:
         return known
     try:

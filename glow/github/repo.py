@@ -211,16 +211,22 @@ class Repo:
         found = [c for c in comments if has_marker(c.get("body"), key) and self.is_ours(c)]
         return sorted(found, key=lambda c: int(c["id"]))
 
-    def upsert_comment(self, issue_number: int, key: str, body: str) -> Outcome:
+    def upsert_comment(
+        self, issue_number: int, key: str, body: str, *, comments: int | None = None
+    ) -> Outcome:
         """Make the issue carry exactly one comment of ours for ``key`` with this body.
 
         Found by its hidden first-line marker (added here if ``body`` lacks it) among the
         comments this adapter's identity wrote. Identical body: no write. Several such comments
         (an earlier fault): the oldest is kept and updated, the others deleted, and the result is
         "updated" because something was written.
+
+        ``comments``: the issue's comment count as the caller just read it (an issue, or an issue
+        listing, carries it); 0 means there is nothing to look for, so the comment is posted
+        without reading the issue's comments first.
         """
         wanted = with_marker(key, body)
-        found = self.marked_comments(issue_number, key)
+        found = [] if comments == 0 else self.marked_comments(issue_number, key)
         if not found:
             comments_url = self.url("issues", issue_number, "comments")
             self.request("POST", comments_url, json={"body": wanted}, creates=True)
@@ -278,27 +284,65 @@ class Repo:
         return "updated"
 
     def set_labels_diff(
-        self, issue_number: int, *, add: Iterable[str] = (), remove: Iterable[str] = ()
+        self,
+        issue_number: int,
+        *,
+        add: Iterable[str] = (),
+        remove: Iterable[str] = (),
+        current: Iterable[str] | None = None,
+        specs: Mapping[str, tuple[str, str]] | None = None,
     ) -> LabelDiff:
         """Add and remove labels on an issue, writing only the difference from what it has.
 
         Names compare case-insensitively, as GitHub does. A label both added and removed is a
         planning bug and raises ValueError rather than flapping.
+
+        ``current``: the issue's labels as the caller just read them (an issue, or an issue
+        listing, carries them), so they are not read again. ``specs``: the colour and
+        description of labels this call may add, by name. Adding a label the repository lacks
+        creates it, grey and undescribed (GitHub does); the answer lists the issue's labels, so
+        one that came back unlike its spec is given its colour and description there and then:
+        no request at all once the repository has it right.
         """
         add, remove = list(dict.fromkeys(add)), list(dict.fromkeys(remove))
         if clash := {a.lower() for a in add} & {r.lower() for r in remove}:
             raise ValueError(f"labels both added and removed: {sorted(clash)}")
-        labels = self.paginate(self.url("issues", issue_number, "labels"))
-        current = {str(label["name"]).lower(): str(label["name"]) for label in labels}
-        to_add = tuple(a for a in add if a.lower() not in current)
-        to_remove = tuple(current[r.lower()] for r in remove if r.lower() in current)
+        if current is None:
+            labels = self.paginate(self.url("issues", issue_number, "labels"))
+            current = (str(label["name"]) for label in labels)
+        on_issue = {name.lower(): name for name in current}
+        to_add = tuple(a for a in add if a.lower() not in on_issue)
+        to_remove = tuple(on_issue[r.lower()] for r in remove if r.lower() in on_issue)
         if to_add:
-            self.request(
+            answer = self.request(
                 "POST", self.url("issues", issue_number, "labels"), json={"labels": list(to_add)}
-            )
+            ).json()
+            if specs:
+                self._describe_labels(answer, {a.lower() for a in to_add}, specs)
         for label in to_remove:
             self._delete_absent_ok(self.url("issues", issue_number, "labels", segment(label)))
         return LabelDiff(to_add, to_remove)
+
+    def _describe_labels(
+        self, answer: Any, added: set[str], specs: Mapping[str, tuple[str, str]]
+    ) -> None:
+        """Give each label just added that has a spec the spec's colour and description, where
+        GitHub's answer shows otherwise (it made the label on the fly)."""
+        wanted = {name.lower(): spec for name, spec in specs.items()}
+        for label in answer if isinstance(answer, list) else []:
+            name = str(label.get("name") or "")
+            spec = wanted.get(name.lower())
+            if spec is None or name.lower() not in added:
+                continue
+            color, description = spec[0].lstrip("#").lower(), spec[1]
+            same_color = str(label.get("color") or "").lower() == color
+            if same_color and (label.get("description") or "") == description:
+                continue
+            self.request(
+                "PATCH",
+                self.url("labels", segment(name)),
+                json={"color": color, "description": description},
+            )
 
     # Files (the logic lives in files.py) ------------------------------------------------------
 

@@ -272,6 +272,7 @@ def register(hub: Hub) -> None:
                     "status": f.status,
                     "method": f.method,
                     "path_prefix": f.path_prefix,
+                    "body_contains": f.body_contains,
                     "delay_seconds": f.delay_seconds,
                     "when": f.when,
                 }

@@ -390,7 +390,7 @@ class LocalHub:
             if version and version not in API_VERSIONS:
                 raise HubError(400, f"API version {version} is not supported.")
             try:
-                fault = self.limits.apply_fault(ctx.method, API_PREFIX + path)
+                fault = self.limits.apply_fault(ctx.method, API_PREFIX + path, ctx.raw_body)
             except InjectedFault as injected:
                 entry["fault"] = injected.kind
                 raise

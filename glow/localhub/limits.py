@@ -42,13 +42,18 @@ class Fault:
     delay_seconds: float = 0.0
     method: str | None = None
     path_prefix: str | None = None
+    # A test instrument to pick one of many alike requests (side-by-side runs all write the
+    # same file): only a request whose body holds this text matches.
+    body_contains: str | None = None
     # slow: "before" delays the request; "after" handles it fully, then holds the answer, so a
     # client that gives up first has lost the answer to a write that landed (as on a network
     # that drops a response).
     when: str = "before"
 
-    def matches(self, method: str, path: str) -> bool:
+    def matches(self, method: str, path: str, body: bytes = b"") -> bool:
         if self.method and self.method.upper() != method:
+            return False
+        if self.body_contains and self.body_contains.encode() not in body:
             return False
         return not (self.path_prefix and not path.startswith(self.path_prefix))
 
@@ -99,6 +104,11 @@ def parse_fault(body: dict[str, Any]) -> Fault:
         raise invalid("Fault", "match.method", "invalid", "match.method must be a string")
     if prefix is not None and not isinstance(prefix, str):
         raise invalid("Fault", "match.path_prefix", "invalid", "match.path_prefix must be a string")
+    contains = match.get("body_contains")
+    if contains is not None and not (isinstance(contains, str) and contains):
+        raise invalid(
+            "Fault", "match.body_contains", "invalid", "match.body_contains must be a string"
+        )
     return Fault(
         kind=kind,
         remaining=count,
@@ -107,6 +117,7 @@ def parse_fault(body: dict[str, Any]) -> Fault:
         delay_seconds=float(delay),
         method=method,
         path_prefix=prefix,
+        body_contains=contains,
         when=when,
     )
 
@@ -146,22 +157,22 @@ class Limits:
         with self._lock:
             self.faults.clear()
 
-    def take_fault(self, method: str, path: str) -> Fault | None:
+    def take_fault(self, method: str, path: str, body: bytes = b"") -> Fault | None:
         with self._lock:
             for fault in self.faults:
-                if fault.remaining > 0 and fault.matches(method, path):
+                if fault.remaining > 0 and fault.matches(method, path, body):
                     fault.remaining -= 1
                     if fault.remaining == 0:
                         self.faults.remove(fault)
                     return fault
         return None
 
-    def apply_fault(self, method: str, path: str) -> Fault | None:
+    def apply_fault(self, method: str, path: str, body: bytes = b"") -> Fault | None:
         """Apply the next matching fault (sleep, or raise its answer); returns it.
 
         A slow fault ``when: after`` is only taken here: the caller sleeps once it has handled
         the request."""
-        fault = self.take_fault(method, path)
+        fault = self.take_fault(method, path, body)
         if fault is None:
             return None
         if fault.kind == "slow":

@@ -122,7 +122,7 @@ def build_world(
     app = post(
         "apps", {"slug": app_slug, "owner": app_owner or org, "permissions": dict(permissions)}
     )
-    post("installations", {"app_id": app["id"], "account": org})
+    installation = post("installations", {"app_id": app["id"], "account": org})
     api = httpx.Client(
         base_url=hub.api_url, timeout=30, headers={"Authorization": f"token {staff}"}
     )
@@ -151,6 +151,8 @@ def build_world(
             ("GLOW_INSTALL", f"git+{hub.url}/{org}/workshop@{workshop_head}"),
             # Whom a help request in a Learning Room mentions.
             ("GLOW_FACILITATORS", f"@{FACILITATOR}"),
+            # The App's installation, as the provisioner's README asks facilitators to set.
+            ("PROVISIONING_APP_INSTALLATION_ID", str(installation["id"])),
         ):
             post("variables", {"owner": org, "name": var, "value": value})
     return world

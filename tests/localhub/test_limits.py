@@ -178,6 +178,22 @@ def test_slow_fault_delays_the_answer(world: World) -> None:
     assert time.monotonic() - started < 0.4
 
 
+def test_a_fault_can_pick_a_request_by_its_body(world: World) -> None:
+    gh = world.gh
+    gh.fault(
+        kind="status",
+        status=502,
+        match={"method": "POST", "body_contains": "(#2)"},
+    )
+    assert gh.control("GET", "faults")[0]["body_contains"] == "(#2)"
+    issues = "/repos/acme/demo/issues"
+    assert gh.api("POST", issues, world.token, json={"title": "one (#1)"}).status_code == 201
+    assert gh.api("POST", issues, world.token, json={"title": "two (#2)"}).status_code == 502
+    assert gh.api("POST", issues, world.token, json={"title": "two (#2)"}).status_code == 201
+    bad = gh.http.post("/_localhub/faults", json={"kind": "slow", "match": {"body_contains": 2}})
+    assert bad.status_code == 422
+
+
 def issue_titles(world: World) -> list[str]:
     issues = world.gh.ok("GET", "/repos/acme/demo/issues?state=all", world.token)
     return [i["title"] for i in issues]

@@ -254,6 +254,19 @@ def fill_seats(roster: Roster, cohort: Cohort, decision: Decision) -> Roster:
     return roster.model_copy(update={"learners": learners})
 
 
+def may_have_kept_text(issue: Issue, listed: Iterable[Issue]) -> bool:
+    """Whether text this learner volunteered while their cohort was wrong may be kept aside
+    (``store.UNASSIGNED``), so worth a request to read. Only a run that answers needs-info
+    keeps text aside, and the label stays until a run finds a cohort and brings the text back:
+    so one of the learner's open registrations (this one or another) says needs-info."""
+    author = handle_key(issue.author)
+    return any(
+        LABEL_NEEDS_INFO in {label.lower() for label in other.labels}
+        for other in (issue, *listed)
+        if handle_key(other.author) == author
+    )
+
+
 def _private_update(record: Learner, form: FormResult) -> dict[str, str | None]:
     """Text volunteered on the public issue joins what the roster already keeps (once)."""
     new = (form.volunteered or "").strip()

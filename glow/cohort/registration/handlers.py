@@ -11,11 +11,16 @@ from glow.bot.context import Context
 from glow.bot.router import Router
 from glow.cohort.registration.events import COMMENT_ACTIONS, ISSUE_ACTIONS
 from glow.cohort.registration.public import (
+    announce_after,
     announce_promotions,
     apply_public,
+    label_redacted,
+    read_now,
     redact,
     room_links,
     say_we_failed,
+    waitlisted,
+    waitlisted_now,
 )
 from glow.cohort.registration.store import (
     decide,
@@ -29,7 +34,7 @@ from glow.cohort.registration.store import (
 
 if TYPE_CHECKING:
     from glow.cohort.admin import AdminRepo
-    from glow.cohort.model import Cohort
+    from glow.cohort.model import Cohort, Roster
     from glow.cohort.registration.decide import Decision, FormResult
     from glow.cohort.registration.issue import Issue
     from glow.github import Repo
@@ -42,7 +47,7 @@ def on_issue(ctx: Context) -> int:
     """Register, or withdraw a closed registration, from the issue as GitHub has it now."""
     from glow.bot.actions import set_output
     from glow.cohort.registration.copy import OUTCOME_LABELS
-    from glow.cohort.registration.issue import is_registration, issue_of, why_ignored
+    from glow.cohort.registration.issue import is_registration, why_ignored
     from glow.cohort.settings import CohortSettings
     from glow.cohort.signals import is_bot
     from glow.errors import GlowError
@@ -56,11 +61,12 @@ def on_issue(ctx: Context) -> int:
         set_output("status", "ignored")
         return 0
     repo = ctx.repo(event.repository)
-    raw = repo.get_json(repo.url("issues", number))
-    if raw is None:
+    # GitHub's current state, never the event's copy (an old event re-run may be stale): for
+    # an open issue, the open issues, read once, hold it and all a registration decides on.
+    issue, listed = read_now(repo, number, closing=event.action == "closed")
+    if issue is None:
         ctx.log("the issue is gone, nothing to do", issue=number)
         return 0
-    issue = issue_of(raw)  # GitHub's current state: an old event's payload may be stale
     reason = why_ignored(issue, event.action or "", sender.login, sender.type)
     if reason:
         # A closed registration still gets the safety net: text added to it later is moved.
@@ -73,7 +79,7 @@ def on_issue(ctx: Context) -> int:
         if issue.state == "closed":
             outcome = withdraw(ctx.admin, repo, issue, dry_run=dry_run)
         else:
-            outcome = register(ctx.admin, repo, issue, dry_run=dry_run)
+            outcome = register(ctx.admin, repo, issue, listed, dry_run=dry_run)
     except GlowError:
         # A registration already answered keeps its answer (a re-run of an old event that
         # fails must not replace it); the run still fails, for the facilitators to see.
@@ -121,15 +127,27 @@ def on_comment(ctx: Context) -> int:
     return 0
 
 
-def register(admin: AdminRepo, repo: Repo, issue: Issue, *, dry_run: bool) -> str:
+def register(
+    admin: AdminRepo, repo: Repo, issue: Issue, listed: list[Issue], *, dry_run: bool
+) -> str:
+    """An open registration, decided on the open issues (``listed``, this one among them) and
+    the rosters, recorded in one roster commit, then said on the issue."""
     from glow.bot.actions import log
-    from glow.cohort.registration.decide import Decision, public_plan, read_form
+    from glow.cohort.registration.decide import (
+        Decision,
+        may_have_kept_text,
+        public_plan,
+        read_form,
+    )
 
     cohorts = {c.id: c for c in admin.cohorts().cohorts}
-    form = with_unassigned(admin, issue.author, read_form(issue.body, cohorts))
+    form, kept = read_form(issue.body, cohorts), False
+    if form.cohort is None or may_have_kept_text(issue, listed):
+        form, kept = with_unassigned(admin, issue.author, form)
     decision = Decision(outcome="needs-info")
+    rosters: dict[str, Roster] = {}
     if form.cohort:
-        decision, form = _place(admin, cohorts, issue, form, repo, dry_run=dry_run)
+        decision, form, rosters = _place(admin, cohorts, issue, form, repo, listed, dry_run=dry_run)
     plan = public_plan(decision, form, issue, links=room_links(form.cohort, issue.author))
     log(
         "glow register: decided",
@@ -148,10 +166,19 @@ def register(admin: AdminRepo, repo: Repo, issue: Issue, *, dry_run: bool) -> st
         return decision.outcome
     if form.cohort is None:
         keep_unassigned(admin, issue, form, repo.full_name)
-    else:
+    elif kept:
         drop_unassigned(admin, issue.author)
-    apply_public(repo, issue, plan, decision, form.cohort)
-    announce_promotions(admin, [c.id for c in cohorts.values() if c.open], repo)
+    labels = apply_public(repo, issue, plan, decision, form.cohort)
+    announce_after(
+        admin,
+        repo,
+        issue=issue,
+        decision=decision,
+        labels=labels,
+        rosters=rosters,
+        waiting=waitlisted(listed),
+        open_ids=[c.id for c in cohorts.values() if c.open],
+    )
     return decision.outcome
 
 
@@ -161,27 +188,29 @@ def _place(
     issue: Issue,
     form: FormResult,
     repo: Repo,
+    listed: list[Issue],
     *,
     dry_run: bool,
-) -> tuple[Decision, FormResult]:
+) -> tuple[Decision, FormResult, dict[str, Roster]]:
     """Where a registration naming a cohort goes (``registration.place``), decided on every open
     cohort's roster in one commit, so two side-by-side runs of one learner's registrations
-    can never give them two seats."""
+    can never give them two seats. ``listed``: the workshop repository's open issues. The
+    rosters are returned as the decision left them."""
     from dataclasses import replace
 
     from glow.cohort.registration.placement import place
 
     open_ids = tuple(sorted(c.id for c in cohorts.values() if c.open))
-    others = unrecorded(repo, issue, cohorts)
+    others = unrecorded(listed, issue, cohorts)
     repository = repo.full_name
-    decision = decide_everywhere(
+    decision, rosters = decide_everywhere(
         admin,
         open_ids,
         lambda rosters, fresh: place(rosters, cohorts, issue, form, repository, fresh, others),
         f"Registration of @{issue.author} (#{issue.number})",
         dry_run=dry_run,
     )
-    return decision, replace(form, cohort=decision.cohort or form.cohort)
+    return decision, replace(form, cohort=decision.cohort or form.cohort), rosters
 
 
 def withdraw(admin: AdminRepo, repo: Repo, issue: Issue, *, dry_run: bool) -> str:
@@ -233,7 +262,12 @@ def withdraw(admin: AdminRepo, repo: Repo, issue: Issue, *, dry_run: bool) -> st
         print(f"outcome: withdrawn\nseat goes to: {promoted}\n\n{plan.comment}")
         return decision.outcome
     apply_public(repo, issue, plan, decision, cohort.id)
-    announce_promotions(admin, [c.id for c in cohorts.values() if c.open], repo)
+    # Listed after the roster commit: an issue labelled waitlisted before the seat it now has
+    # was committed is told here, one labelled after it by its own run.
+    waiting = waitlisted_now(repo)
+    if waiting:
+        open_ids = [c.id for c in cohorts.values() if c.open]
+        announce_promotions(repo, {c: admin.roster(c) for c in open_ids}, waiting)
     return decision.outcome
 
 
@@ -271,4 +305,5 @@ def protect(admin: AdminRepo, repo: Repo, issue: Issue, *, dry_run: bool) -> Non
             f"Private text of @{issue.author} moved off #{issue.number}",
             dry_run=False,
         )
-    redact(repo, issue, new_body)
+    if redact(repo, issue, new_body):
+        label_redacted(repo, issue)

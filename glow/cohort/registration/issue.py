@@ -28,6 +28,7 @@ class Issue:
     created_at: datetime
     closed_by: str | None = None
     state_reason: str | None = None
+    comments: int | None = None  # how many comments GitHub counted, when it said
 
 
 def issue_of(raw: Mapping[str, object]) -> Issue:
@@ -37,7 +38,7 @@ def issue_of(raw: Mapping[str, object]) -> Issue:
     if number is None or not isinstance(created, str):
         raise ValueError("an issue needs its number and creation time")
     labels = raw.get("labels")
-    body, reason = raw.get("body"), raw.get("state_reason")
+    body, reason, comments = raw.get("body"), raw.get("state_reason"), raw.get("comments")
     return Issue(
         number=number,
         title=str(raw.get("title") or ""),
@@ -52,6 +53,7 @@ def issue_of(raw: Mapping[str, object]) -> Issue:
         created_at=datetime.fromisoformat(created.replace("Z", "+00:00")),
         closed_by=account_of(raw.get("closed_by")).login or None,
         state_reason=reason if isinstance(reason, str) else None,
+        comments=comments if isinstance(comments, int) and not isinstance(comments, bool) else None,
     )
 
 

@@ -5,7 +5,7 @@ cohorts, the registrations no run has recorded yet, and text kept aside while a 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -13,41 +13,35 @@ if TYPE_CHECKING:
     from glow.cohort.model import Cohort, Learner, Roster
     from glow.cohort.registration.decide import Decision, FormResult
     from glow.cohort.registration.issue import Issue
-    from glow.github import Repo
 
 UNASSIGNED = "intake/unassigned.json"
 
 
 def unrecorded(
-    repo: Repo, issue: Issue, cohorts: dict[str, Cohort]
+    listed: Iterable[Issue], issue: Issue, cohorts: dict[str, Cohort]
 ) -> list[tuple[Issue, FormResult]]:
-    """The other complete registrations open on the workshop repository, with their forms (their
-    runs may be running beside this one): ``registration.place`` seats the ones no run has
-    recorded yet, in filing order. A learner with more than one open registration is left to
-    their own runs, which tell the duplicate apart."""
+    """The other complete registrations among the workshop repository's open issues
+    (``listed``), with their forms (their runs may be running beside this one):
+    ``registration.place`` seats the ones no run has recorded yet, in filing order. A learner
+    with more than one open registration is left to their own runs, which tell the duplicate
+    apart."""
     from collections import Counter
 
     from glow.cohort.model import handle_key
     from glow.cohort.registration.copy import LABEL_DUPLICATE, LABEL_WITHDRAWN
     from glow.cohort.registration.decide import read_form
-    from glow.cohort.registration.issue import is_registration, issue_of
+    from glow.cohort.registration.issue import is_registration
     from glow.cohort.signals import is_bot
 
     # Not filtered by label: GitHub applies the form's label only where it exists, and an issue
     # filed by hand with the form's fields is a registration too.
-    listing = {"state": "open", "per_page": 100}
-    found = []
-    for raw in repo.paginate(repo.url("issues"), listing):
-        other = issue_of(raw)
-        labels = {label.lower() for label in other.labels}
-        if (
-            raw.get("pull_request")
-            or not is_registration(other)
-            or is_bot(other.author)
-            or labels & {LABEL_DUPLICATE, LABEL_WITHDRAWN}
-        ):
-            continue
-        found.append(other)
+    found = [
+        other
+        for other in listed
+        if is_registration(other)
+        and not is_bot(other.author)
+        and not {label.lower() for label in other.labels} & {LABEL_DUPLICATE, LABEL_WITHDRAWN}
+    ]
     mine = handle_key(issue.author)
     filed = Counter(handle_key(other.author) for other in found)
     return [
@@ -103,28 +97,34 @@ def decide_everywhere(
     message: str,
     *,
     dry_run: bool,
-) -> Decision:
-    """``decide`` over several cohorts' rosters read and written together (one commit)."""
+) -> tuple[Decision, dict[str, Roster]]:
+    """``decide`` over several cohorts' rosters read and written together (one commit), with
+    the rosters as the decision left them (as stored, for a dry run)."""
     from glow.cohort.admin import update_rosters
     from glow.cohort.registration.decide import Decision
 
     decision = Decision()
     if dry_run:
-        step({c: admin.roster(c) for c in cohort_ids}, decision)
-        return decision
+        rosters = {c: admin.roster(c) for c in cohort_ids}
+        step(dict(rosters), decision)
+        return decision, rosters
+    result: dict[str, Roster] = {}
 
     def change(rosters: dict[str, Roster]) -> dict[str, Roster]:
         fresh = Decision()
-        new = step(rosters, fresh)
+        new = step(dict(rosters), fresh)
         decision.__dict__.update(fresh.__dict__)
+        result.clear()
+        result.update({**rosters, **new})
         return new
 
     update_rosters(admin, cohort_ids, change, message)
-    return decision
+    return decision, result
 
 
-def with_unassigned(admin: AdminRepo, author: str, form: FormResult) -> FormResult:
-    """Text volunteered while the cohort was wrong was kept aside: bring it back."""
+def with_unassigned(admin: AdminRepo, author: str, form: FormResult) -> tuple[FormResult, bool]:
+    """Text volunteered while the cohort was wrong was kept aside: bring it back. True when
+    the learner had some kept (so it can be dropped once the roster holds it)."""
     import json
     from dataclasses import replace
 
@@ -134,9 +134,9 @@ def with_unassigned(admin: AdminRepo, author: str, form: FormResult) -> FormResu
     kept = json.loads(found.text).get(handle_key(author), {}) if found else {}
     earlier = kept.get("volunteered")
     if not earlier or (form.volunteered and earlier in form.volunteered):
-        return form
+        return form, bool(kept)
     joined = f"{earlier}\n\n{form.volunteered}" if form.volunteered else earlier
-    return replace(form, volunteered=joined)
+    return replace(form, volunteered=joined), True
 
 
 def _update_unassigned(
@@ -146,15 +146,15 @@ def _update_unassigned(
 
     from glow.cohort.model import handle_key
 
-    def update(current: Any) -> dict[str, str | None]:
-        data = json.loads(current[UNASSIGNED] or "{}")
+    def update(current: str | None) -> str | None:
+        data = json.loads(current or "{}")
         if value is None:
             data.pop(handle_key(author), None)
         else:
             data[handle_key(author)] = value
-        return {UNASSIGNED: json.dumps(data, indent=2, sort_keys=True) + "\n" if data else None}
+        return json.dumps(data, indent=2, sort_keys=True) + "\n" if data else None
 
-    admin.repo.update_files((UNASSIGNED,), update, message, branch=admin.branch)
+    admin.repo.write_file(UNASSIGNED, update, message, branch=admin.branch)
 
 
 def keep_unassigned(admin: AdminRepo, issue: Issue, form: FormResult, repository: str) -> None:

@@ -157,7 +157,8 @@ def write_path(
         if data is None and current is None:
             raise not_found()
         if current is not None and given_sha is None:
-            raise invalid("Commit", "sha", "missing_field", '"sha" wasn\'t supplied.')
+            # GitHub's own answer, in its message alone (no "errors" list).
+            raise HubError(422, 'Invalid request.\n\n"sha" wasn\'t supplied.')
         if current is not None and given_sha != current.sha:
             raise HubError(409, f"{path} does not match {given_sha}")
         sha, _ = commit_files(
