@@ -5,7 +5,8 @@ concurrent delivery and malformed input.
 A room made by provisioning from learning-room-template/, with its workflow disabled (as a
 person can on GitHub), so the learner's events are delivered but start no run: each test runs
 `glow room` itself, as the room's job would, with the room's job token and the delivered
-payload. Concurrent delivery is two `glow room` processes started at one moment on one payload
+payload. Each handled run is held to its budget of requests in benchmarks/budgets.json. Concurrent
+delivery is two `glow room` processes started at one moment on one payload
 (outside the room's concurrency group, which serialises them on GitHub; see
 test_room_concurrent_e2e.py for the group itself). Malformed input is a delivered payload with
 the field the bot reads broken: it is logged, the run exits 0 and nothing is written."""
@@ -19,7 +20,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,9 @@ ROOT = Path(__file__).resolve().parents[1]
 LOGIN = "ada-lovelace"
 ROOM = f"{ORG}/{room_name(COHORT, LOGIN)}"
 BOT = "github-actions[bot]"
+BUDGETS = {
+    e["id"]: e for e in json.loads((ROOT / "benchmarks" / "budgets.json").read_text())["events"]
+}
 
 
 @dataclass
@@ -50,6 +54,7 @@ class Room:
     learner: httpx.Client
     validator: WebhookValidator
     tmp: Path
+    spent: list[dict[str, Any]] = field(default_factory=list)
 
     def capture(self, event: str, action: str | None, act: Callable[[], Any]) -> dict[str, Any]:
         """Do ``act`` as the learner and return the one delivery of ``event``/``action`` it
@@ -88,6 +93,7 @@ class Room:
             "GITHUB_API_URL": self.hub.api_url,
             "GITHUB_TOKEN": token,
         }
+        mark = self.mark()
         gate = threading.Barrier(copies)
         done: list[subprocess.CompletedProcess[str]] = []
 
@@ -111,7 +117,16 @@ class Room:
         for proc in done:
             assert proc.returncode == 0, proc.stderr
             assert "Traceback" not in proc.stderr, proc.stderr
+        self.spent = [r for r in list(self.hub.requests) if r["id"] > mark and r.get("route")]
         return done
+
+    def within(self, budget_id: str) -> None:
+        """The last run's requests (and writes) within its budget in benchmarks/budgets.json."""
+        budget = BUDGETS[budget_id]
+        writes = [r for r in self.spent if r["method"] != "GET"]
+        report = sorted(f"{r['method']} {r['route']}" for r in self.spent)
+        assert 0 < len(self.spent) <= budget["requests"], (budget_id, len(self.spent), report)
+        assert len(writes) <= budget.get("writes", len(writes)), (budget_id, report)
 
     def mark(self) -> int:
         return int(self.hub.requests[-1]["id"])
@@ -206,6 +221,7 @@ def test_progression_opens_each_next_challenge_once(room: Room) -> None:
         lambda: room.call("PATCH", f"issues/{one['number']}", json={"state": "closed"}),
     )
     room.run("issues", payload)
+    room.within("room-challenge-closed")
     [two] = room.issues("challenge:2")
     assert two["state"] == "open" and two["title"].startswith("Challenge 2:")
 
@@ -213,6 +229,7 @@ def test_progression_opens_each_next_challenge_once(room: Room) -> None:
     mark = room.mark()
     room.run("issues", payload)
     assert room.writes(mark) == []
+    room.within("room-duplicate")
 
     # Concurrent delivery: two runs at once on "Challenge 2 closed" leave one open Challenge 3.
     payload = room.capture(
@@ -255,6 +272,7 @@ def test_help_answers_each_request_once(room: Room) -> None:
         ),
     )
     room.run("issue_comment", payload)
+    room.within("room-help-comment")
     asked = payload["comment"]["id"]
     assert [c["body"].split("\n", 1)[0] for c in room.ours(number, "help")] == [
         f"<!-- glow:help:{asked} -->"
@@ -264,6 +282,7 @@ def test_help_answers_each_request_once(room: Room) -> None:
     mark = room.mark()
     room.run("issue_comment", payload)
     assert room.writes(mark) == []
+    room.within("room-duplicate")
 
     # Concurrent delivery of a new request: one answer to it.
     payload = room.capture(
@@ -320,6 +339,7 @@ def test_gandalf_and_the_content_checks_write_one_comment_each(room: Room) -> No
     )
     number = payload["number"]
     room.run("pull_request", payload)
+    room.within("room-pull-request-opened")
     assert headings(room.ours(number, "gandalf")) == ["## Your pull request needs one change"]
     assert headings(room.ours(number, "content-check")) == ["## Your Markdown has one thing to fix"]
 
@@ -352,6 +372,7 @@ def test_gandalf_and_the_content_checks_write_one_comment_each(room: Room) -> No
     mark = room.mark()
     room.run("pull_request", payload)
     assert room.writes(mark) == []
+    room.within("room-duplicate")
 
     # Concurrent delivery of a new pull request: one comment of each kind.
     payload = open_pull(
@@ -396,6 +417,7 @@ def test_the_issue_grader_grades_each_issue_once(room: Room) -> None:
     )
     number = payload["issue"]["number"]
     room.run("issues", payload)
+    room.within("room-issue-graded")
     [grade] = room.ours(number, "grade:")
     assert "needs revision" in headings([grade])[0].lower()
 
@@ -413,6 +435,7 @@ def test_the_issue_grader_grades_each_issue_once(room: Room) -> None:
     mark = room.mark()
     room.run("issues", payload)
     assert room.writes(mark) == []
+    room.within("room-duplicate")
 
     # Concurrent delivery of a new issue: one grade comment.
     payload = room.capture(
