@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from glow.github import Repo, WritePacer, token_client
+from tests import runner_fakes
 from tests.fakegithub import FakeGitHub
 from tests.schemas import openapi_validator, webhook_validator  # noqa: F401
 
@@ -65,3 +67,23 @@ def room(fake_github: FakeGitHub, sleeps: list[float]) -> Repo:
         sleep=sleep,
         clock=lambda: fake_github.now,
     )
+
+
+# The local runner's unit tests (tests/test_runner_*.py): a fake hub and a runner on it. A test
+# module that needs another (an HTTP hub, more workers) defines its own fixture of that name.
+
+
+@pytest.fixture
+def host(tmp_path: Path) -> Iterator[runner_fakes.FakeHost]:
+    """A fake hub for the runner (no HTTP server); closed after the test."""
+    fake = runner_fakes.FakeHost(tmp_path / "hub")
+    yield fake
+    fake.close()
+
+
+@pytest.fixture
+def runner(host: runner_fakes.FakeHost, tmp_path: Path) -> Iterator[runner_fakes.Runner]:
+    """A runner on ``host`` with the default number of workers; shut down after the test."""
+    started = runner_fakes.make_runner(host, tmp_path / "work")
+    yield started
+    started.shutdown()

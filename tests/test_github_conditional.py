@@ -59,6 +59,19 @@ def last_id(hub: LocalHub) -> int:
     return int(hub.requests[-1]["id"])
 
 
+def first_run(
+    hub: LocalHub, file: Path, monkeypatch: pytest.MonkeyPatch, *titles: str
+) -> tuple[Repo, ConditionalCache]:
+    """alice's private repository with these issues, listed once by a run that keeps its
+    reads in ``file`` (not saved yet)."""
+    repo, cache = run(hub, file, "alice", monkeypatch)
+    repo.gh.request("POST", "orgs/acme/repos", json={"name": "private", "private": True})
+    for title in titles:
+        repo.gh.request("POST", "repos/acme/private/issues", json={"title": title})
+    assert issue_titles(repo) == list(titles)
+    return repo, cache
+
+
 def issue_titles(repo: Repo) -> list[str]:
     return [i["title"] for i in repo.paginate(repo.url("issues"), {"state": "all"})]
 
@@ -67,11 +80,8 @@ def test_a_second_run_reads_unchanged_state_as_a_free_304(
     hub: LocalHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     file = tmp_path / "cache" / "http.json"
-    repo, cache = run(hub, file, "alice", monkeypatch)
-    repo.gh.request("POST", "orgs/acme/repos", json={"name": "private", "private": True})
-    repo.gh.request("POST", "repos/acme/private/issues", json={"title": "First"})
-    first = issue_titles(repo)
-    assert first == ["First"]
+    repo, cache = first_run(hub, file, monkeypatch, "First")
+    first = ["First"]
     assert cache.save() is True
 
     repo, cache = run(hub, file, "alice", monkeypatch)
@@ -98,9 +108,7 @@ def test_a_304_does_not_count_against_the_primary_limit(
     hub: LocalHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     file = tmp_path / "http.json"
-    repo, cache = run(hub, file, "alice", monkeypatch)
-    repo.gh.request("POST", "orgs/acme/repos", json={"name": "private", "private": True})
-    issue_titles(repo)
+    _, cache = first_run(hub, file, monkeypatch)
     cache.save()
     repo, cache = run(hub, file, "alice", monkeypatch)
 
@@ -120,10 +128,7 @@ def test_a_token_that_may_not_read_gets_githubs_answer_not_the_stored_body(
     hub: LocalHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     file = tmp_path / "http.json"
-    repo, cache = run(hub, file, "alice", monkeypatch)
-    repo.gh.request("POST", "orgs/acme/repos", json={"name": "private", "private": True})
-    repo.gh.request("POST", "repos/acme/private/issues", json={"title": "Secret"})
-    issue_titles(repo)
+    _, cache = first_run(hub, file, monkeypatch, "Secret")
     cache.save()
     stranger, _ = run(hub, file, "mallory", monkeypatch)
     with pytest.raises(GitHubError) as failed:
@@ -135,9 +140,7 @@ def test_the_file_keeps_only_the_last_runs_reads_and_a_broken_file_is_empty(
     hub: LocalHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     file = tmp_path / "http.json"
-    repo, cache = run(hub, file, "alice", monkeypatch)
-    repo.gh.request("POST", "orgs/acme/repos", json={"name": "private", "private": True})
-    issue_titles(repo)
+    repo, cache = first_run(hub, file, monkeypatch)
     repo.request("GET", repo.url("labels"))
     cache.save()
     assert len(json.loads(file.read_text())["entries"]) == 2

@@ -120,6 +120,14 @@ class Room:
         self.spent = [r for r in list(self.hub.requests) if r["id"] > mark and r.get("route")]
         return done
 
+    def deliver_again(self, event: str, payload: dict[str, Any]) -> None:
+        """A duplicate delivery (GitHub redelivers; a re-run repeats the payload): nothing to
+        do, nothing written, within the budget of a run with nothing to do."""
+        mark = self.mark()
+        self.run(event, payload)
+        assert self.writes(mark) == []
+        self.within("room-duplicate")
+
     def within(self, budget_id: str) -> None:
         """The last run's requests (and writes) within its budget in benchmarks/budgets.json."""
         budget = BUDGETS[budget_id]
@@ -225,11 +233,7 @@ def test_progression_opens_each_next_challenge_once(room: Room) -> None:
     [two] = room.issues("challenge:2")
     assert two["state"] == "open" and two["title"].startswith("Challenge 2:")
 
-    # Duplicate delivery: nothing written.
-    mark = room.mark()
-    room.run("issues", payload)
-    assert room.writes(mark) == []
-    room.within("room-duplicate")
+    room.deliver_again("issues", payload)
 
     # Concurrent delivery: two runs at once on "Challenge 2 closed" leave one open Challenge 3.
     payload = room.capture(
@@ -278,11 +282,7 @@ def test_help_answers_each_request_once(room: Room) -> None:
         f"<!-- glow:help:{asked} -->"
     ]
 
-    # Duplicate delivery: nothing written.
-    mark = room.mark()
-    room.run("issue_comment", payload)
-    assert room.writes(mark) == []
-    room.within("room-duplicate")
+    room.deliver_again("issue_comment", payload)
 
     # Concurrent delivery of a new request: one answer to it.
     payload = room.capture(
@@ -368,11 +368,7 @@ def test_gandalf_and_the_content_checks_write_one_comment_each(room: Room) -> No
         "## Your Markdown passed the content checks"
     ]
 
-    # Duplicate delivery: nothing written.
-    mark = room.mark()
-    room.run("pull_request", payload)
-    assert room.writes(mark) == []
-    room.within("room-duplicate")
+    room.deliver_again("pull_request", payload)
 
     # Concurrent delivery of a new pull request: one comment of each kind.
     payload = open_pull(
@@ -431,11 +427,7 @@ def test_the_issue_grader_grades_each_issue_once(room: Room) -> None:
     [grade] = room.ours(number, "grade:")
     assert "needs revision" not in headings([grade])[0].lower()
 
-    # Duplicate delivery: nothing written.
-    mark = room.mark()
-    room.run("issues", payload)
-    assert room.writes(mark) == []
-    room.within("room-duplicate")
+    room.deliver_again("issues", payload)
 
     # Concurrent delivery of a new issue: one grade comment.
     payload = room.capture(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from textwrap import dedent, indent
@@ -18,7 +17,7 @@ from glow.localhub.runner import Runner, WorkflowError, WorkflowRun
 from glow.localhub.runner.cache import cache_version, resolve_paths
 from glow.localhub.runner.cachestore import CacheStore
 from glow.localhub.runner.workflow import parse_workflow
-from tests.runner_fakes import FakeHost, make_runner, run_event
+from tests.runner_fakes import FakeHost, run_event
 
 WF = ".github/workflows/etags.yml"
 USES = "actions/cache@5a3ec84eff668545956fd18022155c47e93e2684 # v4.2.3"
@@ -60,20 +59,6 @@ jobs:
       - if: inputs.fail == 'true'
         run: exit 1
 """
-
-
-@pytest.fixture
-def host(tmp_path: Path) -> Iterator[FakeHost]:
-    fake = FakeHost(tmp_path / "hub")
-    yield fake
-    fake.close()
-
-
-@pytest.fixture
-def runner(host: FakeHost, tmp_path: Path) -> Iterator[Runner]:
-    runner = make_runner(host, tmp_path / "work")
-    yield runner
-    runner.shutdown()
 
 
 def dispatch(

@@ -3,30 +3,14 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from textwrap import dedent
-
-import pytest
 
 from glow.localhub.runner import Runner, WorkflowRun
 from tests.runner_fakes import REPO, FakeHost, make_runner
 
 WF = ".github/workflows/ci.yml"
-
-
-@pytest.fixture
-def host(tmp_path: Path) -> Iterator[FakeHost]:
-    fake = FakeHost(tmp_path / "hub")
-    yield fake
-    fake.close()
-
-
-@pytest.fixture
-def runner(host: FakeHost, tmp_path: Path) -> Iterator[Runner]:
-    runner = make_runner(host, tmp_path / "work")
-    yield runner
-    runner.shutdown()
 
 
 def wait_for(predicate: Callable[[], bool], timeout: float = 10.0) -> None:

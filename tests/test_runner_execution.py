@@ -4,30 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from textwrap import dedent
 
 import pytest
 
 from glow.localhub.runner import Runner, WorkflowRun
-from tests.runner_fakes import REPO, FakeHost, make_runner, run_event
+from tests.runner_fakes import REPO, FakeHost, run_event
 
 WF = ".github/workflows/ci.yml"
-
-
-@pytest.fixture
-def host(tmp_path: Path) -> Iterator[FakeHost]:
-    fake = FakeHost(tmp_path / "hub")
-    yield fake
-    fake.close()
-
-
-@pytest.fixture
-def runner(host: FakeHost, tmp_path: Path) -> Iterator[Runner]:
-    runner = make_runner(host, tmp_path / "work")
-    yield runner
-    runner.shutdown()
 
 
 def commit(host: FakeHost, text: str, path: str = WF, **more: str) -> str:

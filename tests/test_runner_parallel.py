@@ -7,31 +7,14 @@ one after another, the first would wait in vain and fail; side by side, both suc
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from textwrap import dedent
 
-import pytest
-
 from glow.localhub.runner import Runner, WorkflowRun
-from tests.runner_fakes import REPO, FakeHost, make_runner
+from tests.runner_fakes import REPO, FakeHost
 
 WF = ".github/workflows/ci.yml"
 ISSUE = {"action": "opened", "issue": {"number": 1, "title": "Hello"}, "sender": {"login": "mona"}}
-
-
-@pytest.fixture
-def host(tmp_path: Path) -> Iterator[FakeHost]:
-    fake = FakeHost(tmp_path / "hub")
-    yield fake
-    fake.close()
-
-
-@pytest.fixture
-def runner(host: FakeHost, tmp_path: Path) -> Iterator[Runner]:
-    runner = make_runner(host, tmp_path / "work")  # the default number of workers
-    yield runner
-    runner.shutdown()
 
 
 def handshake(meet: Path, mine: str, theirs: str) -> str:
