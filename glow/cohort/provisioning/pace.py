@@ -129,8 +129,8 @@ def earlier_creates(
     """When earlier runs' content-creating requests count against the coming hour, as the log
     tells (one entry per result of each learner's visit): a room created counts ``per_room``,
     an invitation or a challenge seeded on a room that existed one each; each at the visit's
-    time plus ``SEED_DELAY`` (at most now). Only visits before ``before`` (this run's own are counted as they
-    happen) and within the last hour."""
+    time plus ``SEED_DELAY`` (at most now). Only visits before ``before`` (this run's own are
+    counted as they happen) and within the last hour."""
     visits: dict[tuple[str, datetime], set[str]] = {}
     for entry in log:
         if entry.attempt_at < before:
