@@ -26,6 +26,7 @@ from glow.cohort.model import Roster, roster_path
 from glow.cohort.provisioning.engine import Provisioner
 from glow.cohort.settings import CohortSettings
 from glow.github import WriteBudget, installation_client
+from glow.github.budget import GITHUB_LIMITS, WriteLimits
 from glow.localhub.auth import Principal
 from glow.localhub.hub import LocalHub
 from glow.localhub.routing import HubError
@@ -262,7 +263,9 @@ def sim_world(tmp_path: Path, public_pem: str, handles: tuple[str, ...]) -> SimG
     return sim
 
 
-def run_engine(sim: SimGitHub, private_pem: str, **options: Any) -> Provisioner:
+def run_engine(
+    sim: SimGitHub, private_pem: str, limits: WriteLimits = GITHUB_LIMITS, **options: Any
+) -> Provisioner:
     """A provisioning run as a fresh process makes it: its own client and write budget (GitHub's
     limits, on the simulated clock), every sleep moving the clock on."""
     env = {
@@ -271,7 +274,7 @@ def run_engine(sim: SimGitHub, private_pem: str, **options: Any) -> Provisioner:
         "LEARNING_ROOM_TEMPLATE_REPO": TEMPLATE,
     }
     gh = installation_client(APP_ID, private_pem, ORG, sim.base_url, transport=sim.transport)
-    budget = WriteBudget(clock=sim.clock, sleep=sim.sleep, name="the App's installation")
+    budget = WriteBudget(limits, clock=sim.clock, sleep=sim.sleep, name="the App's installation")
     return Provisioner(
         gh,
         CohortSettings.from_env(env),

@@ -14,7 +14,7 @@ import pytest
 from glow.cohort.model import LogEntry
 from glow.cohort.provisioning import pace
 from glow.cohort.provisioning.engine import BatchReport
-from glow.github.budget import GITHUB_LIMITS, slots
+from glow.github.budget import GITHUB_LIMITS, WriteLimits, slots
 from glow.markers import has_marker
 from tests.provisioning_sim import SimGitHub, run_engine, sim_world
 from tests.provisioning_support import COHORT, ORG
@@ -94,6 +94,24 @@ def test_300_learners_are_provisioned_over_the_hours_the_limits_require(
     assert [len(report.outcomes) for report in reports] == [142, 142, 16]
     assert [bool(report.paused) for report in reports] == [True, True, False]
     assert any(line.startswith("Waiting until 2027-01-15 09:") for line in lines)
+
+
+def test_a_per_minute_limit_under_a_rooms_creates_still_provisions(
+    tmp_path: Path, rsa_pem: tuple[str, str]
+) -> None:
+    """GLOW_CONTENT_PER_MINUTE may be set below the 7 creates of a room: each room starts when
+    a minute's worth can go, and the budget spaces the rest (never a run that only waits)."""
+    private, public = rsa_pem
+    handles = ("ada", "bob", "cy")
+    sim = sim_world(tmp_path, public, handles)
+    slow = WriteLimits(spacing_s=0.0, per_minute=3, per_hour=500)
+    engine = run_engine(sim, private, limits=slow, run_limit_s=2 * HOUR, say=lambda line: None)
+    [cohort] = engine.cohorts()
+    report = engine.run(cohort)
+    assert report.paused is None
+    assert len(report.outcomes) == len(handles)
+    assert Counter(sim.generated) == Counter(f"{ORG}/learning-room-{COHORT}-{h}" for h in handles)
+    assert most_in_any(60.0, sim.creating_times()) <= 3
 
 
 # The decisions, pure ---------------------------------------------------------------------------

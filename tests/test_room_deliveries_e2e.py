@@ -241,8 +241,9 @@ def test_progression_opens_each_next_challenge_once(room: Room) -> None:
         "closed",
         lambda: room.call("PATCH", f"issues/{two['number']}", json={"state": "closed"}),
     )
-    room.hub.meet("POST", f"/repos/{ROOM}/issues")  # both have read the room, then both open
+    meeting = room.hub.meet("POST", f"/repos/{ROOM}/issues")  # both read the room, both open
     room.run("issues", payload, copies=2)
+    assert meeting.met  # the two runs really raced
     threes = room.issues("challenge:3")
     assert len([i for i in threes if i["state"] == "open"]) == 1, threes
     for duplicate in [i for i in threes if i["state"] == "closed"]:
@@ -292,8 +293,9 @@ def test_help_answers_each_request_once(room: Room) -> None:
             "POST", f"issues/{number}/comments", json={"body": "@gandalf I am stuck again."}
         ),
     )
-    room.hub.meet("POST", f"/repos/{ROOM}/issues/{number}/comments")
+    meeting = room.hub.meet("POST", f"/repos/{ROOM}/issues/{number}/comments")
     room.run("issue_comment", payload, copies=2)
+    assert meeting.met
     again = payload["comment"]["id"]
     assert len(room.ours(number, f"help:{again} ")) == 1
 
@@ -377,9 +379,12 @@ def test_gandalf_and_the_content_checks_write_one_comment_each(room: Room) -> No
         text + "\nOne more line.\n",
         "This adds one more line to the welcome page.",
     )
-    for _bot in ("gandalf", "content checks"):  # each pair of first comments is posted at once
+    meetings = [  # each pair of first comments (Gandalf's, the checks') is posted at once
         room.hub.meet("POST", f"/repos/{ROOM}/issues/{payload['number']}/comments")
+        for _bot in ("gandalf", "content checks")
+    ]
     room.run("pull_request", payload, copies=2)
+    assert all(m.met for m in meetings)
     assert len(room.ours(payload["number"], "gandalf")) == 1
     assert len(room.ours(payload["number"], "content-check")) == 1
 
@@ -435,8 +440,9 @@ def test_the_issue_grader_grades_each_issue_once(room: Room) -> None:
         "opened",
         lambda: room.call("POST", "issues", json={"title": "Another TODO", "body": TODO_GOOD}),
     )
-    room.hub.meet("POST", f"/repos/{ROOM}/issues/{payload['issue']['number']}/comments")
+    meeting = room.hub.meet("POST", f"/repos/{ROOM}/issues/{payload['issue']['number']}/comments")
     room.run("issues", payload, copies=2)
+    assert meeting.met
     assert len(room.ours(payload["issue"]["number"], "grade:")) == 1
 
     # Malformed: the issue has no number.

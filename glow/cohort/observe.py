@@ -5,14 +5,10 @@ all on one client, so a run can report how many requests it made. A room is foun
 roster (``learning_room_repo``), never by searching names (glow-facts.md, faults). Reads only:
 a 404 means absent or hidden from this token, and is reported as "not readable", never raised.
 
-Per learner: one listing of the room's issues (state all). Per registration repository: one
-listing of its issues for their labels, and one of every comment of the repository (oldest
-first, so on a later run only its last page has changed), from which each learner's
-registration comments are taken. The dashboard also asks for the room's comments updated since
-a time (one listing of every issue and pull request of the room, for its help requests),
-skipped when the room's issues show no comment; that time is asked for rounded down to the
-hour and narrowed here, so the same question is asked all hour long and a conditional request
-(``glow.github.conditional``) is answered "not modified" while nothing changed.
+Per learner: one listing of the room's issues (state all) and one of the registration issue's
+comments; per registration repository, one listing of its issues for their labels. The dashboard
+also asks for the room's comments updated since a time (one listing of every issue and pull
+request of the room, for its help requests), skipped when the room's issues show no comment.
 """
 
 from __future__ import annotations
@@ -126,7 +122,6 @@ class Observer:
 
     repos: Repos
     _labels: dict[str, dict[int, tuple[str, ...]]] = field(default_factory=dict)
-    _comments: dict[str, dict[int, list[dict[str, Any]]]] = field(default_factory=dict)
 
     def registration_labels(self, learner: Learner) -> tuple[str, ...]:
         where = learner.registration_repo.lower()
@@ -146,21 +141,9 @@ class Observer:
         return list_or_none(repo, repo.url("issues"), {"state": "all"})
 
     def comments(self, learner: Learner) -> list[dict[str, Any]]:
-        """The comments on the learner's registration issue, oldest first, from one listing of
-        the registration repository's comments (read once per run)."""
-        where = learner.registration_repo.lower()
-        if where not in self._comments:
-            repo = self.repos.get(learner.registration_repo)
-            listed = list_or_none(
-                repo, repo.url("issues", "comments"), {"sort": "created", "direction": "asc"}
-            )
-            by_issue: dict[int, list[dict[str, Any]]] = {}
-            for comment in listed or []:
-                number = issue_number(comment)
-                if number is not None:
-                    by_issue.setdefault(number, []).append(comment)
-            self._comments[where] = by_issue
-        return list(self._comments[where].get(learner.registration_issue, []))
+        repo = self.repos.get(learner.registration_repo)
+        url = repo.url("issues", learner.registration_issue, "comments")
+        return list_or_none(repo, url) or []
 
     def room_comments(
         self, learner: Learner, room_issues: list[dict[str, Any]] | None, since: datetime
@@ -172,13 +155,8 @@ class Observer:
         if not any_comments(room_issues):
             return []
         repo = self.repos.get(learner.learning_room_repo)
-        since = since.astimezone(UTC)
-        hour = since.replace(minute=0, second=0, microsecond=0)
-        stamp = hour.strftime("%Y-%m-%dT%H:%M:%SZ")
-        listed = list_or_none(repo, repo.url("issues", "comments"), {"since": stamp})
-        if listed is None:
-            return None
-        return [c for c in listed if updated_since(c, since)]
+        stamp = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return list_or_none(repo, repo.url("issues", "comments"), {"since": stamp})
 
     def observe(
         self, learner: Learner, *, room_comments_since: datetime | None = None
@@ -202,22 +180,3 @@ def any_comments(issues: list[dict[str, Any]]) -> bool:
     """Whether any issue or pull request of the listing may have a comment (``comments`` is a
     count in GitHub's issue listing; an item without it is taken to have some)."""
     return any(not isinstance(i.get("comments"), int) or i["comments"] > 0 for i in issues)
-
-
-def issue_number(comment: Mapping[str, Any]) -> int | None:
-    """The issue or pull request a comment of a repository-wide listing is on (its
-    ``issue_url`` ends with the number), or None."""
-    url = str(comment.get("issue_url") or "")
-    tail = url.rstrip("/").rsplit("/", 1)[-1]
-    return int(tail) if tail.isdigit() and "/issues/" in url else None
-
-
-def updated_since(comment: Mapping[str, Any], since: datetime) -> bool:
-    """Whether GitHub's ``since`` would list the comment (updated at or after ``since``); a
-    comment without a readable time is kept."""
-    stamp = str(comment.get("updated_at") or comment.get("created_at") or "")
-    try:
-        when = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    except ValueError:
-        return True
-    return when.tzinfo is None or when >= since

@@ -138,15 +138,11 @@ def _new_github(auth: Any, api_url: str, transport: httpx.BaseTransport | None) 
     from githubkit import GitHub
     from githubkit.cache import MemCacheStrategy
 
-    from glow.github.conditional import ConditionalTransport, shared_cache
     from glow.github.transport import DeadlineTransport, request_timeout
 
     seconds = request_timeout()
     # The deadline lives in the transport: githubkit's cache layer drops httpx's timeout.
-    wire: httpx.BaseTransport = DeadlineTransport(seconds, transport, api_url=api_url)
-    cache = shared_cache()
-    if cache is not None:  # GLOW_HTTP_CACHE: conditional requests, kept between runs
-        wire = ConditionalTransport(wire, cache)
+    wire = DeadlineTransport(seconds, transport, api_url=api_url)
     return GitHub(
         auth,
         base_url=checked_api_url(api_url) + "/",

@@ -91,6 +91,7 @@ class _Meeting:
     path: re.Pattern[str]
     left: int
     barrier: threading.Barrier
+    met: bool = False  # every one of them arrived in time
 
 
 class LocalHub:
@@ -300,15 +301,18 @@ class LocalHub:
         )
 
     # -- the request pipeline ------------------------------------------------------------------
-    def meet(self, method: str, path: str, count: int = 2, timeout: float = 10.0) -> None:
+    def meet(self, method: str, path: str, count: int = 2, timeout: float = 30.0) -> _Meeting:
         """The next ``count`` requests ``method path`` (a regular expression matched against
         the whole API path) wait for each other before any is served: two jobs that both read
         the same state, then both write, as side-by-side runs on GitHub can. A test instrument:
-        after ``timeout`` seconds those that came go on alone."""
+        after ``timeout`` seconds those that came go on alone. The meeting says whether all
+        of them met (``met``), so a test can tell the race really happened."""
+        meeting = _Meeting(
+            method, re.compile(path), count, threading.Barrier(count, timeout=timeout)
+        )
         with self._bg_cond:
-            self._meetings.append(
-                _Meeting(method, re.compile(path), count, threading.Barrier(count, timeout=timeout))
-            )
+            self._meetings.append(meeting)
+        return meeting
 
     def _wait_to_meet(self, method: str, path: str) -> None:
         with self._bg_cond:
@@ -327,6 +331,7 @@ class LocalHub:
                 self._meetings.remove(meeting)
         with contextlib.suppress(threading.BrokenBarrierError):
             meeting.barrier.wait()
+            meeting.met = True
 
     def handle(self, method: str, target: str, headers: dict[str, str], body: bytes) -> Response:
         path, _, qs = target.partition("?")
@@ -427,11 +432,13 @@ class LocalHub:
                 err.headers = {**rate_now, **err.headers}
             raise
         if resp.raw is None and ctx.method == "GET" and resp.status == 200:
-            etag = (
-                'W/"'
-                + hashlib.sha256(json.dumps(resp.body, sort_keys=True).encode()).hexdigest()[:40]
-                + '"'
-            )
+            # GitHub's ETags are specific to the token that asked (GitHub Support, quoted in
+            # github/docs#34689): an App's new installation token, or a job's, never gets a
+            # 304 for what an earlier token read.
+            seen_by = (ctx.headers.get("authorization") or "").encode()
+            body = json.dumps(resp.body, sort_keys=True).encode()
+            etag = 'W/"' + hashlib.sha256(body + b"\0" + seen_by).hexdigest()[:40] + '"'
+
             resp.headers["etag"] = etag
             if etag in (ctx.headers.get("if-none-match") or ""):
                 # A 304 does not count against the primary rate limit.

@@ -55,6 +55,12 @@ def test_remaining_decreases_and_a_304_is_free(world: World) -> None:
     assert int(cached.headers["x-ratelimit-used"]) == used
     again = gh.api("GET", "/repos/acme/demo", world.token, headers={"if-none-match": etag})
     assert again.status_code == 304
+    # GitHub's ETags are per token: another token of the same person reads it afresh (an App's
+    # next installation token, or the next job's, gets no 304 for an earlier token's ETag).
+    other = gh.token("alice")
+    assert other != world.token
+    afresh = gh.api("GET", "/repos/acme/demo", other, headers={"if-none-match": etag})
+    assert afresh.status_code == 200 and afresh.headers["etag"] != etag
     # a change makes the ETag stale
     gh.ok("PATCH", "/repos/acme/demo", world.token, json={"description": "changed"})
     fresh = gh.api("GET", "/repos/acme/demo", world.token, headers={"if-none-match": etag})

@@ -103,6 +103,11 @@ class Batch:
                 fresh_in_flight=sum(1 for visit in self.flight if visit.fresh),
                 per_room=self.engine.per_room,
             )
+        per_minute = budget.limits.per_minute
+        if not self.flight and per_minute is not None:
+            # A room whose requests can never all go within one minute (a per-minute limit
+            # under a room's creates) starts when a minute's worth can: the budget spaces the rest.
+            need = min(need, max(per_minute, 1))
         now, ready_at = budget.now(), budget.ready_at(need)
         step = pace.next_step(
             waiting=len(self.waiting),

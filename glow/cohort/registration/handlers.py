@@ -168,13 +168,12 @@ def register(
         keep_unassigned(admin, issue, form, repo.full_name)
     elif kept:
         drop_unassigned(admin, issue.author)
-    labels = apply_public(repo, issue, plan, decision, form.cohort)
+    apply_public(repo, issue, plan, decision, form.cohort)
     announce_after(
         admin,
         repo,
         issue=issue,
         decision=decision,
-        labels=labels,
         rosters=rosters,
         waiting=waitlisted(listed),
         open_ids=[c.id for c in cohorts.values() if c.open],

@@ -131,7 +131,6 @@ def announce_after(
     *,
     issue: Issue,
     decision: Decision,
-    labels: LabelDiff,
     rosters: Mapping[str, Roster],
     waiting: set[int],
     open_ids: list[str],
@@ -142,11 +141,13 @@ def announce_after(
     fresh look: seats this run gave to issues labelled waitlisted since its listing (so it lists
     them again), and a seat given to this issue by another run while this run labelled it
     waitlisted (so it reads that roster again)."""
-    from glow.cohort.registration.copy import LABEL_WAITLISTED
 
     if decision.promoted:
         waiting = waitlisted_now(repo)
-    if LABEL_WAITLISTED in labels.added and decision.cohort:
+    if decision.outcome == "waitlisted" and decision.cohort:
+        # Not only when this run added the label: a run that found the issue waitlisted in its
+        # listing may label and comment after another run promoted it (and relabelled it), so
+        # the roster as it is now says whether this issue must be told it is enrolled.
         rosters = {**rosters, decision.cohort: admin.roster(decision.cohort)}
         waiting = {*waiting, issue.number}
     if waiting and not rosters:

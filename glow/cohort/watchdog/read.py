@@ -136,10 +136,13 @@ class Reader:
 
     @staticmethod
     def _is_collaborator(repo: Repo, handle: str) -> bool:
-        """Whether ``handle`` is a direct collaborator, from the room's collaborator listing
-        (an answer with an ETag, so an unchanged room costs a free 304 on a later run)."""
-        listed = repo.paginate(repo.url("collaborators"), {"affiliation": "direct"})
-        return any(str(c.get("login", "")).lower() == handle.lower() for c in listed)
+        try:
+            repo.request("GET", repo.url("collaborators", handle))
+        except GitHubError as exc:
+            if exc.status == 404:
+                return False
+            raise
+        return True
 
     @staticmethod
     def _invitation(repo: Repo, handle: str) -> str:
