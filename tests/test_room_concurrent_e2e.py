@@ -20,7 +20,14 @@ from glow.cohort.model import room_name
 from glow.cohort.registration.form import render_public
 from glow.localhub.hub import LocalHub
 from glow.markers import has_marker
-from glow.rehearsal.world import COHORT, ORG, World, build_world
+from glow.rehearsal.world import (
+    COHORT,
+    ORG,
+    World,
+    accept_invitations,
+    build_world,
+    file_registration,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -37,19 +44,9 @@ def world(tmp_path: Path) -> Iterator[tuple[LocalHub, World, str]]:
         w = build_world(hub, ROOT, [LOGIN], {"cohorts": [{"id": COHORT, "capacity": 1}]})
         assert hub.wait_idle(300)
         token = w.post("tokens", {"login": LOGIN})["token"]
-        w.api.post(
-            f"/repos/{ORG}/workshop/issues",
-            headers={"Authorization": f"token {token}"},
-            json={
-                "title": f"[REGISTER] {LOGIN}",
-                "body": render_public(COHORT, "day1-day2"),
-                "labels": ["registration"],
-            },
-        ).raise_for_status()
+        file_registration(w.api, token, LOGIN, render_public(COHORT, "day1-day2"))
         assert hub.wait_idle(300)
-        auth = {"Authorization": f"token {token}"}
-        for invitation in w.api.get("/user/repository_invitations", headers=auth).json():
-            w.api.patch(f"/user/repository_invitations/{invitation['id']}", headers=auth)
+        accept_invitations(w.api, token)
         yield hub, w, token
     finally:
         hub.stop()

@@ -33,7 +33,14 @@ from glow.localhub.hub import LocalHub
 from glow.localhub.runner_host import HubRunnerHost
 from glow.markers import has_marker
 from glow.rehearsal.journey import TODO_GOOD, TODO_WRONG
-from glow.rehearsal.world import COHORT, ORG, World, build_world
+from glow.rehearsal.world import (
+    COHORT,
+    ORG,
+    World,
+    accept_invitations,
+    build_world,
+    file_registration,
+)
 from tests.schemas import WebhookValidator
 
 pytestmark = pytest.mark.e2e
@@ -189,17 +196,9 @@ def room(
         learner = httpx.Client(
             base_url=hub.api_url, timeout=30, headers={"Authorization": f"token {token}"}
         )
-        learner.post(
-            f"/repos/{ORG}/workshop/issues",
-            json={
-                "title": f"[REGISTER] {LOGIN}",
-                "body": render_public(COHORT, "day1-day2"),
-                "labels": ["registration"],
-            },
-        ).raise_for_status()
+        file_registration(w.api, token, LOGIN, render_public(COHORT, "day1-day2"))
         assert hub.wait_idle(300)
-        for invitation in learner.get("/user/repository_invitations").json():
-            learner.patch(f"/user/repository_invitations/{invitation['id']}").raise_for_status()
+        accept_invitations(w.api, token)
         w.api.put(f"/repos/{ROOM}/actions/workflows/room.yml/disable").raise_for_status()
         yield Room(hub, w, learner, webhook_validator, tmp_path_factory.mktemp("events"))
     finally:

@@ -13,7 +13,14 @@ from typing import Any
 
 from glow.rehearsal.journey import WAIT, Learner, journey, room_busy
 from glow.rehearsal.matrix import billed_minutes, duplicate_markers, matrix
-from glow.rehearsal.world import COHORT, ORG, build_world, learner_logins
+from glow.rehearsal.world import (
+    COHORT,
+    ORG,
+    accept_invitations,
+    build_world,
+    file_registration,
+    learner_logins,
+)
 
 
 def path_of(index: int) -> str:
@@ -38,15 +45,7 @@ def rehearse_learners(
 
     tokens = {login: world.post("tokens", {"login": login})["token"] for login in logins}
     for i, login in enumerate(logins):
-        world.api.post(
-            f"/repos/{ORG}/workshop/issues",
-            headers={"Authorization": f"token {tokens[login]}"},
-            json={
-                "title": f"[REGISTER] {login}",
-                "body": render_public(COHORT, path_of(i)),
-                "labels": ["registration"],
-            },
-        ).raise_for_status()
+        file_registration(world.api, tokens[login], login, render_public(COHORT, path_of(i)))
     hub.wait_idle(timeout)
     say(f"{count} learners registered; their rooms were provisioned")
 
@@ -55,9 +54,7 @@ def rehearse_learners(
     learners: list[Learner] = []
     seen_paths: set[str] = set()
     for i, login in enumerate(logins):
-        auth = {"Authorization": f"token {tokens[login]}"}
-        for invitation in world.api.get("/user/repository_invitations", headers=auth).json():
-            world.api.patch(f"/user/repository_invitations/{invitation['id']}", headers=auth)
+        accept_invitations(world.api, tokens[login])
         path = path_of(i)
         learners.append(
             Learner(

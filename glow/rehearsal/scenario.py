@@ -17,6 +17,7 @@ from glow.rehearsal.world import (
     ORG,
     build_world,
     file_intake,
+    file_registration,
     learner_logins,
 )
 
@@ -59,11 +60,7 @@ def rehearse(
     for i, login in enumerate(logins):
         token = tokens[login] = post("tokens", {"login": login})["token"]
         body = render_public(COHORT, "both days please" if i == 0 else "day1-day2")
-        issue = api.post(
-            f"/repos/{ORG}/workshop/issues",
-            headers={"Authorization": f"token {token}"},
-            json={"title": f"[REGISTER] {login}", "body": body, "labels": ["registration"]},
-        ).json()
+        issue = file_registration(api, token, login, body)
         numbers[login] = issue["number"]
         if i == 0:
             hub.wait_idle(timeout)

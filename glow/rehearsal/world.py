@@ -158,6 +158,28 @@ def build_world(
     return world
 
 
+def file_registration(
+    api: httpx.Client, token: str, login: str, body: str, *, org: str = ORG
+) -> dict[str, Any]:
+    """``login`` files the public registration form (``body``, as GitHub renders it) on the
+    workshop repository; the issue GitHub made."""
+    resp = api.post(
+        f"/repos/{org}/workshop/issues",
+        headers={"Authorization": f"token {token}"},
+        json={"title": f"[REGISTER] {login}", "body": body, "labels": ["registration"]},
+    )
+    resp.raise_for_status()
+    issue: dict[str, Any] = resp.json()
+    return issue
+
+
+def accept_invitations(api: httpx.Client, token: str) -> None:
+    """The token's owner accepts every repository invitation they have (their room's)."""
+    auth = {"Authorization": f"token {token}"}
+    for invitation in api.get("/user/repository_invitations", headers=auth).json():
+        api.patch(f"/user/repository_invitations/{invitation['id']}", headers=auth)
+
+
 def file_intake(
     api: httpx.Client,
     token: str,
@@ -173,9 +195,8 @@ def file_intake(
     from glow.cohort.forms import render_issue_form
     from glow.cohort.model import room_name
 
+    accept_invitations(api, token)
     auth = {"Authorization": f"token {token}"}
-    for invitation in api.get("/user/repository_invitations", headers=auth).json():
-        api.patch(f"/user/repository_invitations/{invitation['id']}", headers=auth)
     body = render_issue_form(
         {
             "Screen reader or tools": "NVDA",
