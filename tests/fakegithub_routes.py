@@ -311,7 +311,10 @@ def _create_tree(fake: FakeGitHub, body: Any, **_: Any) -> httpx.Response:
         return error(422, "Invalid tree info")
     tree = dict(fake.trees[base]) if base else {}
     for entry in body["tree"]:
-        if entry["sha"] is None:
+        if entry.get("content") is not None:  # text inline: GitHub stores the blob itself
+            blob = fake._store_blob(str(entry["content"]).encode("utf-8"))
+            tree[entry["path"]] = (entry["mode"], blob)
+        elif entry["sha"] is None:
             if entry["path"] not in tree:
                 return error(422, "GitRPC::BadObjectState")
             del tree[entry["path"]]

@@ -103,7 +103,7 @@ def test_check_auth_reports_what_the_credentials_can_do_and_changes_nothing(
     assert lines[6].startswith("Write budget of the App's installation ")
     assert (
         " (at most 80 content-creating requests a minute and 500 an hour): 2 new rooms can be "
-        "made now (7 content-creating requests each); done by about 20"
+        "made now (3 content-creating requests each); done by about 20"
     ) in lines[6]
     assert lines[7:] == [
         f"Check passed for cohort {COHORT}: provisioning can run. Nothing was changed."

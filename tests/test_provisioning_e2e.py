@@ -10,12 +10,24 @@ from pathlib import Path
 
 import pytest
 
+from glow.cohort.provisioning import practice
 from glow.cohort.provisioning.copy import RATE_LIMITED
 from glow.cohort.provisioning.engine import ProvisioningStopped
 from glow.cohort.provisioning.pace import OVERLAP
 from glow.cohort.provisioning.room import RoomSteps
 from glow.github import WriteBudget, WriteLimits, token_client
 from glow.rehearsal.world import FACILITATOR
+from glow.room.progression.copy import CONFLICT_COMMIT_MAIN
+from glow.room.progression.decide import (
+    CONFLICT_BRANCH,
+    CONFLICT_FILE,
+    LEARNER_FILE,
+    REVIEW_BRANCH,
+    REVIEW_FILE,
+    conflict_versions,
+    learner_file,
+    review_version,
+)
 from tests.provisioning_support import (
     COHORT,
     LEARNERS,
@@ -86,6 +98,24 @@ def assert_one_healthy_room_each(world: World) -> None:
         record = roster.learners[handle]
         assert record.provision_state == "provisioned", handle
         assert record.learning_room_repo == f"{ORG}/learning-room-{COHORT}-{handle}"
+        assert_practice_ready(world, handle, record.path)
+
+
+def assert_practice_ready(world: World, handle: str, path: str) -> None:
+    """The learner's facts and both practice branches, as the room's challenges need them:
+    the conflict line changed one way on its branch and another way, once, on main."""
+    room = world.room(handle)
+
+    def text(name: str, branch: str) -> str | None:
+        found = room.read_file(name, branch)
+        return found.text if found else None
+
+    _base, theirs, ours = conflict_versions(None)  # the test template has no practice file
+    assert text(LEARNER_FILE, "main") == learner_file(handle, COHORT, path), handle
+    assert (text(CONFLICT_FILE, CONFLICT_BRANCH), text(CONFLICT_FILE, "main")) == (theirs, ours)
+    assert text(REVIEW_FILE, REVIEW_BRANCH) == review_version(None)
+    changed = room.get_json(room.url("commits"), {"sha": "main", "path": CONFLICT_FILE})
+    assert [c["commit"]["message"].split("\n")[0] for c in changed] == [CONFLICT_COMMIT_MAIN]
 
 
 def test_five_learners_get_five_rooms_and_a_rerun_writes_nothing(
@@ -113,16 +143,16 @@ def test_five_learners_get_five_rooms_and_a_rerun_writes_nothing(
     order = [r["path"] for r in batch if r["method"] != "GET"]
     invite_ada = order.index(f"/api/v3/repos/{ORG}/learning-room-{COHORT}-ada/collaborators/ada")
     assert sum(path == GENERATE for path in order[:invite_ada]) == OVERLAP
-    # Content-creating requests per learner: generate, invite and the challenge issue, the
-    # learner's facts (.glow/learner.yml) and the practice branches' three file commits
-    # (conflict line on the branch, then on the default branch; the review section).
+    # Content-creating requests per learner: generate, invite and the challenge issue. The
+    # learner's facts (.glow/learner.yml) and the practice branches (the conflict line on the
+    # branch, then on the default branch; the review section) are three git data commits.
     creating = [r for r in batch if r.get("creates_content")]
-    assert len(creating) == 7 * len(LEARNERS)
+    assert len(creating) == 3 * len(LEARNERS)
     assert generate_attempts(world, mark) == [201] * len(LEARNERS)
     for room in rooms(LEARNERS):
-        assert sum(f"/{room}/" in r["path"] for r in creating) == 6
-    # ... and two branch refs (practice/merge-conflict, practice/peer-review).
-    assert all(o.writes == 9 for o in report.outcomes)
+        assert sum(f"/{room}/" in r["path"] for r in creating) == 2
+    # ... each commit a tree, a commit and a ref made or moved.
+    assert all(o.writes == 12 for o in report.outcomes)
     # Roster and log of the whole batch: one commit.
     assert sum(r["path"] == f"/api/v3/repos/{ORG}/admin/git/refs/heads/main" for r in batch) == 1
 
@@ -289,6 +319,36 @@ def test_a_crash_mid_batch_loses_at_most_the_learner_in_flight(
     assert all(results[h] == ["created", "invited", "seeded"] for h in ("ada", "bob", "cy"))
 
 
+def test_a_crash_between_the_practice_branches_and_main_is_finished_by_the_next_run(
+    start: Callable[..., World], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new room's practice branches are made before its default branch moves: a run killed
+    in between leaves branches the next run keeps, and it finishes main (the conflict's other
+    side and the learner's facts) once."""
+    world = start(("ada",))
+    real = practice.commit_onto
+    calls: list[str] = []
+
+    def killed_before_main(repo, parent, base_tree, files, message):  # type: ignore[no-untyped-def]
+        calls.append(message)
+        if len(calls) == 3:
+            raise RuntimeError("the runner was killed")
+        return real(repo, parent, base_tree, files, message)
+
+    monkeypatch.setattr(practice, "commit_onto", killed_before_main)
+    engine = world.engine()
+    [cohort] = engine.cohorts()
+    with pytest.raises(RuntimeError):
+        engine.run(cohort)
+    room = world.room("ada")
+    assert room.read_file(LEARNER_FILE, "main") is None
+    assert room.read_file(CONFLICT_FILE, CONFLICT_BRANCH) is not None
+
+    monkeypatch.setattr(practice, "commit_onto", real)
+    engine.run(cohort)
+    assert_one_healthy_room_each(world)
+
+
 def test_a_room_made_by_hand_is_recognised_and_recorded(start: Callable[..., World]) -> None:
     """The runbook's manual fallback: a facilitator makes the room, invites, opens challenge 1
     with its marker; the next run records it and changes nothing in the room."""
@@ -336,11 +396,11 @@ def test_a_room_made_by_hand_is_recognised_and_recorded(start: Callable[..., Wor
 def test_the_write_budget_keeps_the_local_githubs_limits_over_the_hours_they_require(
     start: Callable[..., World],
 ) -> None:
-    """The local GitHub's limits, scaled down (30 content-creating requests an hour, 10 a
-    minute) so six rooms (42 requests) need two hours: the engine's budget, on the local
+    """The local GitHub's limits, scaled down (12 content-creating requests an hour, 10 a
+    minute) so six rooms (18 requests) need two hours: the engine's budget, on the local
     GitHub's clock (its waits move the clock on), keeps the batch under them with no 403."""
     world = start((*LEARNERS, "fay"))
-    world.control("config", {"content_creation_per_minute": 10, "content_creation_per_hour": 30})
+    world.control("config", {"content_creation_per_minute": 10, "content_creation_per_hour": 12})
     store = world.hub.store
 
     def advance(seconds: float) -> None:
@@ -350,7 +410,7 @@ def test_the_write_budget_keeps_the_local_githubs_limits_over_the_hours_they_req
         return store.now().replace(microsecond=0)
 
     advance(3600)  # the organisation was set up an hour ago: its writes are out of count
-    budget = WriteBudget(WriteLimits(0.0, 10, 30), clock=store.epoch, sleep=advance)
+    budget = WriteBudget(WriteLimits(0.0, 10, 12), clock=store.epoch, sleep=advance)
     # A personal token (actions-bot mode): an installation token expires by the local
     # GitHub's clock, which these hours move on, while its client renews it by the real one.
     staff = token_client(world.token, world.hub.api_url)
@@ -361,7 +421,7 @@ def test_the_write_budget_keeps_the_local_githubs_limits_over_the_hours_they_req
 
     assert not report.failed and report.paused is None
     assert (
-        "4 of 6 new rooms can be made now (7 content-creating requests each)" in (report.checks[-1])
+        "4 of 6 new rooms can be made now (3 content-creating requests each)" in (report.checks[-1])
     )
     batch = world.requests(mark)
     assert [r for r in batch if r["status"] == 403] == []
@@ -372,7 +432,7 @@ def test_the_write_budget_keeps_the_local_githubs_limits_over_the_hours_they_req
         for r in batch
         if r.get("creates_content") and r.get("login") == FACILITATOR
     )
-    assert len(creating) == 42
-    assert all(sum(1 for t in creating if start <= t < start + 3600) <= 30 for start in creating)
+    assert len(creating) == 18
+    assert all(sum(1 for t in creating if start <= t < start + 3600) <= 12 for start in creating)
     assert creating[-1] - creating[0] > 3600  # two hours' worth
     assert any(line.startswith("Waiting until ") for line in world.lines)

@@ -43,11 +43,12 @@ def next_schedule(now: float) -> float:
 
 
 def provision_until_done(sim: SimGitHub, private_pem: str, lines: list[str]) -> list[BatchReport]:
-    """Runs as the workflow makes them: each a fresh process with a 2-hour limit; a run that
-    pauses is followed by the next scheduled one."""
+    """Runs as the workflow makes them: each a fresh process with a 1-hour limit (the
+    workflow allows 6: shorter here, so the batch needs more than one run); a run that pauses
+    is followed by the next scheduled one."""
     reports: list[BatchReport] = []
     for _ in range(6):
-        engine = run_engine(sim, private_pem, run_limit_s=2 * HOUR, say=lines.append)
+        engine = run_engine(sim, private_pem, run_limit_s=HOUR, say=lines.append)
         [cohort] = engine.cohorts()
         reports.append(engine.run(cohort))
         if reports[-1].paused is None:
@@ -78,40 +79,41 @@ def test_300_learners_are_provisioned_over_the_hours_the_limits_require(
         [challenge] = sim.rooms[room].issues
         assert has_marker(challenge["body"], "challenge:1")
 
-    # The batch is spread over the hours the limits require: 7 content-creating requests a
-    # room, never more than 500 in any hour or 80 in any minute, so 2,100 need five hours.
+    # The batch is spread over the hours the limits require: 3 content-creating requests a
+    # room, never more than 500 in any hour or 80 in any minute, so 900 need two hours.
     times = sim.creating_times()
-    assert len(times) == 7 * len(LEARNERS)
+    assert len(times) == 3 * len(LEARNERS)
     assert most_in_any(HOUR, times) <= 500
     assert most_in_any(60.0, times) <= 80
-    assert times[-1] - times[0] > 4 * HOUR
+    assert times[-1] - times[0] > HOUR
 
     # The first run's pre-flight said how many rooms fit now and when the batch finishes; it
     # paused at its time limit, and the next scheduled runs continued where it stopped.
     first = reports[0].checks[-1]
-    assert "71 of 300 new rooms can be made now (7 content-creating requests each)" in first
-    assert "the next run continues; the batch finishes about 2027-01-15 12:" in first
-    assert [len(report.outcomes) for report in reports] == [142, 142, 16]
-    assert [bool(report.paused) for report in reports] == [True, True, False]
-    assert any(line.startswith("Waiting until 2027-01-15 09:") for line in lines)
+    assert "166 of 300 new rooms can be made now (3 content-creating requests each)" in first
+    assert "makes about 166 within its 1-hour limit and the next run continues" in first
+    assert "the batch finishes about 2027-01-15 09:21 UTC" in first
+    assert [len(report.outcomes) for report in reports] == [166, 134]
+    assert [bool(report.paused) for report in reports] == [True, False]
+    assert any(line.startswith("Waiting until 2027-01-15 09:22 UTC") for line in lines)
 
 
 def test_a_per_minute_limit_under_a_rooms_creates_still_provisions(
     tmp_path: Path, rsa_pem: tuple[str, str]
 ) -> None:
-    """GLOW_CONTENT_PER_MINUTE may be set below the 7 creates of a room: each room starts when
+    """GLOW_CONTENT_PER_MINUTE may be set below the 3 creates of a room: each room starts when
     a minute's worth can go, and the budget spaces the rest (never a run that only waits)."""
     private, public = rsa_pem
     handles = ("ada", "bob", "cy")
     sim = sim_world(tmp_path, public, handles)
-    slow = WriteLimits(spacing_s=0.0, per_minute=3, per_hour=500)
+    slow = WriteLimits(spacing_s=0.0, per_minute=2, per_hour=500)
     engine = run_engine(sim, private, limits=slow, run_limit_s=2 * HOUR, say=lambda line: None)
     [cohort] = engine.cohorts()
     report = engine.run(cohort)
     assert report.paused is None
     assert len(report.outcomes) == len(handles)
     assert Counter(sim.generated) == Counter(f"{ORG}/learning-room-{COHORT}-{h}" for h in handles)
-    assert most_in_any(60.0, sim.creating_times()) <= 3
+    assert most_in_any(60.0, sim.creating_times()) <= 2
 
 
 # The decisions, pure ---------------------------------------------------------------------------
@@ -152,9 +154,9 @@ def test_a_room_to_start_needs_its_requests_and_those_still_to_come_in_flight() 
 
 def plan_line(rooms: int, *, run_hours: float = 5.5, spacing_s: float = 0.0) -> str:
     plan = pace.pace_plan(
-        slots([], now=0.0, limits=GITHUB_LIMITS, count=rooms * 7),
+        slots([], now=0.0, limits=GITHUB_LIMITS, count=rooms * 3),
         rooms=rooms,
-        per_room=7,
+        per_room=3,
         now=0.0,
         deadline=run_hours * HOUR,
         spacing_s=spacing_s,
@@ -165,20 +167,22 @@ def plan_line(rooms: int, *, run_hours: float = 5.5, spacing_s: float = 0.0) -> 
 def test_the_preflight_says_what_fits_now_and_when_the_batch_finishes() -> None:
     assert plan_line(0) == "Write budget of the App (LIMITS): no new rooms in this batch."
     assert plan_line(1) == (
-        "Write budget of the App (LIMITS): 1 new room can be made now (7 content-creating "
+        "Write budget of the App (LIMITS): 1 new room can be made now (3 content-creating "
         "requests each); done by about 1970-01-01 00:00 UTC."
     )
-    # 20 rooms: 140 requests, 80 a minute, and 1 s between each room's 9 writes.
-    assert plan_line(20, spacing_s=1.0).endswith("done by about 1970-01-01 00:03 UTC.")
-    assert plan_line(150) == (
-        "Write budget of the App (LIMITS): 71 of 150 new rooms can be made now (7 "
+    # 20 rooms: 60 requests, 80 a minute, and 1 s between each room's 12 writes.
+    assert plan_line(20, spacing_s=1.0).endswith("done by about 1970-01-01 00:04 UTC.")
+    # 150 rooms: 450 requests, 80 a minute.
+    assert plan_line(150).endswith("done by about 1970-01-01 00:05 UTC.")
+    assert plan_line(200) == (
+        "Write budget of the App (LIMITS): 166 of 200 new rooms can be made now (3 "
         "content-creating requests each); this run waits for the hourly limit between them "
-        "and finishes about 1970-01-01 02:00 UTC."
+        "and finishes about 1970-01-01 01:01 UTC."
     )
-    assert plan_line(300, run_hours=2) == (
-        "Write budget of the App (LIMITS): 71 of 300 new rooms can be made now (7 "
-        "content-creating requests each); this run makes about 142 within its 2-hour limit and "
-        "the next run continues; the batch finishes about 1970-01-01 04:01 UTC at the earliest."
+    assert plan_line(600, run_hours=2) == (
+        "Write budget of the App (LIMITS): 166 of 600 new rooms can be made now (3 "
+        "content-creating requests each); this run makes about 333 within its 2-hour limit and "
+        "the next run continues; the batch finishes about 1970-01-01 03:03 UTC at the earliest."
     )
     unlimited = pace.pace_plan([0.0] * 14, rooms=2, per_room=7, now=0.0, deadline=1.0)
     assert pace.pace_line(
@@ -194,7 +198,7 @@ def test_what_earlier_runs_spent_of_the_hour_is_read_from_the_log() -> None:
         return LogEntry(github_handle=handle, cohort_id=COHORT, attempt_at=at, result=result)  # type: ignore[arg-type]
 
     log = [
-        *(entry("ada", 30, r) for r in ("created", "invited", "seeded")),  # a new room: 7
+        *(entry("ada", 30, r) for r in ("created", "invited", "seeded")),  # a new room: per_room
         *(entry("bob", 20, r) for r in ("already-exists", "invited", "seeded")),  # 2
         entry("cy", 10, "healed"),  # restored files: git data, nothing content-creating
         *(entry("dee", 70, r) for r in ("created", "invited")),  # over an hour ago

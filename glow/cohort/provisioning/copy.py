@@ -131,3 +131,9 @@ GitHub's hourly limit, as the output says); 1 when a learner failed, the batch s
 pre-flight failed (the message says what to do); 2 when a setting is missing.
 Manual fallback and recovery: docs/runbooks/provisioning.md
 """
+
+# The body of the default branch's one provisioning commit in a new room (its first line is the
+# conflict practice's, which ``practice`` looks for).
+LEARNER_FACTS_NOTE = (
+    "Also records the learner's handle, cohort and path (.glow/learner.yml) for the room's bots."
+)

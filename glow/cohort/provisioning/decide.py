@@ -73,6 +73,9 @@ class TemplateSnapshot:
     challenge: ChallengeIssue
     # The first challenge of each path, by number (1 always; 10 when the template has it).
     starts: Mapping[int, ChallengeIssue] = field(default_factory=dict)
+    # The practice files' texts in the template (None: absent), so a fresh room's practice
+    # branches are made without reading them again in every room.
+    practice: Mapping[str, str | None] = field(default_factory=dict)
 
     def first_challenge(self, path: str) -> tuple[int, ChallengeIssue | None]:
         """The challenge a learner on ``path`` starts with, and its issue (None: no file)."""

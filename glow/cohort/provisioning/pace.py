@@ -24,12 +24,13 @@ from glow.cohort.provisioning.copy import (
 )
 
 # Content-creating requests a new room takes (GitHub's notion, ``glow.github.budget``):
-# generate, the invitation, the first challenge issue, ``.glow/learner.yml`` and the three
-# practice-branch file commits. The engine raises it when a room takes more;
-# benchmarks/provisioning.py measures it.
-CREATES_PER_ROOM = 7
-# Writes a new room takes: those 7 and the two practice branches' refs (each write is spaced).
-WRITES_PER_ROOM = 9
+# generate, the invitation and the first challenge issue (the learner's facts and the practice
+# branches are git data commits, ``practice.seed_fresh``). The engine raises it when a room
+# takes more; benchmarks/provisioning.py measures it.
+CREATES_PER_ROOM = 3
+# Writes a new room takes: those 3 and three git data commits of 3 writes each (a tree, a
+# commit, a ref made or moved); each write is spaced.
+WRITES_PER_ROOM = 12
 # Rooms started before the oldest is finished: GitHub answers generate before it copies the
 # template's files, so while one room's copy runs the next rooms are started.
 OVERLAP = 4

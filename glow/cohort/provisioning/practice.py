@@ -8,11 +8,20 @@ from these branches when the challenge opens):
 - ``practice/peer-review`` (Challenge 12): ``docs/review-me.md`` with a section to review.
 
 Each step reads first and writes only what is missing, in an order that converges after a crash
-part-way (the branch is made before the default branch moves).
+part-way (the branch is made before the default branch moves). A room generated in this very
+visit is the template's copy, so ``seed_fresh`` writes it all without reading: three git data
+commits (the two branches, then the default branch with the learner's facts), none of them a
+content-creating request, where the contents API would take five.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from urllib.parse import quote
+
+from glow.cohort.provisioning.copy import LEARNER_FACTS_NOTE
+from glow.errors import GitHubError
+from glow.github.files import commit_onto
 from glow.github.repo import Repo
 from glow.room.progression import copy
 from glow.room.progression.decide import (
@@ -23,6 +32,8 @@ from glow.room.progression.decide import (
     conflict_versions,
     review_version,
 )
+
+PRACTICE_FILES = (CONFLICT_FILE, REVIEW_FILE)
 
 
 def _head(repo: Repo, branch: str) -> str | None:
@@ -95,3 +106,37 @@ def _seed_conflict(repo: Repo, default_branch: str) -> list[str]:
         )
         done.append(f"{CONFLICT_FILE} on {default_branch}")
     return done
+
+
+def seed_fresh(
+    repo: Repo,
+    default_branch: str,
+    tree: str,
+    template: Mapping[str, str | None],
+    extra: Mapping[str, str],
+) -> list[str]:
+    """A room just generated from the template (its tree ``tree``, the template's practice
+    texts ``template``): both practice branches off its first commit, then one commit on the
+    default branch with the conflict's other side and ``extra`` (the learner's facts). Nine
+    writes, no reads but the head; the default branch moves last, so a crash part-way leaves
+    what ``seed_branches`` finishes."""
+    head = _head(repo, default_branch)
+    if head is None:
+        raise GitHubError(f"Branch {default_branch!r} not found in {repo.full_name}", status=404)
+    _base, theirs, ours = conflict_versions(template.get(CONFLICT_FILE))
+    branches = (
+        (CONFLICT_BRANCH, CONFLICT_FILE, theirs, copy.CONFLICT_COMMIT_BRANCH),
+        (REVIEW_BRANCH, REVIEW_FILE, review_version(template.get(REVIEW_FILE)), copy.REVIEW_COMMIT),
+    )
+    for branch, path, text, message in branches:
+        sha = commit_onto(repo, head, tree, {path: text}, message)
+        ref = {"ref": f"refs/heads/{branch}", "sha": sha}
+        repo.request("POST", repo.url("git", "refs"), json=ref)
+    message = f"{copy.CONFLICT_COMMIT_MAIN}\n\n{LEARNER_FACTS_NOTE}"
+    sha = commit_onto(repo, head, tree, {CONFLICT_FILE: ours, **extra}, message)
+    repo.request(
+        "PATCH",
+        repo.url("git", "refs", "heads", quote(default_branch, safe="/")),
+        json={"sha": sha, "force": False},
+    )
+    return [CONFLICT_BRANCH, REVIEW_BRANCH, f"{CONFLICT_FILE} on {default_branch}", *extra]

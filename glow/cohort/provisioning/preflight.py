@@ -30,6 +30,7 @@ from glow.cohort.provisioning.decide import (
     required_files,
     smoke_problems,
 )
+from glow.cohort.provisioning.practice import PRACTICE_FILES
 from glow.errors import GitHubError, GlowError
 from glow.github.repo import Repo, segment
 
@@ -162,6 +163,11 @@ def read_template(
                 starts[number] = parse_challenge(text, f"challenge:{number}", path)
     except TemplateProblem as exc:
         raise PreflightError(BAD_CHALLENGE.format(problem=exc, **where)) from None
+    practice = {
+        path: _blob_text(repo, path, str(blob)) if blob else None
+        for path in PRACTICE_FILES
+        for blob in [next((e["sha"] for e in entries if e.get("path") == path), None)]
+    }
     return TemplateSnapshot(
         repo=repo.full_name,
         branch=str(info.get("default_branch") or "main"),
@@ -170,6 +176,7 @@ def read_template(
         texts=texts,
         challenge=challenge,
         starts=starts,
+        practice=practice,
     )
 
 

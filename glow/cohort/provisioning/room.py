@@ -117,24 +117,31 @@ class RoomSteps:
             outcome.archived = True  # teardown archived it after the workshop: leave it alone
             return
         branch = str(info.get("default_branch") or template.branch)
-        present = self._files(room, branch)
+        present, tree_sha = self._files(room, branch)
         gaps = room_gaps(template.required, present)
         if gaps:
             self._restore(room, branch, gaps, template)
             outcome.files_written = tuple(sorted({*outcome.files_written, *gaps}))
-            left = room_gaps(template.required, self._files(room, branch))
+            present, tree_sha = self._files(room, branch)
+            left = room_gaps(template.required, present)
             if left:
                 raise ProvisionError(STILL_MISSING.format(paths=", ".join(left)))
         if "invite" not in outcome.steps_done:
             outcome.invited = self._invite(room, learner.github_handle, fresh=fresh)
             outcome.steps_done.add("invite")
-        if "learner-file" not in outcome.steps_done:
-            # Not a required file: the log and the progress line stay about the required set.
-            self._learner_file(room, branch, learner, present)
-            outcome.steps_done.add("learner-file")
-        if "practice" not in outcome.steps_done:
-            practice.seed_branches(room, branch)
-            outcome.steps_done.add("practice")
+        if "seed" not in outcome.steps_done:
+            # The learner's facts and the practice branches. A room generated in this visit is
+            # the template's copy: all of it goes in three git data commits, none of them
+            # content-creating, on the first try; any other room (or a retry) is read first.
+            # Not required files: the log and the progress line stay about the required set.
+            text = learner_file(learner.github_handle, learner.cohort_id, learner.path)
+            if fresh and "seed-tried" not in outcome.steps_done and tree_sha:
+                outcome.steps_done.add("seed-tried")
+                practice.seed_fresh(room, branch, tree_sha, template.practice, {LEARNER_FILE: text})
+            else:
+                self._learner_file(room, branch, text, present)
+                practice.seed_branches(room, branch)
+            outcome.steps_done.add("seed")
         if "challenge" not in outcome.steps_done:
             number, first = template.first_challenge(learner.path)
             if first is None:
@@ -193,7 +200,7 @@ class RoomSteps:
         except ValueError:
             return
 
-    def _tree(self, room: Repo, branch: str) -> dict[str, str] | None:
+    def _tree(self, room: Repo, branch: str) -> tuple[dict[str, str], str] | None:
         try:
             tree = room.request(
                 "GET", room.url("git", "trees", segment(branch)), params={"recursive": "1"}
@@ -202,19 +209,21 @@ class RoomSteps:
             if exc.status in NOT_READY_STATUSES:
                 return None
             raise
-        return {
+        files = {
             str(e["path"]): str(e["sha"]) for e in tree.get("tree") or [] if e.get("type") == "blob"
         }
+        return files, str(tree.get("sha") or "")
 
-    def _files(self, room: Repo, branch: str) -> dict[str, str]:
-        """The room's files (path -> blob sha). GitHub answers 201 to generate BEFORE it copies
-        the template, so an empty room is polled, with growing pauses, up to a time limit."""
+    def _files(self, room: Repo, branch: str) -> tuple[dict[str, str], str]:
+        """The room's files (path -> blob sha) and its tree's sha. GitHub answers 201 to
+        generate BEFORE it copies the template, so an empty room is polled, with growing pauses,
+        up to a time limit."""
         deadline = self.clock() + self.poll_timeout_s
         interval = self.poll_interval_s
         while True:
-            files = self._tree(room, branch)
-            if files:
-                return files
+            found = self._tree(room, branch)
+            if found and found[0]:
+                return found
             if self.clock() + interval > deadline:
                 raise ProvisionError(
                     FILES_LATE.format(room=room.full_name, seconds=self.poll_timeout_s)
@@ -270,9 +279,8 @@ class RoomSteps:
     # The learner's facts, for the room's bots ---------------------------------------------------
 
     @staticmethod
-    def _learner_file(room: Repo, branch: str, learner: Learner, present: dict[str, str]) -> bool:
+    def _learner_file(room: Repo, branch: str, text: str, present: dict[str, str]) -> bool:
         """Write ``.glow/learner.yml`` unless it already holds these facts; True when written."""
-        text = learner_file(learner.github_handle, learner.cohort_id, learner.path)
         if present.get(LEARNER_FILE) == git_blob_sha(text.encode("utf-8")):
             return False
         done = room.write_file(LEARNER_FILE, lambda _old: text, LEARNER_MESSAGE, branch=branch)
