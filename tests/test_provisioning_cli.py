@@ -99,11 +99,14 @@ def test_check_auth_reports_what_the_credentials_can_do_and_changes_nothing(
     assert lines[5].startswith("API budget: ")
     assert "requests left until 20" in lines[5]
     assert "this batch of 2 needs about 24." in lines[5]
-    # The App's write budget, under the limits the local GitHub enforces as GitHub does.
+    # The App's write budget, under the limits the local GitHub enforces as GitHub does, less
+    # what the batch leaves to the App's other jobs (registrations commit rosters as the App).
     assert lines[6].startswith("Write budget of the App's installation ")
     assert (
-        " (at most 80 content-creating requests a minute and 500 an hour): 2 new rooms can be "
-        "made now (3 content-creating requests each); done by about 20"
+        " (at most 50 content-creating requests a minute and 400 an hour; of its whole limits "
+        "(at most 80 content-creating requests a minute and 500 an hour), the rest is left to "
+        "the App's other jobs): 2 new rooms can be made now (3 content-creating requests each); "
+        "done by about 20"
     ) in lines[6]
     assert lines[7:] == [
         f"Check passed for cohort {COHORT}: provisioning can run. Nothing was changed."

@@ -137,3 +137,6 @@ Manual fallback and recovery: docs/runbooks/provisioning.md
 LEARNER_FACTS_NOTE = (
     "Also records the learner's handle, cohort and path (.glow/learner.yml) for the room's bots."
 )
+
+# After the batch's limits in the pre-flight's write-budget line, when it leaves part of them.
+LEFT_TO_OTHERS = "; of its whole limits ({whole}), the rest is left to the App's other jobs"

@@ -31,6 +31,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -47,7 +48,7 @@ from glow.cohort.provisioning import pace
 from glow.cohort.provisioning.batch import BACKOFF_BUDGET_S, Batch
 from glow.cohort.provisioning.batch import BatchReport as BatchReport
 from glow.cohort.provisioning.batch import ProvisioningStopped as ProvisioningStopped
-from glow.cohort.provisioning.copy import COMMIT_MESSAGE, NO_COHORT
+from glow.cohort.provisioning.copy import COMMIT_MESSAGE, LEFT_TO_OTHERS, NO_COHORT
 from glow.cohort.provisioning.decide import (
     LearnerOutcome,
     TemplateSnapshot,
@@ -126,6 +127,17 @@ class Provisioner:
         self.settings = settings
         self.gh = gh
         self.budget = pacer or budget_for(gh)
+        # The App's other jobs write beside the batch (pace.batch_limits): this process is the
+        # batch's alone, so its budget keeps the smaller limits for every write it makes.
+        whole = self.budget.limits
+        self.budget.limits = replace(
+            whole,
+            per_minute=pace.left(whole.per_minute, pace.LEFT_PER_MINUTE),
+            per_hour=pace.left(whole.per_hour, pace.LEFT_PER_HOUR),
+        )
+        self.limits_text = self.budget.limits.describe()
+        if self.budget.limits != whole:
+            self.limits_text += LEFT_TO_OTHERS.format(whole=whole.describe())
         self.repos = RepoFactory(gh, pacer=self.budget, sleep=sleep)
         self.admin = AdminRepo(self.repos(*split_full_name(settings.admin_repo)))
         self.steps = RoomSteps(
@@ -221,7 +233,7 @@ class Provisioner:
         return pace.pace_line(
             plan,
             name=self.budget.name,
-            limits=limits.describe(),
+            limits=self.limits_text,
             hourly=limits.per_hour is not None,
             run_hours=self.run_limit_s / 3600,
         )

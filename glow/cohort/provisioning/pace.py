@@ -31,6 +31,14 @@ CREATES_PER_ROOM = 3
 # Writes a new room takes: those 3 and three git data commits of 3 writes each (a tree, a
 # commit, a ref made or moved); each write is spaced.
 WRITES_PER_ROOM = 12
+# What a batch leaves of its identity's limits to the jobs beside it: every registration commits
+# its roster as the provisioning App (a content-creating request), the runs of a registration
+# burst go while the batch runs, and GitHub counts them all against the App, where a batch's
+# budget sees its own requests only. Left only from limits at least twice these (a facilitator
+# who sets smaller ones with GLOW_CONTENT_PER_MINUTE/HOUR keeps them whole: ``left``).
+LEFT_PER_MINUTE = 30
+LEFT_PER_HOUR = 100
+
 # Rooms started before the oldest is finished: GitHub answers generate before it copies the
 # template's files, so while one room's copy runs the next rooms are started.
 OVERLAP = 4
@@ -44,6 +52,11 @@ SEED_DELAY = timedelta(minutes=5)
 RUN_LIMIT_S = 5.5 * HOUR_S  # under GitHub's 6-hour job limit; the workflow allows 360 minutes
 
 Step = Literal["start", "finish", "wait", "pause"]
+
+
+def left(count: int | None, share: int) -> int | None:
+    """A window's limit less ``share`` for the jobs beside the batch (see LEFT_PER_MINUTE)."""
+    return count - share if count is not None and count >= 2 * share else count
 
 
 def next_step(
