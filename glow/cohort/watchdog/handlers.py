@@ -1,8 +1,10 @@
 """The watchdog's handlers, on one router: the schedule, a facilitator's dispatch and a
 `watchdog` repository dispatch all run the same check of every learner and repository (a
-facilitator at a terminal runs it too). Rooms, the template and the alerts are read and written
-through the run's context with the provisioning credential; workflow runs with the read-only
-WATCHDOG_RUNS_TOKEN, when it is set."""
+facilitator at a terminal runs it too). Rooms and the template are read through the run's context
+with the provisioning credential; the alerts are written with the job token when the run has one
+for the admin repository (``alerts_repo``); workflow runs are read with the read-only
+WATCHDOG_RUNS_TOKEN, when it is set. What a run found healthy is remembered for the next
+(``memory``), which then reads only what changed (``decide.plan_room``)."""
 
 from __future__ import annotations
 
@@ -102,6 +104,8 @@ def watch(ctx: Context) -> int:
     if reader.runs is None:
         print(RUNS_OFF)
     if not args.dry_run:
+        if not args.cohort:
+            memory.forget_unchecked()
         memory.save(now)
     verb = "would change" if args.dry_run else "changed"
     print(
@@ -187,6 +191,7 @@ def check_cohort(
     fulls = full_reads(
         memory.rooms, rooms, now=now, every=limits.full_read, last_run=memory.last_run
     )
+    memory.checked |= set(rooms)
     for learner in learners:
         room = (learner.learning_room_repo or "").lower()
         try:

@@ -30,6 +30,11 @@ class Memory:
     path: Path | None = None
     last_run: datetime | None = None
     rooms: dict[str, RoomMemo] = field(default_factory=dict)
+    checked: set[str] = field(default_factory=set)  # the rooms this run looked at
+
+    def forget_unchecked(self) -> None:
+        """After a run over every cohort: forget the rooms no cohort has any more."""
+        self.rooms = {room: memo for room, memo in self.rooms.items() if room in self.checked}
 
     def save(self, now: datetime) -> None:
         """Write the file (atomically); nothing without a path."""
