@@ -1,6 +1,11 @@
 """The watchdog's alerts in the admin repository, found by their hidden markers
 (``glow.cohort.marked_issues``): raised for new problems, updated when a problem changed, closed
-with a "healed" note once it is gone. Only what differs is written."""
+with a "healed" note once it is gone. Only what differs is written.
+
+Written through whichever credential the handler gives (``handlers.alerts_repo``: the job
+token in the workflow, the provisioning credential at a terminal). Alerts are found by label and
+marker whoever opened them, so those the provisioning App opened before are still updated and
+closed, never raised again."""
 
 from __future__ import annotations
 
@@ -8,13 +13,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from glow.cohort.admin import AdminRepo
     from glow.cohort.model import Cohort
     from glow.cohort.watchdog.decide import Findings
+    from glow.github import Repo
 
 
 def publish(
-    admin: AdminRepo,
+    repo: Repo,
     found: Findings,
     cohorts: list[Cohort],
     *,
@@ -29,7 +34,7 @@ def publish(
     from glow.errors import GitHubError
 
     ids = {cohort.id for cohort in cohorts} | ({REPO_SCOPE} if full else set())
-    board = IssueBoard(admin.repo, LABEL)
+    board = IssueBoard(repo, LABEL)
     changes = plan(
         [alert(problem) for problem in found.problems],
         board.existing(),

@@ -10,10 +10,17 @@ workflow runs in the room. Without --cohort it also checks failed runs in the re
 fallback and who owns it; a problem that is gone gets a "healed" comment and its alert closed.
 A re-run on unchanged state writes nothing.
 
-Credentials: like `glow dashboard`, the provisioning credential (App or PROVISIONING_TOKEN).
-Workflow runs are read with WATCHDOG_RUNS_TOKEN, a read-only token with "Actions: read" (the
-provisioning App holds exactly the permissions of seed 003 section 7.2a, which exclude Actions);
-without it the failed-run check is off and the run says so."""
+Credentials: rooms are read with the provisioning credential (App or PROVISIONING_TOKEN). The
+alerts are written with the job token when the run has one for the admin repository (GITHUB_TOKEN
+with GITHUB_REPOSITORY the admin repository, as in the workflow), else with the provisioning
+credential. Workflow runs are read with WATCHDOG_RUNS_TOKEN, a read-only token with "Actions:
+read" (the provisioning App holds exactly the permissions of seed 003 section 7.2a, which exclude
+Actions); without it the failed-run check is off and the run says so.
+
+Cheap re-runs: with GLOW_WATCHDOG_STATE (a file the workflow keeps in the Actions cache) a run
+remembers the rooms it found healthy; the next reads a room's tree again only after a push, its
+runs after activity, and the learner's access and the runs at least every
+GLOW_WATCHDOG_FULL_READ_MINUTES (60)."""
 
 from __future__ import annotations
 

@@ -218,6 +218,13 @@ EPILOG = (
   GLOW_FAILED_RUN_HOURS          failed runs older than this are history (default 24)
   WATCHDOG_RUNS_TOKEN            read-only token (Actions: read) for failed workflow runs;
                                  unset: that check is off (said on stdout), other checks run
+  GLOW_WATCHDOG_STATE            a file where a run remembers the rooms it found healthy, so
+                                 the next reads only what changed (the workflow keeps it in the
+                                 Actions cache); unset or missing: every room is read in full
+  GLOW_WATCHDOG_FULL_READ_MINUTES  a remembered room's learner access and runs are read again
+                                 at least this often (default 60), spread over the runs
+  GITHUB_TOKEN                   with GITHUB_REPOSITORY the admin repository (the workflow's
+                                 job token): the alerts are written with it, not the App
 
 exit status: 0 when every check ran (problems become alerts, not exit codes; a check turned off
 by its unset token is said, not failed); 1 when something could not be checked (named on

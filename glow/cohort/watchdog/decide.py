@@ -5,10 +5,17 @@ Pure functions only; ``read`` gathers the facts, ``copy`` renders each problem a
 by its marker ``<!-- glow:watchdog:<kind>:<cohort>:<handle-or-scope> -->``, closed with a
 "healed" comment once the problem is gone). Seed 003, section 14: no silent failure. A problem
 holds no relative time, so an unchanged problem renders the same alert and writes nothing.
+
+What a run may leave unread is decided here too (``RoomMemo``, ``full_reads``, ``plan_room``,
+``remember``): a room found healthy is remembered between runs (``memory``), and a later run
+reads again only what GitHub shows has changed (its tree after a push, its runs after activity),
+and the learner's access and the runs of every room at least once every
+``DEFAULT_FULL_READ_MINUTES``, spread over the runs.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -35,6 +42,13 @@ from glow.cohort.watchdog.copy import (
 
 DEFAULT_STALL_MINUTES = 15
 DEFAULT_RUN_WINDOW_HOURS = 24
+DEFAULT_FULL_READ_MINUTES = 60  # every room read in full at least this often
+# A push this recent may share its second with a later one (or be ahead of our clock): its
+# tree is not remembered.
+PUSH_SETTLED = timedelta(seconds=10)
+# Activity this recent may still start a run that GitHub does not list yet: its runs are not
+# remembered as clean.
+RUNS_SETTLED = timedelta(minutes=10)
 FAILED_CONCLUSIONS = frozenset({"failure", "timed_out", "startup_failure"})
 REPO_SCOPE = "all"  # the cohort part of the key for repository-wide alerts
 ANY_KIND = ""  # a skipped check of every kind
@@ -246,3 +260,143 @@ def _learner_values(learner: Learner) -> dict[str, str]:
         "registration": f"{learner.registration_repo}#{learner.registration_issue}",
         "repairs": REPAIRS,
     }
+
+
+@dataclass(frozen=True)
+class RoomMemo:
+    """What a run found healthy in one room, remembered for the next runs (``memory``).
+
+    Only a healthy room is remembered: a room with a problem, or whose learner is not yet a
+    collaborator, is read in full on every run, so its alert is raised or closed at once.
+    """
+
+    handle: str  # the learner it was checked for
+    read_at: datetime  # its last full read: the learner's access and the runs
+    tree: str = ""  # ``tree_stamp`` when its tree last matched the template ("": not known)
+    activity: str = ""  # ``room_activity`` when its runs were last read clean ("": not known)
+
+
+@dataclass(frozen=True)
+class RoomPlan:
+    """What to read of one room this run."""
+
+    full: bool  # the learner's access (collaborator, invitation) and the room's runs
+    tree: bool  # the default branch's tree, compared with the template
+
+
+def tree_stamp(listed: Mapping[str, Any] | None, template: Template | None) -> str:
+    """The room's last push, its default branch and the template commit compared with: the tree
+    a run found healthy is the same tree while this stays the same ("": cannot be told)."""
+    pushed = str((listed or {}).get("pushed_at") or "")
+    if not pushed or template is None:
+        return ""
+    return f"{pushed} {(listed or {}).get('default_branch') or 'main'} {template.sha}"
+
+
+def room_activity(
+    listed: Mapping[str, Any] | None, issues: Iterable[Mapping[str, Any]] | None
+) -> str:
+    """The room's latest activity: its last push, or the latest update of an issue or pull
+    request (a comment updates its issue); every room.yml run follows such an event.
+    "" when the room's issues could not be read."""
+    if issues is None:
+        return ""
+    times = [parse_time((listed or {}).get("pushed_at"))]
+    times += [parse_time(issue.get("updated_at")) for issue in issues]
+    known = [t for t in times if t is not None]
+    return max(known).strftime("%Y-%m-%dT%H:%M:%SZ") if known else ""
+
+
+def full_reads(
+    memos: Mapping[str, RoomMemo],
+    rooms: Mapping[str, str],
+    *,
+    now: datetime,
+    every: timedelta,
+    last_run: datetime | None,
+) -> set[str]:
+    """The rooms (room -> learner) to read in full this run.
+
+    Every room not remembered for its learner, or read in full ``every`` ago or more; and, so
+    the reads stay spread over the runs, the rooms read longest ago, as many as the time since
+    the last run is a share of ``every`` (a run 10 minutes after the last, with ``every`` an
+    hour, reads a sixth of the rooms). Without a last run, every room.
+    """
+    if last_run is None:
+        return set(rooms)
+    oldest = datetime.min.replace(tzinfo=UTC)
+
+    def read_at(room: str) -> datetime:
+        memo = memos.get(room)
+        known = memo is not None and memo.handle == rooms[room] and memo.read_at <= now
+        return memo.read_at if known and memo is not None else oldest
+
+    due = {room for room in rooms if now - read_at(room) >= every}
+    share = max((now - last_run) / every, 0.0)
+    quota = min(len(rooms), math.ceil(len(rooms) * share))
+    spread = sorted(rooms, key=lambda room: (read_at(room), room))[:quota]
+    return due | set(spread)
+
+
+def plan_room(memo: RoomMemo | None, handle: str, *, full: bool, tree: str) -> RoomPlan:
+    """Everything when the room is not remembered for this learner; else the learner's access
+    (and the runs) when ``full``, and the tree only when it may have changed: a push, another
+    default branch or another template commit changes ``tree``."""
+    if memo is None or memo.handle != handle:
+        return RoomPlan(full=True, tree=True)
+    return RoomPlan(full=full, tree=not tree or memo.tree != tree)
+
+
+def runs_known(memo: RoomMemo | None, plan: RoomPlan, activity: str) -> bool:
+    """Whether the room's runs need no read: remembered clean at this same activity."""
+    return not plan.full and memo is not None and bool(activity) and memo.activity == activity
+
+
+def runs_clean(
+    runs: Iterable[Mapping[str, Any]],
+    failed: tuple[FailedRun, ...],
+    *,
+    activity: str,
+    now: datetime,
+) -> bool:
+    """Runs read with none failing and none unfinished, long enough after the room's latest
+    activity that the run it started is listed: clean until the room shows activity again."""
+    at = parse_time(activity)
+    done = all(run.get("status") == "completed" for run in runs)
+    return not failed and done and at is not None and now - at >= RUNS_SETTLED
+
+
+def remember(
+    previous: RoomMemo | None,
+    handle: str,
+    health: RoomHealth,
+    plan: RoomPlan,
+    *,
+    now: datetime,
+    tree: str,
+    activity: str | None,
+) -> RoomMemo | None:
+    """What to remember of a room after this run; None (read it in full next run) unless the
+    room is healthy. ``activity``: the activity its runs were found clean at this run (""
+    when read and not clean, or not read for lack of a runs token); None when not read because
+    they were remembered clean."""
+    healthy = (
+        health.exists
+        and not health.archived
+        and health.collaborator
+        and not health.missing
+        and not health.changed
+    )
+    if not healthy:
+        return None
+    kept = previous if previous is not None and previous.handle == handle else None
+    read_at = now if plan.full or kept is None else kept.read_at
+    pushed = parse_time(tree.split(" ", 1)[0]) if tree else None
+    if plan.tree:
+        settled = pushed is not None and now - pushed >= PUSH_SETTLED
+        tree = tree if settled else ""
+    else:
+        tree = kept.tree if kept is not None else ""
+    if activity is None:
+        activity = kept.activity if kept is not None else ""
+    return RoomMemo(handle, read_at, tree, activity)

@@ -1,8 +1,10 @@
 """The watchdog's handlers, on one router: the schedule, a facilitator's dispatch and a
 `watchdog` repository dispatch all run the same check of every learner and repository (a
-facilitator at a terminal runs it too). Rooms, the template and the alerts are read and written
-through the run's context with the provisioning credential; workflow runs with the read-only
-WATCHDOG_RUNS_TOKEN, when it is set."""
+facilitator at a terminal runs it too). Rooms and the template are read through the run's context
+with the provisioning credential; the alerts are written with the job token when the run has one
+for the admin repository (``alerts_repo``); workflow runs are read with the read-only
+WATCHDOG_RUNS_TOKEN, when it is set. What a run found healthy is remembered for the next
+(``memory``), which then reads only what changed (``decide.plan_room``)."""
 
 from __future__ import annotations
 
@@ -19,8 +21,10 @@ if TYPE_CHECKING:
     from glow.cohort.admin import AdminRepo
     from glow.cohort.model import Cohort, Learner, LogEntry
     from glow.cohort.observe import Observer, Repos
-    from glow.cohort.watchdog.decide import Findings, Problem, Template
+    from glow.cohort.watchdog.decide import FailedRun, Findings, Problem, RoomMemo, Template
+    from glow.cohort.watchdog.memory import Memory
     from glow.cohort.watchdog.read import Reader
+    from glow.github import Repo
 
 router: Router[Context] = Router()
 
@@ -30,17 +34,23 @@ class Limits:
     stall: timedelta
     stuck: timedelta
     runs: timedelta
+    full_read: timedelta = timedelta(minutes=60)
 
     @classmethod
     def from_env(cls) -> Limits:
         from glow.cohort.observe import minutes_setting
         from glow.cohort.progress import DEFAULT_STUCK_MINUTES
-        from glow.cohort.watchdog.decide import DEFAULT_RUN_WINDOW_HOURS, DEFAULT_STALL_MINUTES
+        from glow.cohort.watchdog.decide import (
+            DEFAULT_FULL_READ_MINUTES,
+            DEFAULT_RUN_WINDOW_HOURS,
+            DEFAULT_STALL_MINUTES,
+        )
 
         return cls(
             stall=minutes_setting("GLOW_PROVISION_STALL_MINUTES", DEFAULT_STALL_MINUTES),
             stuck=minutes_setting("GLOW_STUCK_MINUTES", DEFAULT_STUCK_MINUTES),
             runs=minutes_setting("GLOW_FAILED_RUN_HOURS", DEFAULT_RUN_WINDOW_HOURS, unit="hours"),
+            full_read=minutes_setting("GLOW_WATCHDOG_FULL_READ_MINUTES", DEFAULT_FULL_READ_MINUTES),
         )
 
 
@@ -51,12 +61,13 @@ def watch(ctx: Context) -> int:
     """Every cohort (or --cohort), and without --cohort the repositories' workflow runs: raise,
     update and close alerts; exit 1 when something could not be checked (said on stderr)."""
     from glow.cohort.cli_support import named_cohort
-    from glow.cohort.observe import Observer, Repos
+    from glow.cohort.observe import Repos
     from glow.cohort.settings import CohortSettings
     from glow.cohort.watchdog.board import publish
     from glow.cohort.watchdog.copy import RUNS_OFF
     from glow.cohort.watchdog.decide import Findings
-    from glow.cohort.watchdog.read import Reader, runs_client
+    from glow.cohort.watchdog.memory import load as load_memory
+    from glow.cohort.watchdog.read import CohortObserver, Reader, runs_client
     from glow.github import RequestCounts
 
     args = ctx.args
@@ -72,20 +83,30 @@ def watch(ctx: Context) -> int:
     runs = Repos(ctx.enter(runs_gh)) if runs_gh is not None else None
     reader = Reader(repos, settings.template_repo.strip(), runs)
     found = Findings()
-    observer = Observer(repos)
+    observer = CohortObserver(repos)
+    memory = load_memory()
     workshops: set[str] = set()
     for cohort in chosen:
-        workshops |= check_cohort(admin, reader, observer, cohort, found, now=now, limits=limits)
+        workshops |= check_cohort(
+            admin, reader, observer, cohort, found, now=now, limits=limits, memory=memory
+        )
     if not args.cohort:
         check_repositories(reader, sorted(workshops | {admin.repo.full_name}), found, now, limits)
     found.failures += reader.unchecked
     notices = notify_rooms(repos, reader, found, dry_run=args.dry_run)
-    changed = publish(admin, found, chosen, full=not args.cohort, now=now, dry_run=args.dry_run)
+    board = alerts_repo(ctx, admin)
+    changed = publish(board, found, chosen, full=not args.cohort, now=now, dry_run=args.dry_run)
     counts = repos.totals()
+    for other in (reader.runs, board_repos(board, admin)):
+        if other is not None:
+            more = other.totals()
+            counts = RequestCounts(counts.requests + more.requests, counts.writes + more.writes)
     if reader.runs is None:
         print(RUNS_OFF)
-    else:
-        counts = RequestCounts(counts.requests + reader.runs.totals().requests, counts.writes)
+    if not args.dry_run:
+        if not args.cohort:
+            memory.forget_unchecked()
+        memory.save(now)
     verb = "would change" if args.dry_run else "changed"
     print(
         f"Watchdog: {len(found.problems)} problem(s) open; {verb} {changed} alert(s); "
@@ -94,6 +115,32 @@ def watch(ctx: Context) -> int:
     for line in found.failures:
         print(f"glow watchdog: not checked: {line}", file=sys.stderr)
     return 1 if found.failures else 0
+
+
+def alerts_repo(ctx: Context, admin: AdminRepo) -> Repo:
+    """Where the alerts are written: the admin repository through the job token when the run
+    has one for it (the workflow's GITHUB_TOKEN, ``issues: write``), so the alerts' issues and
+    comments do not spend the provisioning App's content-creation budget (80 a minute, 500 an
+    hour, one identity); else through the provisioning credential (a facilitator's terminal)."""
+    import os
+
+    token = os.environ.get("GITHUB_TOKEN", "").strip()
+    here = os.environ.get("GITHUB_REPOSITORY", "").strip().lower()
+    if token and here == admin.repo.full_name.lower():
+        return ctx.repo(admin.repo.full_name, auth="token")
+    return admin.repo
+
+
+def board_repos(board: Repo, admin: AdminRepo) -> Repos | None:
+    """The job token's adapter, counted apart (None when the alerts go through the admin
+    repository's own adapter, already counted)."""
+    from glow.cohort.observe import Repos
+
+    if board is admin.repo:
+        return None
+    counted = Repos(board.gh)
+    counted.add(board)
+    return counted
 
 
 def notify_rooms(repos: Repos, reader: Reader, found: Findings, *, dry_run: bool) -> int:
@@ -122,9 +169,14 @@ def check_cohort(
     *,
     now: datetime,
     limits: Limits,
+    memory: Memory,
 ) -> set[str]:
-    """Every enrolled learner of the cohort; the registration repositories they used."""
-    from glow.cohort.watchdog.decide import ANY_KIND, RUNS_KIND
+    """Every enrolled learner of the cohort; the registration repositories they used.
+
+    A room found healthy before is read in full (``decide.full_reads``) when due, its tree when
+    the listing shows a push since, its runs when it shows activity since; the memory is
+    brought up to date with what this run found."""
+    from glow.cohort.watchdog.decide import ANY_KIND, RUNS_KIND, full_reads
     from glow.errors import GitHubError
 
     roster = admin.roster(cohort.id)
@@ -133,18 +185,39 @@ def check_cohort(
     log = admin.log(cohort.id) if learners and needs_log else []
     with_rooms = [lrn for lrn in learners if lrn.provision_state in ("provisioned", "healed")]
     template = reader.template(cohort, log) if with_rooms else None
+    rooms = {
+        str(lrn.learning_room_repo).lower(): lrn.key for lrn in with_rooms if lrn.learning_room_repo
+    }
+    fulls = full_reads(
+        memory.rooms, rooms, now=now, every=limits.full_read, last_run=memory.last_run
+    )
+    memory.checked |= set(rooms)
     for learner in learners:
+        room = (learner.learning_room_repo or "").lower()
         try:
-            problems, runs_read = check_learner(
-                learner, reader, observer, template, log, now=now, limits=limits
+            problems, runs_read, memo = check_learner(
+                learner,
+                reader,
+                observer,
+                template,
+                log,
+                now=now,
+                limits=limits,
+                memo=memory.rooms.get(room),
+                full=room in fulls,
             )
         except GitHubError as exc:
             found.skipped.add((cohort.id, learner.key, ANY_KIND))
             found.failures.append(f"{learner.github_handle} (cohort {cohort.id}): {exc}")
+            memory.rooms.pop(room, None)
             continue
         found.problems += problems
         if not runs_read:
             found.skipped.add((cohort.id, learner.key, RUNS_KIND))
+        if room and memo is not None:
+            memory.rooms[room] = memo
+        elif room:
+            memory.rooms.pop(room, None)
     return {learner.registration_repo for learner in learners}
 
 
@@ -157,26 +230,37 @@ def check_learner(
     *,
     now: datetime,
     limits: Limits,
-) -> tuple[list[Problem], bool]:
-    """The learner's problems, and whether the room's workflow runs were read (a learner
-    without a room has none to read)."""
+    memo: RoomMemo | None = None,
+    full: bool = True,
+) -> tuple[list[Problem], bool, RoomMemo | None]:
+    """The learner's problems, whether the room's workflow runs were read (a learner without a
+    room has none to read), and what to remember of the room (None: nothing)."""
     from glow.cohort.progress import derive
     from glow.cohort.watchdog.decide import (
+        plan_room,
         provisioning_problems,
+        remember,
+        room_activity,
         room_problems,
+        runs_clean,
+        runs_known,
         runs_problem,
         stuck_problem,
+        tree_stamp,
     )
 
     errors = [e for e in log if e.github_handle.lower() == learner.key and e.result == "error"]
     last_error = max(errors, key=lambda entry: entry.attempt_at) if errors else None
     found = provisioning_problems(learner, last_error, now=now, stall_after=limits.stall)
     if learner.provision_state not in ("provisioned", "healed"):
-        return found, True
-    health = reader.room_health(learner, template)
+        return found, True, None
+    listed = reader.listed_room(learner)
+    tree = tree_stamp(listed, template)
+    plan = plan_room(memo, learner.key, full=full, tree=tree)
+    health = reader.room_health(learner, template, listed, plan)
     found += room_problems(learner, health, template)
     if not health.exists or health.archived:
-        return found, True
+        return found, True, None
     seen = observer.observe(learner)
     progress = derive(
         learner,
@@ -186,7 +270,16 @@ def check_learner(
         now=now,
         threshold=limits.stuck,
     )
-    runs = reader.failed_runs(health.repo, now=now, window=limits.runs)
+    activity = room_activity(listed, seen.room_issues)
+    clean_at: str | None = ""
+    if reader.runs is not None and runs_known(memo, plan, activity):
+        runs: tuple[FailedRun, ...] | None = ()
+        clean_at = None
+    else:
+        runs = reader.failed_runs(health.repo, now=now, window=limits.runs)
+        raw = reader.raw_runs.get(health.repo, [])
+        if runs is not None and runs_clean(raw, runs, activity=activity, now=now):
+            clean_at = activity
     found += [
         problem
         for problem in (
@@ -195,7 +288,8 @@ def check_learner(
         )
         if problem is not None
     ]
-    return found, runs is not None
+    kept = remember(memo, learner.key, health, plan, now=now, tree=tree, activity=clean_at)
+    return found, runs is not None, kept
 
 
 def check_repositories(

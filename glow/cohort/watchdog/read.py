@@ -17,9 +17,11 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from glow.cohort.model import pinned_template_sha
+from glow.cohort.observe import Observer, list_or_none
 from glow.cohort.watchdog.decide import (
     FailedRun,
     RoomHealth,
+    RoomPlan,
     Template,
     failing_workflows,
     workflow_gaps,
@@ -108,20 +110,34 @@ class Reader:
             return None
         return Template(self.template_repo, ref, workflow_blobs(tree))
 
-    def room_health(self, learner: Learner, template: Template | None) -> RoomHealth:
+    def listed_room(self, learner: Learner) -> dict[str, Any] | None:
+        """The learner's room as the owner's listing shows it (``pushed_at``, the default
+        branch); None when the roster names no room or it does not exist."""
         if not learner.learning_room_repo:
-            return RoomHealth(repo="", exists=False)
+            return None
+        return self.repository(self.repos.get(learner.learning_room_repo))
+
+    def room_health(
+        self,
+        learner: Learner,
+        template: Template | None,
+        info: Mapping[str, Any] | None,
+        plan: RoomPlan | None = None,
+    ) -> RoomHealth:
+        """What GitHub shows of the room (``info``: ``listed_room``). ``plan`` says what an
+        earlier run's healthy finding still answers: the learner's access when not ``full``,
+        the tree when not ``tree`` (``decide.plan_room``); None: read it all."""
+        if not learner.learning_room_repo or info is None:
+            return RoomHealth(repo=learner.learning_room_repo or "", exists=False)
         repo = self.repos.get(learner.learning_room_repo)
-        info = self.repository(repo)
-        if info is None:
-            return RoomHealth(repo=repo.full_name, exists=False)
         if info.get("archived"):
             return RoomHealth(repo=repo.full_name, exists=True, archived=True)
-        collaborator = self._is_collaborator(repo, learner.github_handle)
+        full = plan is None or plan.full
+        collaborator = not full or self._is_collaborator(repo, learner.github_handle)
         invitation = "none" if collaborator else self._invitation(repo, learner.github_handle)
         missing: tuple[str, ...] = ()
         changed: tuple[str, ...] = ()
-        if template is not None:
+        if template is not None and (plan is None or plan.tree):
             branch = str(info.get("default_branch") or "main")
             tree = repo.get_json(repo.url("git", "trees", branch), {"recursive": "1"})
             missing, changed = workflow_gaps(template.workflows, workflow_blobs(tree))
@@ -174,3 +190,25 @@ class Reader:
             return None
         self.raw_runs[full_name] = list(page.get("workflow_runs") or [])
         return failing_workflows(page.get("workflow_runs") or [], now=now, window=window)
+
+
+@dataclass
+class CohortObserver(Observer):
+    """The dashboard's reads of a learner, but the registration comments of a whole
+    registration repository in one listing (``GET /repos/{owner}/{repo}/issues/comments``, 100
+    a page, by ascending id, as one issue's listing is) instead of one listing per learner."""
+
+    _comments: dict[str, dict[int, list[dict[str, Any]]]] = field(default_factory=dict)
+
+    def comments(self, learner: Learner) -> list[dict[str, Any]]:
+        where = learner.registration_repo.lower()
+        if where not in self._comments:
+            repo = self.repos.get(learner.registration_repo)
+            listed = list_or_none(repo, repo.url("issues", "comments")) or []
+            by_issue: dict[int, list[dict[str, Any]]] = {}
+            for comment in listed:
+                number = str(comment.get("issue_url") or "").rsplit("/", 1)[-1]
+                if number.isdigit():
+                    by_issue.setdefault(int(number), []).append(comment)
+            self._comments[where] = by_issue
+        return list(self._comments[where].get(learner.registration_issue, []))
