@@ -172,14 +172,26 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_the_admin_repos_workflows_run_on_the_local_runner(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """admin-roster/.github/workflows/{dashboard,watchdog}.yml, dispatched in the admin repo."""
-    w = build_world(tmp_path, monkeypatch, ("ada",), runner=True)
+    """admin-roster/.github/workflows/{dashboard,watchdog}.yml, dispatched in the admin repo.
+
+    A facilitator ran the dashboard from a terminal first (the provisioning App wrote its
+    issues); the workflow then writes with the job's own token: the App's issues are found and
+    updated, never duplicated, and a new learner's issue is the job token's."""
+    w = build_world(tmp_path, monkeypatch, ("ada", "bob"), runner=True)
     try:
         w.register("ada", ack=True)
         w.make_room("ada", closed=1)
         w.set_roster([w.learner("ada")])
+        code, _, err = glow_runner(capsys)("dashboard", "--now", w.now())
+        assert code == 0, err
+        by_hand = w.admin_issues("dashboard")
+        assert {i["user"]["login"] for i in by_hand.values()} == {"glow-provisioning[bot]"}
+        w.close_challenge("ada", 2)
+        w.register("bob", ack=True)
+        w.make_room("bob", closed=0)
+        w.set_roster([w.learner("ada"), w.learner("bob")])
         seed = ROOT / "admin-roster"
         for path in [*seed.glob(".github/workflows/*.yml"), *seed.glob("actions/*/action.yml")]:
             w.put_file("org/admin", path.relative_to(seed).as_posix(), path.read_text())
@@ -213,9 +225,19 @@ def test_the_admin_repos_workflows_run_on_the_local_runner(
             ("Dashboard", "repository_dispatch", "success"),
             ("Watchdog", "workflow_dispatch", "success"),
         ]
+        every = w.api("GET", "/repos/org/admin/issues", params={"state": "all", "per_page": 100})
+        marked = [i for i in every if "dashboard" in {lab["name"] for lab in i["labels"]}]
+        assert len(marked) == 3  # ada, bob and the summary: the App's two were not duplicated
         issues = w.admin_issues("dashboard")
-        assert sorted(issues) == [f"dashboard:{COHORT}:ada", f"dashboard:{COHORT}:summary"]
-        assert issues[f"dashboard:{COHORT}:ada"]["user"]["login"] == "glow-provisioning[bot]"
+        ada, summary = (issues[f"dashboard:{COHORT}:{k}"] for k in ("ada", "summary"))
+        assert ada["number"] == by_hand[f"dashboard:{COHORT}:ada"]["number"]
+        assert "- Completed: 2 of 16 (1, 2)" in ada["body"]
+        assert summary["number"] == by_hand[f"dashboard:{COHORT}:summary"]["number"]
+        assert (
+            f"- bob: active on Day 1 (#{issues[f'dashboard:{COHORT}:bob']['number']})"
+            in (summary["body"])
+        )
+        assert issues[f"dashboard:{COHORT}:bob"]["user"]["login"] == "github-actions[bot]"
     finally:
         w.http.close()
         w.hub.stop()

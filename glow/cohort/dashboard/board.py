@@ -13,9 +13,16 @@ if TYPE_CHECKING:
 
 
 def publish(
-    board: IssueBoard, plan: Plan, *, server: str, dry_run: bool, say: Callable[[str], None]
+    board: IssueBoard,
+    plan: Plan,
+    existing: list[Existing] | None = None,
+    *,
+    server: str,
+    dry_run: bool,
+    say: Callable[[str], None],
 ) -> int:
-    """Learners' issues first, then each cohort's summary (which links to them by number)."""
+    """Learners' issues first, then each cohort's summary (which links to them by number).
+    ``existing``: the board's issues as the run listed them (listed here when not given)."""
     from glow.cohort.dashboard.copy import (
         closed_note,
         learner_issue,
@@ -24,7 +31,8 @@ def publish(
     )
     from glow.cohort.marked_issues import plan as plan_issues
 
-    existing = board.existing()
+    if existing is None:
+        existing = board.existing()
     summaries = [issue for issue in existing if issue.key.endswith(":summary")]
     learners = [issue for issue in existing if not issue.key.endswith(":summary")]
     prefixes = tuple(f"dashboard:{part.cohort.id}:" for part in plan.cohorts)

@@ -10,10 +10,16 @@ labels changed, so a re-run on unchanged state writes nothing. Issues are found 
 marker on the first line of their body, never by title. Learners who left the roster get their
 issue closed with a note.
 
-Credentials: the admin repository is private and the rooms are other private repositories, so
-the command reads and writes with the provisioning credential (the App's installation token, or
-PROVISIONING_TOKEN in actions-bot mode). The job's GITHUB_TOKEN is never used: it can reach only
-the repository its workflow runs in, so every room would look unreadable."""
+A re-run reads each unchanged room with one request: each status issue keeps, in a hidden last
+line, what its row took from the room and the time of the room's latest update; the room is read
+in full when its issues show an update since then, and once a day on its turn.
+
+Credentials: the rooms, the registrations and the rosters are read (and the rosters written) with
+the provisioning credential (the App's installation token, or PROVISIONING_TOKEN in actions-bot
+mode): the job's GITHUB_TOKEN reaches only the repository its workflow runs in. The dashboard's
+issues are written with that job token when the Actions run is the admin repository's and has
+one (the workflow's `issues: write`), so they do not spend the App's content limits; from a
+terminal, with the provisioning credential."""
 
 from __future__ import annotations
 

@@ -210,10 +210,15 @@ def learner_labels(row: Row) -> tuple[str, ...]:
 
 
 def learner_issue(row: Row, *, server: str) -> Wanted:
+    """The status issue; its last line, hidden, keeps what the row took from the room, so the
+    next run reads the room again only when it changed (``decide.RoomFacts``)."""
+    text = learner_text(row, server=server)
+    if row.facts is not None:
+        text += "\n\n" + row.facts.line()
     return Wanted.make(
         learner_key(row.cohort, row.key),
         f"[DASHBOARD] @{row.handle} ({row.cohort})",
-        learner_text(row, server=server),
+        text,
         learner_labels(row),
     )
 

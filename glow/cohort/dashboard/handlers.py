@@ -1,7 +1,10 @@
 """The dashboard's handlers, on one router: the schedule, a facilitator's dispatch and a
 `dashboard` repository dispatch all run the same refresh of every learner (a facilitator at a
-terminal runs it too). Everything is read and written through the run's context with the
-provisioning credential: the admin repository and the learners' private rooms."""
+terminal runs it too). The rooms, the registrations and the rosters are read (and the rosters
+written) with the provisioning credential; the dashboard's issues are written with the job's
+own token when the Actions run of the admin repository has one (``decide.board_auth``), so
+they never spend the provisioning App's content limits, and with the provisioning credential
+otherwise (a facilitator at a terminal)."""
 
 from __future__ import annotations
 
@@ -15,9 +18,11 @@ from glow.cohort.dashboard.events import DISPATCH_TYPES
 
 if TYPE_CHECKING:
     from glow.cohort.admin import AdminRepo
-    from glow.cohort.dashboard.decide import Plan
+    from glow.cohort.dashboard.decide import Plan, RoomFacts
+    from glow.cohort.dashboard.read import Reader
+    from glow.cohort.marked_issues import Existing
     from glow.cohort.model import Cohort
-    from glow.cohort.observe import Observer
+    from glow.github import Repo
 
 router: Router[Context] = Router()
 
@@ -35,9 +40,10 @@ def refresh(ctx: Context) -> int:
     from glow.cohort.cli_support import named_cohort
     from glow.cohort.dashboard.board import publish
     from glow.cohort.dashboard.copy import LABEL
+    from glow.cohort.dashboard.read import Reader
     from glow.cohort.dashboard.store import record
     from glow.cohort.marked_issues import IssueBoard
-    from glow.cohort.observe import Observer, Repos, web_url
+    from glow.cohort.observe import Repos, web_url
     from glow.cohort.settings import CohortSettings
 
     args = ctx.args
@@ -50,19 +56,28 @@ def refresh(ctx: Context) -> int:
         return 0
     repos = Repos(admin.repo.gh, pacer=admin.repo.pacer)  # the rooms, on the run's one client
     repos.add(admin.repo)
-    plan = compute(admin, Observer(repos), chosen, now=args.now or datetime.now(UTC))
+    board_repo = _board_repo(ctx, settings.admin_repo)
+    board = IssueBoard(board_repo, LABEL)
+    existing = board.existing()  # the status issues keep what each row took from its room
+    reader = Reader(repos)
+    now = args.now or datetime.now(UTC)
+    plan = compute(admin, reader, chosen, now=now, kept=kept_facts(existing))
     if args.json:
         print(json.dumps([row.as_json() for row in plan.rows], indent=2))
-    board = IssueBoard(admin.repo, LABEL)
     # With --json, stdout holds only the JSON; the lines about changes go to stderr.
     say = _stderr if args.json else print
-    done = publish(board, plan, server=web_url(settings.api_url), dry_run=args.dry_run, say=say)
+    server = web_url(settings.api_url)
+    done = publish(board, plan, existing, server=server, dry_run=args.dry_run, say=say)
     rosters = record(admin, plan, dry_run=args.dry_run, say=say)
     counts = repos.totals()
+    if board_repo is not admin.repo:
+        counts.requests += board_repo.counts.requests
+        counts.writes += board_repo.counts.writes
     verb = "would change" if args.dry_run else "changed"
     summary = (
         f"Dashboard: {len(plan.rows)} learners in {len(chosen)} cohort(s); {verb} {done} "
-        f"issue(s) and {rosters} roster(s); {counts.requests} requests ({counts.writes} writes)."
+        f"issue(s) and {rosters} roster(s); {counts.requests} requests ({counts.writes} writes); "
+        f"{reader.full_reads} Learning Room(s) read in full, the rest unchanged."
     )
     say(summary)
     add_summary("\n".join([f"### {summary}", *(f"- {line}" for line in plan.failures)]))
@@ -71,15 +86,57 @@ def refresh(ctx: Context) -> int:
     return 1 if plan.failures else 0
 
 
-def compute(admin: AdminRepo, observer: Observer, cohorts: list[Cohort], *, now: datetime) -> Plan:
-    """Read every learner of every cohort and derive their rows (no writes)."""
+def _board_repo(ctx: Context, admin_repo: str) -> Repo:
+    """The admin repository through the credential that writes the dashboard's issues."""
+    import os
+
+    from glow.cohort.dashboard.decide import board_auth
+
+    auth = board_auth(
+        by_event=ctx.event is not None,
+        job_token=bool(os.environ.get("GITHUB_TOKEN", "").strip()),
+        job_repository=os.environ.get("GITHUB_REPOSITORY", ""),
+        admin_repo=admin_repo,
+    )
+    if auth == "token":
+        return ctx.repo(admin_repo, auth="token")
+    ctx.log("the dashboard's issues are written with the provisioning credential (no job token)")
+    return ctx.admin.repo
+
+
+def kept_facts(existing: list[Existing]) -> dict[str, RoomFacts]:
+    """The room facts each learner's status issue keeps, by the issue's key (of the lowest
+    numbered issue of a key: the one ``marked_issues.plan`` keeps)."""
+    from glow.cohort.dashboard.decide import facts_of
+
+    kept: dict[str, RoomFacts] = {}
+    for issue in sorted(existing, key=lambda i: i.number, reverse=True):
+        kept.pop(issue.key, None)
+        if (facts := facts_of(issue.body)) is not None:
+            kept[issue.key] = facts
+    return kept
+
+
+def compute(
+    admin: AdminRepo,
+    reader: Reader,
+    cohorts: list[Cohort],
+    *,
+    now: datetime,
+    kept: dict[str, RoomFacts] | None = None,
+) -> Plan:
+    """Read every learner of every cohort and derive their rows (no writes). ``kept``: the
+    room facts the status issues keep, by issue key (a room whose listing since then shows
+    nothing new is not read again)."""
     from glow.cohort.dashboard.copy import learner_key
     from glow.cohort.dashboard.decide import (
         HELP_LOOK_BACK_HOURS,
         CohortRows,
         Plan,
+        due_for_full_read,
         on_dashboard,
-        row_for,
+        row_from,
+        usable,
     )
     from glow.cohort.observe import minutes_setting
     from glow.cohort.progress import DEFAULT_ACK_WAIT_MINUTES, DEFAULT_STUCK_MINUTES
@@ -93,16 +150,36 @@ def compute(admin: AdminRepo, observer: Observer, cohorts: list[Cohort], *, now:
         roster = admin.roster(cohort.id)
         rows = []
         for learner in sorted(filter(on_dashboard, roster.learners.values()), key=_by_key):
+            key = learner_key(cohort.id, learner.key)
+            facts = usable((kept or {}).get(key), learner)
             try:
-                seen = observer.observe(learner, room_comments_since=now - look_back)
+                found = reader.room(
+                    learner,
+                    facts,
+                    comments_since=now - look_back,
+                    full=due_for_full_read(key, now),
+                )
+                comments, labels = reader.registration(learner)
             except GitHubError as exc:
-                plan.skipped.add(learner_key(cohort.id, learner.key))
+                plan.skipped.add(key)
                 plan.failures.append(
                     f"{learner.github_handle} (cohort {cohort.id}) could not be read ({exc}); "
                     "their dashboard issue was left as it was"
                 )
                 continue
-            rows.append(row_for(cohort.id, seen, now=now, threshold=threshold, ack_wait=ack_wait))
+            rows.append(
+                row_from(
+                    cohort.id,
+                    learner,
+                    found,
+                    comments,
+                    labels,
+                    now=now,
+                    threshold=threshold,
+                    ack_wait=ack_wait,
+                    help_after=now - look_back,
+                )
+            )
         plan.cohorts.append(CohortRows(cohort, roster, rows))
     return plan
 

@@ -1,0 +1,86 @@
+"""What the dashboard reads, with the provisioning credential: each learner's room, and each
+registration repository once.
+
+A room costs one request when the facts its status issue keeps still stand
+(``decide.room_unchanged``): its issue listing ``since`` the kept cursor. Otherwise, and on the
+learner's daily turn, it is read in full as before: the issues (state all) and, when any has a
+comment, the room's comments updated within the look-back. A registration repository costs one
+listing of its issues (their labels) and one of all its comments (each learner's registration
+comments, grouped by issue), 100 to a page, however many learners it has.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from glow.cohort.observe import any_comments, list_or_none
+
+if TYPE_CHECKING:
+    from glow.cohort.dashboard.decide import RoomFacts
+    from glow.cohort.model import Learner
+    from glow.cohort.observe import Repos
+
+
+def _stamp(at: datetime) -> str:
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass
+class Reader:
+    """Reads learners on the run's one provisioning client (``repos``), each registration
+    repository once."""
+
+    repos: Repos
+    _labels: dict[str, dict[int, tuple[str, ...]]] = field(default_factory=dict)
+    _comments: dict[str, dict[int, list[dict[str, Any]]]] = field(default_factory=dict)
+    full_reads: int = 0  # rooms read in full this run (the rest answered by one listing)
+
+    def registration(self, learner: Learner) -> tuple[list[dict[str, Any]], tuple[str, ...]]:
+        """The comments and labels of the learner's registration issue."""
+        from glow.room.help.decide import issue_number
+
+        where = learner.registration_repo.lower()
+        if where not in self._labels:
+            repo = self.repos.get(learner.registration_repo)
+            issues = list_or_none(repo, repo.url("issues"), {"state": "all"}) or []
+            self._labels[where] = {
+                int(i["number"]): tuple(str(lab.get("name")) for lab in i.get("labels") or [])
+                for i in issues
+            }
+            grouped: dict[int, list[dict[str, Any]]] = {}
+            for comment in list_or_none(repo, repo.url("issues", "comments")) or []:
+                if (number := issue_number(comment)) is not None:
+                    grouped.setdefault(number, []).append(comment)
+            self._comments[where] = grouped
+        number = learner.registration_issue
+        return list(self._comments[where].get(number, [])), self._labels[where].get(number, ())
+
+    def room(
+        self, learner: Learner, kept: RoomFacts | None, *, comments_since: datetime, full: bool
+    ) -> RoomFacts | None:
+        """The room's facts (None: no room, or not readable): the kept ones when its listing
+        since their cursor shows nothing new, else a full read."""
+        from glow.cohort.dashboard.decide import room_facts, room_unchanged
+
+        if not learner.learning_room_repo:
+            return None
+        repo = self.repos.get(learner.learning_room_repo)
+        if kept is not None and kept.cursor is not None and not full:
+            params = {"state": "all", "since": kept.cursor}
+            listing = list_or_none(repo, repo.url("issues"), params)
+            if listing is None:
+                return None
+            if room_unchanged(kept, listing):
+                return kept
+        self.full_reads += 1
+        issues = list_or_none(repo, repo.url("issues"), {"state": "all"})
+        comments = None
+        if issues is not None:
+            if any_comments(issues):
+                since = {"since": _stamp(comments_since)}
+                comments = list_or_none(repo, repo.url("issues", "comments"), since)
+            else:
+                comments = []
+        return room_facts(learner, issues, comments)
