@@ -147,15 +147,25 @@ def load_figures(hub: LocalHub, runs: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def rerun_figures(requests: list[dict[str, Any]], learners: int) -> dict[str, Any]:
-    """What re-running the healthy cohort's commands asked of GitHub: requests per learner, and
-    those charged to a primary budget (a 304 answer to a conditional request is free), and the
+def rerun_figures(
+    requests: list[dict[str, Any]], learners: int, runs: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """What re-running the healthy cohort's scheduled commands asked of GitHub: requests per
+    learner (in all, and by workflow: a glow client names its run in its user agent), those
+    charged to a primary budget (a 304 answer to a conditional request is free), and the
     busiest routes."""
     from collections import Counter
 
     charged = [r for r in requests if r.get("status") != 304]
     routes = Counter(f"{r['method']} {r['route']}" for r in requests)
+    workflow = {
+        int(run["id"]): str(run.get("workflow_path", "")).rsplit("/", 1)[-1] for run in runs
+    }
+    by_workflow = Counter(workflow.get(int(r.get("run_id") or 0), "other") for r in requests)
     return {
+        "rerun_requests_per_learner_by_workflow": {
+            name: round(count / max(learners, 1), 2) for name, count in sorted(by_workflow.items())
+        },
         "rerun_requests": len(requests),
         "rerun_requests_per_learner": round(len(requests) / max(learners, 1), 2),
         "rerun_not_modified": len(requests) - len(charged),
@@ -237,6 +247,12 @@ def print_summary(hub: LocalHub, result: dict[str, Any]) -> None:
             f"on the re-run: {result['rerun_requests_per_learner']} "
             f"({result['rerun_charged_per_learner']} charged, the rest free 304s); "
             f"{result['wall_seconds']} s in all\n"
+        )
+        by_workflow = result.get("rerun_requests_per_learner_by_workflow") or {}
+        out.write(
+            "  The re-run's requests per learner, by workflow: "
+            + "; ".join(f"{name} {count}" for name, count in by_workflow.items())
+            + f"; and provisioning with verify, by hand: {result['verify_requests_per_learner']}\n"
         )
     out.write(
         f"  Day 2 released to: {result['day2_released']}; help requests answered: "
