@@ -158,6 +158,8 @@ def rehearse(
     result["verify_requests_per_learner"] = round(len(verified) / max(len(logins), 1), 2)
     result.update(load_figures(hub, runs))
     result["wall_seconds"] = round(time.monotonic() - started, 1)
+    floor = result.get("limits_floor_seconds") or 0
+    result["wall_over_floor"] = round(result["wall_seconds"] / floor, 2) if floor else None
     result["journey"] = {
         "learner": logins[0],
         "cells": len(walked),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from glow.rehearsal.world import COHORT, ORG
@@ -140,11 +141,33 @@ def load_figures(hub: LocalHub, runs: list[dict[str, Any]]) -> dict[str, Any]:
         and r.get("conclusion") == "success"
     }
     per_run = [r for r in requests if r.get("run_id") in handled]
+    creating = Counter(
+        identity(r) for r in requests if r.get("creates_content") and int(r["status"]) < 400
+    )
+    busiest, most = creating.most_common(1)[0] if creating else ("nobody", 0)
     return {
+        # GitHub's per-minute limit on one identity's content-creating requests sets a floor
+        # under the rehearsal's wall time: the busiest identity's requests at 80 a minute.
+        "busiest_identity": busiest,
+        "busiest_identity_content_creating": most,
+        "limits_floor_seconds": round(most * 60 / CONTENT_PER_MINUTE, 1),
         "secondary_403s": limited,
         "registration_events": len(handled),
         "requests_per_registration": round(len(per_run) / len(handled), 1) if handled else None,
     }
+
+
+CONTENT_PER_MINUTE = 80  # GitHub's documented secondary limit for one identity
+
+
+def identity(request: dict[str, Any]) -> str:
+    """Who GitHub counts a logged request against: a job token is its repository's, an App
+    installation or a person by login."""
+    if request.get("kind") == "job":
+        parts = str(request.get("path", "")).split("/")
+        repo = "/".join(parts[4:6]) if len(parts) > 5 and parts[3] == "repos" else "?"
+        return f"the job token of {repo}"
+    return str(request.get("login") or request.get("kind") or "anonymous")
 
 
 def rerun_figures(
@@ -154,7 +177,6 @@ def rerun_figures(
     learner (in all, and by workflow: a glow client names its run in its user agent), those
     charged to a primary budget (a 304 answer to a conditional request is free), and the
     busiest routes."""
-    from collections import Counter
 
     charged = [r for r in requests if r.get("status") != 304]
     routes = Counter(f"{r['method']} {r['route']}" for r in requests)
@@ -247,6 +269,12 @@ def print_summary(hub: LocalHub, result: dict[str, Any]) -> None:
             f"on the re-run: {result['rerun_requests_per_learner']} "
             f"({result['rerun_charged_per_learner']} charged, the rest free 304s); "
             f"{result['wall_seconds']} s in all\n"
+        )
+        out.write(
+            f"  Busiest identity: {result['busiest_identity']}, "
+            f"{result['busiest_identity_content_creating']} content-creating requests: at "
+            f"GitHub's {CONTENT_PER_MINUTE} a minute, {result['limits_floor_seconds']} s at the "
+            f"least; the rehearsal took {result['wall_over_floor']} times that\n"
         )
         by_workflow = result.get("rerun_requests_per_learner_by_workflow") or {}
         out.write(
