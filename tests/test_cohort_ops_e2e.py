@@ -151,7 +151,10 @@ def test_a_release_posted_before_the_roster_commit_is_recorded_without_posting_a
     assert code == 0, err
     assert "released 0; 1 already released, now recorded in the roster" in out
     writes = world.writes_since(mark)
-    assert any(" /api/v3/repos/org/admin/git/" in w for w in writes), writes
+    # The roster's one write: its file through the contents API.
+    assert [w for w in writes if "/repos/org/admin/" in w] == [
+        f"PUT /api/v3/repos/org/admin/contents/roster/{COHORT}.json"
+    ], writes
     assert not [w for w in writes if "/issues/" in w], writes  # no comment, no issue label
     assert world.admin.roster(COHORT).learners["dee"].status == "day2-released"
     assert marker_comments(world, "dee") == []

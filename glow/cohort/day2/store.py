@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 def record(admin: AdminRepo, cohort: Cohort, plans: list[LearnerPlan]) -> None:
     """One roster commit for the cohort; none at all when there is nothing to record."""
+    from glow.cohort.admin import update_rosters
     from glow.cohort.cli_support import now
     from glow.cohort.day2.decide import record_releases
 
@@ -21,8 +22,10 @@ def record(admin: AdminRepo, cohort: Cohort, plans: list[LearnerPlan]) -> None:
         return
     at = now()
     handles = ", ".join(f"@{plan.handle}" for plan in plans)
-    admin.update(
-        cohort.id,
-        lambda roster: (record_releases(roster, plans, at), []),
+    # The roster alone (no log entry): one file through the contents API, quoting its sha.
+    update_rosters(
+        admin,
+        (cohort.id,),
+        lambda rosters: {cohort.id: record_releases(rosters[cohort.id], plans, at)},
         f"Day 2 release, cohort {cohort.id}: {handles}",
     )

@@ -73,6 +73,7 @@ def decide(
     """Apply ``step`` to the cohort's roster and return what it decided. The step is re-applied
     to the latest roster when another change lands first, so the decision is made on fresh
     data; a dry run decides on the stored roster and writes nothing."""
+    from glow.cohort.admin import update_rosters
     from glow.cohort.registration.decide import Decision
 
     decision = Decision()
@@ -80,13 +81,15 @@ def decide(
         step(admin.roster(cohort_id), decision)
         return decision
 
-    def change(roster: Roster) -> tuple[Roster, list[Any]]:
+    def change(rosters: dict[str, Roster]) -> dict[str, Roster]:
         fresh = Decision()
-        new = step(roster, fresh)
+        new = step(rosters[cohort_id], fresh)
         decision.__dict__.update(fresh.__dict__)
-        return new, []
+        return {cohort_id: new}
 
-    admin.update(cohort_id, change, message)
+    # The roster alone (registration keeps no log entry): one file through the contents API,
+    # its read and its write quoting the sha, not a git data commit that also reads the log.
+    update_rosters(admin, (cohort_id,), change, message)
     return decision
 
 
