@@ -15,7 +15,10 @@ from glow.cohort.provisioning.copy import RATE_LIMITED
 from glow.cohort.provisioning.engine import ProvisioningStopped
 from glow.cohort.provisioning.pace import OVERLAP
 from glow.cohort.provisioning.room import RoomSteps
+from glow.cohort.watchdog.copy import LABEL as WATCHDOG_LABEL
+from glow.cohort.watchdog.decide import Problem
 from glow.github import WriteBudget, WriteLimits, token_client
+from glow.markers import marker
 from glow.rehearsal.world import FACILITATOR
 from glow.room.progression.copy import CONFLICT_COMMIT_MAIN
 from glow.room.progression.decide import (
@@ -192,6 +195,49 @@ def test_a_deleted_required_file_is_healed_in_one_commit_with_verify(
     again = world.mark()
     engine.run(cohort, verify=True)
     assert world.writes(again) == []
+
+
+def test_the_hourly_run_heals_the_rooms_the_watchdog_flagged_and_reads_no_other_room(
+    start: Callable[..., World],
+) -> None:
+    """The schedule's --heal-flagged: one listing of the watchdog's open alerts; only the
+    flagged learner's room is visited (and healed), with no alert no room is read at all."""
+    world = start()
+    engine = world.engine()
+    [cohort] = engine.cohorts()
+    engine.run(cohort)
+    room = world.room("bob")
+    lost = ".github/workflows/pr-bot.yml"
+    gone = room.read_file(lost)
+    assert gone is not None
+    room.request("DELETE", room.url("contents", lost), json={"message": "oops", "sha": gone.sha})
+
+    mark = world.mark()
+    world.engine().run(cohort, heal_flagged=True)  # no alert yet: no room is read
+    assert not [r for r in world.requests(mark) if "/learning-room-" in r["path"]]
+    assert lost not in world.room_files("bob")
+
+    # The watchdog's alert, as it writes it (label, marker key), for bob and for cy's access
+    # in another cohort (not this run's to heal).
+    admin = world.staff(ORG, "admin")
+    for key in (
+        Problem("room-workflows", COHORT, "bob", {}).key,
+        Problem("room-access", "2027-01", "cy", {}).key,
+        Problem("stuck", COHORT, "ada", {}).key,  # not a room problem: nothing to heal
+    ):
+        body = {"title": key, "body": marker(key) + "\nA problem.", "labels": [WATCHDOG_LABEL]}
+        admin.request("POST", admin.url("issues"), json=body)
+    mark = world.mark()
+    world.lines.clear()
+    world.engine().run(cohort, heal_flagged=True)
+    assert world.lines == [
+        f"[1/1] bob: healed learning-room-{COHORT}-bob (1 required files restored)"
+    ]
+    visited = {
+        r["path"].split("/")[5] for r in world.requests(mark) if "/learning-room-" in r["path"]
+    }
+    assert visited == {f"learning-room-{COHORT}-bob", "learning-room-template"}
+    assert world.room_files("bob")[lost] == world.room_files("ada")[lost]
 
 
 def test_secondary_rate_limits_retry_the_same_learner_and_skip_none(

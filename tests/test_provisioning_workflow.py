@@ -10,6 +10,9 @@ from typing import Any
 
 import pytest
 
+from glow.cohort.watchdog.copy import LABEL as WATCHDOG_LABEL
+from glow.cohort.watchdog.decide import Problem
+from glow.markers import marker
 from tests.provisioning_support import ADMIN, COHORT, ORG, ROOT, TEMPLATE, World, make_world
 
 pytestmark = pytest.mark.e2e
@@ -70,7 +73,7 @@ def test_the_workflow_provisions_on_dispatch_and_heals_on_schedule(world: World)
     assert world.app["private_key"].splitlines()[1] not in log  # secrets never in the log
 
     # A learner's room loses a workflow; registration's trickle does not visit provisioned
-    # learners, the hourly safety net does, and heals it.
+    # learners, nor does the hourly run until the watchdog flags the room; then it heals it.
     room = world.room("ada")
     lost = room.read_file(".github/workflows/pr-bot.yml")
     assert lost is not None
@@ -83,6 +86,14 @@ def test_the_workflow_provisions_on_dispatch_and_heals_on_schedule(world: World)
     assert finished(world)[-1] == ("repository_dispatch", "success")
     assert lost.path not in world.room_files("ada")
 
+    world.control("clock", {"advance_seconds": 3600})
+    assert finished(world)[-1] == ("schedule", "success")
+    assert lost.path not in world.room_files("ada")
+
+    key = Problem("room-workflows", COHORT, "ada", {}).key  # the watchdog's alert, as it writes it
+    admin = world.staff(ORG, "admin")
+    alert = {"title": "ada's room", "body": marker(key), "labels": [WATCHDOG_LABEL]}
+    admin.request("POST", admin.url("issues"), json=alert)
     world.control("clock", {"advance_seconds": 3600})
     assert finished(world)[-1] == ("schedule", "success")
     assert lost.path in world.room_files("ada")

@@ -25,27 +25,8 @@ from __future__ import annotations
 
 import argparse
 
-from glow.cohort.cli_support import SETTINGS_HELP, add_now_argument
-
-EPILOG = (
-    """examples:
-  glow dashboard --dry-run                   what would change; writes nothing
-  glow dashboard                             every cohort (what the schedule runs)
-  glow dashboard --cohort 2026-12 --json     one cohort, and print the computed rows as JSON
-  glow dashboard --now 2026-11-23T09:30:00Z  judge "stuck" as of this time (rehearsals)
-
-"""
-    + SETTINGS_HELP
-    + """  GLOW_STUCK_MINUTES     no activity for this long: a working learner is stuck (default 20)
-  GLOW_ACK_WAIT_MINUTES  no ack for this long: nudge the learner (default 1440, one day)
-  GLOW_HELP_LOOK_BACK_HOURS  room comments read for help requests (default 336, two weeks)
-  GITHUB_SERVER_URL      where links point (default: derived from GITHUB_API_URL)
-
-exit status: 0 when every learner was read and written; 1 when some could not be (each named
-on stderr; the next run tries again); 2 when a setting is missing.
-Manual fallback: docs/runbooks/dashboard-and-watchdog.md
-"""
-)
+from glow.cohort.cli_support import add_now_argument
+from glow.cohort.dashboard.copy import EPILOG as EPILOG
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -2,16 +2,15 @@
 every outcome in the admin repository's roster and provisioning log (seed 003, section 7.2b).
 
 Visits enrolled learners whose provisioning is pending or failed (--verify: every enrolled
-learner). For each: generate the room from the template if it does not exist, restore missing
-required files (.github/workflows/, .github/ISSUE_TEMPLATE/) in one commit, invite the learner,
-seed challenge 1 once. Idempotent on (github_handle, cohort_id): running again resumes, never
-makes a second room, and writes nothing when every room is healthy. A pre-flight check runs
-before any room is created.
+learner; --heal-flagged: also those the watchdog has an open alert for). For each: generate the
+room from the template if it does not exist, restore missing required files in one commit,
+invite the learner, seed challenge 1 once. Idempotent on (github_handle, cohort_id): running
+again resumes, never makes a second room, and writes nothing when every room is healthy. A
+pre-flight check runs before any room is created.
 
 Paced by GitHub's write limits (about 80 content-creating requests a minute and 500 an hour; a
-new room takes 7): the next rooms are started while GitHub copies the template into earlier
-ones, and a batch larger than the hour allows waits for the limit, saying before it starts when
-it will finish; after 5.5 hours it pauses and the next run continues.
+new room takes 3): rooms are started while GitHub copies the template into earlier ones; a
+batch larger than the hour allows waits, saying when it will finish, and pauses at 5.5 hours.
 
 Runs inside GitHub Actions on the Provision workflow's events (a `provision` repository
 dispatch, a workflow dispatch, the schedule); any other event is logged and ignored (exit 0).
@@ -40,6 +39,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--verify", action="store_true", help="re-check provisioned learners' rooms too, and heal"
+    )
+    parser.add_argument(
+        "--heal-flagged",
+        action="store_true",
+        help="also re-check and heal the rooms the watchdog has an open alert for (a missing "
+        "room, the learner's access, changed required files): what the hourly schedule runs",
     )
     parser.add_argument(
         "--allow-empty-required-set",

@@ -9,7 +9,7 @@ here from ``copy``, so they are tested without a network.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -151,20 +151,29 @@ def smoke_problems(texts: Mapping[str, str]) -> list[str]:
 
 
 def select_learners(
-    roster: Roster, *, verify: bool = False, handle: str | None = None
+    roster: Roster,
+    *,
+    verify: bool = False,
+    handle: str | None = None,
+    flagged: Callable[[Learner], bool] | None = None,
 ) -> list[Learner]:
     """Enrolled learners to visit, first registered first.
 
     By default those whose provisioning is pending or failed; ``verify`` adds the provisioned
-    and healed; naming one ``handle`` visits that learner whatever the state (a facilitator
-    healing one room).
+    and healed; ``flagged`` adds those it is true of (the rooms the watchdog raised an alert
+    for); naming one ``handle`` visits that learner whatever the state (a facilitator healing
+    one room).
     """
     enrolled = sorted(roster.enrolled(), key=lambda lrn: (lrn.registered_at, lrn.key))
     if handle is not None:
         return [lrn for lrn in enrolled if lrn.key == handle_key(handle)]
     if verify:
         return enrolled
-    return [lrn for lrn in enrolled if lrn.provision_state in RETRY_STATES]
+    return [
+        lrn
+        for lrn in enrolled
+        if lrn.provision_state in RETRY_STATES or (flagged is not None and flagged(lrn))
+    ]
 
 
 @dataclass

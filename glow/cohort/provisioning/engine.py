@@ -36,6 +36,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from glow.cohort.admin import AdminRepo
+from glow.cohort.marked_issues import key_of
 from glow.cohort.model import (
     Cohort,
     Learner,
@@ -65,6 +66,8 @@ from glow.cohort.provisioning.preflight import (
 from glow.cohort.provisioning.preflight import read_template as _read_template
 from glow.cohort.provisioning.room import RoomSteps, Visit
 from glow.cohort.settings import CohortSettings
+from glow.cohort.watchdog.copy import LABEL as WATCHDOG_LABEL
+from glow.cohort.watchdog.decide import flagged_for_healing, scope_key
 from glow.errors import ConfigError
 from glow.github.budget import WriteBudget, budget_for
 from glow.github.repo import Repo, split_full_name
@@ -157,6 +160,7 @@ class Provisioner:
         self.started_at = now()
         self.deadline = self.budget.now() + run_limit_s
         self._seeded: set[str] = set()
+        self._alerts: list[str] | None = None
 
     # Reading ----------------------------------------------------------------------------------
 
@@ -239,10 +243,30 @@ class Provisioner:
         )
 
     def plan(
-        self, cohort: Cohort, *, verify: bool = False, learner: str | None = None
+        self,
+        cohort: Cohort,
+        *,
+        verify: bool = False,
+        learner: str | None = None,
+        heal_flagged: bool = False,
     ) -> tuple[Roster, list[Learner]]:
         roster = self.admin.roster(cohort.id)
-        return roster, select_learners(roster, verify=verify, handle=learner)
+        flagged = None
+        if heal_flagged and not verify and learner is None:
+            scopes = flagged_for_healing(self.watchdog_alerts(), cohort.id)
+            flagged = lambda lrn: scope_key(lrn.key) in scopes  # noqa: E731
+        return roster, select_learners(roster, verify=verify, handle=learner, flagged=flagged)
+
+    def watchdog_alerts(self) -> list[str]:
+        """The keys of the watchdog's open alerts in the admin repository (one listing a run):
+        the rooms it found missing, without the learner's access, or with required files
+        changed, which a scheduled run heals instead of re-reading every room."""
+        if self._alerts is None:
+            repo = self.admin.repo
+            issues = repo.paginate(repo.url("issues"), {"labels": WATCHDOG_LABEL, "state": "open"})
+            keys = (key_of(issue.get("body")) for issue in issues if not issue.get("pull_request"))
+            self._alerts = [key for key in keys if key]
+        return self._alerts
 
     # Acting -----------------------------------------------------------------------------------
 
@@ -252,11 +276,14 @@ class Provisioner:
         *,
         verify: bool = False,
         learner: str | None = None,
+        heal_flagged: bool = False,
         allow_empty: bool = False,
     ) -> BatchReport:
         """Provision one cohort's selected learners; pre-flight first when there is work."""
         with connected(self.gh):
-            roster, chosen = self.plan(cohort, verify=verify, learner=learner)
+            roster, chosen = self.plan(
+                cohort, verify=verify, learner=learner, heal_flagged=heal_flagged
+            )
             report = BatchReport(cohort.id, len(roster.enrolled()), None, [])
             if not chosen:
                 return report

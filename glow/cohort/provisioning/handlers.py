@@ -71,6 +71,7 @@ def provision(engine: Provisioner, cohorts: list[Cohort], args: argparse.Namespa
             cohort,
             verify=args.verify,
             learner=args.learner,
+            heal_flagged=args.heal_flagged,
             allow_empty=args.allow_empty_required_set,
         )
         for cohort in cohorts
@@ -96,7 +97,9 @@ def provision(engine: Provisioner, cohorts: list[Cohort], args: argparse.Namespa
 def dry_run(engine: Provisioner, cohorts: list[Cohort], args: argparse.Namespace) -> int:
     print(DRY_RUN)
     for cohort in cohorts:
-        roster, chosen = engine.plan(cohort, verify=args.verify, learner=args.learner)
+        roster, chosen = engine.plan(
+            cohort, verify=args.verify, learner=args.learner, heal_flagged=args.heal_flagged
+        )
         if not chosen and args.learner:
             continue
         if not chosen:

@@ -70,6 +70,22 @@ def scope_key(text: str) -> str:
     return re.sub(r"-{2,}", "-", re.sub(r"[^A-Za-z0-9_.:/@#-]", "-", text.lower()))
 
 
+# The alerts provisioning heals: its scheduled run visits these learners' rooms (``glow
+# provision --heal-flagged``) instead of re-reading every room every hour.
+HEALABLE: tuple[Kind, ...] = ("room-missing", "room-access", "room-workflows")
+
+
+def flagged_for_healing(keys: Iterable[str], cohort: str) -> set[str]:
+    """The scope keys (``scope_key`` of a learner's handle) of ``cohort`` whose open alert
+    (``keys``: watchdog:<kind>:<cohort>:<scope>) provisioning can heal."""
+    found = set()
+    for key in keys:
+        _, kind, where, scope = [*key.split(":", 3), "", "", ""][:4]
+        if kind in HEALABLE and where == cohort and scope:
+            found.add(scope)
+    return found
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem, as stable facts: the same problem renders the same text on every run."""
