@@ -81,9 +81,9 @@ def test_a_rerun_on_an_unchanged_cohort_reads_each_room_once_and_writes_nothing(
     by_repo = per_repo(requests)
     assert [by_repo[room(h)] for h in LEARNERS] == [1, 1, 1]
     limit = budget()
-    assert len(requests) <= limit["requests"] + limit["requests_per_learner"] * len(
-        LEARNERS
-    ), Counter(f"{r['method']} {r['path']}" for r in requests)
+    assert len(requests) <= limit["requests"] + limit["requests_per_learner"] * len(LEARNERS), (
+        Counter(f"{r['method']} {r['path']}" for r in requests)
+    )
 
 
 def test_a_closed_challenge_and_a_help_comment_show_on_the_next_run(
