@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Literal
 
 from glow.cohort.model import Cohort, Learner, Path_, Roster, handle_key
@@ -325,3 +326,35 @@ def promoted_plan(learner: Learner, *, links: RoomLinks) -> PublicPlan:
         remove_labels=tuple(lab for lab in OUTCOME_LABELS if lab != LABEL_ENROLLED),
         comment=text,
     )
+
+
+# GitHub allows the workshop's job token 80 content-creating requests a minute, and each run of
+# a registration burst posts its answer as its own process, whose write budget sees its own
+# requests only. So a run counts the answers the others gave in the last minute from GitHub's
+# current state (the open registrations it lists anyway) and waits while they fill the minute
+# but for this many, kept for the runs answering beside it that its listing could not show.
+ANSWERS_IN_FLIGHT = 20
+ANSWERS_PER_MINUTE = 80 - ANSWERS_IN_FLIGHT
+MINUTE_S = 60.0
+
+
+def answer_wait(issues: Iterable[Issue], *, now: datetime) -> float:
+    """Seconds to wait before posting a new answer, so the answers of the last minute and this
+    one stay within ``ANSWERS_PER_MINUTE`` (0: at once). An issue with an outcome label was
+    answered, with a comment, no earlier than its last update (``updated_at``); a learner's
+    own edit since counts it again, erring on the safe side."""
+    outcomes = {label.lower() for label in OUTCOME_LABELS}
+    since = now.timestamp() - MINUTE_S
+    times = sorted(
+        issue.updated_at.timestamp()
+        for issue in issues
+        if issue.updated_at is not None
+        and issue.updated_at.timestamp() > since
+        and outcomes & {label.lower() for label in issue.labels}
+    )
+    if len(times) < ANSWERS_PER_MINUTE:
+        return 0.0
+    # The minute holds room for one more once this many of its answers have left it.
+    # (At most a minute: a clock that disagrees with GitHub's never holds a run longer.)
+    leaving = times[len(times) - ANSWERS_PER_MINUTE]
+    return min(max(0.0, leaving + MINUTE_S - now.timestamp()), MINUTE_S)

@@ -15,6 +15,7 @@ from glow.cohort.registration.public import (
     announce_promotions,
     apply_public,
     label_redacted,
+    pace_answer,
     read_now,
     redact,
     room_links,
@@ -168,6 +169,8 @@ def register(
         keep_unassigned(admin, issue, form, repo.full_name)
     elif kept:
         drop_unassigned(admin, issue.author)
+    if plan.comment and not issue.comments:
+        pace_answer(repo, listed)  # a new comment: within the workshop's minute
     apply_public(repo, issue, plan, decision, form.cohort)
     announce_after(
         admin,

@@ -29,6 +29,7 @@ class Issue:
     closed_by: str | None = None
     state_reason: str | None = None
     comments: int | None = None  # how many comments GitHub counted, when it said
+    updated_at: datetime | None = None
 
 
 def issue_of(raw: Mapping[str, object]) -> Issue:
@@ -54,7 +55,17 @@ def issue_of(raw: Mapping[str, object]) -> Issue:
         closed_by=account_of(raw.get("closed_by")).login or None,
         state_reason=reason if isinstance(reason, str) else None,
         comments=comments if isinstance(comments, int) and not isinstance(comments, bool) else None,
+        updated_at=_time(raw.get("updated_at")),
     )
+
+
+def _time(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
 
 
 def issue_in(payload_issue: Mapping[str, object]) -> Issue | None:

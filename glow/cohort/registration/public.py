@@ -52,6 +52,21 @@ def read_now(repo: Repo, number: int, *, closing: bool) -> tuple[Issue | None, l
     return issue, listed
 
 
+def pace_answer(repo: Repo, listed: list[Issue]) -> None:
+    """Wait, when the answers other runs gave in the last minute (``decide.answer_wait``, from
+    the open issues this run listed) leave no room for one more in GitHub's minute."""
+    from datetime import UTC, datetime
+
+    from glow.bot.actions import log
+    from glow.cohort.registration.decide import answer_wait
+
+    budget = repo.pacer
+    wait = answer_wait(listed, now=datetime.fromtimestamp(budget.now(), UTC))
+    if wait > 0:
+        log("glow register: waiting for GitHub's per-minute limit", seconds=round(wait, 1))
+        budget.sleep_until(budget.now() + wait)
+
+
 def waitlisted(issues: Iterable[Issue]) -> set[int]:
     """The numbers of the issues that say waitlisted."""
     from glow.cohort.registration.copy import LABEL_WAITLISTED
