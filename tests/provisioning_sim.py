@@ -188,15 +188,17 @@ def _collaborator(sim: SimGitHub, **_: Any) -> httpx.Response:
 def _commits(
     sim: SimGitHub, request: httpx.Request, query: dict[str, str], owner: str, name: str, **_: Any
 ) -> httpx.Response:
-    """Commits on ``sha`` (first parents) that changed ``path``, newest first."""
+    """Commits on ``sha`` (first parents) that changed ``path`` (any, without one), newest
+    first."""
     repo = sim.repos[f"{owner}/{name}"]
     sha: str | None = repo.refs.get(query.get("sha") or "main")
     found = []
     while sha is not None:
         commit = sim.commits[sha]
         parent = commit["parents"][0] if commit["parents"] else None
-        mine = sim.trees[commit["tree"]].get(query["path"])
-        before = sim.trees[sim.commits[parent]["tree"]].get(query["path"]) if parent else None
+        path = query.get("path")
+        mine = sim.trees[commit["tree"]].get(path) if path else sha
+        before = sim.trees[sim.commits[parent]["tree"]].get(path) if parent and path else None
         if mine != before:
             found.append({"sha": sha, "commit": {"message": commit["message"]}})
         sha = parent

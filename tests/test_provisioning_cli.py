@@ -103,7 +103,7 @@ def test_check_auth_reports_what_the_credentials_can_do_and_changes_nothing(
     # what the batch leaves to the App's other jobs (registrations commit rosters as the App).
     assert lines[6].startswith("Write budget of the App's installation ")
     assert (
-        " (at most 50 content-creating requests a minute and 400 an hour; of its whole limits "
+        " (at most 65 content-creating requests a minute and 400 an hour; of its whole limits "
         "(at most 80 content-creating requests a minute and 500 an hour), the rest is left to "
         "the App's other jobs): 2 new rooms can be made now (3 content-creating requests each); "
         "done by about 20"

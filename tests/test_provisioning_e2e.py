@@ -439,6 +439,42 @@ def test_a_room_made_by_hand_is_recognised_and_recorded(start: Callable[..., Wor
     assert (record.provision_state, record.learning_room_repo) == ("provisioned", f"{ORG}/{name}")
 
 
+def test_the_batch_counts_what_the_identitys_other_jobs_wrote_this_minute(
+    start: Callable[..., World],
+) -> None:
+    """Another job of the same identity (a registration committing its roster through the
+    contents API) wrote 8 of the minute's 10 content-creating requests just before the batch:
+    the batch counts them from the admin repository's commits and waits, meeting no 403."""
+    world = start(("ada", "bob"))
+    world.control("config", {"content_creation_per_minute": 10, "content_creation_per_hour": 500})
+    store = world.hub.store
+
+    def advance(seconds: float) -> None:
+        world.control("clock", {"advance_seconds": seconds})
+
+    advance(3600)  # the organisation was set up an hour ago: its writes are out of count
+    staff = token_client(world.token, world.hub.api_url)  # one identity for all of it
+    admin = world.staff(ORG, "admin")
+    for n in range(8):
+        admin.write_file(f"notes/{n}.md", lambda _old, n=n: f"note {n}\n", f"Roster {n}")
+    budget = WriteBudget(WriteLimits(0.0, 10, 500), clock=store.epoch, sleep=advance)
+    engine = world.engine(gh=staff, pacer=budget, now=lambda: store.now().replace(microsecond=0))
+    [cohort] = engine.cohorts()
+    mark = world.mark()
+    report = engine.run(cohort)
+
+    assert not report.failed
+    assert [r for r in world.requests(mark) if r["status"] == 403] == []
+    assert world.rooms() == rooms(("ada", "bob"))
+    # Its first content-creating request waited for room in the minute of the others' 8.
+    creating = [
+        datetime.fromisoformat(r["at"].replace("Z", "+00:00")).timestamp()
+        for r in world.requests()
+        if r.get("creates_content") and r.get("login") == FACILITATOR
+    ]
+    assert all(sum(1 for t in creating if at <= t < at + 60) <= 10 for at in creating)
+
+
 def test_the_write_budget_keeps_the_local_githubs_limits_over_the_hours_they_require(
     start: Callable[..., World],
 ) -> None:

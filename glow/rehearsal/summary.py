@@ -130,8 +130,15 @@ def load_figures(hub: LocalHub, runs: list[dict[str, Any]]) -> dict[str, Any]:
     registration event (every request a registration run made, by any of its credentials: a
     glow client names its run in its user agent)."""
     requests = [r for r in list(hub.requests) if r.get("route")]
-    limited = sum(
-        1 for r in requests if r.get("limited") == "secondary" or r.get("fault") == "secondary"
+    refused = [
+        r for r in requests if r.get("limited") == "secondary" or r.get("fault") == "secondary"
+    ]
+    limited = len(refused)
+    workflow = {int(run["id"]): str(run.get("name") or run.get("workflow_path")) for run in runs}
+    where = Counter(
+        f"{workflow.get(int(r.get('run_id') or 0), 'no run')}: {r['method']} {r['route']} as "
+        f"{identity(r)}"
+        for r in refused
     )
     handled = {
         int(r["id"])
@@ -152,6 +159,7 @@ def load_figures(hub: LocalHub, runs: list[dict[str, Any]]) -> dict[str, Any]:
         "busiest_identity_content_creating": most,
         "limits_floor_seconds": round(most * 60 / CONTENT_PER_MINUTE, 1),
         "secondary_403s": limited,
+        "secondary_403s_where": dict(where.most_common(5)),
         "registration_events": len(handled),
         "requests_per_registration": round(len(per_run) / len(handled), 1) if handled else None,
     }

@@ -98,6 +98,7 @@ class Batch:
         """The next step (``pace.next_step``) and when the budget has room for the next room."""
         budget, need = self.engine.budget, 0
         if self.waiting:
+            self.engine.count_others()
             need = pace.creates_needed(
                 new_room=not self.waiting[0][1].learning_room_repo,
                 fresh_in_flight=sum(1 for visit in self.flight if visit.fresh),

@@ -161,6 +161,8 @@ class Provisioner:
         self.deadline = self.budget.now() + run_limit_s
         self._seeded: set[str] = set()
         self._alerts: list[str] | None = None
+        self._others_at: float | None = None  # when the App's other writes were last counted
+        self._others_seen: set[str] = set()
 
     # Reading ----------------------------------------------------------------------------------
 
@@ -301,6 +303,30 @@ class Provisioner:
             self.budget.seed(
                 pace.earlier_creates(log, before=self.started_at, now=now, per_room=self.per_room)
             )
+
+    def count_others(self) -> None:
+        """Count in the write budget the App's content-creating writes by its other jobs, as
+        GitHub lists them: the admin repository's commits of the last hour (a registration,
+        a withdrawal or a Day 2 release commits its roster through the contents API) but this
+        batch's own (git data, not content-creating). At most every ``pace.OTHERS_EVERY_S``;
+        over-counting only slows the batch a little, and what is written between two counts is
+        what ``pace.LEFT_PER_MINUTE`` is left for."""
+        from glow.errors import GitHubError
+
+        now = self.budget.now()
+        if self._others_at is not None and now - self._others_at < pace.OTHERS_EVERY_S:
+            return
+        since = now - pace.HOUR_S if self._others_at is None else self._others_at - 60.0
+        self._others_at = now
+        repo = self.admin.repo
+        listing = {"since": pace.iso_time(since), "per_page": 100}
+        try:
+            commits = list(repo.paginate(repo.url("commits"), listing))
+        except GitHubError:
+            return  # the batch keeps to its share without them
+        own = COMMIT_MESSAGE.split("{", 1)[0]
+        times = pace.others_times(commits, seen=self._others_seen, own_prefix=own)
+        self.budget.seed(times)
 
     def visit(self, learner: Learner, index: int) -> Visit:
         """A learner's visit, begun now (the log's attempt time)."""

@@ -9,10 +9,10 @@ content-creating request may go) and the clock; nothing here sends or sleeps.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from glow.cohort.model import LogEntry
 from glow.cohort.provisioning.copy import (
@@ -31,13 +31,18 @@ CREATES_PER_ROOM = 3
 # Writes a new room takes: those 3 and three git data commits of 3 writes each (a tree, a
 # commit, a ref made or moved); each write is spaced.
 WRITES_PER_ROOM = 12
-# What a batch leaves of its identity's limits to the jobs beside it: every registration commits
-# its roster as the provisioning App (a content-creating request), the runs of a registration
-# burst go while the batch runs, and GitHub counts them all against the App, where a batch's
-# budget sees its own requests only. Left only from limits at least twice these (a facilitator
-# who sets smaller ones with GLOW_CONTENT_PER_MINUTE/HOUR keeps them whole: ``left``).
-LEFT_PER_MINUTE = 30
+# What a batch leaves of its identity's limits to the jobs beside it: a registration commits its
+# roster as the provisioning App (a content-creating request), the runs of a registration burst
+# go while the batch runs, and GitHub counts them all against the App, where a batch's budget
+# sees its own requests only. The batch counts what the others wrote, as the admin repository's
+# commits show it (``Provisioner.count_others``), and leaves this much for what they write
+# between two counts (a minute) and in the coming hour. Left only from limits at least twice
+# these (a facilitator who sets smaller ones with GLOW_CONTENT_PER_MINUTE/HOUR keeps them whole).
+LEFT_PER_MINUTE = 15
 LEFT_PER_HOUR = 100
+# How often a batch counts the App's other jobs' writes, as GitHub lists them
+# (``Provisioner.count_others``); what they write in between is what LEFT_PER_MINUTE is for.
+OTHERS_EVERY_S = 10.0
 
 # Rooms started before the oldest is finished: GitHub answers generate before it copies the
 # template's files, so while one room's copy runs the next rooms are started.
@@ -57,6 +62,33 @@ Step = Literal["start", "finish", "wait", "pause"]
 def left(count: int | None, share: int) -> int | None:
     """A window's limit less ``share`` for the jobs beside the batch (see LEFT_PER_MINUTE)."""
     return count - share if count is not None and count >= 2 * share else count
+
+
+def iso_time(epoch: float) -> str:
+    """GitHub's timestamp form, for a ``since`` query."""
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def others_times(
+    commits: Iterable[Mapping[str, Any]], *, seen: set[str], own_prefix: str
+) -> list[float]:
+    """When the admin repository's ``commits`` not yet ``seen`` were made (epoch seconds),
+    this batch's own (message starting ``own_prefix``) left out; ``seen`` gains them."""
+    times = []
+    for commit in commits:
+        sha = str(commit.get("sha") or "")
+        detail = commit.get("commit") or {}
+        message = str(detail.get("message") or "")
+        date = str((detail.get("committer") or {}).get("date") or "")
+        if not sha or sha in seen or message.startswith(own_prefix):
+            continue
+        try:
+            at = datetime.fromisoformat(date.replace("Z", "+00:00"))
+        except ValueError:
+            continue
+        seen.add(sha)
+        times.append(at.timestamp())
+    return sorted(times)
 
 
 def next_step(
