@@ -29,7 +29,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 LIFTED = {
     "content_creation_per_minute": 1_000_000,
-    "content_creation_per_hour": 10_000_000,
+    "content_creation_per_hour": 1_000_000,  # the most GLOW_CONTENT_PER_HOUR takes
     "primary_limit_per_hour": 1_000_000_000,
     "job_token_limit_per_hour": 1_000_000_000,
 }

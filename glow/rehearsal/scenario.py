@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from glow.localhub.hub import LocalHub
 
 
+IDLE_GIVE_UP_S = 5.0  # a room still not ready this long after the last run ended: not coming
+
+
 def rehearse(
     hub: LocalHub, root: Path, say: Callable[[str], None], timeout: float, learners: int = 3
 ) -> dict[str, Any]:
@@ -90,7 +93,7 @@ def rehearse(
     def intakes() -> None:
         try:
             for i, login in enumerate(logins):
-                wait_for_room(api, login, timeout)
+                wait_for_room(hub, api, login, timeout)
                 file_intake(api, tokens[login], login, private[2 * i], private[2 * i + 1])
                 first_in.set()
         except BaseException as exc:  # re-raised on the main thread
@@ -201,17 +204,28 @@ def rehearse(
     return result
 
 
-def wait_for_room(api: Any, login: str, timeout: float) -> None:
+def wait_for_room(hub: Any, api: Any, login: str, timeout: float) -> None:
     """Until ``login``'s room is ready for them: its first challenge open, what provisioning
-    does last, after the invitation (polled by the facilitator once a second)."""
+    does last, after the invitation (polled by the facilitator once a second). Stops at once,
+    not at the timeout, when the local GitHub has had nothing to run for a few seconds and the
+    room is still not ready: provisioning ended without it (its run's log says why)."""
     from glow.cohort.model import room_name
 
     issues = f"/repos/{ORG}/{room_name(COHORT, login)}/issues"
-    deadline = time.monotonic() + timeout
+    deadline, idle_since = time.monotonic() + timeout, None
     while time.monotonic() < deadline:
         answer = api.get(issues)
         if answer.status_code == 200 and answer.json():
             return
+        if not hub.wait_idle(0.05):
+            idle_since = None
+        elif idle_since is None:
+            idle_since = time.monotonic()
+        elif time.monotonic() - idle_since > IDLE_GIVE_UP_S:
+            raise RuntimeError(
+                f"{login}'s Learning Room was not made: no workflow is left to run; see the "
+                "Provisioning runs' logs"
+            )
         time.sleep(1.0)
     raise TimeoutError(f"{login}'s Learning Room was not ready within {timeout:g} s")
 
