@@ -9,15 +9,16 @@ clock: every wait the budget asks for moves that clock on at once, so hours of G
 take seconds. It reports:
 
 - API requests, writes (mutative requests) and content-creating requests per provisioned learner
-  (7 today: generate, the invitation, the first challenge issue, the learner's facts and the
-  three practice-branch file commits), and the polls for template copies;
+  (3: generate, the invitation, the first challenge issue; the learner's facts and the practice
+  branches are git data commits), and the polls for template copies;
 - admin-repo commits for the batch: one for the whole batch (roster and log through the git
   data API, not one Contents write per learner);
 - learners provisioned an hour: measured (the batch's learners over the simulated hours it took,
   with the secondary-limit 403s it met: target 0), and the ceiling each documented limit sets (80
-  content-creating requests a minute, 500 an hour, 1 s between mutative requests on GitHub);
-  the smallest ceiling binds. A batch under 500 content-creating requests fits in one hour, so
-  measure the hourly rate with N of 100 or more;
+  content-creating requests a minute, 500 an hour, 1 s between mutative requests on GitHub),
+  less what a batch leaves to the App's other jobs (pace.LEFT_PER_MINUTE and LEFT_PER_HOUR);
+  the smallest ceiling binds. A batch under 400 content-creating requests fits in one hour, so
+  measure the hourly rate with N of 200 or more;
 - the re-run: its requests, and its writes (target: 0).
 
 The provisioning identity is the facilitator's personal token (actions-bot mode): an App's
@@ -38,9 +39,13 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from glow.cohort.provisioning import pace
+
 ROOT = Path(__file__).resolve().parents[1]
-CREATING_TARGET = 7  # generate, invite, first challenge issue, learner file, 3 practice files
-PER_MINUTE, PER_HOUR = 80, 500  # GitHub's secondary limits on content-creating requests
+CREATING_TARGET = 3  # generate, invite, first challenge issue
+# GitHub's secondary limits on content-creating requests, less what a batch leaves to the App's
+# other jobs (glow.cohort.provisioning.pace): the limits a batch keeps to.
+PER_MINUTE, PER_HOUR = 80 - pace.LEFT_PER_MINUTE, 500 - pace.LEFT_PER_HOUR
 WRITE_SPACING_S = 1.0  # GitHub: wait at least one second between mutative requests
 
 
@@ -193,7 +198,7 @@ def print_text(result: dict[str, Any]) -> None:
         if hours < 3
         else "over several hours"
     )
-    hint = "; --learners 300 measures it over four hours" if hours < 3 else ""
+    hint = "; --learners 400 measures it over three hours" if hours < 3 else ""
     print(
         f"learners provisioned an hour, measured over the batch: {result['learners_per_hour']} "
         f"({note}{hint})"
