@@ -10,14 +10,16 @@ from pathlib import Path
 
 import pytest
 
+from glow.cohort.model import Cohort
 from glow.cohort.provisioning import practice
 from glow.cohort.provisioning.copy import RATE_LIMITED
-from glow.cohort.provisioning.engine import ProvisioningStopped
+from glow.cohort.provisioning.engine import Provisioner, ProvisioningStopped
 from glow.cohort.provisioning.pace import OVERLAP
 from glow.cohort.provisioning.room import RoomSteps
 from glow.cohort.watchdog.copy import LABEL as WATCHDOG_LABEL
 from glow.cohort.watchdog.decide import Problem
 from glow.github import WriteBudget, WriteLimits, token_client
+from glow.github.repo import Repo
 from glow.markers import marker
 from glow.rehearsal.world import FACILITATOR
 from glow.room.progression.copy import CONFLICT_COMMIT_MAIN
@@ -165,18 +167,29 @@ def test_five_learners_get_five_rooms_and_a_rerun_writes_nothing(
         assert world.writes(again) == [], f"re-run (verify={verify}) wrote"
 
 
-def test_a_deleted_required_file_is_healed_in_one_commit_with_verify(
+LOST = ".github/workflows/pr-bot.yml"
+
+
+def provisioned_then_lost(
     start: Callable[..., World],
-) -> None:
+) -> tuple[World, Provisioner, Cohort, Repo, str]:
+    """Three learners provisioned, then bob's room loses a required workflow: the world, its
+    engine, the cohort, bob's room and the lost path."""
     world = start()
     engine = world.engine()
     [cohort] = engine.cohorts()
     engine.run(cohort)
     room = world.room("bob")
-    lost = ".github/workflows/pr-bot.yml"
-    gone = room.read_file(lost)
+    gone = room.read_file(LOST)
     assert gone is not None
-    room.request("DELETE", room.url("contents", lost), json={"message": "oops", "sha": gone.sha})
+    room.request("DELETE", room.url("contents", LOST), json={"message": "oops", "sha": gone.sha})
+    return world, engine, cohort, room, LOST
+
+
+def test_a_deleted_required_file_is_healed_in_one_commit_with_verify(
+    start: Callable[..., World],
+) -> None:
+    world, engine, cohort, room, lost = provisioned_then_lost(start)
     commits_before = len(list(room.paginate(room.url("commits"))))
 
     engine.run(cohort)  # without --verify, provisioned rooms are not visited
@@ -202,15 +215,7 @@ def test_the_hourly_run_heals_the_rooms_the_watchdog_flagged_and_reads_no_other_
 ) -> None:
     """The schedule's --heal-flagged: one listing of the watchdog's open alerts; only the
     flagged learner's room is visited (and healed), with no alert no room is read at all."""
-    world = start()
-    engine = world.engine()
-    [cohort] = engine.cohorts()
-    engine.run(cohort)
-    room = world.room("bob")
-    lost = ".github/workflows/pr-bot.yml"
-    gone = room.read_file(lost)
-    assert gone is not None
-    room.request("DELETE", room.url("contents", lost), json={"message": "oops", "sha": gone.sha})
+    world, _engine, cohort, _room, lost = provisioned_then_lost(start)
 
     mark = world.mark()
     world.engine().run(cohort, heal_flagged=True)  # no alert yet: no room is read

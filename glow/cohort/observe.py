@@ -87,6 +87,16 @@ class Repos:
         return counts
 
 
+def labels_by_issue(repo: Repo) -> dict[int, tuple[str, ...]]:
+    """Every issue's labels in ``repo`` (state all, 100 to a page), by number; none when it
+    cannot be read."""
+    issues = list_or_none(repo, repo.url("issues"), {"state": "all"}) or []
+    return {
+        int(i["number"]): tuple(str(lab.get("name")) for lab in i.get("labels") or [])
+        for i in issues
+    }
+
+
 def list_or_none(repo: Repo, url: str, params: Mapping[str, Any] | None = None) -> list[Any] | None:
     """Every item of a listing, or None when GitHub answers 404 (absent or hidden)."""
     try:
@@ -126,12 +136,7 @@ class Observer:
     def registration_labels(self, learner: Learner) -> tuple[str, ...]:
         where = learner.registration_repo.lower()
         if where not in self._labels:
-            repo = self.repos.get(learner.registration_repo)
-            issues = list_or_none(repo, repo.url("issues"), {"state": "all"}) or []
-            self._labels[where] = {
-                int(i["number"]): tuple(str(lab.get("name")) for lab in i.get("labels") or [])
-                for i in issues
-            }
+            self._labels[where] = labels_by_issue(self.repos.get(learner.registration_repo))
         return self._labels[where].get(learner.registration_issue, ())
 
     def room_issues(self, learner: Learner) -> list[dict[str, Any]] | None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from glow.cohort.observe import any_comments, list_or_none
+from glow.cohort.observe import any_comments, labels_by_issue, list_or_none
 
 if TYPE_CHECKING:
     from glow.cohort.dashboard.decide import RoomFacts
@@ -44,11 +44,7 @@ class Reader:
         where = learner.registration_repo.lower()
         if where not in self._labels:
             repo = self.repos.get(learner.registration_repo)
-            issues = list_or_none(repo, repo.url("issues"), {"state": "all"}) or []
-            self._labels[where] = {
-                int(i["number"]): tuple(str(lab.get("name")) for lab in i.get("labels") or [])
-                for i in issues
-            }
+            self._labels[where] = labels_by_issue(repo)
             grouped: dict[int, list[dict[str, Any]]] = {}
             for comment in list_or_none(repo, repo.url("issues", "comments")) or []:
                 if (number := issue_number(comment)) is not None:
