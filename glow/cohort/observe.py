@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 from glow.errors import ConfigError, GitHubError
@@ -150,34 +150,14 @@ class Observer:
         url = repo.url("issues", learner.registration_issue, "comments")
         return list_or_none(repo, url) or []
 
-    def room_comments(
-        self, learner: Learner, room_issues: list[dict[str, Any]] | None, since: datetime
-    ) -> list[dict[str, Any]] | None:
-        """Every comment of the room updated since ``since`` (one listing), or None when the
-        room is unreadable; no request at all when its issues list no comment."""
-        if not learner.learning_room_repo or room_issues is None:
-            return None
-        if not any_comments(room_issues):
-            return []
-        repo = self.repos.get(learner.learning_room_repo)
-        stamp = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        return list_or_none(repo, repo.url("issues", "comments"), {"since": stamp})
-
-    def observe(
-        self, learner: Learner, *, room_comments_since: datetime | None = None
-    ) -> Observation:
-        """What GitHub shows; the room's comments too when ``room_comments_since`` is given."""
-        issues = self.room_issues(learner)
+    def observe(self, learner: Learner) -> Observation:
+        """What GitHub shows of the learner (the dashboard reads rooms with its own
+        ``dashboard.read.Reader``, which keeps facts between runs)."""
         return Observation(
             learner=learner,
-            room_issues=issues,
+            room_issues=self.room_issues(learner),
             comments=self.comments(learner),
             labels=self.registration_labels(learner),
-            room_comments=(
-                None
-                if room_comments_since is None
-                else self.room_comments(learner, issues, room_comments_since)
-            ),
         )
 
 
