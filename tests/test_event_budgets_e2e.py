@@ -97,6 +97,9 @@ def assert_within(spent: list[dict[str, Any]], budget: dict[str, Any]) -> None:
     report = "\n".join(f"{n} x {what}" for what, n in sorted(seen.items()))
     assert spent, f"{budget['id']}: no request of the run was seen"
     assert len(spent) <= budget["requests"], f"{budget['id']}: {len(spent)} requests\n{report}"
+    if "job_token_requests" in budget:
+        job = [r for r in spent if r["kind"] == "job"]
+        assert len(job) <= budget["job_token_requests"], f"{budget['id']}: job token\n{report}"
     if "writes" in budget:
         writes = [r for r in spent if r["method"] != "GET" and not r["route"].endswith("tokens")]
         assert len(writes) <= budget["writes"], f"{budget['id']}: writes\n{report}"

@@ -110,7 +110,11 @@ def room_links(cohort: str | None, handle: str) -> RoomLinks:
 
 
 def announce_promotions(
-    repo: Repo, rosters: Mapping[str, Roster], waiting: Collection[int]
+    repo: Repo,
+    rosters: Mapping[str, Roster],
+    waiting: Collection[int],
+    *,
+    rooms: Repo | None = None,
 ) -> None:
     """Every learner ``rosters`` enrolled whose registration issue still says waitlisted
     (``waiting``: the issues that say so): the issue now says enrolled and their room is
@@ -136,7 +140,7 @@ def announce_promotions(
             number, add=list(plan.add_labels), remove=list(plan.remove_labels), specs=LABELS
         )
         repo.upsert_comment(number, COMMENT_KEY, plan.comment or "")
-        request_room(repo, learner.cohort_id, learner.github_handle)
+        request_room(rooms or repo, learner.cohort_id, learner.github_handle)
         log("glow register: enrolled from the waitlist", learner=learner.github_handle)
 
 
@@ -149,6 +153,7 @@ def announce_after(
     rosters: Mapping[str, Roster],
     waiting: set[int],
     open_ids: list[str],
+    reader: Repo | None = None,
 ) -> None:
     """After a registration: promotions told on the issues (``announce_promotions``), with as
     few requests as keep every one told. ``waiting`` and ``rosters`` are what this run read
@@ -158,7 +163,7 @@ def announce_after(
     waitlisted (so it reads that roster again)."""
 
     if decision.promoted:
-        waiting = waitlisted_now(repo)
+        waiting = waitlisted_now(reader or repo)
     if decision.outcome == "waitlisted" and decision.cohort:
         # Not only when this run added the label: a run that found the issue waitlisted in its
         # listing may label and comment after another run promoted it (and relabelled it), so
@@ -167,7 +172,7 @@ def announce_after(
         waiting = {*waiting, issue.number}
     if waiting and not rosters:
         rosters = {cohort_id: admin.roster(cohort_id) for cohort_id in open_ids}
-    announce_promotions(repo, rosters, waiting)
+    announce_promotions(repo, rosters, waiting, rooms=reader)
 
 
 def request_room(repo: Repo, cohort: str | None, handle: str) -> None:
@@ -204,7 +209,13 @@ def label_redacted(repo: Repo, issue: Issue) -> None:
 
 
 def apply_public(
-    repo: Repo, issue: Issue, plan: PublicPlan, decision: Decision, cohort: str | None
+    repo: Repo,
+    issue: Issue,
+    plan: PublicPlan,
+    decision: Decision,
+    cohort: str | None,
+    *,
+    rooms: Repo | None = None,
 ) -> LabelDiff:
     """The issue says what was decided: the body redacted, the labels (``redacted`` with
     them, in one request), the one comment, closed for a duplicate, and the room requested
@@ -235,6 +246,6 @@ def apply_public(
     # A seat decided by another run (registration order, see ``place_in_order``) is announced
     # here, when the issue first says enrolled.
     if decision.newly_enrolled or LABEL_ENROLLED in labels.added:
-        request_room(repo, cohort, issue.author)
+        request_room(rooms or repo, cohort, issue.author)
     log("glow register: done", issue=issue.number, comment=outcome, writes=repo.counts.writes)
     return labels
