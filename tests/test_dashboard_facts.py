@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
+from glow.cohort.admin import issues_auth
 from glow.cohort.dashboard.copy import learner_issue
 from glow.cohort.dashboard.decide import (
     FULL_READ_SLOT,
     FULL_READ_SLOTS,
     RoomFacts,
-    board_auth,
     due_for_full_read,
     facts_of,
     room_facts,
@@ -179,11 +179,11 @@ def test_each_room_has_one_full_read_turn_a_day() -> None:
 
 
 def test_the_job_token_writes_the_board_only_in_an_actions_run_of_the_admin_repository() -> None:
-    token = partial(board_auth, job_repository="Org/Admin", admin_repo="org/admin")
+    token = partial(issues_auth, job_repository="Org/Admin", admin_repo="org/admin")
     assert token(by_event=True, job_token=True) == "token"
     assert token(by_event=False, job_token=True) == "provisioning"  # a facilitator's terminal
     assert token(by_event=True, job_token=False) == "provisioning"  # a workflow passing none
-    other = board_auth(
+    other = issues_auth(
         by_event=True, job_token=True, job_repository="org/workshop", admin_repo="org/admin"
     )
     assert other == "provisioning"  # a job token reaches only its own repository

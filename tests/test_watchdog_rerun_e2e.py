@@ -121,7 +121,7 @@ def test_a_learner_who_lost_access_is_raised_within_the_hour(world: World, glow:
 
 
 def test_alerts_are_written_with_the_job_token_and_an_alert_the_app_opened_is_closed_not_copied(
-    world: World, glow: Glow, monkeypatch: pytest.MonkeyPatch
+    world: World, glow: Glow, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     world.delete_file(room("l1"), DELETED)
     world.advance(RUN_EVERY)
@@ -130,8 +130,14 @@ def test_alerts_are_written_with_the_job_token_and_an_alert_the_app_opened_is_cl
     opened = alerts(world)[old_key]
     assert opened["user"]["login"] == "glow-provisioning[bot]"
 
+    # Now as the schedule's Actions run of the admin repository, with its job token.
     job = HubRunnerHost(world.hub).mint_job_token("org/admin", {"issues": "write"})
     monkeypatch.setenv("GITHUB_TOKEN", job)
+    monkeypatch.setenv("GITHUB_REPOSITORY", "org/admin")
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps({"schedule": "*/10 * * * *"}), encoding="utf-8")
+    monkeypatch.setenv("GITHUB_EVENT_NAME", "schedule")
+    monkeypatch.setenv("GITHUB_EVENT_PATH", str(event))
     world.put_file(room("l1"), DELETED, WORKFLOWS[DELETED])
     world.delete_file(room("l2"), DELETED)
     world.advance(RUN_EVERY)

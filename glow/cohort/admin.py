@@ -8,7 +8,7 @@ alone, the contents API quoting the file's sha (``update_rosters``).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from glow.cohort.model import (
     COHORTS_FILE,
@@ -23,6 +23,7 @@ from glow.cohort.model import (
 from glow.errors import GlowError
 
 if TYPE_CHECKING:
+    from glow.bot.context import Context
     from glow.github.repo import Repo
 
 
@@ -120,3 +121,33 @@ def parse_roster(text: str | None, cohort_id: str) -> Roster:
         raise GlowError(
             f"{roster_path(cohort_id)} is not a valid roster: {str(exc).splitlines()[0]}"
         ) from None
+
+
+IssuesAuth = Literal["token", "provisioning"]
+
+
+def issues_auth(
+    *, by_event: bool, job_token: bool, job_repository: str, admin_repo: str
+) -> IssuesAuth:
+    """Who writes the bots' issues in the admin repository (the dashboard's, the watchdog's
+    alerts): the job's own token when an Actions run of the admin repository has one (its
+    content limits are the repository's, not the provisioning App's, which provisioning needs);
+    otherwise (a facilitator at a terminal, or a workflow that passes no token) the
+    provisioning credential."""
+    same = job_repository.strip().lower() == admin_repo.strip().lower()
+    return "token" if by_event and job_token and same else "provisioning"
+
+
+def issues_repo(ctx: Context, admin: AdminRepo) -> Repo:
+    """The admin repository through the credential ``issues_auth`` chooses for this run."""
+    import os
+
+    auth = issues_auth(
+        by_event=ctx.event is not None,
+        job_token=bool(os.environ.get("GITHUB_TOKEN", "").strip()),
+        job_repository=os.environ.get("GITHUB_REPOSITORY", ""),
+        admin_repo=admin.repo.full_name,
+    )
+    if auth == "token":
+        return ctx.repo(admin.repo.full_name, auth="token")
+    return admin.repo

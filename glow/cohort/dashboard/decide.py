@@ -494,20 +494,6 @@ def due_for_full_read(key: str, now: datetime) -> bool:
     return zlib.crc32(key.encode()) % FULL_READ_SLOTS == slot
 
 
-BoardAuth = Literal["token", "provisioning"]
-
-
-def board_auth(
-    *, by_event: bool, job_token: bool, job_repository: str, admin_repo: str
-) -> BoardAuth:
-    """Who writes the dashboard's issues: the job's own token when an Actions run of the admin
-    repository has one (its content limits are the repository's, not the provisioning App's);
-    otherwise (a facilitator at a terminal, or a workflow that passes no token) the
-    provisioning credential, as before."""
-    same = job_repository.strip().lower() == admin_repo.strip().lower()
-    return "token" if by_event and job_token and same else "provisioning"
-
-
 def recorded(learner: Learner, progress: Progress) -> Learner:
     """The learner's roster record with what the dashboard derived: status, the signals seen
     and the time of the latest (the roster is the consumer of the Acknowledge and Day 1

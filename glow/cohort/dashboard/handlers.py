@@ -2,7 +2,7 @@
 `dashboard` repository dispatch all run the same refresh of every learner (a facilitator at a
 terminal runs it too). The rooms, the registrations and the rosters are read (and the rosters
 written) with the provisioning credential; the dashboard's issues are written with the job's
-own token when the Actions run of the admin repository has one (``decide.board_auth``), so
+own token when the Actions run of the admin repository has one (``admin.issues_auth``), so
 they never spend the provisioning App's content limits, and with the provisioning credential
 otherwise (a facilitator at a terminal)."""
 
@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from glow.cohort.dashboard.read import Reader
     from glow.cohort.marked_issues import Existing
     from glow.cohort.model import Cohort
-    from glow.github import Repo
 
 router: Router[Context] = Router()
 
@@ -37,6 +36,7 @@ def refresh(ctx: Context) -> int:
     from datetime import UTC
 
     from glow.bot.actions import add_summary
+    from glow.cohort.admin import issues_repo
     from glow.cohort.cli_support import named_cohort
     from glow.cohort.dashboard.board import publish
     from glow.cohort.dashboard.copy import LABEL
@@ -56,7 +56,9 @@ def refresh(ctx: Context) -> int:
         return 0
     repos = Repos(admin.repo.gh, pacer=admin.repo.pacer)  # the rooms, on the run's one client
     repos.add(admin.repo)
-    board_repo = _board_repo(ctx, settings.admin_repo)
+    board_repo = issues_repo(ctx, admin)
+    if board_repo is admin.repo:
+        ctx.log("the dashboard's issues are written with the provisioning credential: no job token")
     board = IssueBoard(board_repo, LABEL)
     existing = board.existing()  # the status issues keep what each row took from its room
     reader = Reader(repos)
@@ -84,24 +86,6 @@ def refresh(ctx: Context) -> int:
     for line in plan.failures:
         print(f"glow dashboard: {line}", file=sys.stderr)
     return 1 if plan.failures else 0
-
-
-def _board_repo(ctx: Context, admin_repo: str) -> Repo:
-    """The admin repository through the credential that writes the dashboard's issues."""
-    import os
-
-    from glow.cohort.dashboard.decide import board_auth
-
-    auth = board_auth(
-        by_event=ctx.event is not None,
-        job_token=bool(os.environ.get("GITHUB_TOKEN", "").strip()),
-        job_repository=os.environ.get("GITHUB_REPOSITORY", ""),
-        admin_repo=admin_repo,
-    )
-    if auth == "token":
-        return ctx.repo(admin_repo, auth="token")
-    ctx.log("the dashboard's issues are written with the provisioning credential (no job token)")
-    return ctx.admin.repo
 
 
 def kept_facts(existing: list[Existing]) -> dict[str, RoomFacts]:

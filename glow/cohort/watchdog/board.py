@@ -2,7 +2,7 @@
 (``glow.cohort.marked_issues``): raised for new problems, updated when a problem changed, closed
 with a "healed" note once it is gone. Only what differs is written.
 
-Written through whichever credential the handler gives (``handlers.alerts_repo``: the job
+Written through whichever credential the handler gives (``admin.issues_repo``: the job
 token in the workflow, the provisioning credential at a terminal). Alerts are found by label and
 marker whoever opened them, so those the provisioning App opened before are still updated and
 closed, never raised again."""

@@ -2,7 +2,7 @@
 `watchdog` repository dispatch all run the same check of every learner and repository (a
 facilitator at a terminal runs it too). Rooms and the template are read through the run's context
 with the provisioning credential; the alerts are written with the job token when the run has one
-for the admin repository (``alerts_repo``); workflow runs are read with the read-only
+for the admin repository (``admin.issues_repo``); workflow runs are read with the read-only
 WATCHDOG_RUNS_TOKEN, when it is set. What a run found healthy is remembered for the next
 (``memory``), which then reads only what changed (``decide.plan_room``)."""
 
@@ -60,6 +60,7 @@ class Limits:
 def watch(ctx: Context) -> int:
     """Every cohort (or --cohort), and without --cohort the repositories' workflow runs: raise,
     update and close alerts; exit 1 when something could not be checked (said on stderr)."""
+    from glow.cohort.admin import issues_repo
     from glow.cohort.cli_support import named_cohort
     from glow.cohort.observe import Repos
     from glow.cohort.settings import CohortSettings
@@ -94,7 +95,7 @@ def watch(ctx: Context) -> int:
         check_repositories(reader, sorted(workshops | {admin.repo.full_name}), found, now, limits)
     found.failures += reader.unchecked
     notices = notify_rooms(repos, reader, found, dry_run=args.dry_run)
-    board = alerts_repo(ctx, admin)
+    board = issues_repo(ctx, admin)
     changed = publish(board, found, chosen, full=not args.cohort, now=now, dry_run=args.dry_run)
     counts = repos.totals()
     for other in (reader.runs, board_repos(board, admin)):
@@ -115,20 +116,6 @@ def watch(ctx: Context) -> int:
     for line in found.failures:
         print(f"glow watchdog: not checked: {line}", file=sys.stderr)
     return 1 if found.failures else 0
-
-
-def alerts_repo(ctx: Context, admin: AdminRepo) -> Repo:
-    """Where the alerts are written: the admin repository through the job token when the run
-    has one for it (the workflow's GITHUB_TOKEN, ``issues: write``), so the alerts' issues and
-    comments do not spend the provisioning App's content-creation budget (80 a minute, 500 an
-    hour, one identity); else through the provisioning credential (a facilitator's terminal)."""
-    import os
-
-    token = os.environ.get("GITHUB_TOKEN", "").strip()
-    here = os.environ.get("GITHUB_REPOSITORY", "").strip().lower()
-    if token and here == admin.repo.full_name.lower():
-        return ctx.repo(admin.repo.full_name, auth="token")
-    return admin.repo
 
 
 def board_repos(board: Repo, admin: AdminRepo) -> Repos | None:
