@@ -238,6 +238,21 @@ def test_the_admin_repos_workflows_run_on_the_local_runner(
             in (summary["body"])
         )
         assert issues[f"dashboard:{COHORT}:bob"]["user"]["login"] == "github-actions[bot]"
+        # Made with the job token (content limits), edited with the App (its hourly budget: a
+        # job token has 1,000 requests an hour for the repository; a board of 300 edited every
+        # run would spend more).
+        edits = [
+            r
+            for r in w.hub.requests
+            if r["method"] == "PATCH" and r["path"].startswith("/api/v3/repos/org/admin/issues/")
+        ]
+        assert edits and {r["kind"] for r in edits} == {"installation"}
+        made = [
+            r
+            for r in w.hub.requests
+            if r["method"] == "POST" and r["path"] == "/api/v3/repos/org/admin/issues"
+        ]
+        assert "job" in {r["kind"] for r in made}
     finally:
         w.http.close()
         w.hub.stop()

@@ -156,9 +156,13 @@ def plan(
 class IssueBoard:
     """The bot's issues in one repository, under one label."""
 
-    def __init__(self, repo: Repo, label: str) -> None:
+    def __init__(self, repo: Repo, label: str, *, editor: Repo | None = None) -> None:
         self.repo = repo
         self.label = label
+        # Who edits issues that exist (a PATCH creates nothing): the provisioning App when the
+        # job token creates, since an Actions run's token has 1,000 requests an hour for its
+        # repository and a board of 300 issues edited every run would spend them.
+        self.editor = editor or repo
         self._labels: set[str] | None = None  # the repository's label names, listed once
 
     def existing(self) -> list[Existing]:
@@ -194,7 +198,9 @@ class IssueBoard:
         assert change.number is not None
         if change.comment:
             self.repo.upsert_comment(change.number, f"{change.key}:closed", change.comment)
-        self.repo.request("PATCH", self.repo.url("issues", change.number), json=dict(change.fields))
+        self.editor.request(
+            "PATCH", self.editor.url("issues", change.number), json=dict(change.fields)
+        )
         return change.number
 
 

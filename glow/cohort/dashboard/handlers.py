@@ -59,7 +59,8 @@ def refresh(ctx: Context) -> int:
     board_repo = issues_repo(ctx, admin)
     if board_repo is admin.repo:
         ctx.log("the dashboard's issues are written with the provisioning credential: no job token")
-    board = IssueBoard(board_repo, LABEL)
+    # Created with the job token (content limits), edited with the App (its hourly budget).
+    board = IssueBoard(board_repo, LABEL, editor=admin.repo)
     existing = board.existing()  # the status issues keep what each row took from its room
     reader = Reader(repos)
     now = args.now or datetime.now(UTC)
