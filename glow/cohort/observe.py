@@ -126,12 +126,26 @@ class Observation:
         return self.room is not None and self.room_issues is not None
 
 
+def comments_by_issue(repo: Repo) -> dict[int, list[dict[str, Any]]]:
+    """Every comment in ``repo``, by the issue it is on: one repository-wide listing (100 a
+    page, by ascending id, as one issue's listing is) instead of one listing per issue."""
+    from glow.room.help.decide import issue_number
+
+    grouped: dict[int, list[dict[str, Any]]] = {}
+    for comment in list_or_none(repo, repo.url("issues", "comments")) or []:
+        if (number := issue_number(comment)) is not None:
+            grouped.setdefault(number, []).append(comment)
+    return grouped
+
+
 @dataclass
 class Observer:
-    """Reads learners, caching what several learners share (a registration repo's labels)."""
+    """Reads learners, caching what several learners share (a registration repository's labels
+    and comments, each read once for all its learners)."""
 
     repos: Repos
     _labels: dict[str, dict[int, tuple[str, ...]]] = field(default_factory=dict)
+    _comments: dict[str, dict[int, list[dict[str, Any]]]] = field(default_factory=dict)
 
     def registration_labels(self, learner: Learner) -> tuple[str, ...]:
         where = learner.registration_repo.lower()
@@ -146,9 +160,11 @@ class Observer:
         return list_or_none(repo, repo.url("issues"), {"state": "all"})
 
     def comments(self, learner: Learner) -> list[dict[str, Any]]:
-        repo = self.repos.get(learner.registration_repo)
-        url = repo.url("issues", learner.registration_issue, "comments")
-        return list_or_none(repo, url) or []
+        """The comments on the learner's registration issue."""
+        where = learner.registration_repo.lower()
+        if where not in self._comments:
+            self._comments[where] = comments_by_issue(self.repos.get(learner.registration_repo))
+        return list(self._comments[where].get(learner.registration_issue, []))
 
     def observe(self, learner: Learner) -> Observation:
         """What GitHub shows of the learner (the dashboard reads rooms with its own

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from glow.cohort.observe import any_comments, labels_by_issue, list_or_none
+from glow.cohort.observe import Observer, any_comments, list_or_none
 
 if TYPE_CHECKING:
     from glow.cohort.dashboard.decide import RoomFacts
@@ -33,25 +33,16 @@ class Reader:
     repository once."""
 
     repos: Repos
-    _labels: dict[str, dict[int, tuple[str, ...]]] = field(default_factory=dict)
-    _comments: dict[str, dict[int, list[dict[str, Any]]]] = field(default_factory=dict)
+    observer: Observer = field(init=False)
     full_reads: int = 0  # rooms read in full this run (the rest answered by one listing)
 
-    def registration(self, learner: Learner) -> tuple[list[dict[str, Any]], tuple[str, ...]]:
-        """The comments and labels of the learner's registration issue."""
-        from glow.room.help.decide import issue_number
+    def __post_init__(self) -> None:
+        self.observer = Observer(self.repos)
 
-        where = learner.registration_repo.lower()
-        if where not in self._labels:
-            repo = self.repos.get(learner.registration_repo)
-            self._labels[where] = labels_by_issue(repo)
-            grouped: dict[int, list[dict[str, Any]]] = {}
-            for comment in list_or_none(repo, repo.url("issues", "comments")) or []:
-                if (number := issue_number(comment)) is not None:
-                    grouped.setdefault(number, []).append(comment)
-            self._comments[where] = grouped
-        number = learner.registration_issue
-        return list(self._comments[where].get(number, [])), self._labels[where].get(number, ())
+    def registration(self, learner: Learner) -> tuple[list[dict[str, Any]], tuple[str, ...]]:
+        """The comments and labels of the learner's registration issue (each registration
+        repository read once: ``observe.Observer``)."""
+        return self.observer.comments(learner), self.observer.registration_labels(learner)
 
     def room(
         self, learner: Learner, kept: RoomFacts | None, *, comments_since: datetime, full: bool

@@ -62,13 +62,13 @@ def watch(ctx: Context) -> int:
     update and close alerts; exit 1 when something could not be checked (said on stderr)."""
     from glow.cohort.admin import issues_repo
     from glow.cohort.cli_support import named_cohort
-    from glow.cohort.observe import Repos
+    from glow.cohort.observe import Observer, Repos
     from glow.cohort.settings import CohortSettings
     from glow.cohort.watchdog.board import publish
     from glow.cohort.watchdog.copy import RUNS_OFF
     from glow.cohort.watchdog.decide import Findings
     from glow.cohort.watchdog.memory import load as load_memory
-    from glow.cohort.watchdog.read import CohortObserver, Reader, runs_client
+    from glow.cohort.watchdog.read import Reader, runs_client
     from glow.github import RequestCounts
 
     args = ctx.args
@@ -84,7 +84,7 @@ def watch(ctx: Context) -> int:
     runs = Repos(ctx.enter(runs_gh)) if runs_gh is not None else None
     reader = Reader(repos, settings.template_repo.strip(), runs)
     found = Findings()
-    observer = CohortObserver(repos)
+    observer = Observer(repos)
     memory = load_memory()
     workshops: set[str] = set()
     for cohort in chosen:

@@ -17,7 +17,6 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from glow.cohort.model import pinned_template_sha
-from glow.cohort.observe import Observer, list_or_none
 from glow.cohort.watchdog.decide import (
     FailedRun,
     RoomHealth,
@@ -190,25 +189,3 @@ class Reader:
             return None
         self.raw_runs[full_name] = list(page.get("workflow_runs") or [])
         return failing_workflows(page.get("workflow_runs") or [], now=now, window=window)
-
-
-@dataclass
-class CohortObserver(Observer):
-    """The dashboard's reads of a learner, but the registration comments of a whole
-    registration repository in one listing (``GET /repos/{owner}/{repo}/issues/comments``, 100
-    a page, by ascending id, as one issue's listing is) instead of one listing per learner."""
-
-    _comments: dict[str, dict[int, list[dict[str, Any]]]] = field(default_factory=dict)
-
-    def comments(self, learner: Learner) -> list[dict[str, Any]]:
-        where = learner.registration_repo.lower()
-        if where not in self._comments:
-            repo = self.repos.get(learner.registration_repo)
-            listed = list_or_none(repo, repo.url("issues", "comments")) or []
-            by_issue: dict[int, list[dict[str, Any]]] = {}
-            for comment in listed:
-                number = str(comment.get("issue_url") or "").rsplit("/", 1)[-1]
-                if number.isdigit():
-                    by_issue.setdefault(int(number), []).append(comment)
-            self._comments[where] = by_issue
-        return list(self._comments[where].get(learner.registration_issue, []))
