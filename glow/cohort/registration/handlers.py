@@ -65,10 +65,10 @@ def on_issue(ctx: Context) -> int:
     # The workshop is read, and rooms requested, with the provisioning App, whose hourly budget
     # is many times the job token's 1,000 for the repository (a burst of 300 registrations
     # would spend it); the job token writes what the learner reads (labels, the comment).
-    reader = ctx.repo(event.repository, auth="provisioning")
+    app = ctx.repo(event.repository, auth="provisioning")
     # GitHub's current state, never the event's copy (an old event re-run may be stale): for
     # an open issue, the open issues, read once, hold it and all a registration decides on.
-    issue, listed = read_now(reader, number, closing=event.action == "closed")
+    issue, listed = read_now(app, number, closing=event.action == "closed")
     if issue is None:
         ctx.log("the issue is gone, nothing to do", issue=number)
         return 0
@@ -82,9 +82,9 @@ def on_issue(ctx: Context) -> int:
         return 0
     try:
         if issue.state == "closed":
-            outcome = withdraw(ctx.admin, repo, issue, dry_run=dry_run, reader=reader)
+            outcome = withdraw(ctx.admin, repo, issue, dry_run=dry_run, app=app)
         else:
-            outcome = register(ctx.admin, repo, issue, listed, dry_run=dry_run, reader=reader)
+            outcome = register(ctx.admin, repo, issue, listed, dry_run=dry_run, app=app)
     except GlowError:
         # A registration already answered keeps its answer (a re-run of an old event that
         # fails must not replace it); the run still fails, for the facilitators to see.
@@ -139,7 +139,7 @@ def register(
     listed: list[Issue],
     *,
     dry_run: bool,
-    reader: Repo | None = None,
+    app: Repo,
 ) -> str:
     """An open registration, decided on the open issues (``listed``, this one among them) and
     the rosters, recorded in one roster commit, then said on the issue."""
@@ -181,7 +181,7 @@ def register(
         drop_unassigned(admin, issue.author)
     if plan.comment and not issue.comments:
         pace_answer(repo, listed)  # a new comment: within the workshop's minute
-    apply_public(repo, issue, plan, decision, form.cohort, rooms=reader)
+    apply_public(repo, issue, plan, decision, form.cohort, app=app)
     announce_after(
         admin,
         repo,
@@ -190,7 +190,7 @@ def register(
         rosters=rosters,
         waiting=waitlisted(listed),
         open_ids=[c.id for c in cohorts.values() if c.open],
-        reader=reader,
+        app=app,
     )
     return decision.outcome
 
@@ -226,9 +226,7 @@ def _place(
     return decision, replace(form, cohort=decision.cohort or form.cohort), rosters
 
 
-def withdraw(
-    admin: AdminRepo, repo: Repo, issue: Issue, *, dry_run: bool, reader: Repo | None = None
-) -> str:
+def withdraw(admin: AdminRepo, repo: Repo, issue: Issue, *, dry_run: bool, app: Repo) -> str:
     """The closed registration gives up its seat; the waitlist moves up into any free seat."""
     from dataclasses import replace
 
@@ -276,14 +274,14 @@ def withdraw(
         promoted = ", ".join(f"@{lrn.github_handle}" for lrn in decision.promoted) or "nobody"
         print(f"outcome: withdrawn\nseat goes to: {promoted}\n\n{plan.comment}")
         return decision.outcome
-    apply_public(repo, issue, plan, decision, cohort.id, rooms=reader)
+    apply_public(repo, issue, plan, decision, cohort.id, app=app)
     # Listed after the roster commit: an issue labelled waitlisted before the seat it now has
     # was committed is told here, one labelled after it by its own run.
-    waiting = waitlisted_now(reader or repo)
+    waiting = waitlisted_now(app)
     if waiting:
         open_ids = [c.id for c in cohorts.values() if c.open]
         rosters = {c: admin.roster(c) for c in open_ids}
-        announce_promotions(repo, rosters, waiting, rooms=reader)
+        announce_promotions(repo, rosters, waiting, app=app)
     return decision.outcome
 
 

@@ -114,12 +114,12 @@ def announce_promotions(
     rosters: Mapping[str, Roster],
     waiting: Collection[int],
     *,
-    rooms: Repo | None = None,
+    app: Repo,
 ) -> None:
     """Every learner ``rosters`` enrolled whose registration issue still says waitlisted
     (``waiting``: the issues that say so): the issue now says enrolled and their room is
-    requested. Derived from GitHub each time, so a re-run after a failure finishes what the
-    first run began."""
+    requested (through ``app``, the workshop as the provisioning App reaches it). Derived from
+    GitHub each time, so a re-run after a failure finishes what the first run began."""
     from glow.bot.actions import log
     from glow.cohort.registration.copy import COMMENT_KEY, LABELS
     from glow.cohort.registration.decide import promoted_plan
@@ -140,7 +140,7 @@ def announce_promotions(
             number, add=list(plan.add_labels), remove=list(plan.remove_labels), specs=LABELS
         )
         repo.upsert_comment(number, COMMENT_KEY, plan.comment or "")
-        request_room(rooms or repo, learner.cohort_id, learner.github_handle)
+        request_room(app, learner.cohort_id, learner.github_handle)
         log("glow register: enrolled from the waitlist", learner=learner.github_handle)
 
 
@@ -153,7 +153,7 @@ def announce_after(
     rosters: Mapping[str, Roster],
     waiting: set[int],
     open_ids: list[str],
-    reader: Repo | None = None,
+    app: Repo,
 ) -> None:
     """After a registration: promotions told on the issues (``announce_promotions``), with as
     few requests as keep every one told. ``waiting`` and ``rosters`` are what this run read
@@ -163,7 +163,7 @@ def announce_after(
     waitlisted (so it reads that roster again)."""
 
     if decision.promoted:
-        waiting = waitlisted_now(reader or repo)
+        waiting = waitlisted_now(app)
     if decision.outcome == "waitlisted" and decision.cohort:
         # Not only when this run added the label: a run that found the issue waitlisted in its
         # listing may label and comment after another run promoted it (and relabelled it), so
@@ -172,7 +172,7 @@ def announce_after(
         waiting = {*waiting, issue.number}
     if waiting and not rosters:
         rosters = {cohort_id: admin.roster(cohort_id) for cohort_id in open_ids}
-    announce_promotions(repo, rosters, waiting, rooms=reader)
+    announce_promotions(repo, rosters, waiting, app=app)
 
 
 def request_room(repo: Repo, cohort: str | None, handle: str) -> None:
@@ -215,11 +215,12 @@ def apply_public(
     decision: Decision,
     cohort: str | None,
     *,
-    rooms: Repo | None = None,
+    app: Repo,
 ) -> LabelDiff:
     """The issue says what was decided: the body redacted, the labels (``redacted`` with
     them, in one request), the one comment, closed for a duplicate, and the room requested
-    when it first says enrolled. ``issue`` is as this run read it: its labels and comment count
+    when it first says enrolled (through ``app``, the workshop as the provisioning App reaches
+    it). ``issue`` is as this run read it: its labels and comment count
     spare the requests that would read them again. What the labels changed is returned."""
     from glow.bot.actions import log
     from glow.cohort.registration.copy import COMMENT_KEY, LABEL_ENROLLED, LABEL_REDACTED, LABELS
@@ -246,6 +247,6 @@ def apply_public(
     # A seat decided by another run (registration order, see ``place_in_order``) is announced
     # here, when the issue first says enrolled.
     if decision.newly_enrolled or LABEL_ENROLLED in labels.added:
-        request_room(rooms or repo, cohort, issue.author)
+        request_room(app, cohort, issue.author)
     log("glow register: done", issue=issue.number, comment=outcome, writes=repo.counts.writes)
     return labels
