@@ -165,8 +165,9 @@ class IssueBoard:
         self.editor = editor or repo
         self._labels: set[str] | None = None  # the repository's label names, listed once
 
-    def existing(self) -> list[Existing]:
-        issues = self.repo.paginate(self.repo.url("issues"), {"labels": self.label, "state": "all"})
+    def existing(self, state: str = "all") -> list[Existing]:
+        """The bot's issues under the label (``state``: all, open or closed)."""
+        issues = self.repo.paginate(self.repo.url("issues"), {"labels": self.label, "state": state})
         found = (Existing.from_api(issue) for issue in issues)
         return [issue for issue in found if issue is not None]
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 from glow.errors import ConfigError, GitHubError
@@ -126,13 +126,16 @@ class Observation:
         return self.room is not None and self.room_issues is not None
 
 
-def comments_by_issue(repo: Repo) -> dict[int, list[dict[str, Any]]]:
-    """Every comment in ``repo``, by the issue it is on: one repository-wide listing (100 a
-    page, by ascending id, as one issue's listing is) instead of one listing per issue."""
+def comments_by_issue(repo: Repo, since: datetime | None = None) -> dict[int, list[dict[str, Any]]]:
+    """Every comment in ``repo`` (updated ``since``, when given), by the issue it is on: one
+    repository-wide listing (100 a page, by ascending id, as one issue's listing is) instead of
+    one listing per issue."""
+    from glow.cohort.progress import github_time
     from glow.room.help.decide import issue_number
 
+    query = {"since": github_time(since)} if since else None
     grouped: dict[int, list[dict[str, Any]]] = {}
-    for comment in list_or_none(repo, repo.url("issues", "comments")) or []:
+    for comment in list_or_none(repo, repo.url("issues", "comments"), query) or []:
         if (number := issue_number(comment)) is not None:
             grouped.setdefault(number, []).append(comment)
     return grouped

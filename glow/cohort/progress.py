@@ -68,6 +68,11 @@ def parse_time(value: object) -> datetime | None:
         return None
 
 
+def github_time(value: datetime) -> str:
+    """``value`` as GitHub writes times (``2026-11-23T09:14:00Z``), ``parse_time``'s inverse."""
+    return aware(value).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def aware(value: datetime) -> datetime:
     """A datetime with a time zone (a naive one is taken as UTC, as GitHub's times are)."""
     return value if value.tzinfo else value.replace(tzinfo=UTC)

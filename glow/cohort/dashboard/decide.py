@@ -28,7 +28,7 @@ import re
 import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from glow.cohort.dashboard.copy import NEXT_ACTIONS, room_help_link, utc
@@ -41,6 +41,7 @@ from glow.cohort.progress import (
     Progress,
     aware,
     derive,
+    github_time,
     parse_time,
 )
 from glow.cohort.signals import STAFF_ASSOCIATIONS, is_bot
@@ -359,7 +360,7 @@ def _join_url(scheme: object, rest: object) -> str:
 
 
 def _stamp(at: datetime | None) -> str | None:
-    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if at else None
+    return github_time(at) if at else None
 
 
 def facts_of(body: str | None) -> RoomFacts | None:

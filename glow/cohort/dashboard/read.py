@@ -12,19 +12,16 @@ comments, grouped by issue), 100 to a page, however many learners it has.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from glow.cohort.observe import Observer, any_comments, list_or_none
+from glow.cohort.progress import github_time
 
 if TYPE_CHECKING:
     from glow.cohort.dashboard.decide import RoomFacts
     from glow.cohort.model import Learner
     from glow.cohort.observe import Repos
-
-
-def _stamp(at: datetime) -> str:
-    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass
@@ -66,7 +63,7 @@ class Reader:
         comments = None
         if issues is not None:
             if any_comments(issues):
-                since = {"since": _stamp(comments_since)}
+                since = {"since": github_time(comments_since)}
                 comments = list_or_none(repo, repo.url("issues", "comments"), since)
             else:
                 comments = []

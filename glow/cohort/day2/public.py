@@ -93,6 +93,8 @@ def registration_state(
     repo: Repo, learners: list[Learner]
 ) -> tuple[dict[int, dict[str, Any]], dict[int, list[dict[str, Any]]]]:
     """(issue by number, comments by issue number) for these learners' registration issues."""
+    from glow.cohort.observe import comments_by_issue
+
     wanted = {learner.registration_issue for learner in learners}
     listing = {"labels": "registration", "state": "all", "per_page": 100}
     found = {
@@ -105,13 +107,8 @@ def registration_state(
         if issue is not None:
             found[number] = issue
     since = min(learner.registered_at for learner in learners)
-    query = {"since": since.strftime("%Y-%m-%dT%H:%M:%SZ"), "per_page": 100}
-    comments: dict[int, list[dict[str, Any]]] = {}
-    for comment in repo.paginate(repo.url("issues", "comments"), query):
-        number = int(str(comment.get("issue_url") or "").rsplit("/", 1)[-1] or 0)
-        if number in wanted:
-            comments.setdefault(number, []).append(comment)
-    return found, comments
+    comments = comments_by_issue(repo, since)
+    return found, {number: comments[number] for number in wanted if number in comments}
 
 
 def post_releases(

@@ -36,7 +36,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from glow.cohort.admin import AdminRepo
-from glow.cohort.marked_issues import key_of
+from glow.cohort.marked_issues import IssueBoard
 from glow.cohort.model import (
     Cohort,
     Learner,
@@ -45,6 +45,7 @@ from glow.cohort.model import (
     pinned_template_sha,
     room_name,
 )
+from glow.cohort.progress import github_time
 from glow.cohort.provisioning import pace
 from glow.cohort.provisioning.batch import BACKOFF_BUDGET_S, Batch
 from glow.cohort.provisioning.batch import BatchReport as BatchReport
@@ -264,10 +265,8 @@ class Provisioner:
         the rooms it found missing, without the learner's access, or with required files
         changed, which a scheduled run heals instead of re-reading every room."""
         if self._alerts is None:
-            repo = self.admin.repo
-            issues = repo.paginate(repo.url("issues"), {"labels": WATCHDOG_LABEL, "state": "open"})
-            keys = (key_of(issue.get("body")) for issue in issues if not issue.get("pull_request"))
-            self._alerts = [key for key in keys if key]
+            board = IssueBoard(self.admin.repo, WATCHDOG_LABEL)
+            self._alerts = [issue.key for issue in board.existing(state="open")]
         return self._alerts
 
     # Acting -----------------------------------------------------------------------------------
@@ -319,7 +318,7 @@ class Provisioner:
         since = now - pace.HOUR_S if self._others_at is None else self._others_at - 60.0
         self._others_at = now
         repo = self.admin.repo
-        listing = {"since": pace.iso_time(since), "per_page": 100}
+        listing = {"since": github_time(datetime.fromtimestamp(since, UTC)), "per_page": 100}
         try:
             commits = list(repo.paginate(repo.url("commits"), listing))
         except GitHubError:

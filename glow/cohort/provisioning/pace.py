@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from glow.cohort.model import LogEntry
+from glow.cohort.progress import parse_time
 from glow.cohort.provisioning.copy import (
     PACE_FITS,
     PACE_HOURS,
@@ -64,11 +65,6 @@ def left(count: int | None, share: int) -> int | None:
     return count - share if count is not None and count >= 2 * share else count
 
 
-def iso_time(epoch: float) -> str:
-    """GitHub's timestamp form, for a ``since`` query."""
-    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def others_times(
     commits: Iterable[Mapping[str, Any]], *, seen: set[str], own_prefix: str
 ) -> list[float]:
@@ -79,12 +75,8 @@ def others_times(
         sha = str(commit.get("sha") or "")
         detail = commit.get("commit") or {}
         message = str(detail.get("message") or "")
-        date = str((detail.get("committer") or {}).get("date") or "")
-        if not sha or sha in seen or message.startswith(own_prefix):
-            continue
-        try:
-            at = datetime.fromisoformat(date.replace("Z", "+00:00"))
-        except ValueError:
+        at = parse_time((detail.get("committer") or {}).get("date"))
+        if not sha or sha in seen or message.startswith(own_prefix) or at is None:
             continue
         seen.add(sha)
         times.append(at.timestamp())

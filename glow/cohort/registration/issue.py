@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from glow.bot.payload import account_of, number_of
+from glow.cohort.progress import parse_time
 from glow.cohort.registration.copy import LABEL_REGISTRATION
 from glow.cohort.registration.form import looks_like_registration
 from glow.cohort.signals import is_bot
@@ -55,17 +56,8 @@ def issue_of(raw: Mapping[str, object]) -> Issue:
         closed_by=account_of(raw.get("closed_by")).login or None,
         state_reason=reason if isinstance(reason, str) else None,
         comments=comments if isinstance(comments, int) and not isinstance(comments, bool) else None,
-        updated_at=_time(raw.get("updated_at")),
+        updated_at=parse_time(raw.get("updated_at")),
     )
-
-
-def _time(value: object) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
 
 
 def issue_in(payload_issue: Mapping[str, object]) -> Issue | None:

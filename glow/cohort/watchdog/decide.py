@@ -23,7 +23,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from glow.cohort.model import Learner, LogEntry
-from glow.cohort.progress import Progress, parse_time
+from glow.cohort.progress import Progress, github_time, parse_time
 from glow.cohort.watchdog.copy import (
     FACT_CHANGED,
     FACT_LAST_ATTEMPT,
@@ -320,7 +320,7 @@ def room_activity(
     times = [parse_time((listed or {}).get("pushed_at"))]
     times += [parse_time(issue.get("updated_at")) for issue in issues]
     known = [t for t in times if t is not None]
-    return max(known).strftime("%Y-%m-%dT%H:%M:%SZ") if known else ""
+    return github_time(max(known)) if known else ""
 
 
 def full_reads(

@@ -12,11 +12,11 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from glow.cohort.progress import parse_time
+from glow.cohort.progress import github_time, parse_time
 from glow.cohort.watchdog.decide import RoomMemo
 
 VERSION = 1
@@ -42,11 +42,11 @@ class Memory:
             return
         data = {
             "version": VERSION,
-            "last_run": _stamp(now),
+            "last_run": github_time(now),
             "rooms": {
                 room: {
                     "handle": memo.handle,
-                    "read_at": _stamp(memo.read_at),
+                    "read_at": github_time(memo.read_at),
                     "tree": memo.tree,
                     "activity": memo.activity,
                 }
@@ -88,7 +88,3 @@ def _memo(entry: Any) -> RoomMemo | None:
     if read_at is None or not handle:
         return None
     return RoomMemo(handle, read_at, str(entry.get("tree") or ""), str(entry.get("activity") or ""))
-
-
-def _stamp(when: datetime) -> str:
-    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
