@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 
@@ -154,24 +155,27 @@ def test_app_not_installed_says_where_to_install(
 ) -> None:
     fake_github.add_app("4242", rsa_pem[1], ["someone-else"])
     with pytest.raises(ConfigError, match="not installed on 'octo-org'") as caught:
-        installation_client(
-            "4242", rsa_pem[0], "octo-org", fake_github.base_url, transport=fake_github.transport
-        )
+        octo_org_client(fake_github, rsa_pem[0])
     assert "PROVISIONING_APP_ID" in str(caught.value)
+
+
+def octo_org_client(fake_github: FakeGitHub, private_pem: str, **options: Any) -> Any:
+    """App 4242's installation on octo-org, through the fake GitHub."""
+    return installation_client(
+        "4242",
+        private_pem,
+        "octo-org",
+        fake_github.base_url,
+        transport=fake_github.transport,
+        **options,
+    )
 
 
 def test_a_known_installation_is_not_looked_up_and_its_login_is_asked_only_when_needed(
     fake_github: FakeGitHub, rsa_pem: tuple[str, str]
 ) -> None:
     fake_github.add_app("4242", rsa_pem[1], ["someone-else", "octo-org"])  # ids 500, 501
-    gh = installation_client(
-        "4242",
-        rsa_pem[0],
-        "octo-org",
-        fake_github.base_url,
-        transport=fake_github.transport,
-        installation_id=501,
-    )
+    gh = octo_org_client(fake_github, rsa_pem[0], installation_id=501)
     room = room_through(gh)
     room.set_labels_diff(1, add=["enrolled"], current=[])  # a write that needs no identity
     assert fake_github.calls("GET", "/app") == []
@@ -188,14 +192,7 @@ def test_a_wrong_installation_id_is_a_setting_problem_never_an_absent_file(
     fake_github: FakeGitHub, rsa_pem: tuple[str, str]
 ) -> None:
     fake_github.add_app("4242", rsa_pem[1], ["octo-org"])
-    gh = installation_client(
-        "4242",
-        rsa_pem[0],
-        "octo-org",
-        fake_github.base_url,
-        transport=fake_github.transport,
-        installation_id=999,
-    )
+    gh = octo_org_client(fake_github, rsa_pem[0], installation_id=999)
     with pytest.raises(ConfigError, match="PROVISIONING_APP_INSTALLATION_ID"):
         room_through(gh).read_file("cohorts.json")
 
