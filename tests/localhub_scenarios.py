@@ -51,3 +51,53 @@ def exercise_reactions(learner: Call, issue: str) -> None:
         "POST", f"{repo}/issues/comments/{comment['id']}/reactions", 201, json={"content": "eyes"}
     )
     learner("GET", f"{repo}/issues/comments/{comment['id']}/reactions", 200)
+
+
+def exercise_settings(gh: Call, outsider: Call) -> None:
+    """An organisation's and a repository's settings as `glow setup` makes them: Actions
+    variables and secrets, a team with a repository, the organisation's App installations
+    (called once the org, its private `template` and the public `workshop` exist)."""
+    import base64
+
+    from nacl.public import PublicKey, SealedBox
+
+    for url, extra in (
+        ("/orgs/org/actions/variables", {"visibility": "all"}),
+        ("/repos/org/workshop/actions/variables", {}),
+    ):
+        gh("POST", url, 201, json={"name": "COHORT", "value": "one", **extra})
+        gh("POST", url, 409, json={"name": "COHORT", "value": "two", **extra})
+        gh("GET", url, 200)
+        gh("GET", f"{url}/COHORT", 200)
+        gh("PATCH", f"{url}/COHORT", 204, json={"value": "two"})
+        gh("DELETE", f"{url}/COHORT", 204)
+        gh("GET", f"{url}/COHORT", 404)
+    outsider("GET", "/orgs/org/actions/variables", 403)
+    outsider("GET", "/repos/org/template/actions/variables", 404)
+
+    key = gh("GET", "/repos/org/workshop/actions/secrets/public-key", 200)
+    sealed = SealedBox(PublicKey(base64.b64decode(key["key"]))).encrypt(b"value")
+    secret = {"encrypted_value": base64.b64encode(sealed).decode(), "key_id": key["key_id"]}
+    gh("PUT", "/repos/org/workshop/actions/secrets/TOKEN", 201, json=secret)
+    gh("PUT", "/repos/org/workshop/actions/secrets/TOKEN", 204, json=secret)
+    gh("GET", "/repos/org/workshop/actions/secrets", 200)
+    gh("GET", "/repos/org/workshop/actions/secrets/TOKEN", 200)
+    gh("GET", "/repos/org/workshop/actions/secrets/NONE", 404)
+    gh("GET", "/orgs/org/actions/secrets", 200)
+
+    team = "/orgs/org/teams/facilitators"
+    gh("POST", "/orgs/org/teams", 201, json={"name": "Facilitators", "privacy": "closed"})
+    gh("POST", "/orgs/org/teams", 422, json={"name": "Facilitators"})
+    outsider("POST", "/orgs/org/teams", 403, json={"name": "Mine"})
+    gh("GET", "/orgs/org/teams", 200)
+    gh("GET", team, 200)
+    gh("PUT", f"{team}/memberships/learner", 200, json={"role": "member"})
+    gh("GET", f"{team}/members", 200)
+    gh("GET", f"{team}/repos/org/template", 404)
+    gh("PUT", f"{team}/repos/org/template", 204, json={"permission": "push"})
+    gh("GET", f"{team}/repos/org/template", 204)
+    repo_json = {"Accept": "application/vnd.github.v3.repository+json"}
+    gh("GET", f"{team}/repos/org/template", 200, headers=repo_json)
+    gh("GET", f"{team}/repos", 200)
+    gh("GET", "/orgs/org/installations", 200)
+    outsider("GET", "/orgs/org/installations", 403)

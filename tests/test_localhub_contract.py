@@ -22,7 +22,11 @@ import pytest
 from glow.localhub.api.caches import cache_store
 from glow.localhub.hub import LocalHub
 from glow.localhub.runner.cachestore import repo_key
-from tests.localhub_scenarios import exercise_refs_and_locks, exercise_repository_lists
+from tests.localhub_scenarios import (
+    exercise_refs_and_locks,
+    exercise_repository_lists,
+    exercise_settings,
+)
 
 # Where GitHub's own description cannot be met by any real answer, the item is validated against
 # the component GitHub documents for it elsewhere (list-installations types `account` as
@@ -350,7 +354,9 @@ def exercise(hub: LocalHub) -> None:
             ),
         },
     )
-    gh("GET", "/repos/org/workshop/actions/workflows", 200)
+    workflows = gh("GET", "/repos/org/workshop/actions/workflows", 200)
+    gh("GET", f"/repos/org/workshop/actions/workflows/{workflows['workflows'][0]['id']}", 200)
+    gh("GET", "/repos/org/workshop/actions/workflows/missing.yml", 404)
     gh(
         "POST",
         "/repos/org/workshop/actions/workflows/hello.yml/dispatches",
@@ -440,6 +446,7 @@ def exercise(hub: LocalHub) -> None:
     gh("GET", "/repos/org/workshop/actions/runs/1", 200)
     gh("GET", "/repos/org/workshop/actions/runs/999", 404)
     exercise_caches(hub, gh, outsider)
+    exercise_settings(gh, outsider)
     # A re-run's answer (the runner itself is exercised end to end in test_hostile_e2e.py).
     hub.runner = SimpleNamespace(rerun=lambda run_id: object())
     try:

@@ -40,6 +40,8 @@ PARAMS = {
     "run_id": "1",
     "cache_id": "1",
     "repository_id": "1001",
+    "team_slug": "team",
+    "secret_name": "TOKEN",
 }
 
 BODIES: list[bytes] = [

@@ -30,6 +30,7 @@ ROLE_ALIASES = {
 }
 SCOPES = (
     "actions",
+    "actions_variables",
     "administration",
     "checks",
     "contents",
@@ -38,8 +39,11 @@ SCOPES = (
     "metadata",
     "pull_requests",
     "statuses",
+    "secrets",
     "workflows",
+    "organization_actions_variables",
     "organization_administration",
+    "organization_secrets",
 )
 
 
@@ -214,13 +218,39 @@ def user_role(store: Store, login: str | None, repo: dict[str, Any]) -> str:
         if key in (a.lower() for a in owner.get("admins", [])):
             return "admin"
         if key in (m.lower() for m in owner.get("members", [])):
-            role = "read"
+            # the base permission (read), or more through a team
+            granted = team_role(owner, key, repo["id"]) or "read"
+            role = granted if ROLES.index(granted) > ROLES.index("read") else "read"
     collab = repo.get("collaborators", {}).get(key)
     if collab and ROLES.index(collab) > ROLES.index(role):
         role = collab
     if role == "none" and not repo["private"]:
         role = "read"
     return role
+
+
+def org_role(org: dict[str, Any], login: str | None) -> str:
+    """``admin`` for an owner, ``member`` for a member, else ``none``."""
+    key = (login or "").lower()
+    if key and key in (a.lower() for a in org.get("admins", [])):
+        return "admin"
+    if key and key in (m.lower() for m in org.get("members", [])):
+        return "member"
+    return "none"
+
+
+def team_role(org: dict[str, Any], key: str, repo_id: int) -> str | None:
+    """The highest role an organisation member has on a repository through its teams
+    (``api/teams.py`` keeps them on the organisation: ``org["teams"][slug]``, members by
+    lower-cased login, repositories by id)."""
+    best: str | None = None
+    for team in (org.get("teams") or {}).values():
+        if key not in team.get("members", {}):
+            continue
+        granted = team.get("repos", {}).get(str(repo_id))
+        if granted and (best is None or ROLES.index(granted) > ROLES.index(best)):
+            best = granted
+    return best
 
 
 def token_allows_repo(p: Principal, store: Store, repo: dict[str, Any]) -> bool:

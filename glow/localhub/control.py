@@ -10,6 +10,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from glow.localhub import shapes
+from glow.localhub.api import actionsdata
 from glow.localhub.api.accounts import validate_login
 from glow.localhub.api.caches import cache_store, caches_of
 from glow.localhub.api.webflow import web_commit
@@ -223,37 +224,30 @@ def register(hub: Hub) -> None:
             store.mark_dirty()
         return Response(201, {"id": inst["id"], "app_id": app["id"], "account": account["login"]})
 
-    @c.route("POST", "/_localhub/secrets")
-    def set_secret(ctx: Ctx) -> Response:
-        repo_name = str(ctx.body().get("repo") or "")
-        name, value = ctx.body().get("name"), ctx.body().get("value")
-        owner, _, repo = repo_name.partition("/")
-        if (
-            store.repo(owner, repo) is None
-            or not isinstance(name, str)
-            or not isinstance(value, str)
-        ):
-            raise invalid("Secret", "repo", "invalid", "repo (owner/name), name and value needed")
-        with store.lock:
-            store.data["secrets"].setdefault(repo_name.lower(), {})[name] = value
-            store.mark_dirty()
-        return Response(201, {"repo": repo_name, "name": name})
-
-    @c.route("POST", "/_localhub/variables")
-    def set_variable(ctx: Ctx) -> Response:
-        """A configuration variable (``vars.NAME``) of a repository (owner/name) or an owner."""
+    def set_setting(ctx: Ctx, kind: str, resource: str) -> str:
+        """A secret or variable of a repository (``repo``: owner/name) or an owner (``owner``,
+        every repository of theirs), in the store the REST API and the runner share."""
         scope = str(ctx.body().get("repo") or ctx.body().get("owner") or "")
         name, value = ctx.body().get("name"), ctx.body().get("value")
         owner, _, repo = scope.partition("/")
         exists = store.repo(owner, repo) if repo else store.account(owner)
         if not exists or not isinstance(name, str) or not isinstance(value, str):
             raise invalid(
-                "Variable", "repo", "invalid", "repo (owner/name) or owner, name and value needed"
+                resource, "repo", "invalid", "repo (owner/name) or owner, name and value needed"
             )
-        with store.lock:
-            store.data.setdefault("variables", {}).setdefault(scope.lower(), {})[name] = value
-            store.mark_dirty()
-        return Response(201, {"scope": scope, "name": name})
+        actionsdata.put(store, kind, scope.lower(), name, value)
+        return scope
+
+    @c.route("POST", "/_localhub/secrets")
+    def set_secret(ctx: Ctx) -> Response:
+        scope = set_setting(ctx, "secrets", "Secret")
+        return Response(201, {"repo": scope, "name": ctx.body()["name"]})
+
+    @c.route("POST", "/_localhub/variables")
+    def set_variable(ctx: Ctx) -> Response:
+        """A configuration variable (``vars.NAME``) of a repository (owner/name) or an owner."""
+        scope = set_setting(ctx, "variables", "Variable")
+        return Response(201, {"scope": scope, "name": ctx.body()["name"]})
 
     @c.route("POST", "/_localhub/faults")
     def add_fault(ctx: Ctx) -> Response:

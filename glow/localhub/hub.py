@@ -26,6 +26,7 @@ from glow.localhub import control, shapes
 from glow.localhub.api import (
     accounts,
     actions,
+    actionsettings,
     apps,
     assignees,
     caches,
@@ -42,6 +43,7 @@ from glow.localhub.api import (
     repolists,
     repos,
     reviews,
+    teams,
 )
 from glow.localhub.auth import ANONYMOUS, Principal, authenticate
 from glow.localhub.githttp import handle_git, is_git_path
@@ -78,7 +80,9 @@ API_MODULES = (
     merge,
     reviews,
     actions,
+    actionsettings,
     caches,
+    teams,
 )
 
 

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from glow.localhub import gitstore
+from glow.localhub.api import actionsdata
 from glow.localhub.api.actions import disabled_workflows, workflow_paths
 from glow.localhub.api.caches import cache_store
 from glow.localhub.auth import new_token, normalize_permissions
@@ -77,13 +78,13 @@ class HubRunnerHost:
             self.hub.store.mark_dirty()
 
     def secrets(self, repo: str) -> dict[str, str]:
-        return dict(self.hub.store.data["secrets"].get(repo.lower(), {}))
+        """Secrets (``secrets``): the owner's that reach the repository, overridden by its own."""
+        return actionsdata.visible(self.hub.store, "secrets", self._repo(repo))
 
     def variables(self, repo: str) -> dict[str, str]:
-        """Configuration variables (``vars``): the owner's, overridden by the repository's."""
-        data = self.hub.store.data.get("variables", {})
-        owner = repo.split("/")[0].lower()
-        return {**data.get(owner, {}), **data.get(repo.lower(), {})}
+        """Configuration variables (``vars``): the owner's that reach the repository (by their
+        visibility), overridden by the repository's."""
+        return actionsdata.visible(self.hub.store, "variables", self._repo(repo))
 
     def clone_url(self, repo: str) -> str:
         return f"{self.hub.urls.web}/{repo}.git"

@@ -202,34 +202,48 @@ def register(hub: Hub) -> None:
         )
         return Response(204)
 
+    def workflow_json(repo: dict[str, Any], path: str) -> dict[str, Any]:
+        wid = workflow_id(path)
+        web = f"{hub.urls.web}/{repo['full_name']}"
+        return {
+            "id": wid,
+            "node_id": shapes.node_id("W", wid),
+            "name": path.rsplit("/", 1)[-1],
+            "path": path,
+            "state": "disabled_manually" if path in disabled_workflows(repo) else "active",
+            "created_at": repo["created_at"],
+            "updated_at": repo["updated_at"],
+            "url": f"{hub.urls.api}/repos/{repo['full_name']}/actions/workflows/{wid}",
+            "html_url": f"{web}/blob/{repo['default_branch']}/{path}",
+            "badge_url": f"{web}/workflows/{wid}/badge.svg",
+        }
+
+    def default_head(repo: dict[str, Any]) -> str | None:
+        return gitstore.rev_parse(store.git_dir(repo), f"refs/heads/{repo['default_branch']}")
+
     @r.route("GET", "/repos/{owner}/{repo}/actions/workflows")
     def list_workflows(ctx: Ctx) -> Response:
         repo = repo_for(hub, ctx, "actions", "read", "read")
-        sha = gitstore.rev_parse(store.git_dir(repo), f"refs/heads/{repo['default_branch']}")
-        items = []
-        web = f"{hub.urls.web}/{repo['full_name']}"
-        for path in workflow_paths(hub, repo, sha) if sha else []:
-            wid = workflow_id(path)
-            api = f"{hub.urls.api}/repos/{repo['full_name']}/actions/workflows/{wid}"
-            items.append(
-                {
-                    "id": wid,
-                    "node_id": shapes.node_id("W", wid),
-                    "name": path.rsplit("/", 1)[-1],
-                    "path": path,
-                    "state": "disabled_manually" if path in disabled_workflows(repo) else "active",
-                    "created_at": repo["created_at"],
-                    "updated_at": repo["updated_at"],
-                    "url": api,
-                    "html_url": f"{web}/blob/{repo['default_branch']}/{path}",
-                    "badge_url": f"{web}/workflows/{wid}/badge.svg",
-                }
-            )
+        sha = default_head(repo)
+        items = (
+            [workflow_json(repo, path) for path in workflow_paths(hub, repo, sha)] if sha else []
+        )
         return paginate(hub, ctx, items, wrap="workflows")
+
+    @r.route("GET", "/repos/{owner}/{repo}/actions/workflows/{workflow_id}")
+    def get_workflow(ctx: Ctx) -> Response:
+        """One workflow of the default branch, by id or file name (404 for neither)."""
+        repo = repo_for(hub, ctx, "actions", "read", "read")
+        sha = default_head(repo)
+        if sha is None:
+            raise not_found()
+        return Response(
+            200, workflow_json(repo, find_workflow(repo, ctx.params["workflow_id"], sha))
+        )
 
     def set_disabled(ctx: Ctx, disabled: bool) -> Response:
         repo = repo_for(hub, ctx, "actions", "write", "write")
-        sha = gitstore.rev_parse(store.git_dir(repo), f"refs/heads/{repo['default_branch']}")
+        sha = default_head(repo)
         if sha is None:
             raise not_found()
         path = find_workflow(repo, ctx.params["workflow_id"], sha)

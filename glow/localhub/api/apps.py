@@ -106,6 +106,20 @@ def register(hub: Hub) -> None:
     def org_installation(ctx: Ctx) -> Response:
         return find_for(ctx, ctx.params["org"])
 
+    @r.route("GET", "/orgs/{org}/installations")
+    def org_installations(ctx: Ctx) -> Response:
+        """The Apps installed on an organisation, as its owners see them (an installation
+        needs ``organization_administration: read``)."""
+        from glow.localhub.api.common import org_for, paginate
+
+        org = org_for(hub, ctx, "organization_administration", "read")
+        installs = [
+            installation_json(hub, inst)
+            for inst in sorted(store.data["installations"].values(), key=lambda i: i["id"])
+            if inst["account"].lower() == org["login"].lower()
+        ]
+        return paginate(hub, ctx, installs, wrap="installations")
+
     @r.route("GET", "/users/{username}/installation")
     def user_installation(ctx: Ctx) -> Response:
         return find_for(ctx, ctx.params["username"])

@@ -24,6 +24,45 @@ def repo_for(
     return repo
 
 
+ORG_ROLES = ("none", "member", "admin")
+
+
+def org_for(hub: Hub, ctx: Ctx, scope: str, level: str, role: str = "admin") -> dict[str, Any]:
+    """The organisation ``{org}`` if the principal may act on it: an owner (``admin``) or any
+    member (``member``) with a personal token that grants ``scope`` at ``level``, or an
+    installation on this organisation whose permissions do. Raises GitHub's answer otherwise:
+    404 for no such organisation, 401 without a token, 403 for the rest (an organisation is
+    public, so a stranger learns nothing from a 403)."""
+    from glow.localhub.auth import LEVELS, org_role
+
+    org = hub.store.account(ctx.params["org"])
+    if org is None or org["type"] != "Organization":
+        raise HubError(404, "Not Found")
+    p = ctx.principal
+    if p.kind == "anonymous":
+        raise HubError(401, "Requires authentication")
+    integration = "Resource not accessible by integration"
+    if p.kind in ("app", "job"):  # a job token has no organisation permissions at all
+        raise HubError(403, integration)
+    if p.kind == "installation":
+        inst = hub.store.data["installations"].get(str(p.token["installation_id"]))
+        if inst is None or inst["account"].lower() != org["login"].lower():
+            raise HubError(403, integration)
+    perms = p.permissions
+    if perms is not None and LEVELS.get(perms.get(scope, "none"), 0) < LEVELS[level]:
+        raise HubError(403, p.message_403())
+    if p.kind == "user":
+        have = org_role(org, p.login)
+        if ORG_ROLES.index(have) < ORG_ROLES.index(role):
+            raise HubError(
+                403,
+                "Must have admin rights to Organization."
+                if role == "admin"
+                else "You must be a member of the organization.",
+            )
+    return org
+
+
 def role_for(hub: Hub, ctx: Ctx, repo: dict[str, Any]) -> str:
     from glow.localhub.auth import effective_role
 

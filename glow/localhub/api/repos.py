@@ -9,6 +9,7 @@ import shutil
 from typing import TYPE_CHECKING, Any
 
 from glow.localhub import gitstore, shapes
+from glow.localhub.api import actionsdata
 from glow.localhub.api.common import bool_field, repo_for, role_for, str_field, touch
 from glow.localhub.api.pushes import commit_files
 from glow.localhub.auth import LEVELS, permission_flags, require_user
@@ -266,6 +267,7 @@ def register(hub: Hub) -> None:
                 k for k, inv in store.data["invitations"].items() if inv["repo_id"] == repo["id"]
             ]:
                 del store.data["invitations"][key]
+            actionsdata.forget(store, actionsdata.scope_of(repo["full_name"]))
             store.mark_dirty()
         shutil.rmtree(store.git_dir(repo), ignore_errors=True)
         return Response(204)
