@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from glow.cohort.admin import issues_auth
 from glow.cohort.dashboard.copy import learner_issue
@@ -25,9 +27,13 @@ from glow.cohort.dashboard.decide import (
     usable,
 )
 from glow.cohort.observe import Observation
+from glow.localhub.runner.cron import Cron
 from tests import factories
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+DASHBOARD_WORKFLOW = (
+    Path(__file__).resolve().parents[1] / "admin-roster" / ".github" / "workflows" / "dashboard.yml"
+)
 ROOM = "org/learning-room--2026-12-ada"  # "--" must not end the hidden HTML comment
 WEB = f"https://github.com/{ROOM}"
 learner = partial(
@@ -172,10 +178,35 @@ def test_a_missing_or_unreadable_facts_line_is_no_facts(body: str | None) -> Non
     assert facts_of(body) is None
 
 
+def schedule_fires(start: datetime, end: datetime) -> list[datetime]:
+    """When the Dashboard workflow's schedule (admin-roster) fires in ``(start, end]``."""
+    workflow = yaml.safe_load(DASHBOARD_WORKFLOW.read_text(encoding="utf-8"))
+    crons = [Cron.parse(entry["cron"]) for entry in workflow[True]["schedule"]]  # `on:` is True
+    fires: list[datetime] = []
+    for cron in crons:
+        at = cron.first_fire(start, end)
+        while at is not None:
+            fires.append(at)
+            at = cron.first_fire(at, end)
+    return sorted(fires)
+
+
+def test_a_day_of_the_schedules_runs_reads_each_room_in_full_once() -> None:
+    keys = [f"dashboard:2026-12:l{i}" for i in range(40)]
+    for day in range(3):
+        start = T0 + timedelta(days=day)
+        fires = schedule_fires(start, start + timedelta(days=1))
+        assert fires, "the dashboard has no schedule"
+        for key in keys:
+            assert sum(due_for_full_read(key, at) for at in fires) == 1, (key, fires)
+
+
 def test_each_room_has_one_full_read_turn_a_day() -> None:
     day = [T0 + FULL_READ_SLOT * n for n in range(FULL_READ_SLOTS)]
-    for key in ("dashboard:2026-12:ada", "dashboard:2026-12:bob", "dashboard:2027-01:cy"):
-        assert sum(due_for_full_read(key, at) for at in day) == 1
+    assert timedelta(days=1) == FULL_READ_SLOT * FULL_READ_SLOTS
+    turns = {key: [due_for_full_read(key, at) for at in day] for key in ("a", "b", "c", "d", "e")}
+    assert all(sum(due) == 1 for due in turns.values())
+    assert len({due.index(True) for due in turns.values()}) > 1  # spread over the day
 
 
 def test_the_job_token_writes_the_board_only_in_an_actions_run_of_the_admin_repository() -> None:

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from glow.cohort.golive.minutes import ROOM_MINUTES_PER_LEARNER
 from glow.localhub.hub import LocalHub
 from glow.localhub.runner_host import HubRunnerHost
 from glow.rehearsal.learners import rehearse_learners
@@ -56,6 +57,8 @@ def test_every_cell_of_the_matrix_passes(rehearsed: tuple[LocalHub, dict[str, An
         assert isinstance(result[key], float) and result[key] > 0
     # GitHub bills each job that ran at least a minute.
     assert result["job_minutes_per_learner"] >= result["jobs_per_learner"]
+    # `glow golive`'s estimate of the rooms' minutes uses this figure: it may not grow past it.
+    assert result["job_minutes_per_learner"] <= ROOM_MINUTES_PER_LEARNER
 
 
 def test_every_grader_family_has_a_happy_path_a_wrong_attempt_and_a_recovery(

@@ -7,7 +7,10 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import yaml
+
 from glow.cohort.watchdog.decide import (
+    DEFAULT_FULL_READ_MINUTES,
     RoomHealth,
     RoomMemo,
     RoomPlan,
@@ -21,9 +24,13 @@ from glow.cohort.watchdog.decide import (
     tree_stamp,
 )
 from glow.cohort.watchdog.memory import load
+from glow.localhub.runner.cron import Cron
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)
+WATCHDOG_WORKFLOW = (
+    Path(__file__).resolve().parents[1] / "admin-roster" / ".github" / "workflows" / "watchdog.yml"
+)
 TEMPLATE = Template("org/template", "a" * 40, {})
 LISTED = {"pushed_at": "2026-11-23T08:00:00Z", "default_branch": "main"}
 HEALTHY = RoomHealth("org/room-ada", exists=True)
@@ -45,6 +52,20 @@ def test_ten_minutes_after_the_last_run_a_sixth_of_the_rooms_longest_unread_are_
     }
     chosen = full_reads(memos, rooms(12), now=T0, every=HOUR, last_run=T0 - timedelta(minutes=10))
     assert chosen == {"org/room-11", "org/room-10"}
+
+
+def test_each_run_of_the_schedule_reads_every_room_in_full() -> None:
+    """The Watchdog workflow's schedule (admin-roster) runs hours apart: each of its runs reads
+    every learner's access and every room's runs, whatever the last run read."""
+    workflow = yaml.safe_load(WATCHDOG_WORKFLOW.read_text(encoding="utf-8"))
+    [cron] = [Cron.parse(entry["cron"]) for entry in workflow[True]["schedule"]]  # `on:` is True
+    last = cron.first_fire(T0, T0 + timedelta(days=1))
+    assert last is not None
+    now = cron.first_fire(last, last + timedelta(days=1))
+    assert now is not None
+    memos = {room: RoomMemo(who, last) for room, who in rooms(12).items()}
+    every = timedelta(minutes=DEFAULT_FULL_READ_MINUTES)
+    assert full_reads(memos, rooms(12), now=now, every=every, last_run=last) == set(rooms(12))
 
 
 def test_a_room_read_an_hour_ago_is_read_whatever_the_share() -> None:

@@ -102,8 +102,9 @@ def rehearse(
 
     filing = threading.Thread(target=intakes, name="intake-forms", daemon=True)
     filing.start()
-    # The dashboard's schedule comes round while the rooms are being made (every 15 minutes in
-    # a workshop): its first run opens the learners' status issues meanwhile.
+    # The dashboard runs while the rooms are being made (a facilitator's dispatch; its schedule
+    # runs every 6 hours while a cohort is open): its first run opens the learners' status
+    # issues meanwhile.
     api.post(
         f"/repos/{ORG}/admin/actions/workflows/dashboard.yml/dispatches", json={"ref": "main"}
     ).raise_for_status()

@@ -290,10 +290,14 @@ FACTS_KEY = "glow:dashboard-room"
 _FACTS_RE = re.compile(r"^<!-- " + re.escape(FACTS_KEY) + r" (\{.*\}) -->$", re.MULTILINE)
 FACTS_VERSION = 1
 _SAFE_DASHES = "-\\u002d"  # "--" inside a JSON string, spelled so no "-->" can appear
-# Each room is read in full on its turn once a day (one of 96 quarter-hour slots, by its key),
-# whatever its listing says: the net for a change GitHub does not count as an update.
-FULL_READ_SLOTS = 96
-FULL_READ_SLOT = timedelta(minutes=15)
+# Each room is read in full on its turn once a day (one of 4 six-hour slots, by its key),
+# whatever its listing says: the net for a change GitHub does not count as an update. The slot
+# is the schedule's interval (admin-roster dashboard.yml runs every 6 hours, to keep the private
+# repository's Actions minutes low), so each of its runs falls in one slot and a day of them
+# reads every room once (tests/test_dashboard_facts.py reads the cron). A dispatch between them
+# reads the current slot's quarter of the rooms in full again.
+FULL_READ_SLOTS = 4
+FULL_READ_SLOT = timedelta(hours=6)
 
 Seen = tuple[int, str, int]  # an item updated at the cursor: number, state, comment count
 
@@ -488,9 +492,9 @@ def room_unchanged(facts: RoomFacts, listing: Iterable[Mapping[str, Any]]) -> bo
 
 
 def due_for_full_read(key: str, now: datetime) -> bool:
-    """The learner's daily turn to be read in full (one quarter-hour slot of the day, by key),
+    """The learner's daily turn to be read in full (one six-hour slot of the day, by key),
     so a change GitHub does not count as an update of an issue (an edited comment) shows within
-    a day of runs every 15 minutes."""
+    a day of the schedule's runs, every 6 hours."""
     slot = int(now.timestamp() // FULL_READ_SLOT.total_seconds()) % FULL_READ_SLOTS
     return zlib.crc32(key.encode()) % FULL_READ_SLOTS == slot
 

@@ -42,7 +42,13 @@ from glow.cohort.watchdog.copy import (
 
 DEFAULT_STALL_MINUTES = 15
 DEFAULT_RUN_WINDOW_HOURS = 24
-DEFAULT_FULL_READ_MINUTES = 60  # every room read in full at least this often
+# Every room read in full at least this often. Nothing here assumes the schedule's cadence: a
+# run reads the share of the rooms that the time since the last run is of this (``full_reads``).
+# The schedule's runs, three hours apart (admin-roster watchdog.yml), each read every room; the
+# hour bounds what dispatched runs between them read (one full read an hour at most), which is
+# what kept 300 learners under the App's 5,000 requests an hour when the schedule ran every 10
+# minutes.
+DEFAULT_FULL_READ_MINUTES = 60
 # A push this recent may share its second with a later one (or be ahead of our clock): its
 # tree is not remembered.
 PUSH_SETTLED = timedelta(seconds=10)
@@ -336,7 +342,8 @@ def full_reads(
     Every room not remembered for its learner, or read in full ``every`` ago or more; and, so
     the reads stay spread over the runs, the rooms read longest ago, as many as the time since
     the last run is a share of ``every`` (a run 10 minutes after the last, with ``every`` an
-    hour, reads a sixth of the rooms). Without a last run, every room.
+    hour, reads a sixth of the rooms; the schedule's run three hours after the last reads them
+    all). Without a last run, every room.
     """
     if last_run is None:
         return set(rooms)

@@ -1,0 +1,64 @@
+"""The admin repository's schedules cost Actions minutes (it is private): a scheduled run does
+its work only while the variable GLOW_SCHEDULES is `on`, and a dispatch always does. The local
+runner evaluates the real workflows' job-level `if:` the way GitHub does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from glow.localhub.runner import Runner
+from tests.runner_fakes import REPO, FakeHost, run_event
+
+ROOT = Path(__file__).resolve().parents[1]
+ADMIN_WORKFLOWS = sorted((ROOT / "admin-roster" / ".github" / "workflows").glob("*.yml"))
+
+
+def the_job(path: Path) -> tuple[dict[str, Any], str, dict[str, Any]]:
+    """The workflow's triggers, its one job's key and the job."""
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    [(key, job)] = doc["jobs"].items()
+    return doc[True], key, job  # YAML 1.1 reads the key `on` as True
+
+
+def gated_copy(path: Path) -> str:
+    """The workflow with its real triggers, job `if:` and concurrency, and one step that says it
+    ran instead of the composite action (which needs the whole admin side)."""
+    triggers, key, job = the_job(path)
+    step = {"run": "echo the job ran"}
+    copy = {"if": job["if"], "concurrency": job["concurrency"], "runs-on": "x", "steps": [step]}
+    return yaml.safe_dump({"on": triggers, "jobs": {key: copy}}, sort_keys=False)
+
+
+@pytest.mark.parametrize("path", ADMIN_WORKFLOWS, ids=lambda p: p.name)
+def test_a_scheduled_run_works_only_while_glow_schedules_is_on(
+    path: Path, host: FakeHost, runner: Runner
+) -> None:
+    triggers, key, _ = the_job(path)
+    assert triggers["schedule"], f"{path.name} has no schedule"
+    workflow = f".github/workflows/{path.name}"
+    sha = host.commit({workflow: gated_copy(path)})
+    variables: dict[str, str] = {}
+    host.variables = lambda repo: dict(variables)  # type: ignore[attr-defined]
+
+    def scheduled() -> str:
+        previous, now = host.advance(24 * 60)
+        [run] = runner.tick_schedule(REPO, sha, previous, now)
+        assert runner.wait_idle(20)
+        return str(run.job(key).conclusion)
+
+    assert scheduled() == "skipped"  # not set: a new admin repository costs nothing
+    variables["GLOW_SCHEDULES"] = "paused"
+    assert scheduled() == "skipped"
+    for event, payload in (
+        ("workflow_dispatch", {"workflow": workflow, "inputs": {}}),
+        ("repository_dispatch", {"action": path.stem, "client_payload": {}}),
+    ):
+        [run] = run_event(runner, host, event, payload, sha=sha)
+        assert run.job(key).conclusion == "success", event
+        assert "the job ran" in run.log
+    variables["GLOW_SCHEDULES"] = "on"
+    assert scheduled() == "success"
