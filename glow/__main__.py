@@ -88,6 +88,16 @@ COMMANDS: tuple[Command, ...] = (
         "Sync and validate the Learning Room template: `glow template sync`.",
         "glow.cohort.template",
     ),
+    Command(
+        "setup",
+        "glow.cohort.setup.command",
+        "Create or check everything GLOW needs in your organisation (idempotent).",
+    ),
+    Command(
+        "golive",
+        "glow.cohort.golive.command",
+        "Check the whole workshop before learners register: the go-live gate.",
+    ),
     Command("local", "glow.localhub.cli", "Run the local GitHub: `glow local serve`."),
     Command(
         "demo",

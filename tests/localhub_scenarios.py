@@ -84,6 +84,9 @@ def exercise_settings(gh: Call, outsider: Call) -> None:
     gh("GET", "/repos/org/workshop/actions/secrets/TOKEN", 200)
     gh("GET", "/repos/org/workshop/actions/secrets/NONE", 404)
     gh("GET", "/orgs/org/actions/secrets", 200)
+    gh("PUT", "/repos/org/workshop/actions/secrets/GONE", 201, json=secret)
+    gh("DELETE", "/repos/org/workshop/actions/secrets/GONE", 204)
+    gh("DELETE", "/repos/org/workshop/actions/secrets/GONE", 404)
 
     team = "/orgs/org/teams/facilitators"
     gh("POST", "/orgs/org/teams", 201, json={"name": "Facilitators", "privacy": "closed"})

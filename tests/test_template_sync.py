@@ -110,3 +110,28 @@ def test_a_broken_challenge_file_stops_the_sync_with_the_line_naming_it(
     assert out.startswith("Template sync stopped, nothing was written:")
     assert "  - challenges/challenge-09.md: unlocks [99], which no challenge file defines" in out
     assert world.writes_since(mark) == []
+
+
+def test_a_freshly_created_empty_template_repository_is_filled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, glow: Glow, source: Path
+) -> None:
+    """A facilitator made the template repository on GitHub's page, nothing in it yet: the
+    dry run and the sync both work, and the sync leaves every file there."""
+    w = build_world(tmp_path, monkeypatch, (), template=False)
+    try:
+        w.api("POST", "/orgs/org/repos", json={"name": "template", "private": True})
+        code, out, err = glow("template", "sync", "--source", str(source), "--dry-run")
+        assert code == 0, err
+        assert f"would add {NEW_WORKFLOW}" in out
+        code, out, err = glow("template", "sync", "--source", str(source))
+        assert code == 0, err + out
+        assert "Template org/template (main) synced: " in out
+        files = template_files(w)
+        assert {
+            NEW_WORKFLOW,
+            "challenges/challenge-01.md",
+            ".github/ISSUE_TEMPLATE/help.yml",
+        } <= set(files)
+    finally:
+        w.http.close()
+        w.hub.stop()

@@ -219,6 +219,18 @@ def commit_files(
     contention = Contention(repo, budget_s=budget_s)
     while True:
         ref = repo.get_json(repo.url("git", "ref", "heads", branch_path))
+        if (
+            ref is None
+            and static
+            and any(t is not None for t in static.values())
+            and is_empty(repo)
+        ):
+            # GitHub's git data API refuses an empty repository ("Git Repository is empty.",
+            # 409): the contents API makes its first commit, and the branch; the rest follows
+            # as one commit on top.
+            first = min(p for p, t in static.items() if t is not None)
+            put_first_file(repo, first, static[first] or "", message, branch)
+            continue
         if ref is None:
             raise GitHubError(f"Branch {branch!r} not found in {repo.full_name}", status=404)
         head = str(ref["object"]["sha"])
@@ -265,6 +277,25 @@ def commit_files(
             contention.again(
                 f"Branch {branch!r} in {repo.full_name} kept moving while we committed"
             )
+
+
+def is_empty(repo: Repo) -> bool:
+    """Whether nothing was ever pushed to ``repo`` (no branch at all)."""
+    return not repo.request("GET", repo.url("branches"), params={"per_page": 1}).json()
+
+
+def put_first_file(repo: Repo, path: str, text: str, message: str, branch: str) -> None:
+    """The first commit of an empty repository: one file through the contents API, which
+    creates ``branch``."""
+    repo.request(
+        "PUT",
+        repo.url("contents", quote(_file_path(path))),
+        json={
+            "message": message,
+            "content": base64.b64encode(text.encode("utf-8")).decode("ascii"),
+            "branch": branch,
+        },
+    )
 
 
 def commit_onto(

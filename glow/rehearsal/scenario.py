@@ -52,8 +52,15 @@ def rehearse(
     )
     hub.wait_idle(timeout)
     say(
-        "created workshop (public), admin (private) and learning-room-template (private), "
-        "pushed from this project over git; secrets and variables set"
+        "glow setup created workshop (public), admin (private) and learning-room-template "
+        "(private) from this project, the variables and the facilitators' team; the "
+        "facilitator pasted the App's secrets"
+    )
+    gate = go_live(hub, root, world)
+    say(
+        f"glow golive: {gate['golive']}; a second glow setup wrote {gate['setup_rerun_writes']}; "
+        f"about {gate['actions_minutes_per_month_30_learners']:,} Actions minutes a month "
+        "for 30 learners"
     )
 
     from glow.cohort.registration.form import render_public
@@ -201,8 +208,32 @@ def rehearse(
             if c.result != "pass"
         ],
     }
-    result["ok"] = bool(result["ok"] and passed == len(walked) and walked)
+    result.update(gate)
+    gate_ok = gate["golive"] == "pass" and gate["setup_rerun_writes"] == 0
+    result["ok"] = bool(result["ok"] and passed == len(walked) and walked and gate_ok)
     return result
+
+
+def go_live(hub: LocalHub, root: Path, world: Any) -> dict[str, Any]:
+    """`glow golive` on the world `glow setup` built, then `glow setup` again (it must write
+    nothing): the figures the demo reports."""
+    from glow.cohort.golive.gate import run_gate
+    from glow.cohort.setup.apply import SetupOptions, run_setup
+    from glow.cohort.setup.decide import Names
+    from glow.github import token_client
+
+    token = world.token(FACILITATOR)
+    options = SetupOptions(
+        names=Names(org=world.org), root=root, cohort_id=COHORT, facilitators=(FACILITATOR,)
+    )
+    gate = run_gate(token_client(token, hub.api_url), token, hub.api_url, options)
+    again = run_setup(token_client(token, hub.api_url), token, hub.api_url, options)
+    return {
+        "golive": "pass" if gate.passed else "fail",
+        "golive_failed": [f"{c.name}: {c.detail}" for c in gate.checks if not c.ok],
+        "setup_rerun_writes": again.writes,
+        "actions_minutes_per_month_30_learners": gate.minutes_30_learners,
+    }
 
 
 def wait_for_room(hub: Any, api: Any, login: str, timeout: float) -> None:

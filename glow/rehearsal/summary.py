@@ -254,6 +254,14 @@ def print_summary(hub: LocalHub, result: dict[str, Any]) -> None:
     verdict = "Rehearsal passed" if result["ok"] else "Rehearsal FAILED"
     out.write(f"\n{verdict}: a cohort of {result['learners']} rehearsed on the local GitHub.\n")
     out.write(f"  Learning Rooms healthy: {result['rooms_healthy']} of {result['learners']}\n")
+    if "golive" in result:
+        out.write(
+            f"  glow golive on the organisation glow setup built: {result['golive']}"
+            + "".join(f"; failed {why}" for why in result.get("golive_failed", []))
+            + f"; a second glow setup wrote {result['setup_rerun_writes']}; expected Actions "
+            f"minutes a month for 30 learners: {result['actions_minutes_per_month_30_learners']:,}"
+            "\n"
+        )
     journey = result.get("journey") or {}
     if journey:
         out.write(

@@ -7,17 +7,17 @@ an end-to-end test chooses its repositories (``RepoSpec``), the App and what els
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from glow.cohort.setup.content import staged as staged
+
 if TYPE_CHECKING:
     import httpx
 
+    from glow.cohort.setup.apply import SetupReport
     from glow.localhub.hub import LocalHub
 
 ORG = "glow-demo"
@@ -55,26 +55,13 @@ class World:
     get: Callable[[str], Any]  # the control API: runs, deliveries, edits...
     org: str = ORG
     tokens: dict[str, str] = field(default_factory=dict)  # login: personal token, as minted
+    setup: SetupReport | None = None  # what `glow setup` did, when it built the organisation
 
     def token(self, login: str) -> str:
         """A personal token of ``login`` (minted once, then reused)."""
         if login not in self.tokens:
             self.tokens[login] = self.post("tokens", {"login": login})["token"]
         return self.tokens[login]
-
-
-def project_repos(root: Path, cohorts: Mapping[str, object]) -> dict[str, RepoSpec]:
-    """The rehearsal's repositories, pushed from this project: the public workshop, the private
-    admin repository seeded from ``admin-roster/`` with ``cohorts``, and the Learning Room
-    template."""
-    admin_seed = staged(
-        root / "admin-roster", {"cohorts.json": json.dumps(cohorts, indent=2) + "\n"}
-    )
-    return {
-        "workshop": RepoSpec(private=False, files=workshop_files(root)),
-        "admin": RepoSpec(files=admin_seed),
-        "learning-room-template": RepoSpec(template=True, files=root / "learning-room-template"),
-    }
 
 
 def build_world(
@@ -92,9 +79,10 @@ def build_world(
     config: Mapping[str, object] | None = None,
 ) -> World:
     """Users, an org with the provisioning App installed (the manifest's permissions unless
-    ``permissions``), the repositories (``project_repos`` unless ``repos``), and, unless
-    ``secrets`` is False, the App's secrets on each repository and the variables the
-    workflows read. The one builder of `glow demo` and of every end-to-end test; ``config``
+    ``permissions``), the repositories, variables and team made by `glow setup` from this
+    project (unless ``repos``: those, and the variables the workflows read), and, unless
+    ``secrets`` is False, the App's secrets on each repository, as the facilitator pastes them.
+    The one builder of `glow demo` and of every end-to-end test; ``config``
     goes to the local GitHub's control API first (``template_delay_seconds``, say)."""
     import httpx
 
@@ -114,7 +102,12 @@ def build_world(
         post("config", dict(config))
     for login in (FACILITATOR, *logins):
         post("users", {"login": login})
-    post("orgs", {"login": org, "admins": [FACILITATOR]})
+    # An organisation built by `glow setup` is on GitHub's Free plan, as a new one is: its
+    # variables reach its private repositories only where setup writes them there. A test
+    # that chooses its own repositories sets organisation-wide variables, which reach
+    # private repositories on a paid plan only.
+    plan = "free" if repos is None else "team"
+    post("orgs", {"login": org, "admins": [FACILITATOR], "plan": plan})
     staff = post("tokens", {"login": FACILITATOR})["token"]
     if permissions is None:
         manifest = json.loads((root / "provisioner" / "app-manifest.json").read_text())
@@ -127,8 +120,12 @@ def build_world(
         base_url=hub.api_url, timeout=30, headers={"Authorization": f"token {staff}"}
     )
     world = World(post=post, api=api, app=app, get=get, org=org, tokens={FACILITATOR: staff})
-    specs = project_repos(root, cohorts or {"cohorts": []}) if repos is None else repos
-    for name, spec in specs.items():
+    if repos is None:
+        world.setup = setup_world(hub, root, staff, org, cohorts or {"cohorts": []})
+        if secrets:
+            paste_secrets(world, ("workshop", "admin", "learning-room-template"))
+        return world
+    for name, spec in repos.items():
         body = {"name": name, "private": spec.private, "is_template": spec.template}
         api.post(
             f"/orgs/{org}/repos", json={**body, "auto_init": spec.files is None}
@@ -136,13 +133,9 @@ def build_world(
         if spec.files is not None:
             source = spec.files if isinstance(spec.files, Path) else staged(None, spec.files)
             push_tree(hub.url, staff, f"{org}/{name}", source)
-        if secrets:
-            for secret, value in (
-                ("PROVISIONING_APP_ID", str(app["id"])),
-                ("PROVISIONING_APP_PRIVATE_KEY", app["private_key"]),
-            ):
-                post("secrets", {"repo": f"{org}/{name}", "name": secret, "value": value})
-    if secrets and "workshop" in specs:
+    if secrets:
+        paste_secrets(world, tuple(repos))
+    if secrets and "workshop" in repos:
         workshop_head = api.get(f"/repos/{org}/workshop/commits/main").json()["sha"]
         for var, value in (
             ("ADMIN_ROSTER_REPO", f"{org}/admin"),
@@ -156,6 +149,36 @@ def build_world(
         ):
             post("variables", {"owner": org, "name": var, "value": value})
     return world
+
+
+def setup_world(
+    hub: LocalHub, root: Path, token: str, org: str, cohorts: Mapping[str, object]
+) -> SetupReport:
+    """`glow setup` run by the facilitator on the organisation: the three repositories from
+    this project (the admin repository with ``cohorts``), the variables and the team. What
+    only a person can do (the App, its secrets) the caller does."""
+    from glow.cohort.setup.apply import SetupOptions, run_setup
+    from glow.cohort.setup.decide import Names
+    from glow.github import token_client
+
+    options = SetupOptions(
+        names=Names(org=org),
+        root=root,
+        cohort_id=COHORT,
+        facilitators=(FACILITATOR,),
+        cohorts_json=json.dumps(cohorts, indent=2) + "\n",
+    )
+    return run_setup(token_client(token, hub.api_url), token, hub.api_url, options)
+
+
+def paste_secrets(world: World, names: Iterable[str]) -> None:
+    """The facilitator pastes the App's ID and private key into each repository's secrets."""
+    for name in names:
+        for secret, value in (
+            ("PROVISIONING_APP_ID", str(world.app["id"])),
+            ("PROVISIONING_APP_PRIVATE_KEY", world.app["private_key"]),
+        ):
+            world.post("secrets", {"repo": f"{world.org}/{name}", "name": secret, "value": value})
 
 
 def file_registration(
@@ -213,60 +236,9 @@ def file_intake(
     ).raise_for_status()
 
 
-def staged(source: Path | None, extra: Mapping[str, str]) -> Path:
-    """A copy of ``source`` (or an empty folder) with ``extra`` files added (e.g. the demo's
-    cohorts.json)."""
-    staging = Path(tempfile.mkdtemp(prefix="glow-stage-"))
-    if source is not None:
-        shutil.copytree(
-            source, staging, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__")
-        )
-    for name, text in extra.items():
-        (staging / name).parent.mkdir(parents=True, exist_ok=True)
-        (staging / name).write_text(text, encoding="utf-8")
-    return staging
-
-
-def workshop_files(root: Path) -> Path:
-    """The workshop repository is this project: its workflows, actions, issue forms, docs and
-    the Learning Room template's source (which provisioning syncs into the template)."""
-    staging = Path(tempfile.mkdtemp(prefix="glow-workshop-"))
-    for name in (".github", "actions", "docs", "learning-room-template", "README.md"):
-        src = root / name
-        if src.is_dir():
-            shutil.copytree(src, staging / name, ignore=shutil.ignore_patterns("__pycache__"))
-        elif src.is_file():
-            shutil.copy2(src, staging / name)
-    return staging
-
-
 def push_tree(base_url: str, token: str, full_name: str, source: Path) -> None:
-    """Commit ``source`` as the first commit of ``full_name`` and push it over smart HTTP."""
-    work = Path(tempfile.mkdtemp(prefix="glow-push-"))
-    try:
-        shutil.copytree(
-            source, work, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__", ".git")
-        )
-        env = {
-            "GIT_AUTHOR_NAME": FACILITATOR,
-            "GIT_AUTHOR_EMAIL": f"{FACILITATOR}@localhub",
-            "GIT_COMMITTER_NAME": FACILITATOR,
-            "GIT_COMMITTER_EMAIL": f"{FACILITATOR}@localhub",
-            "GIT_TERMINAL_PROMPT": "0",
-            "PATH": __import__("os").environ.get("PATH", ""),
-            "HOME": str(work),
-        }
-        url = base_url.replace("://", f"://x-access-token:{token}@") + f"/{full_name}.git"
-        for cmd in (
-            ["git", "init", "-q", "-b", "main"],
-            ["git", "add", "-A"],
-            ["git", "commit", "-q", "-m", "Initial content from the GLOW project"],
-            ["git", "push", "-q", url, "main"],
-        ):
-            proc = subprocess.run(cmd, cwd=work, env=env, capture_output=True, text=True)
-            if proc.returncode != 0:
-                from glow.errors import GlowError
+    """Commit ``source`` as the first commit of ``full_name`` and push it over smart HTTP, as
+    the facilitator."""
+    from glow.cohort.setup.content import push_tree as push
 
-                raise GlowError(f"could not push {full_name}: {proc.stderr.strip()}")
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    push(base_url, token, full_name, source, author=FACILITATOR)

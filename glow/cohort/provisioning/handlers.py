@@ -91,7 +91,23 @@ def provision(engine: Provisioner, cohorts: list[Cohort], args: argparse.Namespa
             lines += [f"Pre-flight: {line}" for line in report.checks]
     print("\n".join(lines))
     add_summary("\n\n".join(lines))
+    if any(outcome.changed for report in reports for outcome in report.outcomes):
+        refresh_dashboard(engine)
     return 1 if any(report.failed for report in reports) else 0
+
+
+def refresh_dashboard(engine: Provisioner) -> None:
+    """Rooms were made or mended: the facilitators' dashboard is refreshed now (one run of the
+    admin repository's Dashboard workflow), not at its next schedule, hours away. A failure
+    here costs only freshness: the line says so and the run goes on."""
+    from glow.bot.actions import log
+    from glow.errors import GlowError
+
+    repo = engine.admin.repo
+    try:
+        repo.request("POST", repo.url("dispatches"), json={"event_type": "dashboard"})
+    except GlowError as exc:
+        log(f"glow provision: the dashboard was not refreshed ({exc}); its schedule will")
 
 
 def dry_run(engine: Provisioner, cohorts: list[Cohort], args: argparse.Namespace) -> int:

@@ -35,13 +35,18 @@ def read_source(folder: Path) -> dict[str, str]:
 
 def template_files(repo: Repo) -> tuple[str, dict[str, str]]:
     """The default branch and its files (path -> blob sha); GlowError when unreadable."""
-    from glow.errors import GlowError
+    from glow.errors import GitHubError, GlowError
 
     info = repo.get_json(repo.url())
     if info is None:
         raise GlowError(NO_TEMPLATE.format(repo=repo.full_name))
     branch = str(info.get("default_branch") or "main")
-    tree: Any = repo.get_json(repo.url("git", "trees", branch), {"recursive": "1"})
+    try:
+        tree: Any = repo.get_json(repo.url("git", "trees", branch), {"recursive": "1"})
+    except GitHubError as exc:
+        if exc.status != 409:  # "Git Repository is empty.": a new repository, nothing pushed
+            raise
+        tree = None
     if tree is not None and tree.get("truncated"):
         raise GlowError(TRUNCATED.format(repo=repo.full_name))
     entries = (tree or {}).get("tree") or []

@@ -262,6 +262,16 @@ def register(hub: Hub) -> None:
         created = actionsdata.put(store, "secrets", scope, name.upper(), value)
         return Response(201, {}) if created else Response(204)
 
+    @r.route("DELETE", "/repos/{owner}/{repo}/actions/secrets/{secret_name}")
+    def delete_repo_secret(ctx: Ctx) -> Response:
+        repo = repo_for(hub, ctx, "secrets", "write", "admin")
+        scope = actionsdata.scope_of(repo["full_name"])
+        key = actionsdata.find(store, "secrets", scope, ctx.params["secret_name"])
+        if key is None:
+            raise not_found()
+        actionsdata.remove(store, "secrets", scope, key)
+        return Response(204)
+
 
 def sealing_key(hub: Hub, repo: dict[str, Any]) -> dict[str, str]:
     """The repository's Curve25519 key pair for secrets (made on first use): ``key_id``, and

@@ -1,0 +1,1 @@
+"""`glow setup`: create or check, idempotently, everything GLOW needs in an organisation."""

@@ -1,0 +1,295 @@
+"""`glow setup` carried out: read the organisation, decide (``decide.py``), write, and say
+what was done and what is left for a person. Idempotent: a second run on a complete
+organisation reads and writes nothing."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from glow.cohort.setup.content import variables_read
+from glow.cohort.setup.decide import (
+    ROLES,
+    Finding,
+    HumanStep,
+    Names,
+    Role,
+    Step,
+    VariableScope,
+    app_check,
+    repo_steps,
+    scoped_variables,
+    secret_steps,
+    team_steps,
+    variable_steps,
+    wanted_variables,
+    web_url,
+)
+
+if TYPE_CHECKING:
+    from githubkit import GitHub
+
+    from glow.cohort.setup.org import Org
+
+
+@dataclass(frozen=True)
+class SetupOptions:
+    names: Names
+    root: Path  # this project: the sources of the three repositories
+    cohort_id: str
+    cohort_title: str = "First cohort"
+    facilitators: tuple[str, ...] = ()  # logins; none: the token's owner
+    app_slug: str | None = None  # the provisioning App; None: the one App installed
+    dry_run: bool = False
+    ghes: bool = False  # write the GitHub Enterprise Server variant of the workflows
+    cohorts_json: str | None = None  # the admin repository's first cohorts.json (default: one)
+
+    def first_cohorts(self) -> str:
+        from glow.cohort.setup.content import first_cohort
+
+        return self.cohorts_json or first_cohort(self.cohort_id, self.cohort_title)
+
+
+@dataclass
+class SetupReport:
+    org: str
+    done: list[Step] = field(default_factory=list)
+    left: list[HumanStep] = field(default_factory=list)
+    problems: list[Finding] = field(default_factory=list)
+    writes: int = 0
+    installation_id: int | None = None
+    dry_run: bool = False
+
+    @property
+    def complete(self) -> bool:
+        return not self.left and not self.problems
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "org": self.org,
+            "complete": self.complete,
+            "dry_run": self.dry_run,
+            "writes": self.writes,
+            "done": [
+                {"kind": s.kind, "target": s.target, "detail": s.detail, "scope": s.scope}
+                for s in self.done
+            ],
+            "left": [{"what": h.what, "where": h.where} for h in self.left],
+            "problems": [{"what": f.what, "fix": f.fix} for f in self.problems],
+            "installation_id": self.installation_id,
+        }
+
+
+def run_setup(
+    gh: GitHub[Any],
+    token: str,
+    api_url: str,
+    options: SetupOptions,
+    say: Callable[[str], None] = lambda line: None,
+) -> SetupReport:
+    """Create or check everything GLOW needs in ``options.names.org``; ``say`` hears progress."""
+    from glow.cohort.setup.org import Org
+
+    names = options.names
+    org = Org(gh, names)
+    org.check_org()
+    web = web_url(api_url)
+    report = SetupReport(org=names.org, dry_run=options.dry_run)
+    login = org.login()
+    facilitators = options.facilitators or (login,)
+
+    def act(step: Step, carry_out: Callable[[], object]) -> None:
+        report.done.append(step)
+        if not options.dry_run:
+            say(f"{step.kind}: {step.target}")
+            carry_out()
+
+    for role, state in org.repo_states().items():
+        steps, findings = repo_steps(names, role, state)
+        report.problems.extend(findings)
+        for step in steps:
+            act(step, _writer(org, role, step, token, web, login, options))
+        if state.exists and not state.empty:
+            _check_content(org, role, options, report, act)
+
+    installation, person, findings = app_check(org.installations(), options.app_slug, names, web)
+    report.left.extend(person)
+    report.problems.extend(findings)
+    report.installation_id = installation.id if installation else None
+
+    head = (
+        None if options.dry_run and not org.repo_state("workshop").exists else org.head("workshop")
+    )
+    present = {scope: org.variables(scope) for scope in ("org", "workshop", "admin")}
+    wanted = wanted_variables(
+        names,
+        web,
+        workshop_head=head,
+        installation_id=report.installation_id,
+        facilitators=facilitators,
+        cohort_open=_cohort_open(org, options),
+    )
+    scoped = scoped_variables(wanted, variables_read(options.root))
+    for scope, values in scoped.items():
+        where = names.org if scope == "org" else names.full(scope)
+        for step in variable_steps(values, present[scope], where):
+            act(step, _variable_writer(org, scope, step))
+
+    team = org.team()
+    for step in team_steps(names, team, facilitators):
+        act(step, _team_writer(org, step))
+
+    secrets: dict[Role, frozenset[str]] = {
+        role: org.secrets(role) for role in ("workshop", "admin") if _exists(org, role, report)
+    }
+    modes = {present[scope].get("PROVISIONING_MODE", "").strip() for scope in present}
+    bot_mode = "actions-bot" in modes
+    report.left.extend(secret_steps(names, web, secrets, org.org_secrets(), bot_mode=bot_mode))
+    report.writes = org.writes
+    return report
+
+
+def _exists(org: Org, role: Role, report: SetupReport) -> bool:
+    """Whether ``role``'s repository exists now (a dry run may only have planned it)."""
+    planned = any(s.kind == "create-repo" and s.target == org.names.full(role) for s in report.done)
+    return not (report.dry_run and planned)
+
+
+def _writer(
+    org: Org, role: Role, step: Step, token: str, web: str, login: str, options: SetupOptions
+) -> Callable[[], object]:
+    if step.kind == "create-repo":
+        return lambda: org.create_repo(role)
+    if step.kind == "make-template":
+        return lambda: org.make_template(role)
+    return lambda: _push(org, role, token, web, login, options)
+
+
+def _variable_writer(org: Org, scope: VariableScope, step: Step) -> Callable[[], object]:
+    exists = step.kind == "update-variable"
+    return lambda: org.set_variable(scope, step.target, step.detail, exists=exists)
+
+
+def _team_writer(org: Org, step: Step) -> Callable[[], object]:
+    if step.kind == "create-team":
+        return org.create_team
+    if step.kind == "add-member":
+        return lambda: org.add_member(step.detail)
+    role = next(r for r in ROLES if org.names.full(r) == step.target)
+    return lambda: org.grant_team(role, step.detail)
+
+
+def _push(org: Org, role: Role, token: str, web: str, login: str, options: SetupOptions) -> None:
+    from glow.cohort.setup.content import (
+        admin_source,
+        push_tree,
+        staged,
+        workshop_source,
+    )
+
+    root = options.root
+    if role == "workshop":
+        source = workshop_source(root)
+    elif role == "admin":
+        source = admin_source(root, options.first_cohorts())
+    else:
+        source = staged(root / "learning-room-template", {})
+    try:
+        if options.ghes:
+            _ghes_variant(source)
+        push_tree(web, token, org.names.full(role), source, author=login)
+    finally:
+        shutil.rmtree(source, ignore_errors=True)
+    org.api.counts.writes += 1  # the push is one write, made outside the REST client
+
+
+def _ghes_variant(folder: Path) -> None:
+    """Rewrite the workflows and composite actions under ``folder`` in the syntax GitHub
+    Enterprise Server supports (``uses: ./path`` for ``uses: $/path``)."""
+    from glow.cohort.golive.ghes import ghes_variant
+
+    for path in sorted(folder.rglob("*.yml")):
+        if ".github" in path.parts or path.name == "action.yml":
+            text = path.read_text(encoding="utf-8")
+            variant = ghes_variant(text)
+            if variant != text:
+                path.write_text(variant, encoding="utf-8")
+
+
+def _check_content(
+    org: Org,
+    role: Role,
+    options: SetupOptions,
+    report: SetupReport,
+    act: Callable[[Step, Callable[[], object]], None],
+) -> None:
+    """An existing repository's content: the template kept in step with this project's
+    learning-room-template/ (as `glow template sync` does), the admin repository's
+    cohorts.json present and valid."""
+    from glow.github.files import read_file
+
+    repo = org.repo(role)
+    if role == "template":
+        from glow.cohort.template.decide import plan_sync, validate
+        from glow.cohort.template.files import read_source, template_files
+
+        texts = read_source(options.root / "learning-room-template")
+        if validate(texts):
+            return
+        branch, existing = template_files(repo)
+        plan = plan_sync(texts, existing, delete=False)
+        if not plan.empty:
+            step = Step(
+                "sync-template", repo.full_name, f"{len(plan.files)} file(s) brought in step"
+            )
+            act(
+                step,
+                lambda: repo.commit_files(
+                    plan.files, "Sync from learning-room-template (glow setup)", branch=branch
+                ),
+            )
+    elif role == "admin":
+        from glow.cohort.model import Cohorts
+
+        found = read_file(repo, "cohorts.json")
+        if found is None:
+            text = options.first_cohorts()
+            step = Step(
+                "write-cohorts", repo.full_name, f"cohorts.json with the cohort {options.cohort_id}"
+            )
+            act(
+                step,
+                lambda: repo.write_file(
+                    "cohorts.json", lambda _old: text, "A first cohort (glow setup)"
+                ),
+            )
+            return
+        try:
+            Cohorts.model_validate_json(found.text)
+        except ValueError as exc:
+            first = str(exc).splitlines()[0]
+            report.problems.append(
+                Finding(
+                    f"cohorts.json in {repo.full_name} is not valid ({first})",
+                    "fix it in the admin repository (admin-roster/README.md shows the shape)",
+                )
+            )
+
+
+def _cohort_open(org: Org, options: SetupOptions) -> bool:
+    """Whether the admin repository's cohorts.json has an open cohort (a new one will)."""
+    from glow.cohort.model import Cohorts
+    from glow.github.files import read_file
+
+    state = org.repo_state("admin")
+    found = (
+        read_file(org.repo("admin"), "cohorts.json") if state.exists and not state.empty else None
+    )
+    text = found.text if found is not None else options.first_cohorts()
+    try:
+        return any(c.open for c in Cohorts.model_validate_json(text).cohorts)
+    except ValueError:
+        return False
