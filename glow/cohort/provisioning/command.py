@@ -12,7 +12,7 @@ Paced by GitHub's write limits (about 80 content-creating requests a minute and 
 new room takes 3): rooms are started while GitHub copies the template into earlier ones; a
 batch larger than the hour allows waits, saying when it will finish, and pauses at 5.5 hours.
 
-Runs inside GitHub Actions on the Provision workflow's events (a `provision` repository
+Runs inside GitHub Actions on the Provisioning workflow's events (a `provision` repository
 dispatch, a workflow dispatch, the schedule); any other event is logged and ignored (exit 0).
 Run by hand, it runs the same batch."""
 

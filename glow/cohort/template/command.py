@@ -9,7 +9,7 @@ git data API. Nothing is written
 when the template already matches, or when validation fails. Files in the template that the
 folder does not have are kept and listed, unless --delete is given. Text files only.
 
-The Provision workflow runs it before every provisioning run, so a cohort's first room (which
+The Provisioning workflow runs it before every provisioning run, so a cohort's first room (which
 pins the cohort's template commit) is made from what the workshop repository holds; inside
 GitHub Actions any event but that workflow's is ignored (exit 0)."""
 

@@ -1,4 +1,4 @@
-"""Template sync's handlers, on one router: the Provision workflow runs `glow template sync`
+"""Template sync's handlers, on one router: the Provisioning workflow runs `glow template sync`
 before `glow provision`, so every event of that workflow (a `provision` repository dispatch, a
 facilitator's dispatch, the schedule) runs the same sync, with the command's arguments. Run by
 hand, the command runs that sync too. The template repository is written through the run's one
