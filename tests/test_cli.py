@@ -139,3 +139,35 @@ def test_rehearse_refuses_a_size_it_cannot_run_in_one_line(
 
     assert main(["rehearse", *args]) == 2
     assert capsys.readouterr().err.strip() == line
+
+
+@pytest.mark.parametrize("name", ["dashboard", "watchdog", "provision", "day2-release"])
+def test_every_missing_setting_is_named_in_one_run(name: str) -> None:
+    """Three settings missing: one run names all three, in one line (not three runs)."""
+    proc = glow(name, env={"PATH": "/usr/bin:/bin"})
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1
+    for setting in ("ADMIN_ROSTER_REPO", "PROVISIONING_APP_ID", "PROVISIONING_APP_PRIVATE_KEY"):
+        assert f"{setting} is not set" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_settings_name_each_problem_once_and_the_mode_decides_the_credential() -> None:
+    from glow.cohort.settings import CohortSettings
+    from glow.errors import ConfigError
+
+    env = {"PROVISIONING_MODE": "actions-bot", "GLOW_PROVISION_DELAY": "soon"}
+    with pytest.raises(ConfigError) as caught:
+        CohortSettings.from_env(env, credentials=True, job_token=True)
+    message = str(caught.value)
+    assert message.startswith("5 settings to fix: ")
+    for part in (
+        "ADMIN_ROSTER_REPO is not set",
+        "LEARNING_ROOM_TEMPLATE_REPO is not set",
+        "PROVISIONING_TOKEN is not set",
+        "GITHUB_TOKEN is not set",
+        "GLOW_PROVISION_DELAY must be seconds",
+    ):
+        assert message.count(part) == 1
+    assert "PROVISIONING_APP_ID" not in message
+    ok = {"ADMIN_ROSTER_REPO": "o/admin", "LEARNING_ROOM_TEMPLATE_REPO": "o/t"}
+    assert CohortSettings.from_env(ok).admin_repo == "o/admin"  # credentials asked only when needed

@@ -51,7 +51,7 @@ def sync_template(ctx: Context) -> int:
             print(PROBLEM.format(problem=problem))
         print(FIX_AND_RUN_AGAIN)
         return 1
-    settings = CohortSettings.from_env(need_template=True)
+    settings = CohortSettings.from_env(need_template=True, credentials=True)
     repo = ctx.repo(settings.template_repo, auth="provisioning")
     branch, existing = template_files(repo)
     plan = plan_sync(texts, existing, delete=args.delete)

@@ -73,7 +73,7 @@ def watch(ctx: Context) -> int:
     from glow.github import RequestCounts
 
     args = ctx.args
-    settings = CohortSettings.from_env(need_template=False)
+    settings = CohortSettings.from_env(need_template=False, credentials=True)
     admin = ctx.admin
     cohorts = admin.cohorts()
     chosen = [named_cohort(cohorts, args.cohort)] if args.cohort else list(cohorts.cohorts)
