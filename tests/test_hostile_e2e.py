@@ -186,8 +186,10 @@ def test_a_held_request_fails_within_the_deadline_and_a_re_run_converges(cohort:
     log = cohort.hub.runner.get_run(int(run["id"])).log
     timed_out = [line for line in log.splitlines() if "did not answer" in line]
     assert timed_out == [
-        f"glow register: GitHub did not answer POST {comments} within 1 s "
-        "(GLOW_REQUEST_TIMEOUT); stopped here: re-run to continue (a re-run is safe)."
+        f"glow register: The GitHub API at {cohort.hub.url} did not answer POST {comments} "
+        "within 1 s (GLOW_REQUEST_TIMEOUT). Next step: check that GITHUB_API_URL is right and "
+        "reachable from here, or raise GLOW_REQUEST_TIMEOUT, then re-run to continue: a re-run "
+        "is safe."
     ]
     assert "Traceback" not in log
     # The answer landed, although the command never heard: one comment, never a second.
