@@ -1,5 +1,5 @@
 """Create and heal learners' Learning Rooms from the template, learner by learner, and record
-every outcome in the admin repository's roster and provisioning log (seed 003, section 7.2b).
+every outcome in the admin repository's roster and provisioning log.
 
 Visits enrolled learners whose provisioning is pending or failed (--verify: every enrolled
 learner; --heal-flagged: also those the watchdog has an open alert for). For each: generate the

@@ -1,6 +1,5 @@
 """Keep the Learning Room template repository in step with this project's
-`learning-room-template/` folder: template sync and smoke validation, before any provisioning
-(seed 003, section 7.4).
+`learning-room-template/` folder: template sync and smoke validation, before any provisioning.
 
 `glow template sync` validates the folder first (every workflow must parse with `on:` and
 `jobs:`, and every challenge file under challenges/ must parse into one catalogue), then writes
