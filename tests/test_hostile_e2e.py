@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from glow.cohort.registration.form import render_public
+from glow.cohort.registration.form import PATH_CHOICES, render_public
 from glow.localhub.hub import LocalHub
 from glow.rehearsal.world import build_world
 from tests.test_registration_e2e import read_roster
@@ -303,6 +303,6 @@ def test_an_edit_made_while_a_run_works_is_never_reverted(cohort: Cohort) -> Non
     cohort.as_("ada", "PATCH", f"{issues}/{number}", {"body": edited})
     assert cohort.hub.wait_idle(120)
     body = cohort.api.get(f"{issues}/{number}").json()["body"]
-    assert "day2-only" in body and "555-0199" not in body
+    assert PATH_CHOICES["day2-only"] in body and "555-0199" not in body
     ada = read_roster(cohort.api).learners["ada"]
     assert ada.path == "day2-only" and "555-0199" in (ada.volunteered or "")
