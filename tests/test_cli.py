@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -24,11 +26,35 @@ def test_top_level_help_lists_every_command() -> None:
         assert command.name in out
 
 
+INTERNAL = re.compile(
+    r"\bseeds?\b \d|\bseeds/|DESIGN\.md|docs/maintainers|\bissue #?\d+|(?<![\w/])#\d+\b",
+    re.IGNORECASE,
+)
+
+
 @pytest.mark.parametrize("name", [c.name for c in COMMANDS])
-def test_every_command_has_help_with_an_example(name: str) -> None:
+def test_every_command_has_help_with_a_shell_example_and_no_internal_references(
+    name: str,
+) -> None:
+    """Each ``--help`` shows at least one line a facilitator can paste into a shell (optional
+    VAR=value settings, then ``glow <name>``) and cites no document only maintainers have."""
     proc = glow(name, "--help")
     assert proc.returncode == 0, proc.stderr
-    assert "example" in proc.stdout.lower()
+    text = proc.stdout
+    assert INTERNAL.search(text) is None, INTERNAL.search(text)
+    examples = text.lower().partition("examples:")[2]
+    assert examples, "no examples section"
+    runnable = []
+    for line in examples.splitlines():
+        try:
+            words = shlex.split(line.strip(), comments=True)
+        except ValueError:
+            continue
+        while words and re.fullmatch(r"[A-Z_]+=\S*", words[0], re.IGNORECASE):
+            words.pop(0)  # a setting for this one command
+        if words[:2] == ["glow", name]:
+            runnable.append(line)
+    assert runnable, f"no shell example of glow {name}"
 
 
 @pytest.mark.parametrize(
@@ -139,3 +165,35 @@ def test_rehearse_refuses_a_size_it_cannot_run_in_one_line(
 
     assert main(["rehearse", *args]) == 2
     assert capsys.readouterr().err.strip() == line
+
+
+@pytest.mark.parametrize("name", ["dashboard", "watchdog", "provision", "day2-release"])
+def test_every_missing_setting_is_named_in_one_run(name: str) -> None:
+    """Three settings missing: one run names all three, in one line (not three runs)."""
+    proc = glow(name, env={"PATH": "/usr/bin:/bin"})
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1
+    for setting in ("ADMIN_ROSTER_REPO", "PROVISIONING_APP_ID", "PROVISIONING_APP_PRIVATE_KEY"):
+        assert f"{setting} is not set" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_settings_name_each_problem_once_and_the_mode_decides_the_credential() -> None:
+    from glow.cohort.settings import CohortSettings
+    from glow.errors import ConfigError
+
+    env = {"PROVISIONING_MODE": "actions-bot", "GLOW_PROVISION_DELAY": "soon"}
+    with pytest.raises(ConfigError) as caught:
+        CohortSettings.from_env(env, credentials=True, job_token=True)
+    message = str(caught.value)
+    assert message.startswith("5 settings to fix: ")
+    for part in (
+        "ADMIN_ROSTER_REPO is not set",
+        "LEARNING_ROOM_TEMPLATE_REPO is not set",
+        "PROVISIONING_TOKEN is not set",
+        "GITHUB_TOKEN is not set",
+        "GLOW_PROVISION_DELAY must be seconds",
+    ):
+        assert message.count(part) == 1
+    assert "PROVISIONING_APP_ID" not in message
+    ok = {"ADMIN_ROSTER_REPO": "o/admin", "LEARNING_ROOM_TEMPLATE_REPO": "o/t"}
+    assert CohortSettings.from_env(ok).admin_repo == "o/admin"  # credentials asked only when needed

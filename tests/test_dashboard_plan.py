@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
@@ -70,6 +71,29 @@ def test_the_outcome_comes_first_in_plain_words_with_an_absolute_time() -> None:
         "- Learning Room: [org/learning-room-2026-12-ada](https://github.com/org/learning-room-2026-12-ada)"
         in text
     )
+
+
+def test_the_status_issue_says_plain_words_and_links_its_runbook() -> None:
+    """No raw term of the roster (a status id, a provisioning state, a bare badge name) and no
+    path that leads nowhere from the admin repository: the runbook is a link to the workshop's."""
+    r = row(Observation(learner(), room(0, minute=0), []))
+    text = learner_issue(r, server=SERVER).body
+    assert "- Status: enrolled, waiting for the learner's ack" in text
+    assert "- Learning Room provisioning: provisioned" in text
+    assert "- Level: Explorer, the badge for 0 of 16 challenges done; next: Contributor at 3" in (
+        text
+    )
+    assert "awaiting-ack" not in text.replace("status:awaiting-ack", "")
+    runbook = f"{SERVER}/org/workshop/blob/HEAD/docs/runbooks/dashboard-and-watchdog.md"
+    assert f"[the dashboard and watchdog runbook]({runbook}#when-the-dashboard-is-down)" in text
+    assert "docs/runbooks" not in re.sub(r"\[[^]]*\]\([^)]*\)", "", text)
+
+
+def test_a_failed_provisioning_names_the_workflow_and_links_the_runbook() -> None:
+    seen = Observation(learner(provision_state="failed", learning_room_repo=None), None, ACK)
+    action = row(seen, 25).next_action(server=SERVER)
+    assert "the Provisioning workflow" in action
+    assert f"({SERVER}/org/workshop/blob/HEAD/docs/runbooks/provisioning.md)" in action
 
 
 def test_the_body_does_not_change_as_time_passes_until_the_stuck_flag_flips() -> None:
@@ -169,16 +193,23 @@ def test_the_summary_counts_and_links_each_learner_by_issue_number() -> None:
     ]
     waiting = learner(github_handle="zed", enrollment="waitlisted")
     roster = Roster(cohort_id="2026-12", learners={"zed": waiting})
-    text = summary_issue("2026-12", rows, roster, {"dashboard:2026-12:ada": 12}).body
+    numbers = {"dashboard:2026-12:ada": 12}
+    text = summary_issue(
+        "2026-12", rows, roster, numbers, server="https://github.com", board="org/admin"
+    ).body
     lines = text.split("\n")
     assert lines[1] == (
         "Cohort 2026-12: 2 learners on the dashboard, 1 stuck, 1 with failed provisioning, "
         "1 waitlisted."
     )
-    assert "Stuck (1): ada (challenge 4)" in text
+    ada = "[ada](https://github.com/org/admin/issues/12)"  # the learner's status issue
+    assert f"Stuck (1): {ada} (challenge 4)" in text
     assert "Waitlisted (1): zed" in text
-    assert "- ada: active on Day 1, stuck (#12)" in lines
+    assert f"- {ada}: active on Day 1, stuck" in lines
     assert "- bob: enrolled, waiting for the learner's ack, provisioning failed" in lines
+    runbook = "https://github.com/org/workshop/blob/HEAD/docs/runbooks/dashboard-and-watchdog.md"
+    assert f"[the dashboard and watchdog runbook]({runbook}#reading-the-dashboard)" in text
+    assert "docs/runbooks" not in re.sub(r"\[[^]]*\]\([^)]*\)", "", text)  # only as links
 
 
 # The planner ----------------------------------------------------------------------------------

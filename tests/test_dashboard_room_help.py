@@ -153,10 +153,14 @@ def test_the_status_issue_and_the_summary_link_the_request_and_drop_it_once_answ
     action = next(line for line in issue.body.split("\n") if line.startswith("- Next action"))
     assert LINK.findall(action) == [asked["html_url"]]
     roster = Roster(cohort_id="2026-12", learners={"ada": r.learner})
-    summary = summary_issue("2026-12", [r], roster, {"dashboard:2026-12:ada": 12}).body
-    assert "Asked for help, no reply yet (1): ada ([help request in" in summary
+    numbers = {"dashboard:2026-12:ada": 12}
+    summary = summary_issue(
+        "2026-12", [r], roster, numbers, server="https://github.com", board="org/admin"
+    ).body
+    ada = "[ada](https://github.com/org/admin/issues/12)"
+    assert f"Asked for help, no reply yet (1): {ada} ([help request in" in summary
     assert LINK.findall(summary) == [asked["html_url"]]
-    assert "- ada: active on Day 1, asked for help (#12)" in summary
+    assert f"- {ada}: active on Day 1, asked for help" in summary
     for text in (issue.body, summary):  # descriptive links only, one line per paragraph
         assert not BARE_URL.search(text)
     assert r.as_json()["room_help"] == [

@@ -161,9 +161,29 @@ def test_network_failure_becomes_a_github_error() -> None:
         raise httpx.ConnectError("connection refused", request=request)
 
     gh = token_client("t", "https://api.github.test", transport=httpx.MockTransport(refuse))
-    with pytest.raises(GitHubError, match="Could not reach GitHub") as caught:
+    with pytest.raises(GitHubError) as caught:
         call_with_backoff(lambda: gh.request("GET", "rate_limit"), sleep=pytest.fail)
     assert caught.value.status is None
+    assert str(caught.value) == (
+        "Could not connect to the GitHub API at https://api.github.test (connection refused). "
+        "Next step: check that GITHUB_API_URL is right (unset means https://api.github.com; on "
+        "GitHub Enterprise Server https://HOST/api/v3) and that this machine or runner can "
+        "reach it (network, proxy: HTTPS_PROXY, NO_PROXY), then re-run: a re-run is safe."
+    )
+
+
+def test_a_connection_that_times_out_names_the_address_and_the_settings() -> None:
+    def stall(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectTimeout("timed out", request=request)
+
+    gh = token_client("t", "https://ghe.test/api/v3", transport=httpx.MockTransport(stall))
+    with pytest.raises(GitHubError) as caught:
+        call_with_backoff(lambda: gh.request("GET", "rate_limit"), sleep=pytest.fail)
+    message = str(caught.value)
+    assert message.startswith("The GitHub API at https://ghe.test did not answer GET ")
+    for part in ("GITHUB_API_URL", "GLOW_REQUEST_TIMEOUT", "Next step: ", "re-run"):
+        assert part in message
+    assert "ConnectTimeout" not in message and "\n" not in message
 
 
 # Write pacing ---------------------------------------------------------------------------------

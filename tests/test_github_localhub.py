@@ -113,8 +113,10 @@ def test_a_held_request_fails_within_the_deadline_with_one_clear_line(
         repo.get_json(repo.url("issues", 1))
     assert time.monotonic() - started < 1.5
     message = str(caught.value)
-    assert message.startswith("GitHub did not answer GET /api/v3/repos/acme/demo/issues/1 within")
-    assert "GLOW_REQUEST_TIMEOUT" in message and "\n" not in message
+    assert message.startswith("The GitHub API at http://127.0.0.1:")
+    assert "did not answer GET /api/v3/repos/acme/demo/issues/1 within" in message
+    assert "GLOW_REQUEST_TIMEOUT" in message and "GITHUB_API_URL" in message
+    assert "Next step: " in message and "\n" not in message
     assert repo.get_json(repo.url("issues", 1))["title"] == "Status"  # the next one is answered
 
 
@@ -127,6 +129,10 @@ def test_an_unreachable_github_names_the_setting(monkeypatch: pytest.MonkeyPatch
         free.bind(("127.0.0.1", 0))
         port = free.getsockname()[1]
     repo = Repo(token_client("t", f"http://127.0.0.1:{port}/api/v3"), "a", "b")
-    unreachable = r"Could not reach GitHub at http://127.0.0.1:\d+ .*GITHUB_API_URL"
-    with pytest.raises(GitHubError, match=unreachable):
+    unreachable = (
+        r"^Could not connect to the GitHub API at http://127.0.0.1:\d+ \(.*\)\. "
+        r"Next step: check that GITHUB_API_URL is right .* then re-run"
+    )
+    with pytest.raises(GitHubError, match=unreachable) as caught:
         repo.get_json(repo.url())
+    assert "ConnectError" not in str(caught.value) and "\n" not in str(caught.value)

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from glow.cohort.registration.form import render_public
+from glow.cohort.registration.form import PATH_CHOICES, render_public
 from glow.localhub.hub import LocalHub
 from glow.rehearsal.world import build_world
 from tests.test_registration_e2e import read_roster
@@ -186,8 +186,10 @@ def test_a_held_request_fails_within_the_deadline_and_a_re_run_converges(cohort:
     log = cohort.hub.runner.get_run(int(run["id"])).log
     timed_out = [line for line in log.splitlines() if "did not answer" in line]
     assert timed_out == [
-        f"glow register: GitHub did not answer POST {comments} within 1 s "
-        "(GLOW_REQUEST_TIMEOUT); stopped here: re-run to continue (a re-run is safe)."
+        f"glow register: The GitHub API at {cohort.hub.url} did not answer POST {comments} "
+        "within 1 s (GLOW_REQUEST_TIMEOUT). Next step: check that GITHUB_API_URL is right and "
+        "reachable from here, or raise GLOW_REQUEST_TIMEOUT, then re-run to continue: a re-run "
+        "is safe."
     ]
     assert "Traceback" not in log
     # The answer landed, although the command never heard: one comment, never a second.
@@ -301,6 +303,6 @@ def test_an_edit_made_while_a_run_works_is_never_reverted(cohort: Cohort) -> Non
     cohort.as_("ada", "PATCH", f"{issues}/{number}", {"body": edited})
     assert cohort.hub.wait_idle(120)
     body = cohort.api.get(f"{issues}/{number}").json()["body"]
-    assert "day2-only" in body and "555-0199" not in body
+    assert PATH_CHOICES["day2-only"] in body and "555-0199" not in body
     ada = read_roster(cohort.api).learners["ada"]
     assert ada.path == "day2-only" and "555-0199" in (ada.volunteered or "")

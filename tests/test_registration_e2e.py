@@ -252,7 +252,7 @@ def test_a_help_request_is_answered_at_once_and_waits_on_the_dashboard_until_a_r
             "Next action for the facilitator: Reply to the learner's help request"
             in (shown["ada"]["body"])
         )
-        assert "Asked for help, no reply yet (1): ada" in shown["summary"]["body"]
+        assert "Asked for help, no reply yet (1): [ada](" in shown["summary"]["body"]
 
         # A facilitator replies: the request is answered and leaves the dashboard.
         api.post(comments, json={"body": "The invitation is in your email."}).raise_for_status()

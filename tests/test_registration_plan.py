@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -18,7 +19,13 @@ from glow.cohort.registration.decide import (
     redacted_body,
     withdraw,
 )
-from glow.cohort.registration.form import SUMMARY, read_public, render_public
+from glow.cohort.registration.form import (
+    PATH_CHOICES,
+    SUMMARY,
+    path_id,
+    read_public,
+    render_public,
+)
 from glow.cohort.registration.issue import Issue, is_registration, why_ignored, withdraws
 from glow.cohort.registration.placement import place, place_in_order
 
@@ -30,6 +37,7 @@ COHORTS = {"2026-12": Cohort(id="2026-12", capacity=2), "2027-01": Cohort(id="20
 GOOD_BODY = render_public("2026-12", "day1-day2")
 OLD_FORM = GOOD_BODY + "\n### Accessibility needs\n\nNVDA on Windows\n"
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def issue(
@@ -123,6 +131,62 @@ def test_a_registration_is_known_by_its_label_or_its_form_not_its_title() -> Non
     assert is_registration(issue(title="I changed the title", labels=("registration",)))
     assert is_registration(issue(title="no prefix", labels=()))  # the form's two fields
     assert not is_registration(issue("Bug: the README has a typo", title="Bug", labels=()))
+    # The title's old prefix alone, without the form or its label, makes no registration.
+    assert not is_registration(issue("please add me", title="[REGISTER] Ada", labels=()))
+
+
+@pytest.mark.parametrize(
+    "title", ["[REGISTER] Ada", "Ada wants to join", "", "register me", "[register]"]
+)
+def test_a_learner_editing_the_title_loses_nothing(title: str) -> None:
+    """The same form under any title, with or without the label GitHub may not have applied,
+    is the same registration: enrolled, with the same answers."""
+    for labels in (("registration",), ()):
+        filed = issue(render_public("2026-12", "day2-only"), title=title, labels=labels)
+        assert is_registration(filed)
+        assert why_ignored(filed, "edited", "ada", "User") is None
+        roster, decision, _ = register(Roster(cohort_id="2026-12"), filed)
+        assert decision.outcome == "enrolled" and roster.learners["ada"].path == "day2-only"
+
+
+@pytest.mark.parametrize(
+    ("answer", "path"),
+    [
+        ("Both days (Day 1 and Day 2)", "day1-day2"),
+        ("Day 2 only (I already know the GitHub basics)", "day2-only"),
+        ("  day 2 ONLY (i already know the github basics).  ", "day2-only"),
+        ("Both days", "day1-day2"),
+        ("Day 1 and Day 2", "day1-day2"),
+        ("day1-day2", "day1-day2"),  # the ids of older registrations still count
+        ("`day2-only`", "day2-only"),
+        ("Day 1 only", None),
+        ("both days and my email is ada@example.com", None),
+    ],
+)
+def test_path_choices_in_plain_words_map_back_to_the_path_ids(answer: str, path: str) -> None:
+    assert path_id(answer) == path
+    assert read_public(render_public("2026-12", answer)).path == path
+
+
+def test_the_forms_choices_are_the_ones_the_bot_reads() -> None:
+    """The dropdown's options, word for word, are PATH_CHOICES: one per path, in plain words."""
+    import yaml
+
+    form = yaml.safe_load((ROOT / ".github/ISSUE_TEMPLATE/registration.yml").read_text("utf-8"))
+    fields = {item.get("id"): item for item in form["body"]}
+    options = fields["path"]["attributes"]["options"]
+    assert options == list(PATH_CHOICES.values())
+    assert [path_id(option) for option in options] == list(PATH_CHOICES)
+    assert not any("-" in option.split()[0] for option in options)  # no slug shown
+
+
+def test_the_issue_chooser_offers_a_contact_link_for_when_the_form_fails() -> None:
+    import yaml
+
+    config = yaml.safe_load((ROOT / ".github/ISSUE_TEMPLATE/config.yml").read_text("utf-8"))
+    (link,) = config["contact_links"]
+    assert link["url"].startswith("https://") and link["name"] and link["about"]
+    assert "form" in link["name"].lower()
 
 
 def test_complete_registration_is_enrolled_with_links_to_the_room() -> None:
@@ -149,7 +213,10 @@ def test_volunteered_text_goes_to_the_roster_and_a_later_edit_keeps_it() -> None
     assert "NVDA" not in comment
     public = redacted_body(OLD_FORM)
     assert public is not None
-    edited = issue(public.replace("day1-day2", "day2-only"))
+    # The redacted body says the form's plain words; the learner picks the other choice.
+    both, day2 = PATH_CHOICES["day1-day2"], PATH_CHOICES["day2-only"]
+    assert both in public
+    edited = issue(public.replace(both, day2))
     roster, decision, again = register(roster, edited)
     assert roster.learners["ada"].path == "day2-only"
     assert roster.learners["ada"].volunteered == "### Accessibility needs\nNVDA on Windows"
@@ -163,7 +230,8 @@ def test_each_problem_names_the_field_and_the_fix() -> None:
     )
     assert decision.outcome == "needs-info"
     assert comment.startswith("## Registration needs one more detail")
-    assert "`day1-day2`" in comment and "edit this issue" in comment
+    assert all(f"“{choice}”" in comment for choice in PATH_CHOICES.values())
+    assert "edit this issue" in comment and "day1-day2" not in comment
     assert roster.learners["ada"].enrollment == "pending"
     assert roster.learners["ada"].status == "needs-info"
     _, _, comment = register(Roster(cohort_id="x"), issue(render_public("2027-01", "day1-day2")))

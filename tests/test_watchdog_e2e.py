@@ -96,7 +96,9 @@ def test_watchdog_raises_one_alert_per_problem_and_a_rerun_writes_nothing(
     bob = found[f"watchdog:provision-failed:{COHORT}:bob"]
     assert bob["title"] == "Watchdog: bob has no Learning Room yet (provisioning failed)"
     lines = bob["body"].split("\n")
-    assert lines[1] == "bob has no Learning Room yet (provisioning failed)."
+    # The outcome once: the body opens with what failed and for whom, not the title again.
+    assert lines[1] == f"Provisioning of the Learning Room for bob (cohort {COHORT}) failed."
+    assert "bob has no Learning Room yet" not in bob["body"]
     assert "generate answered 422: name already taken" in bob["body"]
     assert f"`glow provision --cohort {COHORT} --learner bob`" in bob["body"]
     assert "Manual fallback: Create the room by hand from the template" in bob["body"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import get_args
@@ -25,6 +26,8 @@ from glow.cohort.watchdog.decide import (
 )
 from tests import factories
 
+SERVER = "https://github.com"
+WORKSHOP = "org/workshop"
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 STALL = timedelta(minutes=15)
 
@@ -50,7 +53,7 @@ def test_pending_provisioning_is_stalled_only_after_the_limit() -> None:
         pending, None, now=T0 + STALL + timedelta(seconds=1), stall_after=STALL
     )
     assert stalled.kind == "provision-stalled"
-    assert "still pending after 15 minutes" in alert(stalled).body
+    assert "still pending after 15 minutes" in alert(stalled, server=SERVER, workshop=WORKSHOP).body
 
 
 @pytest.mark.parametrize(
@@ -73,7 +76,7 @@ def test_room_problems(health: RoomHealth, kinds: list[str]) -> None:
 def test_access_alert_says_whether_the_invitation_expired() -> None:
     health = RoomHealth("r", exists=True, collaborator=False, invitation="expired")
     (problem,) = room_problems(learner(), health, None)
-    assert alert(problem).title == (
+    assert alert(problem, server=SERVER, workshop=WORKSHOP).title == (
         "Watchdog: Ada cannot open their Learning Room (the invitation expired)"
     )
 
@@ -130,7 +133,7 @@ def test_stuck_alert_text_is_stable_while_the_learner_stays_silent() -> None:
         progress = derive(learner(), issues, acked, now=T0 + timedelta(minutes=minutes))
         problem = stuck_problem(learner(), progress, twenty)
         assert problem is not None
-        bodies.add(alert(problem))
+        bodies.add(alert(problem, server=SERVER, workshop=WORKSHOP))
     (wanted,) = bodies
     assert (
         wanted.title
@@ -141,11 +144,29 @@ def test_stuck_alert_text_is_stable_while_the_learner_stays_silent() -> None:
 @pytest.mark.parametrize("kind", get_args(Kind))
 def test_every_alert_has_the_four_parts(kind: Kind) -> None:
     problem = Problem(kind, "2026-12", "ada", {"who": "ada", "repo": "org/workshop"})
-    body = alert(problem).body
-    assert body.startswith(f"<!-- glow:watchdog:{kind}:2026-12:ada -->\n")
+    wanted = alert(problem, server=SERVER, workshop=WORKSHOP)
+    body = wanted.body
+    marker = f"<!-- glow:watchdog:{kind}:2026-12:ada -->\n"
+    assert body.startswith(marker)
+    # The outcome once: the body opens with what failed and for whom, not the title again.
+    assert wanted.title.removeprefix("Watchdog: ") not in body
+    assert body.removeprefix(marker).split("\n")[0] == COPY[kind].what.format_map(
+        {"who": "ada", "repo": "org/workshop"} | _unknown(COPY[kind].what)
+    )
     for part in ("Retry: ", "Manual fallback: ", "Who owns it: the facilitators"):
         assert part in body
+    runbook = f"{SERVER}/{WORKSHOP}/blob/HEAD/docs/runbooks/dashboard-and-watchdog.md"
+    assert f"]({runbook}#alert-{kind})" in body
+    # Every runbook named is a link to the workshop repository; no path that leads nowhere.
+    assert "docs/runbooks" not in re.sub(r"\[[^]]*\]\([^)]*\)", "", body)
+    assert "Provision workflow" not in body
     assert set(COPY) == set(get_args(Kind))
+
+
+def _unknown(text: str) -> dict[str, str]:
+    """The placeholders the problem does not give, as ``alert`` fills them."""
+    names = set(re.findall(r"{(\w+)}", text)) - {"who", "repo"}
+    return {name: f"({name} unknown)" for name in names}
 
 
 def test_repository_alerts_have_a_valid_marker_and_no_cohort_owner() -> None:
@@ -156,7 +177,7 @@ def test_repository_alerts_have_a_valid_marker_and_no_cohort_owner() -> None:
         (*failing_workflows([run(1, "failure")], now=T0, window=timedelta(hours=24)),),
     )
     assert problem is not None
-    wanted = alert(problem)
+    wanted = alert(problem, server=SERVER, workshop=WORKSHOP)
     assert wanted.key == "watchdog:failed-runs:all:org/odd-name"
     assert "Who owns it: the facilitators." in wanted.body
 

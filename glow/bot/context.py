@@ -51,7 +51,9 @@ class Context:
             else:
                 from glow.cohort.settings import CohortSettings, provisioning_client
 
-                gh = provisioning_client(CohortSettings.from_env(need_template=False))
+                gh = provisioning_client(
+                    CohortSettings.from_env(need_template=False, credentials=True)
+                )
             self._clients[auth] = gh
             self._stack.enter_context(gh)  # one HTTP connection pool for the whole run
         return self._clients[auth]
@@ -83,7 +85,10 @@ class Context:
             from glow.cohort.admin import AdminRepo
             from glow.cohort.settings import CohortSettings
 
-            settings = CohortSettings.from_env(need_template=False)
+            # Every setting the admin repository needs, named at once (the credential too,
+            # unless the run's provisioning client is already made).
+            fresh = "provisioning" not in self._clients
+            settings = CohortSettings.from_env(need_template=False, credentials=fresh)
             self._admin = AdminRepo(self.repo(settings.admin_repo, auth="provisioning"))
         return self._admin
 

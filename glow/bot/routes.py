@@ -1,6 +1,6 @@
 """Print where every event goes: for each event-driven command, each event it handles and the
-handler the event reaches (its router's table). The same table is in
-docs/maintainers/architecture.md, which a test keeps true."""
+handler the event reaches (its router's table): where to look when a workflow ran and you want
+the code that answered it."""
 
 from __future__ import annotations
 

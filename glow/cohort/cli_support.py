@@ -39,7 +39,7 @@ def open_admin() -> tuple[CohortSettings, AdminRepo]:
     from glow.cohort.settings import CohortSettings, provisioning_client
     from glow.github import Repo, split_full_name
 
-    settings = CohortSettings.from_env(need_template=False)
+    settings = CohortSettings.from_env(need_template=False, credentials=True)
     owner, name = split_full_name(settings.admin_repo)
     return settings, AdminRepo(Repo(provisioning_client(settings), owner, name))
 

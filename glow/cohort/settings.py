@@ -1,4 +1,5 @@
-"""Cohort configuration from the environment (seed 003, section 16), validated once.
+"""Cohort configuration from the environment, validated once: every setting to fix is named in
+one message, so one run tells a facilitator all of them.
 
 Variables: ADMIN_ROSTER_REPO (owner/name of the private admin repository),
 LEARNING_ROOM_TEMPLATE_REPO (owner/name of the template), PROVISIONING_MODE (github-app or
@@ -20,17 +21,54 @@ from glow.errors import ConfigError, GlowError
 INSTALLATION_VARIABLE = "PROVISIONING_APP_INSTALLATION_ID"
 
 
-def _repo(env: Mapping[str, str], name: str) -> str:
+def _repo(env: Mapping[str, str], name: str, problems: list[str]) -> str:
+    """The setting's owner/name; a problem noted (not raised) when it is unset or malformed."""
     value = env.get(name, "").strip()
     if not value:
-        raise ConfigError(f"{name} is not set: set it to owner/name of the repository")
+        problems.append(f"{name} is not set: set it to owner/name of the repository")
+        return ""
     from glow.github.repo import split_full_name
 
     try:
         split_full_name(value)
     except GlowError:
-        raise ConfigError(f"{name} must be owner/name, got {value!r}") from None
+        problems.append(f"{name} must be owner/name, got {value!r}")
     return value
+
+
+def credential_problems(env: Mapping[str, str], mode: str) -> list[str]:
+    """What is missing of the provisioning credential the mode needs (each unset setting)."""
+
+    def unset(name: str) -> bool:
+        return not env.get(name, "").strip()
+
+    if mode == "actions-bot":
+        if unset("PROVISIONING_TOKEN"):
+            return [
+                "PROVISIONING_TOKEN is not set: actions-bot mode needs a fine-grained token with "
+                "administration and contents write"
+            ]
+        return []
+    problems = []
+    if unset("PROVISIONING_APP_ID"):
+        problems.append(
+            "PROVISIONING_APP_ID is not set: set it to the provisioning App's ID (or "
+            "PROVISIONING_MODE=actions-bot with PROVISIONING_TOKEN)"
+        )
+    if unset("PROVISIONING_APP_PRIVATE_KEY"):
+        problems.append(
+            "PROVISIONING_APP_PRIVATE_KEY is not set: set it to the App's private key (PEM text "
+            "or the path of its .pem file)"
+        )
+    return problems
+
+
+def raise_all(problems: list[str]) -> None:
+    """Every setting to fix, in one line (one run tells them all); nothing when none."""
+    if len(problems) == 1:
+        raise ConfigError(problems[0])
+    if problems:
+        raise ConfigError(f"{len(problems)} settings to fix: " + "; ".join(problems) + ".")
 
 
 @dataclass(frozen=True)
@@ -45,28 +83,52 @@ class CohortSettings:
 
     @classmethod
     def from_env(
-        cls, environ: Mapping[str, str] | None = None, *, need_template: bool = True
+        cls,
+        environ: Mapping[str, str] | None = None,
+        *,
+        need_template: bool = True,
+        credentials: bool = False,
+        job_token: bool = False,
     ) -> CohortSettings:
+        """The settings, or one ConfigError naming every setting to fix at once.
+
+        ``credentials``: the provisioning credential the mode needs must be set too (every
+        command that reaches the admin repository); ``job_token``: GITHUB_TOKEN as well (the
+        registration bot answers the learner with it)."""
         from glow.github.client import DEFAULT_API_URL, checked_api_url
 
         env = os.environ if environ is None else environ
-        api_url = checked_api_url(env.get("GITHUB_API_URL", "").strip() or DEFAULT_API_URL)
-        admin = _repo(env, "ADMIN_ROSTER_REPO")
+        problems: list[str] = []
+        api_url = DEFAULT_API_URL
+        try:
+            api_url = checked_api_url(env.get("GITHUB_API_URL", "").strip() or DEFAULT_API_URL)
+        except ConfigError as exc:
+            problems.append(str(exc).rstrip("."))
+        admin = _repo(env, "ADMIN_ROSTER_REPO", problems)
         template = (
-            _repo(env, "LEARNING_ROOM_TEMPLATE_REPO")
+            _repo(env, "LEARNING_ROOM_TEMPLATE_REPO", problems)
             if need_template
             else env.get("LEARNING_ROOM_TEMPLATE_REPO", "")
         )
         mode = env.get("PROVISIONING_MODE", "").strip() or "github-app"
         if mode not in ("github-app", "actions-bot"):
-            raise ConfigError(f"PROVISIONING_MODE must be github-app or actions-bot, got {mode!r}")
+            problems.append(f"PROVISIONING_MODE must be github-app or actions-bot, got {mode!r}")
+        elif credentials:
+            problems += credential_problems(env, mode)
+        if job_token and not env.get("GITHUB_TOKEN", "").strip():
+            problems.append(
+                "GITHUB_TOKEN is not set: in the workflow step add "
+                "`env: GITHUB_TOKEN: ${{ github.token }}`"
+            )
         # The write budget (glow.github.budget) paces every write: no pause between learners
         # is needed, but one may be set.
         delay_text = env.get("GLOW_PROVISION_DELAY", "").strip() or "0"
+        delay = 0.0
         try:
             delay = float(delay_text)
         except ValueError:
-            raise ConfigError(f"GLOW_PROVISION_DELAY must be seconds, got {delay_text!r}") from None
+            problems.append(f"GLOW_PROVISION_DELAY must be seconds, got {delay_text!r}")
+        raise_all(problems)
         # The template setting is unchecked when not needed: its owner is read as before.
         owner = env.get("GLOW_ROOMS_OWNER", "").strip() or (template or admin).partition("/")[0]
         return cls(

@@ -166,12 +166,9 @@ def call_with_backoff(
         except RequestError as exc:
             if isinstance(exc.exc, RequestFailed):
                 raise _auth_refused(exc.exc) from exc
-            request = getattr(exc.exc, "request", None)
-            where = f" at {request.url.scheme}://{request.url.netloc.decode()}" if request else ""
-            raise GitHubError(
-                f"Could not reach GitHub{where} ({type(exc.exc).__name__}: {exc.exc}); check "
-                "GITHUB_API_URL and the network, then re-run (a re-run is safe)."
-            ) from exc
+            if isinstance(exc.exc, GitHubError):  # already said in words (a nested request)
+                raise exc.exc from exc
+            raise GitHubError(unreachable_message(exc.exc)) from exc
 
 
 def _auth_refused(exc: RequestFailed) -> GitHubError | ConfigError:
@@ -188,11 +185,38 @@ def _auth_refused(exc: RequestFailed) -> GitHubError | ConfigError:
     return GitHubError(f"GitHub refused {describe(exc)}", status=status)
 
 
+def _api_of(request: Any) -> str:
+    """The API's address a request went to (scheme and host, no path, never a token)."""
+    url = getattr(request, "url", None)
+    if url is None:
+        return "the GitHub API"
+    return f"{url.scheme}://{url.netloc.decode()}"
+
+
+def unreachable_message(exc: BaseException) -> str:
+    """One line for a GitHub API that could not be reached at all (no answer, no status): the
+    address tried, the setting that chose it, and what to do next. httpx's own words are
+    kept short, in brackets, for whoever reads the log."""
+    import httpx
+
+    request = getattr(exc, "request", None) if isinstance(exc, httpx.RequestError) else None
+    why = str(exc).strip() or type(exc).__name__
+    return (
+        f"Could not connect to the GitHub API at {_api_of(request)} ({why}). Next step: check "
+        "that GITHUB_API_URL is right (unset means https://api.github.com; on GitHub Enterprise "
+        "Server https://HOST/api/v3) and that this machine or runner can reach it (network, "
+        "proxy: HTTPS_PROXY, NO_PROXY), then re-run: a re-run is safe."
+    )
+
+
 def timeout_message(request: Any) -> str:
-    """One line for a request that ran out of time, naming the setting that bounds it."""
+    """One line for a request that ran out of time, naming the settings that bound it and
+    chose the address; a connection that never opened is said as such."""
     seconds = (request.extensions.get("timeout") or {}).get("read")
     within = f" within {seconds:g} s" if isinstance(seconds, int | float) else " in time"
     return (
-        f"GitHub did not answer {request.method} {request.url.path}{within} "
-        "(GLOW_REQUEST_TIMEOUT); stopped here: re-run to continue (a re-run is safe)."
+        f"The GitHub API at {_api_of(request)} did not answer {request.method} "
+        f"{request.url.path}{within} (GLOW_REQUEST_TIMEOUT). Next step: check that "
+        "GITHUB_API_URL is right and reachable from here, or raise GLOW_REQUEST_TIMEOUT, then "
+        "re-run to continue: a re-run is safe."
     )

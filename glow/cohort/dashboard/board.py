@@ -47,7 +47,11 @@ def publish(
     numbers = {issue.key: issue.number for issue in sorted(learners, key=_number, reverse=True)}
     done, created = carry_out(board, changes, plan, dry_run=dry_run, say=say)
     numbers.update(created)
-    wanted = [summary_issue(p.cohort.id, p.rows, p.roster, numbers) for p in plan.cohorts]
+    where = board.repo.full_name
+    wanted = [
+        summary_issue(p.cohort.id, p.rows, p.roster, numbers, server=server, board=where)
+        for p in plan.cohorts
+    ]
     changes = plan_issues(
         wanted, summaries, in_scope=lambda _: False, managed=managed_label, close_note=str
     )

@@ -15,7 +15,15 @@ from typing import TYPE_CHECKING, Any
 
 from glow.cohort.cli_support import SETTINGS_HELP
 from glow.cohort.marked_issues import Wanted
-from glow.cohort.progress import CORE_CHALLENGES, Progress
+from glow.cohort.progress import CORE_CHALLENGES, LEVELS, Progress
+from glow.cohort.runbooks import (
+    DASHBOARD_AND_WATCHDOG,
+    PROVISIONING,
+    WORKFLOW_DASHBOARD,
+    WORKFLOW_PROVISIONING,
+    runbook_link,
+    workshop_of,
+)
 
 if TYPE_CHECKING:
     from glow.cohort.dashboard.decide import RoomHelp, Row, Situation
@@ -26,7 +34,6 @@ LABEL_SUMMARY = "dashboard-summary"
 LABEL_STUCK = "stuck"
 LABEL_HELP = "needs-reply"
 STATUS_PREFIX = "status:"
-RUNBOOK = "docs/runbooks/dashboard-and-watchdog.md"
 
 LABELS: dict[str, tuple[str, str]] = {
     LABEL: ("5319e7", "Facilitator dashboard: kept up to date by glow dashboard"),
@@ -65,9 +72,10 @@ NEXT_ACTIONS: dict[Situation, str] = {
         "{room_help_since}, and it stays here until a person replies there."
     ),
     "provisioning-failed": (
-        "Re-run provisioning for this learner (the Provision workflow, or glow provision "
-        "--cohort {cohort} --learner {handle}); if it fails again, follow "
-        "docs/runbooks/provisioning.md."
+        "Re-run provisioning for this learner (the "
+        + WORKFLOW_PROVISIONING
+        + " workflow, or glow provision --cohort {cohort} --learner {handle}); if it fails "
+        "again, follow {provisioning_runbook}."
     ),
     "needs-info": (
         "Nothing to do yet: the learner must edit their registration issue ({registration}); "
@@ -83,7 +91,7 @@ NEXT_ACTIONS: dict[Situation, str] = {
     ),
     "awaiting-ack-long": (
         "Comment on the registration issue ({registration}) to check that the learner found the "
-        "Learning Room invitation and knows to reply ack."
+        "Learning Room invitation and knows to reply ack (the word that confirms they are in)."
     ),
     "stuck": (
         "Check the Learning Room: open challenge {current} in {room} and offer help in a comment."
@@ -141,6 +149,35 @@ def _link(server: str, full_name: str) -> str:
     return f"[{full_name}]({server}/{full_name})"
 
 
+def level_words(p: Progress) -> str:
+    """The learner's badge level in words: what it stands for, and the next one."""
+    done = len(p.completed)
+    floors = sorted(LEVELS)
+    above = [(floor, name) for floor, name in floors if floor > done]
+    nxt = f"; next: {above[0][1]} at {above[0][0]} done" if above else ""
+    return f"{p.level}, the badge for {done} of {CORE_CHALLENGES} challenges done{nxt}"
+
+
+def dashboard_runbook(server: str, workshop: str | None, anchor: str = "") -> str:
+    return runbook_link(
+        "the dashboard and watchdog runbook", server, workshop, DASHBOARD_AND_WATCHDOG, anchor
+    )
+
+
+def provisioning_runbook(server: str, workshop: str | None) -> str:
+    return runbook_link("the provisioning runbook", server, workshop, PROVISIONING)
+
+
+FOOTER = (
+    "Kept up to date by the " + WORKFLOW_DASHBOARD + " workflow (glow dashboard); edits here "
+    "are replaced. If the dashboard is down, follow {runbook}."
+)
+SUMMARY_FOOTER = (
+    "Kept up to date by the " + WORKFLOW_DASHBOARD + " workflow (glow dashboard); how to read "
+    "it: {runbook}."
+)
+
+
 def learner_text(row: Row, *, server: str) -> str:
     p, learner = row.progress, row.learner
     room = _link(server, learner.learning_room_repo) if learner.learning_room_repo else "none yet"
@@ -153,12 +190,12 @@ def learner_text(row: Row, *, server: str) -> str:
     lines = [
         outcome(row),
         "",
-        f"- Status: {p.status}",
-        f"- Provisioning: {learner.provision_state}",
+        f"- Status: {STATUS_WORDS[p.status]}",
+        f"- Learning Room provisioning: {PROVISION_WORDS[learner.provision_state]}",
         f"- Learning Room: {room}",
         f"- Current challenge: {p.current if p.current is not None else 'none open'}",
         f"- Completed: {len(p.completed)} of {CORE_CHALLENGES} ({done})",
-        f"- Level: {p.level}",
+        f"- Level: {level_words(p)}",
         f"- Day 1 complete: {'yes' if p.day1_complete else 'no'}",
         f"- Last signal: {signal}",
         f"- Last activity: {utc(p.last_activity) or 'none yet'}",
@@ -166,10 +203,13 @@ def learner_text(row: Row, *, server: str) -> str:
         f"- Help request: {help_line(p, row.room_help)}",
         f"- Private intake: {intake_line(row, server)}",
         f"- Registration: {registration}",
-        f"- Next action for the facilitator: {row.next_action()}",
+        f"- Next action for the facilitator: {row.next_action(server=server)}",
         "",
-        f"Kept up to date by the Dashboard workflow (glow dashboard); edits here are replaced. "
-        f"If the dashboard is down, see {RUNBOOK}.",
+        FOOTER.format(
+            runbook=dashboard_runbook(
+                server, learner.registration_repo, "when-the-dashboard-is-down"
+            )
+        ),
     ]
     return "\n".join(lines)
 
@@ -237,8 +277,17 @@ def _counts(title: str, counts: Counter[Any], words: Mapping[str, str]) -> list[
     return lines if len(lines) > 1 else [f"{title}: none"]
 
 
-def summary_text(cohort: str, rows: list[Row], roster: Roster, numbers: Mapping[str, int]) -> str:
-    """Counts first, then who is stuck, then one line per learner with their issue's number."""
+def summary_text(
+    cohort: str,
+    rows: list[Row],
+    roster: Roster,
+    numbers: Mapping[str, int],
+    *,
+    server: str,
+    board: str,
+) -> str:
+    """Counts first, then who is stuck, then one line per learner, each linked to their status
+    issue (``board``: the admin repository, owner/name)."""
     stuck = [row for row in rows if row.progress.stuck]
     failed = [row for row in rows if row.learner.provision_state == "failed"]
     waitlisted = [learner.github_handle for learner in roster.waitlisted()]
@@ -251,21 +300,29 @@ def summary_text(cohort: str, rows: list[Row], roster: Roster, numbers: Mapping[
     lines = [head, ""]
     lines += _counts("By status", statuses, STATUS_WORDS)
     lines += ["", *_counts("By provisioning state", states, PROVISION_WORDS), ""]
-    asked = [asked_line(row) for row in rows if row.asked_for_help]
+
+    def link(row: Row) -> str:
+        number = numbers.get(learner_key(cohort, row.key))
+        return f"[{row.handle}]({server}/{board}/issues/{number})" if number else row.handle
+
+    asked = [asked_line(row, link(row)) for row in rows if row.asked_for_help]
     lines.append(f"Asked for help, no reply yet ({len(asked)}): " + (", ".join(asked) or "nobody"))
-    lines.append(f"Stuck ({len(stuck)}): " + (", ".join(map(stuck_line, stuck)) or "nobody"))
-    overdue = [row.handle for row in rows if row.progress.ack_overdue]
+    stuck_lines = [stuck_line(row, link(row)) for row in stuck]
+    lines.append(f"Stuck ({len(stuck)}): " + (", ".join(stuck_lines) or "nobody"))
+    overdue = [link(row) for row in rows if row.progress.ack_overdue]
     lines.append(f"Ack overdue ({len(overdue)}): " + (", ".join(overdue) or "nobody"))
     lines.append(f"Waitlisted ({len(waitlisted)}): " + (", ".join(waitlisted) or "nobody"))
     lines += ["", "Learners:" if rows else "Learners: none"]
-    lines += [summary_line(row, numbers.get(learner_key(cohort, row.key))) for row in rows]
-    lines += ["", f"Kept up to date by the Dashboard workflow (glow dashboard); see {RUNBOOK}."]
+    lines += [summary_line(row, link(row)) for row in rows]
+    workshop = workshop_of(row.learner.registration_repo for row in rows)
+    runbook = dashboard_runbook(server, workshop, "reading-the-dashboard")
+    lines += ["", SUMMARY_FOOTER.format(runbook=runbook)]
     return "\n".join(lines)
 
 
-def summary_line(row: Row, number: int | None) -> str:
-    """One learner in the summary: only what changes their status, so progress within a status
-    rewrites the learner's own issue and not the summary."""
+def summary_line(row: Row, link: str) -> str:
+    """One learner in the summary, linked to their status issue: only what changes their
+    status, so progress within a status rewrites the learner's own issue and not the summary."""
     notes = [STATUS_WORDS[row.progress.status]]
     if row.asked_for_help:
         notes.append("asked for help")
@@ -275,30 +332,35 @@ def summary_line(row: Row, number: int | None) -> str:
         notes.append("ack overdue")
     if row.learner.provision_state == "failed":
         notes.append("provisioning failed")
-    where = f" (#{number})" if number else ""
-    return f"- {row.handle}: {', '.join(notes)}{where}"
+    return f"- {link}: {', '.join(notes)}"
 
 
-def asked_line(row: Row) -> str:
+def asked_line(row: Row, link: str) -> str:
     """A learner waiting for a reply, with a link to each request in their Learning Room (a
     request on the registration issue is linked from the learner's own issue)."""
     links = ", ".join(room_help_link(h) for h in row.room_help)
-    return f"{row.handle} ({links})" if links else row.handle
+    return f"{link} ({links})" if links else link
 
 
-def stuck_line(row: Row) -> str:
+def stuck_line(row: Row, link: str) -> str:
     p = row.progress
     where = f"challenge {p.current}" if p.current is not None else "no challenge open"
-    return f"{row.handle} ({where})"
+    return f"{link} ({where})"
 
 
 def summary_issue(
-    cohort: str, rows: list[Row], roster: Roster, numbers: Mapping[str, int]
+    cohort: str,
+    rows: list[Row],
+    roster: Roster,
+    numbers: Mapping[str, int],
+    *,
+    server: str,
+    board: str,
 ) -> Wanted:
     return Wanted.make(
         summary_key(cohort),
         f"[DASHBOARD] Cohort {cohort} summary",
-        summary_text(cohort, rows, roster, numbers),
+        summary_text(cohort, rows, roster, numbers, server=server, board=board),
         (LABEL, LABEL_SUMMARY),
     )
 
@@ -331,6 +393,6 @@ EPILOG = (
 
 exit status: 0 when every learner was read and written; 1 when some could not be (each named
 on stderr; the next run tries again); 2 when a setting is missing.
-Manual fallback: docs/runbooks/dashboard-and-watchdog.md
+Manual fallback: docs/runbooks/dashboard-and-watchdog.md in the workshop repository.
 """
 )

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from glow.cohort.dashboard.copy import NEXT_ACTIONS, room_help_link, utc
+from glow.cohort.dashboard.copy import NEXT_ACTIONS, provisioning_runbook, room_help_link, utc
 from glow.cohort.intake import Intake, read_intake, with_intake
 from glow.cohort.model import Cohort, Learner, Roster
 from glow.cohort.observe import Observation
@@ -157,8 +157,10 @@ class Row:
     def registration(self) -> str:
         return f"{self.learner.registration_repo}#{self.learner.registration_issue}"
 
-    def next_action(self) -> str:
+    def next_action(self, *, server: str = "https://github.com") -> str:
+        """The facilitator's next step, in one sentence (``server``: where links point)."""
         return NEXT_ACTIONS[self.situation].format(
+            provisioning_runbook=provisioning_runbook(server, self.learner.registration_repo),
             cohort=self.cohort,
             handle=self.handle,
             registration=self.registration,

@@ -47,7 +47,7 @@ def refresh(ctx: Context) -> int:
     from glow.cohort.settings import CohortSettings
 
     args = ctx.args
-    settings = CohortSettings.from_env(need_template=False)
+    settings = CohortSettings.from_env(need_template=False, credentials=True)
     admin = ctx.admin
     cohorts = admin.cohorts()
     chosen = [named_cohort(cohorts, args.cohort)] if args.cohort else list(cohorts.cohorts)

@@ -1,5 +1,5 @@
 """Create and heal learners' Learning Rooms from the template, learner by learner, and record
-every outcome in the admin repository's roster and provisioning log (seed 003, section 7.2b).
+every outcome in the admin repository's roster and provisioning log.
 
 Visits enrolled learners whose provisioning is pending or failed (--verify: every enrolled
 learner; --heal-flagged: also those the watchdog has an open alert for). For each: generate the
@@ -12,7 +12,7 @@ Paced by GitHub's write limits (about 80 content-creating requests a minute and 
 new room takes 3): rooms are started while GitHub copies the template into earlier ones; a
 batch larger than the hour allows waits, saying when it will finish, and pauses at 5.5 hours.
 
-Runs inside GitHub Actions on the Provision workflow's events (a `provision` repository
+Runs inside GitHub Actions on the Provisioning workflow's events (a `provision` repository
 dispatch, a workflow dispatch, the schedule); any other event is logged and ignored (exit 0).
 Run by hand, it runs the same batch."""
 

@@ -129,7 +129,7 @@ settings (environment):
 exit status: 0 when every visited learner is provisioned (or left pending for the next run by
 GitHub's hourly limit, as the output says); 1 when a learner failed, the batch stopped or the
 pre-flight failed (the message says what to do); 2 when a setting is missing.
-Manual fallback and recovery: docs/runbooks/provisioning.md
+Manual fallback and recovery: docs/runbooks/provisioning.md in the workshop repository.
 """
 
 # The body of the default branch's one provisioning commit in a new room (its first line is the

@@ -41,7 +41,7 @@ def provision_batch(ctx: Context) -> int:
     from glow.cohort.provisioning.engine import Provisioner
     from glow.cohort.settings import CohortSettings
 
-    settings = CohortSettings.from_env()  # a missing setting is named before any request
+    settings = CohortSettings.from_env(credentials=True)  # every missing setting, at once
     return execute(Provisioner(ctx.client("provisioning"), settings), ctx.args)
 
 

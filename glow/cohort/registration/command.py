@@ -24,10 +24,11 @@ from __future__ import annotations
 import argparse
 
 EPILOG = """examples:
-  # in a workflow step (see actions/register/action.yml):
-  GITHUB_TOKEN=${{ github.token }} glow register
-  # show what it would do, changing nothing (reads the issue and the admin repo):
+  # show what it would do with a recorded issue event, changing nothing (reads the issue
+  # and the admin repo):
   GITHUB_EVENT_NAME=issues GITHUB_EVENT_PATH=event.json glow register --dry-run
+  # as the Registration workflow runs it (the job token in GITHUB_TOKEN):
+  GITHUB_EVENT_NAME=issues GITHUB_EVENT_PATH=event.json GITHUB_TOKEN=... glow register
 
 settings (environment):
   ADMIN_ROSTER_REPO            owner/name of the private admin repo (cohorts.json, rosters)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from glow.cohort.registration.form import PATHS
+from glow.cohort.registration.form import PATH_CHOICES, PATHS
 
 LABEL_REGISTRATION = "registration"
 LABEL_ENROLLED = "enrolled"
@@ -126,10 +126,11 @@ PROBLEM_COHORT_NOT_A_NAME = (
     "for example `2026-12`."
 )
 PROBLEM_COHORT_CLOSED = "- Cohort: `{cohort}` is not open for registration. Open cohorts: {listed}."
-PROBLEM_PATH_EMPTY = "- Path: the answer is empty. Choose `day1-day2` (both days) or `day2-only`."
+_CHOOSE = "Choose " + " or ".join(f"“{choice}”" for choice in PATH_CHOICES.values()) + "."
+PROBLEM_PATH_EMPTY = "- Path: the answer is empty. " + _CHOOSE
 PROBLEM_PATH_NOT_A_CHOICE = (
     "- Path: what you wrote is not one of the choices, so it was moved to the facilitators' "
-    "private roster and removed from this issue. Choose `day1-day2` (both days) or `day2-only`."
+    "private roster and removed from this issue. " + _CHOOSE
 )
 
 

@@ -7,9 +7,11 @@ sentence before the first heading, the private fields of an older copy of the fo
 that is not exactly one of the two answers is *volunteered* text: the registration bot moves it
 to the private roster and rewrites the public body to the two answers alone (the safety net).
 
-Both answers are single tokens (a cohort name, a path choice), so nothing private can hide in a
-valid answer; an answer that is not a valid token is volunteered text too, and is never quoted
-back in public.
+Both answers are short and fixed (a cohort name, one of the form's path choices), so nothing
+private can hide in a valid answer; an answer that is neither is volunteered text too, and is
+never quoted back in public. The path choices are plain words on the form (``PATH_CHOICES``);
+the ids they stand for (``day1-day2``, ``day2-only``), which older registrations hold, are read
+as well (``path_id``).
 """
 
 from __future__ import annotations
@@ -24,6 +26,12 @@ from glow.cohort.model import COHORT_RE
 FIELD_COHORT = "Cohort"
 FIELD_PATH = "Path"
 PATHS = {"day1-day2": "Day 1 and Day 2", "day2-only": "Day 2 only"}
+# The form's dropdown options, word for word (``.github/ISSUE_TEMPLATE/registration.yml``; a test
+# holds them equal): what the learner reads and what GitHub writes into the issue.
+PATH_CHOICES = {
+    "day1-day2": "Both days (Day 1 and Day 2)",
+    "day2-only": "Day 2 only (I already know the GitHub basics)",
+}
 REDACTED_MARK = "<!-- glow:redacted -->"
 SUMMARY = (
     "Registration for a GLOW workshop. Anything written here beyond the two answers below was "
@@ -44,6 +52,24 @@ class PublicAnswers:
     volunteered: str | None  # every other piece of text, as the learner wrote it
 
 
+def _words(text: str) -> str:
+    """Lower-case words only: punctuation, Markdown marks and spacing do not count."""
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+_PATH_ANSWERS = {
+    _words(answer): path
+    for path, choice in PATH_CHOICES.items()
+    for answer in (path, PATHS[path], choice, choice.partition("(")[0])
+}
+
+
+def path_id(answer: str) -> str | None:
+    """The path an answer names: a choice of the form (however it is spaced, cased or
+    punctuated), its short name, or the id itself (older registrations); else None."""
+    return _PATH_ANSWERS.get(_words(answer))
+
+
 def _pieces(lines: list[str]) -> list[tuple[bool, str]]:
     """The non-empty pieces in document order: (is a line of text, the piece as written).
     HTML comments other than our own mark are pieces too: hidden when rendered, they are
@@ -62,23 +88,27 @@ def _pieces(lines: list[str]) -> list[tuple[bool, str]]:
     return pieces
 
 
-def _field(lines: list[str], is_valid: Callable[[str], bool]) -> tuple[str | None, bool, list[str]]:
-    """(the answer when the field's first line of text is one valid token, whether anything
+def _field(
+    lines: list[str], read: Callable[[str], str | None]
+) -> tuple[str | None, bool, list[str]]:
+    """(the answer when the field's first line of text is one valid answer, whether anything
     was written, the volunteered pieces: comments, an invalid answer, every other line)."""
     pieces = _pieces(lines)
     first = next((i for i, (is_text, _) in enumerate(pieces) if is_text), None)
     answer = None
-    if first is not None and is_valid(pieces[first][1].lower()):
-        answer = pieces.pop(first)[1].lower()
+    if first is not None and (answer := read(pieces[first][1])) is not None:
+        pieces.pop(first)
     return answer, answer is not None or bool(pieces), [piece for _, piece in pieces]
+
+
+def _cohort(token: str) -> str | None:
+    return token.lower() if COHORT_RE.fullmatch(token.lower()) else None
 
 
 def read_public(body: str | None) -> PublicAnswers:
     outside, sections = field_sections(body, (FIELD_COHORT, FIELD_PATH))
-    cohort, cohort_written, from_cohort = _field(
-        sections.get("cohort", []), lambda token: COHORT_RE.fullmatch(token) is not None
-    )
-    path, path_written, from_path = _field(sections.get("path", []), lambda token: token in PATHS)
+    cohort, cohort_written, from_cohort = _field(sections.get("cohort", []), _cohort)
+    path, path_written, from_path = _field(sections.get("path", []), path_id)
     volunteered = [piece for _, piece in _pieces(outside)] + from_cohort + from_path
     return PublicAnswers(
         cohort=cohort,
@@ -90,8 +120,10 @@ def read_public(body: str | None) -> PublicAnswers:
 
 
 def render_public(cohort: str | None, path: str | None) -> str:
-    """The form's body with these answers, as GitHub renders a filled issue form."""
-    cohort_text, path_text = cohort or NO_RESPONSE, path or NO_RESPONSE
+    """The form's body with these answers, as GitHub renders a filled issue form (a path id is
+    written as the form's choice for it)."""
+    cohort_text = cohort or NO_RESPONSE
+    path_text = PATH_CHOICES.get(path, path) if path else NO_RESPONSE
     return f"### {FIELD_COHORT}\n\n{cohort_text}\n\n### {FIELD_PATH}\n\n{path_text}\n"
 
 
@@ -104,7 +136,7 @@ def redacted_body(body: str | None) -> str | None:
 
 
 def looks_like_registration(body: str | None) -> bool:
-    """True when the body has the form's two fields (a registration whose title and label
-    were lost is still one)."""
+    """True when the body has the form's two fields, whatever the title says (a registration
+    whose title the learner rewrote, and whose label was lost, is still one)."""
     _, sections = field_sections(body, (FIELD_COHORT, FIELD_PATH))
     return {FIELD_COHORT.lower(), FIELD_PATH.lower()} <= set(sections)

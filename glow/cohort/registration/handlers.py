@@ -55,7 +55,8 @@ def on_issue(ctx: Context) -> int:
 
     assert ctx.event is not None
     event, dry_run = ctx.event, bool(ctx.args.dry_run)
-    CohortSettings.from_env(need_template=False)  # a missing setting is named before any request
+    # Every missing setting is named at once, before any request.
+    CohortSettings.from_env(need_template=False, credentials=True, job_token=True)
     sender, number = event.sender, event.issue_number
     if number is None:
         ctx.log("nothing to do", event=event.key, reason="the payload names no issue")

@@ -15,8 +15,6 @@ from glow.cohort.registration.copy import LABEL_REGISTRATION
 from glow.cohort.registration.form import looks_like_registration
 from glow.cohort.signals import is_bot
 
-TITLE_PREFIX = "[REGISTER]"
-
 
 @dataclass(frozen=True)
 class Issue:
@@ -70,13 +68,11 @@ def issue_in(payload_issue: Mapping[str, object]) -> Issue | None:
 
 
 def is_registration(issue: Issue) -> bool:
-    """Decided by the form's label and body; the title is a learner's to edit."""
+    """Decided by the form's label or the form's own two fields, never the title: the title
+    is the learner's to edit, and an issue titled like a registration without the form is not
+    one."""
     labels = {label.lower() for label in issue.labels}
-    return (
-        LABEL_REGISTRATION in labels
-        or looks_like_registration(issue.body)
-        or issue.title.strip().upper().startswith(TITLE_PREFIX)
-    )
+    return LABEL_REGISTRATION in labels or looks_like_registration(issue.body)
 
 
 HANDLED_ACTIONS = ("opened", "edited", "reopened", "closed")

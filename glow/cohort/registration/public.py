@@ -176,7 +176,7 @@ def announce_after(
 
 
 def request_room(repo: Repo, cohort: str | None, handle: str) -> None:
-    """A trickle: the Provision workflow creates this learner's room now (and heals hourly)."""
+    """A trickle: the Provisioning workflow creates this learner's room now (and heals hourly)."""
     repo.request(
         "POST",
         repo.url("dispatches"),

@@ -31,7 +31,7 @@ def tear_down(ctx: Context) -> int:
     cohort_id = args.cohort.strip().lower()
     if args.apply and (args.confirm or "").strip().lower() != cohort_id:
         raise GlowError(NEEDS_CONFIRM.format(cohort=cohort_id))
-    settings = CohortSettings.from_env(need_template=False)
+    settings = CohortSettings.from_env(need_template=False, credentials=True)
     admin = ctx.admin
     roster = admin.roster(cohort_id)
     if not roster.learners:

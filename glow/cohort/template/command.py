@@ -1,6 +1,5 @@
 """Keep the Learning Room template repository in step with this project's
-`learning-room-template/` folder: template sync and smoke validation, before any provisioning
-(seed 003, section 7.4).
+`learning-room-template/` folder: template sync and smoke validation, before any provisioning.
 
 `glow template sync` validates the folder first (every workflow must parse with `on:` and
 `jobs:`, and every challenge file under challenges/ must parse into one catalogue), then writes
@@ -9,7 +8,7 @@ git data API. Nothing is written
 when the template already matches, or when validation fails. Files in the template that the
 folder does not have are kept and listed, unless --delete is given. Text files only.
 
-The Provision workflow runs it before every provisioning run, so a cohort's first room (which
+The Provisioning workflow runs it before every provisioning run, so a cohort's first room (which
 pins the cohort's template commit) is made from what the workshop repository holds; inside
 GitHub Actions any event but that workflow's is ignored (exit 0)."""
 

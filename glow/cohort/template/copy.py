@@ -35,6 +35,6 @@ EPILOG = (
 
 exit status: 0 in step (or synced), 1 when validation failed (nothing written), 2 when a
 setting is missing.
-Runbook: docs/runbooks/provisioning.md
+Runbook: docs/runbooks/provisioning.md in the workshop repository.
 """
 )

@@ -1,4 +1,4 @@
-"""Template sync's handlers, on one router: the Provision workflow runs `glow template sync`
+"""Template sync's handlers, on one router: the Provisioning workflow runs `glow template sync`
 before `glow provision`, so every event of that workflow (a `provision` repository dispatch, a
 facilitator's dispatch, the schedule) runs the same sync, with the command's arguments. Run by
 hand, the command runs that sync too. The template repository is written through the run's one
@@ -51,7 +51,7 @@ def sync_template(ctx: Context) -> int:
             print(PROBLEM.format(problem=problem))
         print(FIX_AND_RUN_AGAIN)
         return 1
-    settings = CohortSettings.from_env(need_template=True)
+    settings = CohortSettings.from_env(need_template=True, credentials=True)
     repo = ctx.repo(settings.template_repo, auth="provisioning")
     branch, existing = template_files(repo)
     plan = plan_sync(texts, existing, delete=args.delete)

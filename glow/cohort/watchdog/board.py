@@ -26,6 +26,8 @@ def publish(
     full: bool,
     now: datetime,
     dry_run: bool,
+    server: str,
+    workshop: str | None,
 ) -> int:
     """Alerts to match the problems: raise new ones, update changed ones, close healed ones."""
     from glow.cohort.marked_issues import IssueBoard, describe, plan, used_labels
@@ -36,7 +38,7 @@ def publish(
     ids = {cohort.id for cohort in cohorts} | ({REPO_SCOPE} if full else set())
     board = IssueBoard(repo, LABEL)
     changes = plan(
-        [alert(problem) for problem in found.problems],
+        [alert(problem, server=server, workshop=workshop) for problem in found.problems],
         board.existing(),
         in_scope=lambda key: in_scope(key, ids, found.skipped),
         managed=lambda name: name.lower() == LABEL,

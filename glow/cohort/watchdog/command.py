@@ -14,8 +14,8 @@ Credentials: rooms are read with the provisioning credential (App or PROVISIONIN
 alerts are written with the job token when the run has one for the admin repository (GITHUB_TOKEN
 with GITHUB_REPOSITORY the admin repository, as in the workflow), else with the provisioning
 credential. Workflow runs are read with WATCHDOG_RUNS_TOKEN, a read-only token with "Actions:
-read" (the provisioning App holds exactly the permissions of seed 003 section 7.2a, which exclude
-Actions); without it the failed-run check is off and the run says so.
+read" (the provisioning App is given no Actions permission, so it cannot read them); without it
+the failed-run check is off and the run says so.
 
 Cheap re-runs: with GLOW_WATCHDOG_STATE (a file the workflow keeps in the Actions cache) a run
 remembers the rooms it found healthy; the next reads a room's tree again only after a push, its

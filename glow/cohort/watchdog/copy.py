@@ -13,6 +13,15 @@ from typing import TYPE_CHECKING
 
 from glow.cohort.cli_support import SETTINGS_HELP
 from glow.cohort.marked_issues import Wanted
+from glow.cohort.runbooks import (
+    CONTRACTS,
+    DASHBOARD_AND_WATCHDOG,
+    PROVISIONING,
+    WORKFLOW_PROVISIONING,
+    WORKFLOW_ROOM,
+    WORKFLOW_WATCHDOG,
+    runbook_link,
+)
 
 if TYPE_CHECKING:
     from glow.cohort.watchdog.decide import Kind, Problem
@@ -21,12 +30,13 @@ LABEL = "watchdog"
 LABELS: dict[str, tuple[str, str]] = {
     LABEL: ("b60205", "Watchdog alert: a problem that needs a facilitator"),
 }
-RUNBOOK = "docs/runbooks/dashboard-and-watchdog.md"
 
 
 @dataclass(frozen=True)
 class Copy:
-    """The four parts of an alert (STYLE.md, rule 7); ``{names}`` come from the problem."""
+    """The four parts of an alert (what failed and for whom, the retry, the manual fallback,
+    who owns it); ``{names}`` come from the problem, ``{provisioning_runbook}`` and
+    ``{contracts_runbook}`` are links to the workshop repository's runbooks."""
 
     title: str
     what: str
@@ -34,14 +44,15 @@ class Copy:
     fallback: str
 
 
+_P = WORKFLOW_PROVISIONING
 PROVISION_RETRY = (
-    "Re-run the Provision workflow (Actions tab, Provision, Run workflow) for cohort {cohort}, "
+    f"Re-run the {_P} workflow (Actions tab, {_P}, Run workflow) for cohort {{cohort}}, "
     "or run `glow provision --cohort {cohort} --learner {handle}`. It resumes safely and never "
     "makes a second room."
 )
 VERIFY_RETRY = (
-    "Run `glow provision --cohort {cohort} --learner {handle} --verify` (or the Provision "
-    "workflow with verify): it {repairs}."
+    "Run `glow provision --cohort {cohort} --learner {handle} --verify` (or the "
+    f"{_P} workflow with verify): it {{repairs}}."
 )
 COPY: dict[Kind, Copy] = {
     "provision-failed": Copy(
@@ -51,7 +62,7 @@ COPY: dict[Kind, Copy] = {
         fallback=(
             "Create the room by hand from the template (Use this template, private, named "
             "{room_name}), add {who} as a collaborator with write access, then follow "
-            "docs/runbooks/provisioning.md to record it in the roster."
+            "{provisioning_runbook} to record it in the roster."
         ),
     ),
     "provision-stalled": Copy(
@@ -62,8 +73,8 @@ COPY: dict[Kind, Copy] = {
         ),
         retry=PROVISION_RETRY,
         fallback=(
-            "Open the latest run of the Provision workflow and read its error; if it is not "
-            "running at all, follow docs/runbooks/provisioning.md."
+            f"Open the latest run of the {_P} workflow and read its error; if it is not "
+            "running at all, follow {provisioning_runbook}."
         ),
     ),
     "room-missing": Copy(
@@ -102,8 +113,9 @@ COPY: dict[Kind, Copy] = {
         what="{who} (cohort {cohort}) has done nothing for {stuck} minutes or more: {where}.",
         retry=(
             "Open {room} and the learner's current challenge, read their last comment and offer "
-            "help there. If the next challenge never opened, run the room's progression "
-            "workflow with start_challenge."
+            "help there. If the next challenge never opened, run the room's "
+            f"{WORKFLOW_ROOM} workflow (Actions tab, {WORKFLOW_ROOM}, Run workflow) with "
+            "start_challenge."
         ),
         fallback=(
             "Reach the learner directly (the workshop chat or in person). The registration "
@@ -119,14 +131,14 @@ COPY: dict[Kind, Copy] = {
         ),
         fallback=(
             "Do by hand what the workflow does: each contract's manual fallback is in "
-            "docs/runbooks/contracts.md."
+            "{contracts_runbook}."
         ),
     ),
 }
 OWNER = "Who owns it: the facilitators{of_cohort}."
 FOOTER = (
-    "Raised by the Watchdog workflow (glow watchdog); it closes this alert itself when the "
-    "problem is gone. Runbook: " + RUNBOOK + "#alert-{kind}."
+    f"Raised by the {WORKFLOW_WATCHDOG} workflow (glow watchdog); it closes this alert itself "
+    "when the problem is gone. What to do, step by step: {runbook}."
 )
 HEALED = (
     "Healed at {at}: the watchdog no longer sees this problem ({what}). Closing the alert; it "
@@ -149,7 +161,8 @@ WHERE_NO_CHALLENGE = "no challenge issue open"
 REPAIRS = "restores what the room lacks in one commit and invites the learner again"
 RUNS_OFF = (
     "Failed workflow runs: not checked, because WATCHDOG_RUNS_TOKEN is not set (a read-only "
-    "token with Actions: read; see docs/runbooks/dashboard-and-watchdog.md)."
+    "token with Actions: read; see docs/runbooks/dashboard-and-watchdog.md in the workshop "
+    "repository)."
 )
 
 
@@ -162,12 +175,28 @@ class _Defaults(dict[str, str]):
         return f"({key} unknown)"
 
 
-def alert(problem: Problem) -> Wanted:
+def alert(problem: Problem, *, server: str, workshop: str | None) -> Wanted:
+    """The alert's issue: the outcome once (the title, then the body's first sentence says
+    what failed and for whom), then the facts, the retry, the manual fallback, who owns it, and
+    the runbook's section for this kind, linked in the workshop repository."""
     copy = COPY[problem.kind]
     values = _Defaults(problem.values)
+    values["provisioning_runbook"] = runbook_link(
+        "the provisioning runbook", server, workshop, PROVISIONING
+    )
+    values["contracts_runbook"] = runbook_link(
+        "the automation contracts runbook", server, workshop, CONTRACTS
+    )
     title = copy.title.format_map(values)
     of_cohort = "" if problem.repo_wide else f" of cohort {problem.cohort}"
-    lines = [title.removeprefix("Watchdog: ") + ".", "", copy.what.format_map(values)]
+    runbook = runbook_link(
+        f"the runbook's section for this alert ({problem.kind})",
+        server,
+        workshop,
+        DASHBOARD_AND_WATCHDOG,
+        f"alert-{problem.kind}",
+    )
+    lines = [copy.what.format_map(values)]
     if problem.facts:
         lines += [""] + [f"- {fact}" for fact in problem.facts]
     lines += [
@@ -178,7 +207,7 @@ def alert(problem: Problem) -> Wanted:
         "",
         OWNER.format(of_cohort=of_cohort),
         "",
-        FOOTER.format(kind=problem.kind),
+        FOOTER.format(runbook=runbook),
     ]
     return Wanted.make(problem.key, title, "\n".join(lines), (LABEL,))
 
@@ -229,6 +258,6 @@ EPILOG = (
 exit status: 0 when every check ran (problems become alerts, not exit codes; a check turned off
 by its unset token is said, not failed); 1 when something could not be checked (named on
 stderr, its alerts left as they were); 2 when a setting is missing.
-Runbook: docs/runbooks/dashboard-and-watchdog.md
+Runbook: docs/runbooks/dashboard-and-watchdog.md in the workshop repository.
 """
 )

@@ -62,7 +62,8 @@ def watch(ctx: Context) -> int:
     update and close alerts; exit 1 when something could not be checked (said on stderr)."""
     from glow.cohort.admin import issues_repo
     from glow.cohort.cli_support import named_cohort
-    from glow.cohort.observe import Observer, Repos
+    from glow.cohort.observe import Observer, Repos, web_url
+    from glow.cohort.runbooks import workshop_of
     from glow.cohort.settings import CohortSettings
     from glow.cohort.watchdog.board import publish
     from glow.cohort.watchdog.copy import RUNS_OFF
@@ -72,7 +73,7 @@ def watch(ctx: Context) -> int:
     from glow.github import RequestCounts
 
     args = ctx.args
-    settings = CohortSettings.from_env(need_template=False)
+    settings = CohortSettings.from_env(need_template=False, credentials=True)
     admin = ctx.admin
     cohorts = admin.cohorts()
     chosen = [named_cohort(cohorts, args.cohort)] if args.cohort else list(cohorts.cohorts)
@@ -96,7 +97,16 @@ def watch(ctx: Context) -> int:
     found.failures += reader.unchecked
     notices = notify_rooms(repos, reader, found, dry_run=args.dry_run)
     board = issues_repo(ctx, admin)
-    changed = publish(board, found, chosen, full=not args.cohort, now=now, dry_run=args.dry_run)
+    changed = publish(
+        board,
+        found,
+        chosen,
+        full=not args.cohort,
+        now=now,
+        dry_run=args.dry_run,
+        server=web_url(settings.api_url),
+        workshop=workshop_of(sorted(workshops)),
+    )
     counts = repos.totals()
     for other in (reader.runs, board_repos(board, admin)):
         if other is not None:
