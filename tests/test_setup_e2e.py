@@ -136,6 +136,11 @@ def test_setup_on_an_empty_organisation_then_golive_passes_and_a_learner_gets_a_
             headers={"Accept": "application/vnd.github.raw+json"},
         ).json()
         assert [c["id"] for c in cohorts["cohorts"]] == [COHORT]
+        chooser = org.api.get(
+            f"/repos/{ORG}/workshop/contents/.github/ISSUE_TEMPLATE/config.yml",
+            headers={"Accept": "application/vnd.github.raw+json"},
+        ).text
+        assert f"url: {hub.url}/{ORG}/workshop/issues/new" in chooser
 
         # Before the person's steps the gate fails, naming them.
         code, gate = org.golive()

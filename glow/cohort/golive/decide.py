@@ -13,7 +13,7 @@ Status = Literal["pass", "fail", "note"]
 
 # Which of setup's steps and findings belong to which check.
 SETUP_CHECKS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Repositories", ("create-repo", "push", "make-template", "write-cohorts")),
+    ("Repositories", ("create-repo", "push", "make-template", "write-cohorts", "contact-link")),
     ("Organisation variables", ("create-variable", "update-variable")),
     ("Facilitators' team", ("create-team", "add-member", "grant-team")),
 )

@@ -113,7 +113,7 @@ def run_setup(
         for step in steps:
             act(step, _writer(org, role, step, token, web, login, options))
         if state.exists and not state.empty:
-            _check_content(org, role, options, report, act)
+            _check_content(org, role, options, report, act, web)
 
     installation, person, findings = app_check(org.installations(), options.app_slug, names, web)
     report.left.extend(person)
@@ -192,7 +192,7 @@ def _push(org: Org, role: Role, token: str, web: str, login: str, options: Setup
 
     root = options.root
     if role == "workshop":
-        source = workshop_source(root)
+        source = workshop_source(root, f"{web}/{org.names.full('workshop')}")
     elif role == "admin":
         source = admin_source(root, options.first_cohorts())
     else:
@@ -225,6 +225,7 @@ def _check_content(
     options: SetupOptions,
     report: SetupReport,
     act: Callable[[Step, Callable[[], object]], None],
+    web: str,
 ) -> None:
     """An existing repository's content: the template kept in step with this project's
     learning-room-template/ (as `glow template sync` does), the admin repository's
@@ -232,7 +233,22 @@ def _check_content(
     from glow.github.files import read_file
 
     repo = org.repo(role)
-    if role == "template":
+    if role == "workshop":
+        from glow.cohort.setup.content import CONTACT_FILE, CONTACT_PLACEHOLDER, with_contact_link
+
+        found = read_file(repo, CONTACT_FILE)
+        if found is not None and CONTACT_PLACEHOLDER in found.text:
+            url = f"{web}/{repo.full_name}"
+            step = Step("contact-link", repo.full_name, url)
+            act(
+                step,
+                lambda: repo.write_file(
+                    CONTACT_FILE,
+                    lambda old: with_contact_link(old or "", url),
+                    "The registration form's contact link points at this repository (glow setup)",
+                ),
+            )
+    elif role == "template":
         from glow.cohort.template.decide import plan_sync, validate
         from glow.cohort.template.files import read_source, template_files
 

@@ -65,8 +65,9 @@ def project_files(root: Path) -> list[str]:
     return found
 
 
-def workshop_source(root: Path) -> Path:
-    """A folder holding the workshop repository's first content: this project."""
+def workshop_source(root: Path, workshop_url: str | None = None) -> Path:
+    """A folder holding the workshop repository's first content: this project (with the
+    contact link beside the registration form pointing at ``workshop_url``)."""
     staging = Path(tempfile.mkdtemp(prefix="glow-workshop-"))
     for name in project_files(root):
         if name.split("/", 1)[0] in WORKSHOP_LEAVES_OUT:
@@ -74,6 +75,10 @@ def workshop_source(root: Path) -> Path:
         target = staging / name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(root / name, target)
+    contact = staging / CONTACT_FILE
+    if workshop_url and contact.is_file():
+        text = contact.read_text(encoding="utf-8")
+        contact.write_text(with_contact_link(text, workshop_url), encoding="utf-8")
     return staging
 
 
@@ -89,6 +94,15 @@ def variables_read(root: Path) -> dict[VariableScope, set[str]]:
         )
         for scope, folders in VARIABLE_SOURCES.items()
     }
+
+
+CONTACT_FILE = ".github/ISSUE_TEMPLATE/config.yml"
+CONTACT_PLACEHOLDER = "https://github.com/OWNER/WORKSHOP"
+
+
+def with_contact_link(text: str, workshop_url: str) -> str:
+    """The issue chooser's config with its contact link pointing at the workshop itself."""
+    return text.replace(CONTACT_PLACEHOLDER, workshop_url)
 
 
 def first_cohort(cohort_id: str, title: str) -> str:

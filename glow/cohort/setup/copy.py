@@ -17,6 +17,7 @@ DONE = {
     "make-template": "Marked {target} as a template repository.",
     "sync-template": "Synced the Learning Room template {target}: {detail}.",
     "write-cohorts": "Wrote {detail} in {target}.",
+    "contact-link": "Pointed the registration form's contact link at {detail}.",
     "create-variable": "Set the variable {target} of {scope} to {detail}.",
     "update-variable": "Changed the variable {target} of {scope} to {detail}.",
     "create-team": "Created the team {target}, {detail}.",
