@@ -47,10 +47,11 @@ class Org:
         resp.raise_for_status()
         return resp.json()
 
-    def glow(self, *args: str) -> subprocess.CompletedProcess[str]:
-        """``glow ARGS`` at the facilitator's terminal."""
+    def glow(self, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
+        """``glow ARGS`` at the facilitator's terminal (``extra``: more environment)."""
         env = {
             **os.environ,
+            **extra,
             "GLOW_PAT": self.token,
             "GITHUB_API_URL": self.hub.api_url,
             "PYTHONPATH": str(ROOT),
@@ -72,8 +73,8 @@ class Org:
         assert proc.stdout, proc.stderr
         return proc.returncode, json.loads(proc.stdout)
 
-    def golive(self) -> tuple[int, dict[str, Any]]:
-        proc = self.glow("golive", "--json")
+    def golive(self, *extra: str, **env: str) -> tuple[int, dict[str, Any]]:
+        proc = self.glow("golive", "--json", *extra, **env)
         assert proc.stdout, proc.stderr
         return proc.returncode, json.loads(proc.stdout)
 
@@ -168,6 +169,17 @@ def test_setup_on_an_empty_organisation_then_golive_passes_and_a_learner_gets_a_
         code, gate = org.golive()
         assert code == 0 and gate["result"] == "pass", gate
         assert gate["actions_minutes_per_month_30_learners"] <= 2000
+
+        # The live smoke test: a test account registers, gets a room, and it is torn down.
+        org.control.post("/_localhub/users", json={"login": "smoke-test"})
+        smoke = org.post("tokens", {"login": "smoke-test"})["token"]
+        code, gate = org.golive("--smoke", "--smoke-timeout", "240", GLOW_SMOKE_TOKEN=smoke)
+        assert code == 0 and gate["result"] == "pass", gate
+        assert "got a Learning Room" in check(gate, "Live smoke test")["detail"]
+        smoke_room = f"/repos/{ORG}/{room_name(COHORT, 'smoke-test')}"
+        assert org.api.get(smoke_room).status_code == 404
+        smoke_issue = org.api.get(f"/repos/{ORG}/workshop/issues", params={"state": "all"}).json()
+        assert [i["state"] for i in smoke_issue if i["user"]["login"] == "smoke-test"] == ["closed"]
 
         # A learner registers and gets a Learning Room.
         learner = org.post("tokens", {"login": LEARNER})["token"]

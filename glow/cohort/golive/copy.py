@@ -7,6 +7,7 @@ EPILOG = """examples:
   export GLOW_PAT=ghp_your_token
   glow golive --org my-workshop-org
   glow golive --org my-workshop-org --json
+  GLOW_SMOKE_TOKEN=ghp_test_account glow golive --org my-workshop-org --smoke
 """
 
 HEADLINE_PASS = "Go-live check of {org}: PASS, all {count} checks passed. Learners can register."

@@ -82,7 +82,15 @@ def workflow_states(org: Org, repos: list[str]) -> dict[str, dict[str, str]]:
     return states
 
 
-def run_gate(gh: GitHub[Any], token: str, api_url: str, options: SetupOptions) -> GateReport:
+def run_gate(
+    gh: GitHub[Any],
+    token: str,
+    api_url: str,
+    options: SetupOptions,
+    *,
+    smoke_token: str | None = None,
+    smoke_timeout: float = 600.0,
+) -> GateReport:
     from dataclasses import replace
 
     from glow.cohort.golive.minutes import estimate
@@ -134,7 +142,38 @@ def run_gate(gh: GitHub[Any], token: str, api_url: str, options: SetupOptions) -
     report.checks.append(
         minutes_check(report.minutes_for_learners, capacity, included, plan.title())
     )
+    if smoke_token is not None:
+        report.checks.append(
+            live_smoke(org, api_url, smoke_token, report, open_cohorts, smoke_timeout)
+        )
     return report
+
+
+def live_smoke(
+    org: Org,
+    api_url: str,
+    token: str,
+    report: GateReport,
+    open_cohorts: list[Any],
+    timeout: float,
+) -> Check:
+    """The live smoke test, only once every other check passed (it registers for real)."""
+    from glow.cohort.golive.smoke import NAME, smoke_test
+    from glow.cohort.setup.decide import web_url
+    from glow.github import Repo, token_client
+
+    if not report.passed or not open_cohorts:
+        return Check(NAME, "fail", "not run: fix the failed checks first", "run glow golive again")
+    names = org.names
+    learner = Repo(token_client(token, api_url), names.org, names.workshop)
+    return smoke_test(
+        org.repo("workshop"),
+        learner,
+        names,
+        open_cohorts[0].id,
+        web_url(api_url),
+        timeout=timeout,
+    )
 
 
 def gate_by_hand(args: argparse.Namespace) -> int:
@@ -154,7 +193,21 @@ def gate_by_hand(args: argparse.Namespace) -> int:
 
     gh, token, api_url = facilitator_client()
     options = replace(options_from(args), dry_run=True)
-    report = run_gate(gh, token, api_url, options)
+    smoke_token = None
+    if args.smoke:
+        import os
+
+        from glow.errors import ConfigError
+
+        smoke_token = os.environ.get("GLOW_SMOKE_TOKEN", "").strip()
+        if not smoke_token:
+            raise ConfigError(
+                "--smoke needs GLOW_SMOKE_TOKEN: a personal access token (scope public_repo) "
+                "of a test GitHub account that is not a facilitator"
+            )
+    report = run_gate(
+        gh, token, api_url, options, smoke_token=smoke_token, smoke_timeout=args.smoke_timeout
+    )
     if args.json:
         print(json.dumps(report.as_json(), indent=2))
         return 0 if report.passed else 1
