@@ -280,26 +280,20 @@ def app_check(
     extra = {k: v for k, v in inst.permissions.items() if APP_PERMISSIONS.get(k) != v}
     missing = {k: v for k, v in APP_PERMISSIONS.items() if inst.permissions.get(k) != v}
     fix_page = f"{apps_page}/{inst.app_slug}/permissions"
-    if extra:
-        listed = ", ".join(f"{k}: {v}" for k, v in sorted(extra.items()))
-        findings.append(
-            Finding(
-                f"the App {inst.app_slug} has permissions GLOW does not need ({listed})",
-                f"remove them at {fix_page}, then accept the change at "
-                f"{web}/organizations/{names.org}/settings/installations",
-                "app",
+    accept = f"{web}/organizations/{names.org}/settings/installations"
+    for wrong, verb, said in (
+        (extra, "remove", "has permissions GLOW does not need"),
+        (missing, "grant", "lacks permissions GLOW needs"),
+    ):
+        if wrong:
+            listed = ", ".join(f"{k}: {v}" for k, v in sorted(wrong.items()))
+            findings.append(
+                Finding(
+                    f"the App {inst.app_slug} {said} ({listed})",
+                    f"{verb} them at {fix_page}, then accept the change at {accept}",
+                    "app",
+                )
             )
-        )
-    if missing:
-        listed = ", ".join(f"{k}: {v}" for k, v in sorted(missing.items()))
-        findings.append(
-            Finding(
-                f"the App {inst.app_slug} lacks permissions GLOW needs ({listed})",
-                f"grant them at {fix_page}, then accept the change at "
-                f"{web}/organizations/{names.org}/settings/installations",
-                "app",
-            )
-        )
     if inst.repository_selection != "all":
         findings.append(
             Finding(

@@ -159,8 +159,14 @@ class Org:
         return Team(slug=slug, members=members, access=access)
 
     def head(self, role: Role) -> str | None:
+        """The default branch's head commit, or None while nothing was pushed."""
         repo = self.repo(role)
-        found = repo.get_json(repo.url("commits", "main"))
+        try:
+            found = repo.get_json(repo.url("commits", "main"))
+        except GitHubError as exc:
+            if exc.status != 409:  # "Git Repository is empty."
+                raise
+            return None
         return str(found["sha"]) if found else None
 
     def login(self) -> str:
