@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 from glow.cohort.model import room_name
-from glow.cohort.registration.form import render_public
+from glow.cohort.registration.form import PATH_CHOICES, render_public
 from glow.localhub.hub import LocalHub
 from glow.rehearsal.world import World, build_world
 from tests.test_event_budgets_e2e import BUDGETS, assert_within, last_request
@@ -140,10 +140,12 @@ def within(
 def test_a_registration_edited_closed_and_reopened_keeps_to_its_budgets(org: Org) -> None:
     api = org.world.api
     body = api.get(org.issue("cy")).json()["body"]
+    # cy picks the other choice on the form (as GitHub renders it: the choice's words).
+    edited = body.replace(PATH_CHOICES["day2-only"], PATH_CHOICES["day1-day2"])
+    assert edited != body
     [(_, spent)] = org.runs(
-        lambda: org.as_learner("cy", "PATCH", org.issue("cy"), {"body": body.replace(
-            "day2-only", "day1-day2")})
-    ).values()  # fmt: skip
+        lambda: org.as_learner("cy", "PATCH", org.issue("cy"), {"body": edited})
+    ).values()
     assert read_roster(api).learners["cy"].path == "day1-day2"
     assert "(Day 1 and Day 2)" in comment(api, org.numbers["cy"])
     within("register-edited", spent)
