@@ -31,8 +31,8 @@ def test_on_the_free_plan_a_provisioned_room_installs_glow_and_answers_help(
         world.post("config", {"template_delay_seconds": 0})
         api = world.api
         assert api.get(f"/orgs/{ORG}").json()["plan"]["name"] == "free"
-        org_vars = {v["name"]: v["value"] for v in api.get(f"/orgs/{ORG}/actions/variables").json()["variables"]}  # fmt: skip
-        pin = org_vars["GLOW_INSTALL"]
+        listed = api.get(f"/orgs/{ORG}/actions/variables").json()["variables"]
+        [pin] = [v["value"] for v in listed if v["name"] == "GLOW_INSTALL"]
 
         # Ada registers; the workshop's workflows enrol her and provision her room.
         ada = world.token("ada")
