@@ -256,6 +256,8 @@ def build_world(
         secrets=False,
         config={"template_delay_seconds": 0},
     )
+    # A paid plan, so the organisation's variables reach the private admin repository and rooms.
+    built.post("orgs/org/plan", {"plan": "team"})
     tokens = {login: built.token(login) for login in (FACILITATOR, *learners)}
     staff = Repo(
         token_client(tokens[FACILITATOR], hub.api_url), "org", "admin", pacer=WritePacer(0)

@@ -203,6 +203,8 @@ def make_world(
         },
         secrets=False,
     )
+    # A paid plan, so the organisation's variables reach the private admin repository and rooms.
+    built.post(f"orgs/{ORG}/plan", {"plan": "team"})
     http = httpx.Client(base_url=hub.url, timeout=30)
     world = World(hub, http, {FACILITATOR: built.token(FACILITATOR)}, None, app=built.app)  # type: ignore[arg-type]
     world.learners = learners

@@ -84,13 +84,15 @@ class World:
         return self.as_token(HubRunnerHost(self.hub).mint_job_token(repo, every))
 
 
-def build(path: Path, *, runner: bool) -> World:
+def build(path: Path, *, runner: bool, plan: str = "team") -> World:
     hub = LocalHub(path, runner=runner).start()
     ctl = httpx.Client(base_url=hub.url, timeout=30)
     for login in ("owner", "member", "outsider", "newcomer"):
         ctl.post("/_localhub/users", json={"login": login}).raise_for_status()
+    # A paid plan: an organisation's variables reach its private repositories.
     ctl.post(
-        "/_localhub/orgs", json={"login": "org", "admins": ["owner"], "members": ["member"]}
+        "/_localhub/orgs",
+        json={"login": "org", "admins": ["owner"], "members": ["member"], "plan": plan},
     ).raise_for_status()
     ctl.post("/_localhub/orgs", json={"login": "other", "admins": ["outsider"]}).raise_for_status()
     tokens = {
@@ -417,21 +419,76 @@ def test_workflows_see_variables_and_secrets_set_through_rest(tmp_path: Path) ->
                 ),
                 201,
             )
-            ok(
-                owner.post(
-                    f"/repos/org/{repo}/actions/workflows/hello.yml/dispatches",
-                    json={"ref": "main"},
-                ),
-                204,
-            )
-        assert w.hub.wait_idle(120)
-        assert w.hub.runner is not None
-        logs = {
-            repo: "".join(run.log for run in w.hub.runner.runs(f"org/{repo}"))
-            for repo in ("room", "public")
-        }
+        logs = dispatch_hello(w, "room", "public")
         # the private room sees the org's private-only variable, its own, and a masked secret
         assert "greeting=hi org=private-only secret=***" in logs["room"]
         assert "greeting= org= secret=" in logs["public"]
     finally:
         w.hub.stop()
+
+
+def dispatch_hello(w: World, *repos: str) -> dict[str, str]:
+    """Run hello.yml in each repository; the log of each one's latest run."""
+    assert w.hub.runner is not None
+    for repo in repos:
+        dispatched = w.owner.post(
+            f"/repos/org/{repo}/actions/workflows/hello.yml/dispatches", json={"ref": "main"}
+        )
+        ok(dispatched, 204)
+    assert w.hub.wait_idle(120)
+    return {repo: w.hub.runner.runs(f"org/{repo}")[-1].log for repo in repos}
+
+
+@pytest.mark.e2e
+def test_on_the_free_plan_organisation_variables_reach_only_public_repositories(
+    tmp_path: Path,
+) -> None:
+    """GitHub Free: "organization secrets and variables cannot be used by private repositories";
+    a paid plan lets them (as each one's visibility says). A repository's own always reach."""
+    w = build(tmp_path, runner=True, plan="free")
+    try:
+        for name, value in (("ORG_WIDE", "everywhere"), ("GREETING", "org-hi")):
+            body = {"name": name, "value": value, "visibility": "all"}
+            ok(w.owner.post("/orgs/org/actions/variables", json=body), 201)
+        for repo in ("room", "public"):
+            body = {"message": "workflow", "content": b64(WORKFLOW)}
+            ok(
+                w.owner.put(f"/repos/org/{repo}/contents/.github/workflows/hello.yml", json=body),
+                201,
+            )
+        logs = dispatch_hello(w, "room", "public")
+        assert "greeting= org= secret=" in logs["room"]
+        assert "greeting=org-hi org=everywhere secret=" in logs["public"]
+
+        ok(
+            w.owner.post(
+                "/repos/org/room/actions/variables", json={"name": "GREETING", "value": "own"}
+            ),
+            201,
+        )
+        assert "greeting=own org= secret=" in dispatch_hello(w, "room")["room"]
+
+        upgraded = w.ctl.post("/_localhub/orgs/org/plan", json={"plan": "team"})
+        assert ok(upgraded, 200)["plan"]["name"] == "team"
+        assert "greeting=own org=everywhere secret=" in dispatch_hello(w, "room")["room"]
+    finally:
+        w.hub.stop()
+
+
+def test_an_organisations_plan_shows_to_its_owners_only(
+    world: World, openapi_validator: Any
+) -> None:
+    """GitHub's organisation shows ``plan`` to an owner (or an App allowed to read it); a new
+    organisation is on Free."""
+    assert ok(world.owner.get("/orgs/org"), 200, openapi_validator)["plan"]["name"] == "team"
+    assert "plan" not in ok(world.member.get("/orgs/org"), 200)
+    assert "plan" not in ok(world.anonymous.get("/orgs/org"), 200)
+    assert ok(world.outsider.get("/orgs/other"), 200)["plan"]["name"] == "free"
+    ok(
+        world.ctl.post(
+            "/_localhub/orgs", json={"login": "gold", "admins": ["owner"], "plan": "gold"}
+        ),
+        422,
+    )
+    ok(world.ctl.post("/_localhub/orgs/nobody/plan", json={"plan": "team"}), 404)
+    ok(world.ctl.post("/_localhub/orgs/org/plan", json={"plan": "premium"}), 422)

@@ -7,11 +7,15 @@ actions-bot), GLOW_ROOMS_OWNER (where rooms are created; default the template's 
 GLOW_PROVISION_DELAY (extra seconds between learners, default 0). Secrets: PROVISIONING_APP_ID
 and PROVISIONING_APP_PRIVATE_KEY (github-app) or PROVISIONING_TOKEN (actions-bot); optionally the
 variable PROVISIONING_APP_INSTALLATION_ID (github-app: the installation, so no run looks it up).
+GLOW_INSTALL and GLOW_FACILITATORS (optional): the workshop's pin and whom a help request
+mentions, written into every room's ``.glow/learner.yml``, since on GitHub Free an organisation's
+variables reach no private repository (the room's workflow reads them there when it sees none).
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -19,6 +23,13 @@ from typing import Any, Literal
 from glow.errors import ConfigError, GlowError
 
 INSTALLATION_VARIABLE = "PROVISIONING_APP_INSTALLATION_ID"
+# The shape the room's pin check accepts (its server is checked there, against the room's).
+GLOW_INSTALL_FORM = re.compile(r"git\+[^@\s]+/[A-Za-z0-9-]+/[A-Za-z0-9._-]+@[0-9a-fA-F]{40}")
+BAD_GLOW_INSTALL = (
+    "GLOW_INSTALL must name the workshop repository at a full commit: set the variable "
+    "GLOW_INSTALL to git+https://github.com/OWNER/WORKSHOP@<40-character commit SHA> "
+    "(not a branch, a tag or a short SHA), or unset it"
+)
 
 
 def _repo(env: Mapping[str, str], name: str, problems: list[str]) -> str:
@@ -80,6 +91,8 @@ class CohortSettings:
     mode: Literal["github-app", "actions-bot"]
     provision_delay_s: float
     run_id: str | None
+    glow_install: str = ""  # for the rooms' .glow/learner.yml; empty: not written
+    facilitators: str = ""
 
     @classmethod
     def from_env(
@@ -131,6 +144,9 @@ class CohortSettings:
         raise_all(problems)
         # The template setting is unchecked when not needed: its owner is read as before.
         owner = env.get("GLOW_ROOMS_OWNER", "").strip() or (template or admin).partition("/")[0]
+        glow_install = env.get("GLOW_INSTALL", "").strip()
+        if glow_install and not GLOW_INSTALL_FORM.fullmatch(glow_install):
+            raise ConfigError(BAD_GLOW_INSTALL)
         return cls(
             api_url=api_url,
             admin_repo=admin,
@@ -139,6 +155,8 @@ class CohortSettings:
             mode="actions-bot" if mode == "actions-bot" else "github-app",
             provision_delay_s=max(delay, 0.0),
             run_id=env.get("GITHUB_RUN_ID"),
+            glow_install=glow_install,
+            facilitators=" ".join(env.get("GLOW_FACILITATORS", "").split()),
         )
 
 

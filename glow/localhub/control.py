@@ -66,11 +66,21 @@ def register(hub: Hub) -> None:
         acc = hub.create_account(login, "User", name=name, email=email)
         return Response(201, shapes.user(hub.urls, acc))
 
+    def plan_field(ctx: Ctx) -> str:
+        """``plan``: free (GitHub's for a new organisation), team or enterprise."""
+        plan = ctx.body().get("plan", actionsdata.FREE)
+        if plan not in actionsdata.PLANS:
+            raise invalid(
+                "Organization", "plan", "invalid", "plan must be free, team or enterprise"
+            )
+        return str(plan)
+
     @c.route("POST", "/_localhub/orgs")
     def create_org(ctx: Ctx) -> Response:
         login = validate_login(ctx.body().get("login"), "Organization")
         admins = _logins(ctx, store, "admins")
         members = _logins(ctx, store, "members")
+        plan = plan_field(ctx)
         if store.account(login) is not None:
             raise HubError(
                 422,
@@ -82,8 +92,21 @@ def register(hub: Hub) -> None:
             "Organization",
             admins=[str(a) for a in admins],
             members=[str(m) for m in members],
+            plan=plan,
         )
-        return Response(201, shapes.organization(hub.urls, acc, 0))
+        return Response(201, shapes.organization(hub.urls, acc, 0, owner_view=True))
+
+    @c.route("POST", "/_localhub/orgs/{org}/plan")
+    def change_plan(ctx: Ctx) -> Response:
+        """An organisation moves to another plan (as its owner would in its billing settings)."""
+        org = store.account(ctx.params["org"])
+        if org is None or org["type"] != "Organization":
+            raise not_found()
+        plan = plan_field(ctx)
+        with store.lock:
+            org["plan"] = plan
+            store.mark_dirty()
+        return Response(200, shapes.organization(hub.urls, org, 0, owner_view=True))
 
     @c.route("POST", "/_localhub/orgs/{org}/members")
     def add_member(ctx: Ctx) -> Response:

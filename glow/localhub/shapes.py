@@ -69,9 +69,23 @@ def public_user(u: Urls, acc: dict[str, Any], public_repos: int) -> dict[str, An
     }
 
 
-def organization(u: Urls, acc: dict[str, Any], public_repos: int) -> dict[str, Any]:
+def organization(
+    u: Urls, acc: dict[str, Any], public_repos: int, *, owner_view: bool = False
+) -> dict[str, Any]:
+    """An organisation; ``owner_view`` adds what GitHub shows its owners (the ``plan``)."""
     login = acc["login"]
     api = f"{u.api}/orgs/{login}"
+    people = {p.lower() for p in [*acc.get("admins", []), *acc.get("members", [])]}
+    plan = acc.get("plan") or "free"
+    owners_only = {
+        "plan": {
+            "name": plan,
+            "space": 976562499,
+            "private_repos": 999999,
+            "filled_seats": len(people),
+            "seats": len(people) if plan != "free" else 0,
+        }
+    }
     return {
         "login": login,
         "id": acc["id"],
@@ -97,6 +111,7 @@ def organization(u: Urls, acc: dict[str, Any], public_repos: int) -> dict[str, A
         "updated_at": acc["created_at"],
         "archived_at": None,
         **({"name": acc["name"]} if acc.get("name") else {}),
+        **(owners_only if owner_view else {}),
     }
 
 

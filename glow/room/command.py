@@ -17,7 +17,9 @@ EPILOG = """examples:
 settings (environment):
   GITHUB_TOKEN            the job token of the room (issues and pull requests: write)
   GITHUB_REPOSITORY       the room, OWNER/NAME
-  GLOW_FACILITATORS       who a help request mentions, e.g. @my-org/facilitators (optional)
+  GLOW_FACILITATORS       who a help request mentions, e.g. @my-org/facilitators (optional;
+                          unset, the facilitators: line of .glow/learner.yml, which
+                          provisioning writes from the workshop's GLOW_FACILITATORS)
 """
 
 

@@ -12,29 +12,31 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from glow.errors import GitHubError
 from glow.markers import has_marker
+from glow.room.progression.decide import LEARNER_FILE, LearnerFacts, parse_learner_file
 
 if TYPE_CHECKING:
     from glow.bot.context import Context
     from glow.github import Repo
 
 _ISSUE_NUMBER = re.compile(r"/issues/(\d+)$")
-LEARNER_FILE = ".glow/learner.yml"
+
+
+def learner_facts(repo: Repo) -> LearnerFacts:
+    """``.glow/learner.yml`` (written by provisioning): the learner's handle and the workshop's
+    facts; the defaults when the file is missing or unreadable (never a crash)."""
+    try:
+        found = repo.read_file(LEARNER_FILE)
+    except (GitHubError, ValueError):
+        return LearnerFacts()
+    return parse_learner_file(found.text if found is not None else None)
 
 
 def learner_handle(repo: Repo) -> str | None:
-    """The learner's handle from ``.glow/learner.yml`` (written by provisioning), or None when
-    the file is missing or unreadable (never a crash: the sender stands in)."""
-    try:
-        found = repo.read_file(LEARNER_FILE)
-        facts = yaml.safe_load(found.text) if found is not None else None
-    except (GitHubError, yaml.YAMLError, ValueError):
-        return None
-    handle = facts.get("handle") if isinstance(facts, dict) else None
-    return str(handle).lstrip("@").strip() or None if handle else None
+    """The learner's handle from ``.glow/learner.yml``, or None when the file is missing or
+    unreadable (the sender stands in)."""
+    return learner_facts(repo).handle
 
 
 def event_pull_number(ctx: Context) -> int | None:

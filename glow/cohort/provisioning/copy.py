@@ -122,6 +122,9 @@ settings (environment):
   PROVISIONING_TOKEN           a fine-grained token (actions-bot mode)
   GLOW_ROOMS_OWNER             where rooms are created (default: the template's owner)
   GLOW_PROVISION_DELAY         extra seconds between learners (default 0: the write budget paces)
+  GLOW_INSTALL, GLOW_FACILITATORS   the rooms' glow pin and whom help mentions, written into
+                               each room's .glow/learner.yml (on GitHub Free no organisation
+                               variable reaches a private room)
   GLOW_CONTENT_PER_MINUTE, GLOW_CONTENT_PER_HOUR   GitHub's content-creating limits (80, 500)
   GLOW_WRITE_INTERVAL          seconds between writes (default 1; 0 on the local GitHub)
   GITHUB_API_URL               the GitHub API (default https://api.github.com)

@@ -150,6 +150,8 @@ class Provisioner:
             clock=clock,
             poll_interval_s=poll_interval_s,
             poll_timeout_s=poll_timeout_s,
+            glow_install=settings.glow_install,
+            facilitators=settings.facilitators,
         )
         self.sleep, self.clock, self.now, self.say = sleep, clock, now, say
         self.flush_every = max(flush_every, 1) if flush_every else None

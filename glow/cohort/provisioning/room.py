@@ -89,8 +89,13 @@ class RoomSteps:
         clock: Callable[[], float] = time.monotonic,
         poll_interval_s: float = 0.5,
         poll_timeout_s: float = 60.0,
+        glow_install: str = "",
+        facilitators: str = "",
     ) -> None:
         self.make_repo = make_repo
+        # The workshop's facts for every room's learner file (settings: GLOW_INSTALL and
+        # GLOW_FACILITATORS, which reach the public workshop repository on any plan).
+        self.glow_install, self.facilitators = glow_install, facilitators
         self.poll_sleep = poll_sleep
         self.clock = clock
         self.poll_interval_s = poll_interval_s
@@ -134,7 +139,13 @@ class RoomSteps:
             # the template's copy: all of it goes in three git data commits, none of them
             # content-creating, on the first try; any other room (or a retry) is read first.
             # Not required files: the log and the progress line stay about the required set.
-            text = learner_file(learner.github_handle, learner.cohort_id, learner.path)
+            text = learner_file(
+                learner.github_handle,
+                learner.cohort_id,
+                learner.path,
+                glow_install=self.glow_install,
+                facilitators=self.facilitators,
+            )
             if fresh and "seed-tried" not in outcome.steps_done and tree_sha:
                 outcome.steps_done.add("seed-tried")
                 practice.seed_fresh(room, branch, tree_sha, template.practice, {LEARNER_FILE: text})

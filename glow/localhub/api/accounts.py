@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from glow.localhub import shapes
+from glow.localhub.api.common import org_for
 from glow.localhub.auth import require_user
 from glow.localhub.routing import Ctx, HubError, Response, invalid, not_found
 
@@ -50,7 +51,16 @@ def register(hub: Hub) -> None:
         acc = store.account(ctx.params["org"])
         if acc is None or acc["type"] != "Organization":
             raise not_found()
-        return Response(200, shapes.organization(hub.urls, acc, public_count(acc["login"])))
+        # GitHub shows the plan to an owner, or an App with the "Organization plan" permission.
+        try:
+            org_for(hub, ctx, "organization_plan", "read")
+            owner_view = True
+        except HubError:
+            owner_view = False
+        return Response(
+            200,
+            shapes.organization(hub.urls, acc, public_count(acc["login"]), owner_view=owner_view),
+        )
 
     @r.route("GET", "/rate_limit")
     def rate_limit(ctx: Ctx) -> Response:

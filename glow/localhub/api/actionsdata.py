@@ -5,6 +5,11 @@ Values live where the runner reads them: ``data["variables"]`` and ``data["secre
 by scope (``owner/repo`` or ``owner``, lower-cased), then by name. Each entry's times and, for
 an owner's, its visibility live beside them in ``data["actions_meta"][kind][scope][NAME]``.
 Names are case-insensitive, as on GitHub (and ``vars.name`` in an expression).
+
+An organisation's entries reach its private repositories only on a paid plan: on GitHub Free
+"organization secrets and variables cannot be used by private repositories" (Team and
+Enterprise let them, as each entry's visibility says). ``plan_of`` reads the organisation's
+plan (``free`` unless the control API made it ``team`` or ``enterprise``).
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ from glow.localhub.state import Store
 
 KINDS = ("variables", "secrets")
 VISIBILITIES = ("all", "private", "selected")
+PLANS = ("free", "team", "enterprise")
+FREE = "free"
 # GitHub: letters, digits and underscores, not starting with a digit or GITHUB_.
 NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -105,9 +112,26 @@ def listing(store: Store, kind: str, scope: str) -> list[tuple[str, str, dict[st
     ]
 
 
-def reaches(entry: dict[str, Any], repo: dict[str, Any]) -> bool:
+def plan_of(account: dict[str, Any] | None) -> str:
+    """An organisation's plan: ``free`` (a new organisation's, as on GitHub) unless set."""
+    plan = (account or {}).get("plan")
+    return plan if plan in PLANS else FREE
+
+
+def paid(account: dict[str, Any] | None) -> bool:
+    """Whether the owner's entries may reach its private repositories: an organisation on a
+    paid plan. A user's entries (the control API's; GitHub has none) reach all theirs."""
+    if account is None or account.get("type") != "Organization":
+        return True
+    return plan_of(account) != FREE
+
+
+def reaches(entry: dict[str, Any], repo: dict[str, Any], *, on_paid_plan: bool = True) -> bool:
     """Whether an owner's entry reaches a repository: ``all``, ``private`` (private
-    repositories only) or ``selected`` (those listed)."""
+    repositories only) or ``selected`` (those listed); a private repository only when the
+    owner is ``on_paid_plan``."""
+    if repo["private"] and not on_paid_plan:
+        return False
     visibility = entry.get("visibility", "all")
     if visibility == "private":
         return bool(repo["private"])
@@ -117,15 +141,17 @@ def reaches(entry: dict[str, Any], repo: dict[str, Any]) -> bool:
 
 
 def visible(store: Store, kind: str, repo: dict[str, Any]) -> dict[str, str]:
-    """What a workflow of ``repo`` sees: its owner's entries that reach it, overridden by the
-    repository's own."""
+    """What a workflow of ``repo`` sees: its owner's entries that reach it (none in a private
+    repository of a Free organisation), overridden by the repository's own."""
     with store.lock:
         own = dict(store.data.get(kind, {}).get(scope_of(repo["full_name"]), {}))
         owner_scope = scope_of(repo["owner"])
+        owner_paid = paid(store.account(repo["owner"]))
         inherited = {
             key: value
             for key, value, entry in listing(store, kind, owner_scope)
-            if reaches(entry, repo) and find(store, kind, scope_of(repo["full_name"]), key) is None
+            if reaches(entry, repo, on_paid_plan=owner_paid)
+            and find(store, kind, scope_of(repo["full_name"]), key) is None
         }
         return {**inherited, **own}
 

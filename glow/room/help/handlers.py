@@ -11,10 +11,10 @@ from datetime import UTC, datetime, timedelta
 from glow.bot.context import Context
 from glow.bot.router import Router
 from glow.room.events import EVENTS
-from glow.room.grading.read import learner_handle
 from glow.room.help.copy import answer
 from glow.room.help.decide import unanswered
-from glow.room.pulls import upsert_once
+from glow.room.progression.decide import facilitators_to_mention
+from glow.room.pulls import learner_facts, upsert_once
 
 router: Router[Context] = Router()
 
@@ -32,12 +32,14 @@ def answer_help(context: Context) -> int:
     comments = list(repo.paginate(repo.url("issues", "comments"), {"since": since}))
     # The same listing (and parameters) as grading's: the run's read cache answers it once.
     issues = [i for i in repo.paginate(repo.url("issues"), {"state": "all"}) if isinstance(i, dict)]
-    learner = learner_handle(repo)
-    waiting = unanswered(comments, [repo.login()], learner=learner, issues=issues, since=since)
+    facts = learner_facts(repo)
+    waiting = unanswered(comments, [repo.login()], learner=facts.handle, issues=issues, since=since)
     if not waiting:
         context.log("help: no unanswered request")
         return 0
-    facilitators = os.environ.get("GLOW_FACILITATORS", "")
+    # An organisation variable reaches a private room only on a paid plan: on Free the
+    # workshop's GLOW_FACILITATORS comes from the learner file provisioning wrote.
+    facilitators = facilitators_to_mention(os.environ.get("GLOW_FACILITATORS"), facts)
     pulls = {i.get("number") for i in issues if i.get("pull_request")}
     for request in waiting:
         url = request.url or (

@@ -59,18 +59,31 @@ _MARKER = re.compile(r"<!--\s*glow:([A-Za-z0-9][A-Za-z0-9_.:/@#-]*)\s*-->")
 
 @dataclass(frozen=True)
 class LearnerFacts:
-    """``.glow/learner.yml``, as provisioning writes it; defaults when absent or garbage."""
+    """``.glow/learner.yml``, as provisioning writes it; defaults when absent or garbage.
+
+    ``glow_install`` and ``facilitators`` are the workshop's GLOW_INSTALL and GLOW_FACILITATORS:
+    on GitHub Free an organisation's variables reach no private repository, so the room reads
+    them here (the room's install-glow action reads ``glow_install:`` with bash)."""
 
     handle: str | None = None
     cohort: str | None = None
     path: PathName = DEFAULT_PATH
+    glow_install: str | None = None
+    facilitators: str | None = None
 
 
-def learner_file(handle: str, cohort: str, path: PathName) -> str:
-    """The text provisioning writes to ``.glow/learner.yml`` (stable, so a re-run is a no-op)."""
-    return yaml.safe_dump(
-        {"handle": handle, "cohort": cohort, "path": path}, sort_keys=False, allow_unicode=True
-    )
+def learner_file(
+    handle: str, cohort: str, path: PathName, *, glow_install: str = "", facilitators: str = ""
+) -> str:
+    """The text provisioning writes to ``.glow/learner.yml`` (stable, so a re-run is a no-op).
+    The workshop's facts are lines only when set, so a room of a workshop that sets none keeps
+    the file it has; every value stays on its one line (no folding)."""
+    facts: dict[str, str] = {"handle": handle, "cohort": cohort, "path": path}
+    if glow_install.strip():
+        facts["glow_install"] = glow_install.strip()
+    if facilitators.strip():
+        facts["facilitators"] = facilitators.strip()
+    return yaml.safe_dump(facts, sort_keys=False, allow_unicode=True, width=1_000_000)
 
 
 def parse_learner_file(text: str | None) -> LearnerFacts:
@@ -88,7 +101,20 @@ def parse_learner_file(text: str | None) -> LearnerFacts:
         handle=str(handle).strip().lstrip("@") or None if handle else None,
         cohort=str(cohort) if cohort else None,
         path=path if path in PATHS else DEFAULT_PATH,
+        glow_install=_text(data.get("glow_install")),
+        facilitators=_text(data.get("facilitators")),
     )
+
+
+def _text(value: object) -> str | None:
+    """A one-line text value of the file, or None."""
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def facilitators_to_mention(variable: str | None, facts: LearnerFacts) -> str:
+    """Whom a help answer mentions: GLOW_FACILITATORS when the room sees it (a paid plan's
+    organisation variable, or the room's own), else the workshop's, from the learner file."""
+    return (variable or "").strip() or facts.facilitators or ""
 
 
 def marker_key(body: object) -> str | None:
