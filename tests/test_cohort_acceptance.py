@@ -38,7 +38,6 @@ def test_a_cohort_of_ten_registrations_end_to_end(tmp_path: Path) -> None:
 def run_scenario(hub: LocalHub) -> None:  # one story, read top to bottom
     cohorts = {"cohorts": [{"id": COHORT, "capacity": 6, "day2_url": f"{hub.url}/day2"}]}
     world = build_world(hub, ROOT, LEARNERS, cohorts, org=ORG)
-    world.post(f"orgs/{ORG}/plan", {"plan": "team"})  # org variables reach private repos
     post, api, app = world.post, world.api, world.app
     post("config", {"template_delay_seconds": 0.3})
     assert hub.wait_idle(60)

@@ -30,7 +30,6 @@ def test_a_registration_and_its_re_run_keep_to_their_budgets(tmp_path: Path) -> 
     hub = LocalHub(tmp_path / "hub").start()
     try:
         world = build_world(hub, ROOT, ["ada", "bob"], {"cohorts": [{"id": COHORT}]}, org=ORG)
-        world.post(f"orgs/{ORG}/plan", {"plan": "team"})  # org variables reach private repos
         world.post("config", {"template_delay_seconds": 0})
         workflows = world.api.get(f"/repos/{ORG}/workshop/actions/workflows").json()["workflows"]
         [provision] = [w for w in workflows if w["path"].endswith("/provision.yml")]

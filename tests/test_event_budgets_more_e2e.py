@@ -107,7 +107,6 @@ def org(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Org]:
             "day2_url": f"{hub.url}/{ORG}/workshop/blob/main/docs/day2.md",
         }
         world = build_world(hub, ROOT, LEARNERS, {"cohorts": [cohort]}, org=ORG)
-        world.post(f"orgs/{ORG}/plan", {"plan": "team"})  # org variables reach private repos
         world.post("config", {"template_delay_seconds": 0})
         o = Org(hub, world)
         for workflow in ("dashboard.yml", "watchdog.yml"):

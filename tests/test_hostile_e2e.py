@@ -31,7 +31,6 @@ class Cohort:
         self.hub = hub
         cohorts = {"cohorts": [{"id": COHORT, "day2_url": "https://example.org/day2"}]}
         world = build_world(hub, ROOT, ["ada", "mallory"], cohorts, org=ORG)
-        world.post(f"orgs/{ORG}/plan", {"plan": "team"})  # org variables reach private repos
         world.post("config", {"template_delay_seconds": 0})
         self.world, self.api = world, world.api
         self.tokens = {
@@ -214,7 +213,6 @@ def test_a_day2_burst_answers_every_learner_whatever_the_group_drops(tmp_path: P
     try:
         cohorts = {"cohorts": [{"id": COHORT, "day2_url": "https://example.org/day2"}]}
         world = build_world(hub, ROOT, learners, cohorts, org=ORG)
-        world.post(f"orgs/{ORG}/plan", {"plan": "team"})  # org variables reach private repos
         world.post("config", {"template_delay_seconds": 0})
         api = world.api
         tokens = {who: world.post("tokens", {"login": who})["token"] for who in learners}

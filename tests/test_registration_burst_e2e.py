@@ -37,7 +37,6 @@ def run_burst(hub: LocalHub) -> None:  # one story, read top to bottom
     assert hub.runner_workers > 1, "GitHub runs jobs side by side; so must the rehearsal"
     cohorts = {"cohorts": [{"id": COHORT, "capacity": CAPACITY}]}
     world = build_world(hub, ROOT, LEARNERS, cohorts, org=ORG)
-    world.post(f"orgs/{ORG}/plan", {"plan": "team"})  # org variables reach private repos
     world.post("config", {"template_delay_seconds": 0})
     api = world.api
     assert hub.wait_idle(120)

@@ -33,7 +33,6 @@ def test_closing_a_registration_moves_the_waitlist_up_and_reopening_registers_ag
     try:
         cohorts = {"cohorts": [{"id": COHORT, "capacity": 2}]}
         world = build_world(hub, ROOT, LEARNERS, cohorts, org=ORG)
-        world.post(f"orgs/{ORG}/plan", {"plan": "team"})  # org variables reach private repos
         world.post("config", {"template_delay_seconds": 0})
         api = world.api
         tokens = {who: world.post("tokens", {"login": who})["token"] for who in LEARNERS}
@@ -100,7 +99,6 @@ def test_an_edit_to_another_cohort_moves_the_learner_and_a_failure_is_told_witho
     try:
         cohorts = {"cohorts": [{"id": COHORT, "capacity": 1}, {"id": later, "capacity": 5}]}
         world = build_world(hub, ROOT, ["ada", "bob"], cohorts, org=ORG)
-        world.post(f"orgs/{ORG}/plan", {"plan": "team"})  # org variables reach private repos
         world.post("config", {"template_delay_seconds": 0})
         api = world.api
         tokens = {who: world.post("tokens", {"login": who})["token"] for who in ("ada", "bob")}
@@ -203,7 +201,6 @@ def test_a_help_request_is_answered_at_once_and_waits_on_the_dashboard_until_a_r
     hub = LocalHub(tmp_path / "hub").start()
     try:
         world = build_world(hub, ROOT, ["ada"], {"cohorts": [{"id": COHORT}]}, org=ORG)
-        world.post(f"orgs/{ORG}/plan", {"plan": "team"})  # org variables reach private repos
         world.post("config", {"template_delay_seconds": 0})
         api = world.api
         ada = world.post("tokens", {"login": "ada"})["token"]

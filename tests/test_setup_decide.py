@@ -74,6 +74,14 @@ def test_variables_converge_and_a_paused_schedule_stays_paused() -> None:
     assert [(s.kind, s.target) for s in variable_steps(wanted, present)] == [
         ("update-variable", "ADMIN_ROSTER_REPO")
     ]
+    # Every cohort closed: the schedules setup turned on go off (a pause would have stayed).
+    closed = wanted_variables(
+        NAMES, WEB, workshop_head=None, installation_id=None, facilitators=[], cohort_open=False
+    )
+    steps = variable_steps(closed, {SCHEDULES_VARIABLE: "on"})
+    assert [(s.target, s.detail) for s in steps if s.target == SCHEDULES_VARIABLE] == [
+        (SCHEDULES_VARIABLE, "off")
+    ]
 
 
 def test_no_app_is_a_person_step_with_the_page_to_create_it() -> None:

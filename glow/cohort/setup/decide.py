@@ -46,9 +46,10 @@ TEAM_PERMISSIONS: Mapping[Role, str] = {
     "template": "maintain",
 }
 
-# The variable a facilitator sets to `paused` to stop the admin repository's schedules; setup
-# creates it once and never overwrites it (docs/setup.md, "Pause the schedules").
+# The variable that lets the admin repository's schedules run: setup sets it `on` while a
+# cohort is open and `off` once none is; a facilitator's `paused` it never overwrites.
 SCHEDULES_VARIABLE = "GLOW_SCHEDULES"
+SCHEDULES_SET_BY_SETUP = frozenset({"on", "off"})
 
 
 @dataclass(frozen=True)
@@ -200,13 +201,15 @@ def scoped_variables(
 def variable_steps(
     wanted: Mapping[str, str], present: Mapping[str, str], scope: str = ""
 ) -> list[Step]:
-    """A step for each variable missing or different; GLOW_SCHEDULES only when missing (a
-    facilitator's `paused` stays)."""
+    """A step for each variable missing or different. GLOW_SCHEDULES follows whether a cohort
+    is open (`on`, `off`), but a facilitator's `paused` (or any value of theirs) stays."""
     steps = []
     for name, value in sorted(wanted.items()):
         if name not in present:
             steps.append(Step("create-variable", name, value, scope))
-        elif present[name] != value and name != SCHEDULES_VARIABLE:
+        elif present[name] == value:
+            continue
+        elif name != SCHEDULES_VARIABLE or present[name] in SCHEDULES_SET_BY_SETUP:
             steps.append(Step("update-variable", name, value, scope))
     return steps
 
