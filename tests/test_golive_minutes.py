@@ -55,7 +55,8 @@ def test_a_cohort_of_30_is_within_the_free_plan_room_workflows_included() -> Non
         assert job.gated, f"{job.workflow} runs its schedule whether a cohort is open or not"
         assert job.minutes == job.runs_per_day * 30
     assert found.scheduled_minutes <= 500  # "a few hundred" for the admin repository
-    assert found.total == found.scheduled_minutes + found.room_minutes
+    assert found.total == found.scheduled_minutes + found.room_minutes + found.dispatched_minutes
+    assert found.dispatched_minutes == 30  # a dashboard refresh a learner, at most
     assert found.total <= FREE_PLAN_MINUTES
     assert found.within_free
 
@@ -67,7 +68,7 @@ def test_the_old_schedules_every_10_and_15_minutes_would_be_over_every_plan() ->
     }
     found = estimate_from(old, learners=30)
     assert found.scheduled_minutes == (144 + 96) * 30
-    assert lines(found)[0].startswith("Actions minutes a month: about 8,640 for 30 learners, over")
+    assert lines(found)[0].startswith("Actions minutes a month: about 8,670 for 30 learners, over")
     assert "over the Team plan's 3,000" in lines(found)[0]
 
 

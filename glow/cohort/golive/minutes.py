@@ -27,6 +27,10 @@ DAYS_IN_MONTH = 30
 # glow/rehearsal/learners.py). tests/test_rehearse_e2e.py holds the 5-learner rehearsal's figure
 # at or under this, so the estimate cannot silently go stale.
 ROOM_MINUTES_PER_LEARNER = 48
+# Admin jobs started by events, not schedules: a provisioning run that made or mended rooms
+# dispatches the Dashboard workflow once (provisioning.handlers.refresh_dashboard), at most
+# once a learner (a burst of registrations shares runs).
+DISPATCHED_MINUTES_PER_LEARNER = 1
 # GitHub bills each job rounded up to a whole minute. A scheduled admin job (glow installed from
 # wheels, then one cohort read) is counted as one minute, as the rehearsal counts every room job.
 JOB_MINUTES = 1
@@ -68,6 +72,7 @@ class MinutesEstimate:
     days_open: int
     scheduled: tuple[ScheduledJob, ...]
     room_minutes: int
+    dispatched_minutes: int = 0
     per_learner: int = ROOM_MINUTES_PER_LEARNER
     free_plan: int = FREE_PLAN_MINUTES
     team_plan: int = TEAM_PLAN_MINUTES
@@ -78,7 +83,7 @@ class MinutesEstimate:
 
     @property
     def total(self) -> int:
-        return self.scheduled_minutes + self.room_minutes
+        return self.scheduled_minutes + self.room_minutes + self.dispatched_minutes
 
     @property
     def within_free(self) -> bool:
@@ -170,6 +175,7 @@ def estimate_from(
         days_open=days_open,
         scheduled=tuple(scheduled),
         room_minutes=learners * ROOM_MINUTES_PER_LEARNER,
+        dispatched_minutes=learners * DISPATCHED_MINUTES_PER_LEARNER * JOB_MINUTES,
     )
 
 
@@ -202,6 +208,8 @@ def lines(estimate: MinutesEstimate) -> list[str]:
         f"Learning Rooms: {number(estimate.room_minutes)} minutes, {learners} at "
         f"{estimate.per_learner} billed minutes each for a whole journey (measured by the "
         "learner rehearsal).",
+        f"Dashboard refreshes after provisioning: at most {number(estimate.dispatched_minutes)} "
+        "minutes, one a learner.",
     ]
     for job in estimate.scheduled:
         when = (
