@@ -110,7 +110,7 @@ def test_one_permission_too_many_or_too_few_is_a_finding_naming_it() -> None:
 
 def test_missing_secrets_are_one_person_step_per_repository() -> None:
     steps = secret_steps(
-        NAMES, WEB, {"workshop": frozenset({"PROVISIONING_APP_ID"})}, frozenset(), bot_mode=False
+        NAMES, WEB, {"workshop": frozenset({"PROVISIONING_APP_ID"})}, {}, bot_mode=False
     )
     assert [s.where for s in steps] == [
         "https://github.com/acme/workshop/settings/secrets/actions",
@@ -118,8 +118,19 @@ def test_missing_secrets_are_one_person_step_per_repository() -> None:
     ]
     assert "PROVISIONING_APP_PRIVATE_KEY" in steps[0].what
     assert "PROVISIONING_APP_ID" not in steps[0].what
-    org_wide = frozenset({"PROVISIONING_TOKEN"})
-    assert secret_steps(NAMES, WEB, {}, org_wide, bot_mode=True) == []
+    token = frozenset({"PROVISIONING_TOKEN"})
+    assert secret_steps(NAMES, WEB, {}, {"workshop": token, "admin": token}, bot_mode=True) == []
+    # On GitHub Free the organisation's secret reaches the public workshop only.
+    steps = secret_steps(NAMES, WEB, {}, {"workshop": token}, bot_mode=True)
+    assert [s.where for s in steps] == ["https://github.com/acme/admin/settings/secrets/actions"]
+    assert "bot account" in steps[0].what
+
+
+def test_another_app_on_the_organisation_is_not_taken_for_the_provisioning_app() -> None:
+    bot = Installation(9, "renovate", {"contents": "write", "issues": "write", "metadata": "read"})
+    found, person, _ = app_check([bot], None, NAMES, WEB)
+    assert found is None and person[0].where.endswith("/settings/apps/new")
+    assert app_check([bot], "renovate", NAMES, WEB)[0] == bot
 
 
 def test_the_team_gets_its_members_and_access_once() -> None:

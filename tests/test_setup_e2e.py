@@ -159,12 +159,23 @@ def test_setup_on_an_empty_organisation_then_golive_passes_and_a_learner_gets_a_
         ]
         org.paste_secrets(app)
 
+        # A co-facilitator, not yet in the organisation: invited to the team once, and kept
+        # in GLOW_FACILITATORS by a later run that names nobody.
+        org.control.post("/_localhub/users", json={"login": "gil"})
+        code, third = org.setup("--facilitator", STAFF, "--facilitator", "gil")
+        assert {(s["kind"], s["detail"]) for s in third["done"]} >= {("add-member", "gil")}
+        assert {s["target"] for s in third["done"]} >= {"GLOW_FACILITATORS"}
+
         # Complete: a second setup reads, and writes nothing.
         mark = max(r["id"] for r in hub.requests)
         code, again = org.setup()
         assert code == 0 and again["complete"], again
         assert again["writes"] == 0 and again["done"] == []
         assert org.writes_since(mark) == []
+        facilitators = org.api.get(f"/orgs/{ORG}/actions/variables/GLOW_FACILITATORS").json()
+        assert facilitators["value"] == f"@{STAFF} @gil"
+        code, same = org.setup("--facilitator", STAFF, "--facilitator", "gil")
+        assert same["writes"] == 0, same["done"]
 
         code, gate = org.golive()
         assert code == 0 and gate["result"] == "pass", gate

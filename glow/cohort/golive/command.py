@@ -19,7 +19,7 @@ import argparse
 from glow.cohort.golive.copy import EPILOG as EPILOG
 from glow.cohort.setup.command import add_arguments as setup_arguments
 
-SETUP_ONLY = ("--cohort", "--cohort-title", "--ghes", "--dry-run")
+SETUP_ONLY = ("--cohort", "--cohort-title", "--dry-run")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

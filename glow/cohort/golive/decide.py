@@ -32,7 +32,7 @@ class Check:
 
 
 def setup_checks(
-    done: Iterable[Step], left: Iterable[HumanStep], problems: Iterable[Finding]
+    done: Iterable[Step], left: Iterable[HumanStep], problems: Iterable[Finding], org: str = "ORG"
 ) -> list[Check]:
     """From a dry run of `glow setup`: each part of the setup complete or not, and the App
     and its secrets least-privilege and in place."""
@@ -43,7 +43,9 @@ def setup_checks(
         if missing:
             listed = "; ".join(f"{s.kind} {s.target}" for s in missing[:4])
             checks.append(
-                Check(name, "fail", f"setup is not finished: {listed}", "run glow setup --org ORG")
+                Check(
+                    name, "fail", f"setup is not finished: {listed}", f"run glow setup --org {org}"
+                )
             )
         else:
             checks.append(Check(name, "pass", "in place"))
@@ -163,13 +165,14 @@ def api_budget_check(
     return Check("API budget", "pass", f"{remaining} of {limit} requests left this hour; {spread}")
 
 
-def minutes_check(total: int, learners: int, included: int, plan: str) -> Check:
+def minutes_check(total: int, learners: int, included: int | None, plan: str | None) -> Check:
     """The expected Actions minutes a month against the plan's included minutes: over is a
-    note (GitHub bills the rest, or stops at the spending limit), not a failure."""
-    detail = (
-        f"about {total:,} minutes a month for {learners} learners; "
-        f"the {plan} plan includes {included:,}"
-    )
+    note (GitHub bills the rest, or stops at the spending limit), not a failure. No plan
+    (GitHub Enterprise Server): the minutes are your own runners', only reported."""
+    detail = f"about {total:,} minutes a month for {learners} learners"
+    if plan is None or included is None:
+        return Check("Actions minutes", "pass", f"{detail}, on your own runners")
+    detail += f"; the {plan} plan includes {included:,}"
     if total <= included:
         return Check("Actions minutes", "pass", detail)
     return Check(

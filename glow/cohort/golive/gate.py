@@ -106,7 +106,7 @@ def run_gate(
     root = options.root
     report = GateReport(org=options.names.org)
     setup = run_setup(gh, token, api_url, replace(options, dry_run=True))
-    report.checks.extend(setup_checks(setup.done, setup.left, setup.problems))
+    report.checks.extend(setup_checks(setup.done, setup.left, setup.problems, options.names.org))
 
     sync = next((s for s in setup.done if s.kind == "sync-template"), None)
     problems = validate(read_source(root / "learning-room-template"))
@@ -123,10 +123,24 @@ def run_gate(
     admin_state = org.repo_state("admin")
     if admin_state.exists and not admin_state.empty:
         found = read_file(org.repo("admin"), "cohorts.json")
-    cohorts = Cohorts.model_validate_json(found.text) if found else Cohorts()
-    open_cohorts = [c for c in cohorts.cohorts if c.open]
+    cohorts: Cohorts | None
+    try:
+        cohorts = Cohorts.model_validate_json(found.text) if found else Cohorts()
+    except ValueError as exc:
+        first = str(exc).splitlines()[0]
+        report.checks.append(
+            Check(
+                "Cohorts",
+                "fail",
+                f"cohorts.json in the admin repository is not valid ({first})",
+                "fix it as the admin repository's README shows, then run glow golive again",
+            )
+        )
+        cohorts = None
+    open_cohorts = [c for c in cohorts.cohorts if c.open] if cohorts else []
     capacity = sum(c.capacity for c in open_cohorts)
-    report.checks.append(cohorts_check([c.id for c in open_cohorts], capacity))
+    if cohorts is not None:
+        report.checks.append(cohorts_check([c.id for c in open_cohorts], capacity))
 
     limits = org.api.get_json("rate_limit") or {}
     core = (limits.get("resources") or {}).get("core") or limits.get("rate") or {}
@@ -134,13 +148,15 @@ def run_gate(
         api_budget_check(core.get("remaining"), core.get("limit"), capacity, CREATES_PER_ROOM)
     )
 
-    plan = str(((org.check_org().get("plan") or {}).get("name")) or "free").lower()
-    included = PLAN_MINUTES.get(plan, PLAN_MINUTES["team"])
+    plan = org.plan()
+    included = PLAN_MINUTES.get(plan, PLAN_MINUTES["team"]) if plan else None
     report.learners = capacity
     report.minutes_for_learners = estimate(root, capacity).total
     report.minutes_30_learners = estimate(root, SAMPLE_LEARNERS).total
     report.checks.append(
-        minutes_check(report.minutes_for_learners, capacity, included, plan.title())
+        minutes_check(
+            report.minutes_for_learners, capacity, included, plan.title() if plan else None
+        )
     )
     if smoke_token is not None:
         report.checks.append(

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from glow.cohort.golive.decide import Check
+from glow.errors import GlowError
 
 if TYPE_CHECKING:
     from glow.cohort.setup.decide import Names
@@ -58,8 +59,8 @@ def smoke_test(
     number = int(issue["number"])
     started = clock()
 
-    def wait_for(what: str, done: Callable[[], bool]) -> str | None:
-        while clock() - started < timeout:
+    def wait_for(what: str, done: Callable[[], bool], since: float = started) -> str | None:
+        while clock() - since < timeout:
             if done():
                 return None
             sleep(POLL_S)
@@ -81,9 +82,19 @@ def smoke_test(
     took = round(clock() - started)
     # Tear down whatever happened: the learner withdraws (their seat is freed), the room goes.
     learner.request("PATCH", learner.url("issues", number), json={"state": "closed"})
-    wait_for("", lambda: "withdrawn" in labels())
-    if staff.get_json(f"repos/{room}") is not None:
-        staff.request("DELETE", f"repos/{room}")
+    left = wait_for("the registration was not withdrawn", lambda: "withdrawn" in labels(), clock())
+    try:
+        if staff.get_json(f"repos/{room}") is not None:
+            staff.request("DELETE", f"repos/{room}")
+    except GlowError as exc:
+        return Check(
+            NAME,
+            "fail",
+            f"the test learner's room {room} could not be deleted ({exc})",
+            f"delete it on {web}/{room}/settings (your token needs the delete_repo scope)",
+        )
+    if stuck is None and left is not None:
+        stuck = left
     if stuck is not None:
         return Check(
             NAME,

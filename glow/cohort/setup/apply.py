@@ -99,6 +99,8 @@ def run_setup(
     web = web_url(api_url)
     report = SetupReport(org=names.org, dry_run=options.dry_run)
     login = org.login()
+    # Whom help requests mention: those named with --facilitator; without it, whoever the
+    # variable names already (co-facilitators are kept), or the token's owner at first.
     facilitators = options.facilitators or (login,)
 
     def act(step: Step, carry_out: Callable[[], object]) -> None:
@@ -132,14 +134,20 @@ def run_setup(
         facilitators=facilitators,
         cohort_open=_cohort_open(org, options),
     )
+    if not options.facilitators and any("GLOW_FACILITATORS" in p for p in present.values()):
+        del wanted["GLOW_FACILITATORS"]
     scoped = scoped_variables(wanted, variables_read(options.root))
     for scope, values in scoped.items():
         where = names.org if scope == "org" else names.full(scope)
         for step in variable_steps(values, present[scope], where):
             act(step, _variable_writer(org, scope, step))
 
-    team = org.team()
-    for step in team_steps(names, team, facilitators):
+    team = org.team(tuple(options.facilitators))
+    # The person who creates a team is its maintainer already (GitHub adds them).
+    members = tuple(
+        f for f in options.facilitators if team or f.lstrip("@").lower() != login.lower()
+    )
+    for step in team_steps(names, team, members):
         act(step, _team_writer(org, step))
 
     secrets: dict[Role, frozenset[str]] = {
@@ -147,7 +155,11 @@ def run_setup(
     }
     modes = {present[scope].get("PROVISIONING_MODE", "").strip() for scope in present}
     bot_mode = "actions-bot" in modes
-    report.left.extend(secret_steps(names, web, secrets, org.org_secrets(), bot_mode=bot_mode))
+    # An organisation's secrets reach a private repository only on a paid plan.
+    paid = org.plan() != "free"
+    shared = org.org_secrets()
+    org_wide = {role: shared if role == "workshop" or paid else frozenset() for role in secrets}
+    report.left.extend(secret_steps(names, web, secrets, org_wide, bot_mode=bot_mode))
     report.writes = org.writes
     return report
 
@@ -206,17 +218,25 @@ def _push(org: Org, role: Role, token: str, web: str, login: str, options: Setup
     org.api.counts.writes += 1  # the push is one write, made outside the REST client
 
 
-def _ghes_variant(folder: Path) -> None:
-    """Rewrite the workflows and composite actions under ``folder`` in the syntax GitHub
-    Enterprise Server supports (``uses: ./path`` for ``uses: $/path``)."""
+def _ghes_text(path: str, text: str) -> str:
+    """A file as setup writes it for GitHub Enterprise Server: workflows and composite actions
+    with ``uses: ./path`` for ``uses: $/path``; anything else unchanged."""
     from glow.cohort.golive.ghes import ghes_variant
 
+    parts = path.split("/")
+    if path.endswith(".yml") and (".github" in parts or parts[-1] == "action.yml"):
+        return ghes_variant(text)
+    return text
+
+
+def _ghes_variant(folder: Path) -> None:
+    """Rewrite the workflows and composite actions under ``folder`` for GitHub Enterprise
+    Server (``_ghes_text``)."""
     for path in sorted(folder.rglob("*.yml")):
-        if ".github" in path.parts or path.name == "action.yml":
-            text = path.read_text(encoding="utf-8")
-            variant = ghes_variant(text)
-            if variant != text:
-                path.write_text(variant, encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
+        variant = _ghes_text(path.relative_to(folder).as_posix(), text)
+        if variant != text:
+            path.write_text(variant, encoding="utf-8")
 
 
 def _check_content(
@@ -255,6 +275,8 @@ def _check_content(
         texts = read_source(options.root / "learning-room-template")
         if validate(texts):
             return
+        if options.ghes:
+            texts = {path: _ghes_text(path, text) for path, text in texts.items()}
         branch, existing = template_files(repo)
         plan = plan_sync(texts, existing, delete=False)
         if not plan.empty:

@@ -3,6 +3,7 @@ as a facilitator would push: one pack, however many files, and history GitHub ke
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import shutil
@@ -48,21 +49,18 @@ def staged(source: Path | None, extra: Mapping[str, str]) -> Path:
 
 
 def project_files(root: Path) -> list[str]:
-    """The project's files (relative POSIX paths): what git tracks when ``root`` is a checkout,
-    else every file but caches and virtual environments."""
-    if (root / ".git").exists():
+    """The project's files (relative POSIX paths): what git tracks in the clone at ``root``.
+    Never the other files of the folder (a `.env`, a key): the workshop repository is public."""
+    proc = None
+    if (root / ".git").exists() and (root / "pyproject.toml").is_file():
         proc = subprocess.run(["git", "ls-files", "-z"], cwd=root, capture_output=True, check=False)
-        if proc.returncode == 0:
-            names = [n for n in proc.stdout.decode().split("\0") if n]
-            return [n for n in names if (root / n).is_file()]
-    found = []
-    for path in sorted(root.rglob("*")):
-        parts = path.relative_to(root).parts
-        if path.is_file() and not any(
-            p in SKIPPED or p.endswith(".egg-info") or p == "node_modules" for p in parts
-        ):
-            found.append(path.relative_to(root).as_posix())
-    return found
+    if proc is None or proc.returncode != 0:
+        raise GlowError(
+            f"{root} is not a git clone of the GLOW project: run glow setup from the clone "
+            "(docs/setup.md, step 1), or name it with --source"
+        )
+    names = [n for n in proc.stdout.decode().split("\0") if n]
+    return [n for n in names if (root / n).is_file()]
 
 
 def workshop_source(root: Path, workshop_url: str | None = None) -> Path:
@@ -132,7 +130,15 @@ def push_tree(web: str, token: str, full_name: str, source: Path, *, author: str
             "PATH": os.environ.get("PATH", ""),
             "HOME": str(work),
         }
-        url = web.replace("://", f"://x-access-token:{token}@", 1) + f"/{full_name}.git"
+        # The token goes in an environment variable git reads as configuration, never on a
+        # command line (which other users of the computer can list).
+        basic = base64.b64encode(f"x-access-token:{token}".encode()).decode()
+        env |= {
+            "GIT_CONFIG_COUNT": "1",
+            "GIT_CONFIG_KEY_0": "http.extraHeader",
+            "GIT_CONFIG_VALUE_0": f"Authorization: Basic {basic}",
+        }
+        url = f"{web}/{full_name}.git"
         for cmd in (
             ["git", "init", "-q", "-b", "main"],
             ["git", "add", "-A"],
@@ -146,7 +152,7 @@ def push_tree(web: str, token: str, full_name: str, source: Path, *, author: str
                     "git is not installed: install git, then run glow setup again"
                 ) from None
             if proc.returncode != 0:
-                said = proc.stderr.replace(token, "***").strip().splitlines()
+                said = proc.stderr.replace(token, "***").replace(basic, "***").strip().splitlines()
                 raise GlowError(
                     f"could not push the first content of {full_name}: "
                     f"{said[-1] if said else 'git failed'} (the token needs the repo and "

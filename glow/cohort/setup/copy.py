@@ -27,7 +27,7 @@ DONE = {
 WOULD = "Would: "
 
 HEADLINE_COMPLETE = "GLOW setup of {org} is complete: {changes}."
-HEADLINE_LEFT = "GLOW setup of {org} needs you: {changes}, {left} step{s} left for you below."
+HEADLINE_LEFT = "GLOW setup of {org} needs you: {changes}; {left}, below."
 HEADLINE_DRY = "GLOW setup of {org}, dry run: {changes} would be made; nothing was written."
 NO_CHANGE = "no change was needed"
 CHANGES = "{count} change{s} made"

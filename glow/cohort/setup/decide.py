@@ -249,7 +249,13 @@ def app_check(
 ) -> tuple[Installation | None, list[HumanStep], list[Finding]]:
     """The provisioning App's installation on the organisation, what a person must do when
     there is none, and a finding for each permission more or fewer than seed 003 allows."""
-    found = [i for i in installations if app_slug is None or i.app_slug == app_slug]
+    # Without --app, only an App that may create repositories (administration) can be the
+    # provisioning App: another App on the organisation (a bot, an integration) is not.
+    found = [
+        i
+        for i in installations
+        if i.app_slug == app_slug or (app_slug is None and "administration" in i.permissions)
+    ]
     apps_page = f"{web}/organizations/{names.org}/settings/apps"
     if not found:
         wanted = ", ".join(f"{k}: {v}" for k, v in APP_PERMISSIONS.items())
@@ -314,24 +320,29 @@ def secret_steps(
     names: Names,
     web: str,
     present: Mapping[Role, frozenset[str]],
-    org_secrets: frozenset[str],
+    org_wide: Mapping[Role, frozenset[str]],
     *,
     bot_mode: bool,
 ) -> list[HumanStep]:
     """The secrets still missing, one person's step per repository (values cannot be read or
-    written by setup: a person pastes them)."""
+    written by setup: a person pastes them). ``org_wide``: the organisation's secrets that
+    reach each repository."""
     needed = (BOT_SECRET,) if bot_mode else APP_SECRETS
+    what_they_are = (
+        "a personal access token of the bot account"
+        if bot_mode
+        else "the App's ID, and the whole private key file it gave you"
+    )
     steps = []
     for role in SECRET_ROLES:
-        missing = [
-            s for s in needed if s not in present.get(role, frozenset()) and s not in org_secrets
-        ]
+        have = present.get(role, frozenset()) | org_wide.get(role, frozenset())
+        missing = [s for s in needed if s not in have]
         if missing:
-            what = " and ".join(missing)
+            plural = "s" if len(missing) > 1 else ""
             steps.append(
                 HumanStep(
-                    f"Add the secret{'s' if len(missing) > 1 else ''} {what} to {names.full(role)} "
-                    "(the App's ID, and the whole private key file it gave you)",
+                    f"Add the secret{plural} {' and '.join(missing)} to {names.full(role)} "
+                    f"({what_they_are})",
                     f"{web}/{names.full(role)}/settings/secrets/actions",
                     "secret",
                 )

@@ -51,13 +51,16 @@ class Org:
         return "/".join(["orgs", quote(self.names.org, safe=""), *parts])
 
     def listing(self, url: str, key: str) -> Iterator[dict[str, Any]]:
-        """Every item of a list GitHub wraps in an object (``{"total_count", key: [...]}``)."""
-        page = 1
+        """Every item of a list GitHub wraps in an object (``{"total_count", key: [...]}``),
+        page by page until ``total_count`` (some of these lists give 30 a page at most)."""
+        page, seen = 1, 0
         while True:
             body = self.api.request("GET", url, params={"per_page": 100, "page": page}).json()
             items = (body.get(key) or []) if isinstance(body, dict) else body
             yield from items
-            if len(items) < 100:
+            seen += len(items)
+            total = body.get("total_count") if isinstance(body, dict) else None
+            if not items or (isinstance(total, int) and seen >= total) or total is None:
                 return
             page += 1
 
@@ -127,6 +130,12 @@ class Org:
                 return frozenset()
             raise
 
+    def plan(self) -> str | None:
+        """The organisation's plan (``free``, ``team``...), as GitHub shows it to an owner;
+        None where there is none (GitHub Enterprise Server)."""
+        found = (self.check_org().get("plan") or {}).get("name")
+        return str(found).lower() if found else None
+
     def installations(self) -> list[Installation]:
         return [
             Installation(
@@ -138,31 +147,34 @@ class Org:
             for i in self.listing(self.org_url("installations"), "installations")
         ]
 
-    def team(self) -> Team | None:
+    def team(self, people: tuple[str, ...] = ()) -> Team | None:
+        """The facilitators' team: which of ``people`` are on it (active, or invited and not
+        yet in the organisation: a pending membership is not asked for again) and its access."""
         slug = self.names.team
         if self.api.get_json(self.org_url("teams", slug)) is None:
             return None
         members = frozenset(
-            str(m["login"]).lower()
-            for m in self.api.paginate(self.org_url("teams", slug, "members"))
+            login.lower()
+            for login in people
+            if self.api.get_json(self.org_url("teams", slug, "memberships", quote(login, safe="")))
         )
         access: dict[Role, str] = {}
         by_name = {self.names.repo(role).lower(): role for role in ROLES}
         for repo in self.api.paginate(self.org_url("teams", slug, "repos")):
             role = by_name.get(str(repo.get("name", "")).lower())
             perms = repo.get("permissions") or {}
-            if (
-                role is not None
-                and str(repo.get("owner", {}).get("login", "")).lower() == self.names.org.lower()
-            ):
+            owner = str(repo.get("owner", {}).get("login", "")).lower()
+            if role is not None and owner == self.names.org.lower():
                 access[role] = next((p for p in PERMISSION_ORDER if perms.get(p)), "none")
         return Team(slug=slug, members=members, access=access)
 
     def head(self, role: Role) -> str | None:
         """The default branch's head commit, or None while nothing was pushed."""
         repo = self.repo(role)
+        info = repo.get_json(repo.url()) or {}
+        branch = quote(str(info.get("default_branch") or "main"), safe="")
         try:
-            found = repo.get_json(repo.url("commits", "main"))
+            found = repo.get_json(repo.url("commits", branch))
         except GitHubError as exc:
             if exc.status != 409:  # "Git Repository is empty."
                 raise

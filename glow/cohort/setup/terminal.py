@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from glow.errors import ConfigError
 
 if TYPE_CHECKING:
-    from glow.cohort.setup.apply import SetupOptions
+    from glow.cohort.setup.apply import SetupOptions, SetupReport
 
 
 def default_root() -> Path:
@@ -88,12 +88,7 @@ def setup_by_hand(args: argparse.Namespace) -> int:
     elif report.complete:
         print(HEADLINE_COMPLETE.format(org=args.org, changes=changes))
     else:
-        left = len(report.left) + len(report.problems)
-        print(
-            HEADLINE_LEFT.format(
-                org=args.org, changes=changes, left=left, s="" if left == 1 else "s"
-            )
-        )
+        print(HEADLINE_LEFT.format(org=args.org, changes=changes, left=still_to_do(report)))
     for step in report.done:
         print(done_line(step, dry_run=args.dry_run))
     for problem in report.problems:
@@ -107,3 +102,15 @@ def setup_by_hand(args: argparse.Namespace) -> int:
         return 0 if args.dry_run else 1
     print(NEXT_GOLIVE.format(org=args.org))
     return 0
+
+
+def still_to_do(report: SetupReport) -> str:
+    """ "2 problems to fix and 1 step left for you", in the order they are printed."""
+    parts = []
+    for count, one, many in (
+        (len(report.problems), "problem to fix", "problems to fix"),
+        (len(report.left), "step left for you", "steps left for you"),
+    ):
+        if count:
+            parts.append(f"{count} {one if count == 1 else many}")
+    return " and ".join(parts)

@@ -190,6 +190,16 @@ def register(hub: Hub) -> None:
         store.mark_dirty()
         return Response(200, membership_json(org, team, person["login"]))
 
+    @r.route("GET", "/orgs/{org}/teams/{team_slug}/memberships/{username}")
+    def get_membership(ctx: Ctx) -> Response:
+        """A person's membership: active, or pending until they join the organisation; 404
+        when they are not on the team."""
+        org, team = find_team(ctx, "read")
+        login = ctx.params["username"]
+        if login.lower() not in team["members"]:
+            return Response(404)  # documented without a body: not on the team
+        return Response(200, membership_json(org, team, login))
+
     def membership_json(org: dict[str, Any], team: dict[str, Any], login: str) -> dict[str, Any]:
         return {
             "url": f"{hub.urls.api}/organizations/{org['id']}/team/{team['id']}/memberships/"
