@@ -64,6 +64,10 @@ def glow_register(
         # Nothing may be asked of GitHub: a request would fail on this closed port.
         "GITHUB_API_URL": "http://127.0.0.1:9/api/v3",
         "GITHUB_TOKEN": "unused",
+        # The App's settings are checked at start (every missing one named at once); they are
+        # never used here.
+        "PROVISIONING_APP_ID": "1",
+        "PROVISIONING_APP_PRIVATE_KEY": "unused",
     }
     return subprocess.run(
         [sys.executable, "-m", "glow", "register"],
