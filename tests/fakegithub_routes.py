@@ -251,6 +251,19 @@ def _get_ref(fake: FakeGitHub, owner: str, name: str, branch: str, **_: Any) -> 
     )
 
 
+def _list_branches(
+    fake: FakeGitHub, request: httpx.Request, owner: str, name: str, **_: Any
+) -> httpx.Response:
+    repo = _repo(fake, owner, name)
+    if repo is None:
+        return error(404, "Not Found")
+    branches = [
+        {"name": branch, "commit": {"sha": sha}, "protected": False}
+        for branch, sha in sorted(repo.refs.items())
+    ]
+    return fake.page(request, branches)
+
+
 def _update_ref(
     fake: FakeGitHub, body: Any, owner: str, name: str, branch: str, **_: Any
 ) -> httpx.Response:
@@ -362,6 +375,7 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("PUT", "repos/:owner/:name/contents/*path", _write_contents),
     ("DELETE", "repos/:owner/:name/contents/*path", _write_contents),
     ("GET", "repos/:owner/:name/git/ref/heads/*branch", _get_ref),
+    ("GET", "repos/:owner/:name/branches", _list_branches),
     ("PATCH", "repos/:owner/:name/git/refs/heads/*branch", _update_ref),
     ("GET", "repos/:owner/:name/git/commits/:sha", _get_commit),
     ("POST", "repos/:owner/:name/git/commits", _create_commit),
