@@ -65,6 +65,7 @@ def measure(learners: int, workers: int, timeout: float, github_limits: bool) ->
         result = rehearse_learners(hub, ROOT, lambda line: None, timeout, learners)
         log = list(hub.requests)
         log_limit = hub.requests.maxlen
+        secondary_403s = hub.secondary_403s
     finally:
         hub.stop()
         shutil.rmtree(tmp, ignore_errors=True)
@@ -93,6 +94,9 @@ def measure(learners: int, workers: int, timeout: float, github_limits: bool) ->
         "duplicate_comments": result["duplicate_comments"],
         "duplicate_issues": result["duplicate_issues"],
         "replay_matches": result["replay_matches"],
+        # Every secondary-limit 403 the local GitHub answered (counted beside its request log,
+        # which keeps the last 100,000 requests only).
+        "secondary_403s": secondary_403s,
         "ok": bool(result["ok"]),
         # The account (not a job token) that made the most requests, and how many: GitHub
         # allows 5,000 an hour; the App's installation and the facilitator are the candidates.
@@ -150,7 +154,8 @@ def print_text(rows: list[dict[str, Any]], grown: dict[str, float | None]) -> No
     for row in rows:
         print(
             f"{row['learners']} learners: busiest account {row['busiest_account']} made "
-            f"{row['busiest_account_requests']} API requests (GitHub allows 5,000 an hour)"
+            f"{row['busiest_account_requests']} API requests (GitHub allows 5,000 an hour); "
+            f"secondary-limit 403s met: {row['secondary_403s']}"
         )
         if row["request_log_full"]:
             print(

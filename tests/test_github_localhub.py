@@ -70,6 +70,8 @@ def test_faults_from_the_local_github_are_survived(
     assert demo.upsert_comment(1, "status", "Hello") == "created"
     assert sleeps == [3.0, 2.0]  # retry-after, then the 5xx wait for attempt 2 of the call
     assert demo.read_file("README.md") is not None
+    # Counted apart from the request log, which a long rehearsal wraps.
+    assert local.hub.secondary_403s == 1
 
 
 def test_app_installation_client_from_the_environment(local: Local) -> None:

@@ -118,6 +118,7 @@ class LocalHub:
         self.limits = Limits(self.store.config)
         self.record_bodies = record_bodies
         self.requests: deque[dict[str, Any]] = deque(maxlen=100_000)
+        self.secondary_403s = 0  # every secondary-limit 403 answered, the log's or not
         self.deliveries: deque[dict[str, Any]] = deque(maxlen=20_000)
         self._request_ids = itertools.count(1)
         self._background = 0
@@ -379,6 +380,10 @@ class LocalHub:
         if self.record_bodies and resp.raw is None:
             entry["response"] = resp.body
         self.requests.append(entry)
+        # Counted apart from the log, which keeps the last 100,000 requests only: a long
+        # rehearsal still knows every secondary-limit 403 it met.
+        if entry.get("limited") == "secondary" or entry.get("fault") == "secondary":
+            self.secondary_403s += 1
         if entry.get("hold_seconds"):
             time.sleep(entry["hold_seconds"])
         return resp

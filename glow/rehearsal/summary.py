@@ -133,7 +133,8 @@ def load_figures(hub: LocalHub, runs: list[dict[str, Any]]) -> dict[str, Any]:
     refused = [
         r for r in requests if r.get("limited") == "secondary" or r.get("fault") == "secondary"
     ]
-    limited = len(refused)
+    # The hub's own count: its request log keeps the last 100,000 requests only.
+    limited = max(len(refused), hub.secondary_403s)
     workflow = {int(run["id"]): str(run.get("name") or run.get("workflow_path")) for run in runs}
     where = Counter(
         f"{workflow.get(int(r.get('run_id') or 0), 'no run')}: {r['method']} {r['route']} as "
