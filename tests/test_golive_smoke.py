@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from glow.cohort.golive.decide import Check
 from glow.cohort.golive.smoke import smoke_test
 from glow.cohort.setup.decide import Names
 
@@ -42,23 +43,28 @@ class Stub:
         return Response({"number": 7})
 
 
-def test_a_room_that_never_comes_fails_naming_the_stage_and_is_torn_down() -> None:
-    stub = Stub(["registration", "enrolled"])
+def run(stub: Stub, timeout: float) -> Check:
+    """The smoke test on ``stub``, its clock moved by its own sleeps."""
     now = [0.0]
 
     def sleep(seconds: float) -> None:
         now[0] += seconds
 
-    check = smoke_test(
+    return smoke_test(
         stub,  # type: ignore[arg-type]
         stub,  # type: ignore[arg-type]
         Names(org="acme"),
         "2027-01",
         "https://github.com",
-        timeout=60,
+        timeout=timeout,
         clock=lambda: now[0],
         sleep=sleep,
     )
+
+
+def test_a_room_that_never_comes_fails_naming_the_stage_and_is_torn_down() -> None:
+    stub = Stub(["registration", "enrolled"])
+    check = run(stub, timeout=60)
     assert check.status == "fail"
     assert check.detail.startswith("no Learning Room was made and shared within 60 s")
     assert check.fix == (
@@ -68,17 +74,6 @@ def test_a_room_that_never_comes_fails_naming_the_stage_and_is_torn_down() -> No
 
 
 def test_a_registration_never_enrolled_fails_at_that_stage() -> None:
-    stub = Stub(["registration", "waitlisted"])
-    now = [0.0]
-    check = smoke_test(
-        stub,  # type: ignore[arg-type]
-        stub,  # type: ignore[arg-type]
-        Names(org="acme"),
-        "2027-01",
-        "https://github.com",
-        timeout=30,
-        clock=lambda: now[0],
-        sleep=lambda s: now.__setitem__(0, now[0] + s),
-    )
+    check = run(Stub(["registration", "waitlisted"]), timeout=30)
     assert check.status == "fail"
     assert check.detail.startswith("the registration was not enrolled within 30 s")
