@@ -138,3 +138,16 @@ def test_an_unreachable_github_names_the_setting(monkeypatch: pytest.MonkeyPatch
     with pytest.raises(GitHubError, match=unreachable) as caught:
         repo.get_json(repo.url())
     assert "ConnectError" not in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_a_list_wrapped_in_an_object_is_read_to_its_last_page(local: Local, demo: Repo) -> None:
+    """The organisation's variables come 30 a page inside ``{"total_count", "variables"}``:
+    every page is followed by its Link header, so none is missed."""
+    for n in range(35):
+        local.control("POST", "variables", {"owner": "acme", "name": f"V{n:02d}", "value": "x"})
+    names = [
+        v["name"]
+        for v in demo.paginate("orgs/acme/actions/variables", {"per_page": 30}, key="variables")
+    ]
+    assert sorted(names) == [f"V{n:02d}" for n in range(35)]
+    assert demo.counts.requests == 2

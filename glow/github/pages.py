@@ -21,17 +21,23 @@ PER_PAGE = 100  # GitHub's maximum: fewest requests against the hourly budget
 GetPage = Callable[[str, "dict[str, Any] | None"], "Response[Any]"]
 
 
-def paginate_path(get: GetPage, path: str, params: dict[str, Any] | None = None) -> Iterator[Any]:
+def paginate_path(
+    get: GetPage, path: str, params: dict[str, Any] | None = None, *, key: str | None = None
+) -> Iterator[Any]:
     """Yield every item of a list endpoint, following GitHub's ``Link: rel="next"`` headers.
 
     ``get(url, params)`` makes one request (with backoff and counting, as the caller wants);
     the next-page URL is absolute and already carries the query, so it gets no params.
+    ``key``: the list is wrapped in an object (``{"total_count": N, key: [...]}``, as the
+    Actions variables, secrets and an organisation's installations are).
     """
     url: str | None = path
     query: dict[str, Any] | None = {"per_page": PER_PAGE, **(params or {})}
     while url is not None:
         response = get(url, query)
         items = response.json()
+        if key is not None and isinstance(items, dict):
+            items = items.get(key) or []
         if not isinstance(items, list):
             raise TypeError(f"GET {path} did not answer with a list")
         yield from items

@@ -179,12 +179,16 @@ class Repo:
                 return None
             raise
 
-    def paginate(self, url: str, params: Mapping[str, Any] | None = None) -> Iterator[Any]:
-        """Every item of a list endpoint, 100 a page, each page with backoff and counted."""
+    def paginate(
+        self, url: str, params: Mapping[str, Any] | None = None, *, key: str | None = None
+    ) -> Iterator[Any]:
+        """Every item of a list endpoint, 100 a page, each page with backoff and counted
+        (``key``: the list GitHub wraps in an object, ``paginate_path``)."""
         return paginate_path(
             lambda page_url, query: self.request("GET", page_url, params=query),
             url,
             dict(params) if params else None,
+            key=key,
         )
 
     # Comments ---------------------------------------------------------------------------------

@@ -4,7 +4,6 @@ request has backoff and the token's write budget)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -50,20 +49,6 @@ class Org:
     def org_url(self, *parts: str) -> str:
         return "/".join(["orgs", quote(self.names.org, safe=""), *parts])
 
-    def listing(self, url: str, key: str) -> Iterator[dict[str, Any]]:
-        """Every item of a list GitHub wraps in an object (``{"total_count", key: [...]}``),
-        page by page until ``total_count`` (some of these lists give 30 a page at most)."""
-        page, seen = 1, 0
-        while True:
-            body = self.api.request("GET", url, params={"per_page": 100, "page": page}).json()
-            items = (body.get(key) or []) if isinstance(body, dict) else body
-            yield from items
-            seen += len(items)
-            total = body.get("total_count") if isinstance(body, dict) else None
-            if not items or (isinstance(total, int) and seen >= total) or total is None:
-                return
-            page += 1
-
     # Reading -----------------------------------------------------------------------------------
 
     def check_org(self) -> dict[str, Any]:
@@ -103,7 +88,7 @@ class Org:
     def variables(self, scope: VariableScope) -> dict[str, str]:
         """The organisation's variables (``org``), or a repository's own."""
         try:
-            listed = list(self.listing(self.variables_url(scope), "variables"))
+            listed = list(self.api.paginate(self.variables_url(scope), key="variables"))
         except GitHubError as exc:
             if exc.status == 404 and scope != "org":
                 return {}  # a repository not made yet (a dry run)
@@ -114,7 +99,8 @@ class Org:
         repo = self.repo(role)
         try:
             return frozenset(
-                str(s["name"]) for s in self.listing(repo.url("actions", "secrets"), "secrets")
+                str(s["name"])
+                for s in self.api.paginate(repo.url("actions", "secrets"), key="secrets")
             )
         except GitHubError as exc:
             if exc.status == 404:
@@ -123,7 +109,7 @@ class Org:
 
     def org_secrets(self) -> frozenset[str]:
         try:
-            listed = self.listing(self.org_url("actions", "secrets"), "secrets")
+            listed = self.api.paginate(self.org_url("actions", "secrets"), key="secrets")
             return frozenset(str(s["name"]) for s in listed)
         except GitHubError as exc:
             if exc.status in (403, 404):
@@ -144,7 +130,7 @@ class Org:
                 permissions={str(k): str(v) for k, v in (i.get("permissions") or {}).items()},
                 repository_selection=str(i.get("repository_selection") or "all"),
             )
-            for i in self.listing(self.org_url("installations"), "installations")
+            for i in self.api.paginate(self.org_url("installations"), key="installations")
         ]
 
     def team(self, people: tuple[str, ...] = ()) -> Team | None:
