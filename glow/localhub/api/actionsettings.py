@@ -78,14 +78,17 @@ def register(hub: Hub) -> None:
         org = org_for(hub, ctx, scope, level)
         return org, actionsdata.scope_of(org["login"])
 
+    def org_listing(ctx: Ctx, kind: str) -> Response:
+        """An organisation's variables or secrets (names and times; a secret's value never)."""
+        org, scope = org_scope(ctx, "read", kind)
+        items = [
+            org_entry_json(org, kind, *entry) for entry in actionsdata.listing(store, kind, scope)
+        ]
+        return paginate(hub, ctx, items, wrap=kind)
+
     @r.route("GET", "/orgs/{org}/actions/variables")
     def list_org_variables(ctx: Ctx) -> Response:
-        org, scope = org_scope(ctx, "read")
-        items = [
-            org_entry_json(org, "variables", *entry)
-            for entry in actionsdata.listing(store, "variables", scope)
-        ]
-        return paginate(hub, ctx, items, wrap="variables")
+        return org_listing(ctx, "variables")
 
     @r.route("POST", "/orgs/{org}/actions/variables")
     def create_org_variable(ctx: Ctx) -> Response:
@@ -161,14 +164,26 @@ def register(hub: Hub) -> None:
         repo = repo_for(hub, ctx, scope, level, "admin")
         return actionsdata.scope_of(repo["full_name"])
 
+    # The App permission each kind needs on a repository.
+    permission = {"variables": "actions_variables", "secrets": "secrets"}
+
+    def repo_listing(ctx: Ctx, kind: str) -> Response:
+        scope = repo_scope(ctx, permission[kind], "read")
+        items = [repo_entry_json(kind, *entry) for entry in actionsdata.listing(store, kind, scope)]
+        return paginate(hub, ctx, items, wrap=kind)
+
+    def repo_entry(ctx: Ctx, kind: str, level: str, param: str) -> tuple[str, str]:
+        """The repository's scope and the stored name of the variable or secret the path
+        names, or 404."""
+        scope = repo_scope(ctx, permission[kind], level)
+        key = actionsdata.find(store, kind, scope, ctx.params[param])
+        if key is None:
+            raise not_found()
+        return scope, key
+
     @r.route("GET", "/repos/{owner}/{repo}/actions/variables")
     def list_repo_variables(ctx: Ctx) -> Response:
-        scope = repo_scope(ctx, "actions_variables", "read")
-        items = [
-            repo_entry_json("variables", *entry)
-            for entry in actionsdata.listing(store, "variables", scope)
-        ]
-        return paginate(hub, ctx, items, wrap="variables")
+        return repo_listing(ctx, "variables")
 
     @r.route("POST", "/repos/{owner}/{repo}/actions/variables")
     def create_repo_variable(ctx: Ctx) -> Response:
@@ -181,11 +196,7 @@ def register(hub: Hub) -> None:
         return Response(201, {})
 
     def repo_variable(ctx: Ctx, level: str) -> tuple[str, str]:
-        scope = repo_scope(ctx, "actions_variables", level)
-        key = actionsdata.find(store, "variables", scope, ctx.params["name"])
-        if key is None:
-            raise not_found()
-        return scope, key
+        return repo_entry(ctx, "variables", level, "name")
 
     @r.route("GET", "/repos/{owner}/{repo}/actions/variables/{name}")
     def get_repo_variable(ctx: Ctx) -> Response:
@@ -209,21 +220,11 @@ def register(hub: Hub) -> None:
     # -- secrets -----------------------------------------------------------------------------
     @r.route("GET", "/orgs/{org}/actions/secrets")
     def list_org_secrets(ctx: Ctx) -> Response:
-        org, scope = org_scope(ctx, "read", "secrets")
-        items = [
-            org_entry_json(org, "secrets", *entry)
-            for entry in actionsdata.listing(store, "secrets", scope)
-        ]
-        return paginate(hub, ctx, items, wrap="secrets")
+        return org_listing(ctx, "secrets")
 
     @r.route("GET", "/repos/{owner}/{repo}/actions/secrets")
     def list_repo_secrets(ctx: Ctx) -> Response:
-        scope = repo_scope(ctx, "secrets", "read")
-        items = [
-            repo_entry_json("secrets", *entry)
-            for entry in actionsdata.listing(store, "secrets", scope)
-        ]
-        return paginate(hub, ctx, items, wrap="secrets")
+        return repo_listing(ctx, "secrets")
 
     @r.route("GET", "/repos/{owner}/{repo}/actions/secrets/public-key")
     def repo_public_key(ctx: Ctx) -> Response:
@@ -233,10 +234,7 @@ def register(hub: Hub) -> None:
 
     @r.route("GET", "/repos/{owner}/{repo}/actions/secrets/{secret_name}")
     def get_repo_secret(ctx: Ctx) -> Response:
-        scope = repo_scope(ctx, "secrets", "read")
-        key = actionsdata.find(store, "secrets", scope, ctx.params["secret_name"])
-        if key is None:
-            raise not_found()
+        scope, key = repo_entry(ctx, "secrets", "read", "secret_name")
         meta = actionsdata.meta(store, "secrets", scope, key)
         return Response(200, repo_entry_json("secrets", key, "", meta))
 
@@ -264,11 +262,7 @@ def register(hub: Hub) -> None:
 
     @r.route("DELETE", "/repos/{owner}/{repo}/actions/secrets/{secret_name}")
     def delete_repo_secret(ctx: Ctx) -> Response:
-        repo = repo_for(hub, ctx, "secrets", "write", "admin")
-        scope = actionsdata.scope_of(repo["full_name"])
-        key = actionsdata.find(store, "secrets", scope, ctx.params["secret_name"])
-        if key is None:
-            raise not_found()
+        scope, key = repo_entry(ctx, "secrets", "write", "secret_name")
         actionsdata.remove(store, "secrets", scope, key)
         return Response(204)
 
