@@ -218,16 +218,15 @@ def go_live(hub: LocalHub, root: Path, world: Any) -> dict[str, Any]:
     """`glow golive` on the world `glow setup` built, then `glow setup` again (it must write
     nothing): the figures the demo reports."""
     from glow.cohort.golive.gate import run_gate
-    from glow.cohort.setup.apply import SetupOptions, run_setup
-    from glow.cohort.setup.decide import Names
+    from glow.cohort.setup.apply import run_setup
     from glow.github import token_client
+    from glow.rehearsal.world import setup_options
 
     token = world.token(FACILITATOR)
-    options = SetupOptions(
-        names=Names(org=world.org), root=root, cohort_id=COHORT, facilitators=(FACILITATOR,)
-    )
-    gate = run_gate(token_client(token, hub.api_url), token, hub.api_url, options)
-    again = run_setup(token_client(token, hub.api_url), token, hub.api_url, options)
+    options = setup_options(root, world.org)
+    client = token_client(token, hub.api_url)
+    gate = run_gate(client, token, hub.api_url, options)
+    again = run_setup(client, token, hub.api_url, options)
     return {
         "golive": "pass" if gate.passed else "fail",
         "golive_failed": [f"{c.name}: {c.detail}" for c in gate.checks if not c.ok],

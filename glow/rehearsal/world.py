@@ -17,7 +17,7 @@ from glow.cohort.setup.content import staged as staged
 if TYPE_CHECKING:
     import httpx
 
-    from glow.cohort.setup.apply import SetupReport
+    from glow.cohort.setup.apply import SetupOptions, SetupReport
     from glow.localhub.hub import LocalHub
 
 ORG = "glow-demo"
@@ -151,23 +151,33 @@ def build_world(
     return world
 
 
+def setup_options(
+    root: Path, org: str, cohorts: Mapping[str, object] | None = None
+) -> SetupOptions:
+    """`glow setup` as the facilitator runs it on the organisation (the admin repository's
+    first cohorts.json is ``cohorts``, when given)."""
+    from glow.cohort.setup.apply import SetupOptions
+    from glow.cohort.setup.decide import Names
+
+    return SetupOptions(
+        names=Names(org=org),
+        root=root,
+        cohort_id=COHORT,
+        facilitators=(FACILITATOR,),
+        cohorts_json=None if cohorts is None else json.dumps(cohorts, indent=2) + "\n",
+    )
+
+
 def setup_world(
     hub: LocalHub, root: Path, token: str, org: str, cohorts: Mapping[str, object]
 ) -> SetupReport:
     """`glow setup` run by the facilitator on the organisation: the three repositories from
     this project (the admin repository with ``cohorts``), the variables and the team. What
     only a person can do (the App, its secrets) the caller does."""
-    from glow.cohort.setup.apply import SetupOptions, run_setup
-    from glow.cohort.setup.decide import Names
+    from glow.cohort.setup.apply import run_setup
     from glow.github import token_client
 
-    options = SetupOptions(
-        names=Names(org=org),
-        root=root,
-        cohort_id=COHORT,
-        facilitators=(FACILITATOR,),
-        cohorts_json=json.dumps(cohorts, indent=2) + "\n",
-    )
+    options = setup_options(root, org, cohorts)
     return run_setup(token_client(token, hub.api_url), token, hub.api_url, options)
 
 

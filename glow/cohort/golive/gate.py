@@ -101,17 +101,14 @@ def run_gate(
     from glow.cohort.setup.org import Org
     from glow.cohort.template.decide import validate
     from glow.cohort.template.files import read_source
-    from glow.github.files import read_file
 
     root = options.root
     report = GateReport(org=options.names.org)
     setup = run_setup(gh, token, api_url, replace(options, dry_run=True))
     report.checks.extend(setup_checks(setup.done, setup.left, setup.problems, options.names.org))
 
-    sync = next((s for s in setup.done if s.kind == "sync-template"), None)
     problems = validate(read_source(root / "learning-room-template"))
-    changes = int(sync.detail.split()[0]) if sync else 0
-    report.checks.append(template_check(changes, problems))
+    report.checks.append(template_check(setup.template_changes, problems))
 
     org = Org(gh, options.names)
     required = required_workflows(root, options)
@@ -119,13 +116,10 @@ def run_gate(
         workflow_check(required, workflow_states(org, list(required)), web_url(api_url))
     )
 
-    found = None
-    admin_state = org.repo_state("admin")
-    if admin_state.exists and not admin_state.empty:
-        found = read_file(org.repo("admin"), "cohorts.json")
     cohorts: Cohorts | None
     try:
-        cohorts = Cohorts.model_validate_json(found.text) if found else Cohorts()
+        found = setup.cohorts_text
+        cohorts = Cohorts() if found is None else Cohorts.model_validate_json(found)
     except ValueError as exc:
         first = str(exc).splitlines()[0]
         report.checks.append(
@@ -148,7 +142,7 @@ def run_gate(
         api_budget_check(core.get("remaining"), core.get("limit"), capacity, CREATES_PER_ROOM)
     )
 
-    plan = org.plan()
+    plan = setup.plan
     included = PLAN_MINUTES.get(plan, PLAN_MINUTES["team"]) if plan else None
     report.learners = capacity
     report.minutes_for_learners = estimate(root, capacity).total

@@ -62,6 +62,12 @@ class SetupReport:
     writes: int = 0
     installation_id: int | None = None
     dry_run: bool = False
+    # What setup read on the way, for the go-live gate to judge without reading again: the
+    # admin repository's cohorts.json (None: not there), the template files out of step, the
+    # organisation's plan.
+    cohorts_text: str | None = None
+    template_changes: int = 0
+    plan: str | None = None
 
     @property
     def complete(self) -> bool:
@@ -95,9 +101,8 @@ def run_setup(
 
     names = options.names
     org = Org(gh, names)
-    org.check_org()
     web = web_url(api_url)
-    report = SetupReport(org=names.org, dry_run=options.dry_run)
+    report = SetupReport(org=names.org, dry_run=options.dry_run, plan=org.plan())
     login = org.login()
     # Whom help requests mention: those named with --facilitator; without it, whoever the
     # variable names already (co-facilitators are kept), or the token's owner at first.
@@ -109,7 +114,8 @@ def run_setup(
             say(f"{step.kind}: {step.target}")
             carry_out()
 
-    for role, state in org.repo_states().items():
+    states = org.repo_states()
+    for role, state in states.items():
         steps, findings = repo_steps(names, role, state)
         report.problems.extend(findings)
         for step in steps:
@@ -122,9 +128,7 @@ def run_setup(
     report.problems.extend(findings)
     report.installation_id = installation.id if installation else None
 
-    head = (
-        None if options.dry_run and not org.repo_state("workshop").exists else org.head("workshop")
-    )
+    head = None if options.dry_run and not states["workshop"].exists else org.head("workshop")
     present = {scope: org.variables(scope) for scope in ("org", "workshop", "admin")}
     wanted = wanted_variables(
         names,
@@ -132,7 +136,10 @@ def run_setup(
         workshop_head=head,
         installation_id=report.installation_id,
         facilitators=facilitators,
-        cohort_open=_cohort_open(org, options),
+        # A new admin repository, or one without cohorts.json, gets the first cohort.
+        cohort_open=cohort_open(
+            options.first_cohorts() if report.cohorts_text is None else report.cohorts_text
+        ),
     )
     if not options.facilitators and any("GLOW_FACILITATORS" in p for p in present.values()):
         del wanted["GLOW_FACILITATORS"]
@@ -156,7 +163,7 @@ def run_setup(
     modes = {present[scope].get("PROVISIONING_MODE", "").strip() for scope in present}
     bot_mode = "actions-bot" in modes
     # An organisation's secrets reach a private repository only on a paid plan.
-    paid = org.plan() != "free"
+    paid = report.plan != "free"
     shared = org.org_secrets()
     org_wide = {role: shared if role == "workshop" or paid else frozenset() for role in secrets}
     report.left.extend(secret_steps(names, web, secrets, org_wide, bot_mode=bot_mode))
@@ -279,6 +286,7 @@ def _check_content(
             texts = {path: _ghes_text(path, text) for path, text in texts.items()}
         branch, existing = template_files(repo)
         plan = plan_sync(texts, existing, delete=False)
+        report.template_changes = len(plan.files)
         if not plan.empty:
             step = Step(
                 "sync-template", repo.full_name, f"{len(plan.files)} file(s) brought in step"
@@ -305,6 +313,7 @@ def _check_content(
                 ),
             )
             return
+        report.cohorts_text = found.text
         try:
             Cohorts.model_validate_json(found.text)
         except ValueError as exc:
@@ -317,17 +326,11 @@ def _check_content(
             )
 
 
-def _cohort_open(org: Org, options: SetupOptions) -> bool:
-    """Whether the admin repository's cohorts.json has an open cohort (a new one will)."""
+def cohort_open(cohorts_text: str) -> bool:
+    """Whether a cohorts.json has an open cohort (not when it is not valid)."""
     from glow.cohort.model import Cohorts
-    from glow.github.files import read_file
 
-    state = org.repo_state("admin")
-    found = (
-        read_file(org.repo("admin"), "cohorts.json") if state.exists and not state.empty else None
-    )
-    text = found.text if found is not None else options.first_cohorts()
     try:
-        return any(c.open for c in Cohorts.model_validate_json(text).cohorts)
+        return any(c.open for c in Cohorts.model_validate_json(cohorts_text).cohorts)
     except ValueError:
         return False

@@ -118,7 +118,8 @@ class Org:
 
     def plan(self) -> str | None:
         """The organisation's plan (``free``, ``team``...), as GitHub shows it to an owner;
-        None where there is none (GitHub Enterprise Server)."""
+        None where there is none (GitHub Enterprise Server). Reads the organisation, so a
+        missing one or a token not its owner's is one clear line first (``check_org``)."""
         found = (self.check_org().get("plan") or {}).get("name")
         return str(found).lower() if found else None
 
