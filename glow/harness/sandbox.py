@@ -23,9 +23,10 @@ from pydantic import BaseModel, ConfigDict
 
 # Inside both sandboxes the scratch workspace is mounted here.
 WORKSPACE = "/workspace"
-# Relative to the workspace: the suite being run is copied here, and the results land here.
+# Relative to the workspace: the suite being run is copied here, one folder per deliverable.
 TESTS_DIR = ".coursegen/tests"
-RESULTS_FILE = ".coursegen/results/results.xml"
+# The most of check.sh's results the sandbox hands back.
+RESULTS_LIMIT = 1_000_000
 
 Stage = Literal["prepare", "install", "boot", "check"]
 Status = Literal["passed", "failed", "timeout", "killed", "error"]
@@ -58,7 +59,8 @@ class Job:
     """A scratch directory the harness made for this job alone (a copy of the workspace with a
     variant and a suite laid over it). The sandbox may write in it and nowhere else."""
     env: Mapping[str, str] = field(default_factory=dict)
-    """The ``COURSEGEN_*`` variables (deliverable, suite, tests, results)."""
+    """The ``COURSEGEN_*`` variables of the job (deliverable, suite, tests). The sandbox adds
+    ``COURSEGEN_RESULTS``, a path of its choosing, and hands back what check.sh wrote there."""
     network: bool = False
     limits: Limits = field(default_factory=Limits)
     boot: BootPoll | None = None
@@ -77,6 +79,9 @@ class Outcome(BaseModel):
     """The stage that decided the status (``check`` when everything ran)."""
     exit_code: int | None = None
     headline: str
+    results: str | None = None
+    """The JUnit XML check.sh wrote to ``$COURSEGEN_RESULTS`` (at most ``RESULTS_LIMIT``
+    bytes), None when it wrote nothing."""
     stdout_tail: str = ""
     stderr_tail: str = ""
     wall_seconds: float = 0.0
