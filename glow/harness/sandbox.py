@@ -36,7 +36,9 @@ Status = Literal["passed", "failed", "timeout", "killed", "error"]
 class Limits:
     """What one job may spend. ``wall_seconds`` covers the whole job (install, boot and check);
     exceeding it kills the job's every process. The others are per process (rlimits) or per
-    job (memory and processes, where the sandbox can count them as a group)."""
+    job (memory and processes, where the sandbox can count them as a group).
+    The workspace and any scratch space are capped at ``file_size_mb`` too, so a job that fills
+    the disk is stopped, not the machine."""
 
     wall_seconds: float = 120.0
     cpu_seconds: int = 60
