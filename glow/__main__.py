@@ -98,6 +98,11 @@ COMMANDS: tuple[Command, ...] = (
         "glow.cohort.golive.command",
         "Check the whole workshop before learners register: the go-live gate.",
     ),
+    Command(
+        "author",
+        "glow.authoring.command",
+        "Verify a course bundle with the authoring harness: `glow author verify PATH`.",
+    ),
     Command("local", "glow.localhub.cli", "Run the local GitHub: `glow local serve`."),
     Command(
         "demo",

@@ -1,0 +1,57 @@
+"""Author courses: run the harness on a course bundle (docs/authoring/bundle.md).
+
+`verify` loads a bundle, builds its runtime in a sandbox, runs the baseline matrix (the
+untouched starter and every reference variant against each deliverable's visible and hidden
+suites) and mutation analysis of the strong variant, and prints a readable report (or --json).
+It needs no network and no API key. The exit status is 0 only when the bundle passes.
+
+`replay` reruns, against the current harness, only the deliverables that failed in the last
+verify of that bundle; it changes no state (the last verify's report stays as it was).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from glow.authoring.copy import EPILOG as EPILOG
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    for name, summary in (
+        ("verify", "run the whole harness on a bundle"),
+        ("replay", "rerun the deliverables that failed in the last verify"),
+    ):
+        action = sub.add_parser(
+            name, help=summary, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
+        )
+        action.add_argument(
+            "bundle", metavar="PATH", help="the bundle's folder (has coursegen.yml)"
+        )
+        action.add_argument("--json", action="store_true", help="print one JSON object")
+        action.add_argument(
+            "--sandbox",
+            choices=("process", "docker"),
+            default="process",
+            help="process: bubblewrap, the default; docker: the bundle's own Dockerfile",
+        )
+        action.add_argument(
+            "--base-image",
+            help="with --sandbox docker: the image for the Dockerfile's BASE_IMAGE build argument",
+        )
+        action.add_argument(
+            "--mutants", type=int, default=12, help="mutants per deliverable (12; 0 skips)"
+        )
+        action.add_argument("--workers", type=int, default=2, help="runs side by side (2)")
+        action.add_argument(
+            "--deliverable",
+            action="append",
+            metavar="ID",
+            help="only this deliverable (repeatable)",
+        )
+
+
+def run(args: argparse.Namespace) -> int:
+    from glow.authoring.verify import run_verify
+
+    return run_verify(args)

@@ -1,0 +1,59 @@
+"""What ``glow author`` says: a report a person reads first, findings that say where to fix."""
+
+from __future__ import annotations
+
+from glow.harness.verify import Report
+
+EPILOG = """examples:
+  glow author verify examples/bundles/python-ledger
+  glow author verify examples/bundles/node-notes --sandbox docker --base-image glow-base:local
+  glow author verify my-bundle --json > report.json
+  glow author replay my-bundle        rerun the deliverables that failed last time
+"""
+
+
+def report_text(report: Report, *, replay: bool = False) -> str:
+    what = "Replay" if replay else "Verification"
+    lines = []
+    if report.ok:
+        lines.append(f"{what} passed: {report.title} is ready for certification.")
+    else:
+        count = len(report.findings)
+        lines.append(
+            f"{what} failed: {report.title} has {count} finding{'s' if count != 1 else ''} to fix."
+        )
+    lines.append(
+        f"Sandbox: {report.sandbox}. Deliverables: {', '.join(report.deliverables)}. "
+        f"Took {report.seconds.get('total', 0.0):.1f} s."
+    )
+    if report.findings:
+        lines.append("")
+        lines.append("Findings, each with the file to fix:")
+        lines += [f"- {f.message}" for f in report.findings]
+    if report.cells:
+        lines.append("")
+        lines.append("The baseline matrix (checks passed of checks run):")
+        for d in report.deliverables:
+            for suite in ("visible", "hidden"):
+                row = [c for c in report.cells if c.deliverable == d and c.suite == suite]
+                shown = ", ".join(
+                    f"{c.variant} {c.checks_passed}/{c.checks}"
+                    + ("" if c.status in ("passed", "failed") else f" ({c.status})")
+                    for c in row
+                )
+                lines.append(f"- {d}, {suite}: {shown}")
+    if report.mutation:
+        lines.append("")
+        lines.append("Mutation analysis of the strong variant (mutants killed):")
+        for m in report.mutation:
+            lines.append(
+                f"- {m.deliverable}: visible {m.visible_killed} of {m.mutants}, "
+                f"hidden {m.hidden_killed} of {m.mutants}"
+            )
+    if not report.ok:
+        lines.append("")
+        lines.append(
+            "Next: fix the findings, then run glow author replay on this bundle to rerun only "
+            "the deliverables that failed."
+        )
+    return "\n".join(lines)

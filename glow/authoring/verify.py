@@ -1,0 +1,105 @@
+"""``glow author verify`` and ``replay``: load a bundle, pick a sandbox, run, report.
+
+The last verify's report of each bundle is kept in ``$GLOW_STATE_DIR/author/`` (by default
+``~/.cache/glow/author/``), named by the bundle's absolute path; replay reads it and writes
+nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import sys
+from pathlib import Path
+
+from glow.authoring.copy import report_text
+from glow.errors import ConfigError, GlowError
+from glow.harness.bundle import load_bundle
+from glow.harness.sandbox import Sandbox
+from glow.harness.verify import Report, verify
+
+
+def state_dir() -> Path:
+    base = os.environ.get("GLOW_STATE_DIR") or str(Path.home() / ".cache" / "glow")
+    return Path(base) / "author"
+
+
+def report_path(bundle: Path) -> Path:
+    key = hashlib.sha256(str(bundle.resolve()).encode()).hexdigest()[:16]
+    return state_dir() / f"{bundle.resolve().name}-{key}.json"
+
+
+def make_sandbox(args: argparse.Namespace) -> Sandbox:
+    sandbox: Sandbox
+    if args.sandbox == "docker":
+        from glow.authoring.dockerbox import DockerSandbox
+
+        sandbox = DockerSandbox(base_image=args.base_image)
+    else:
+        if args.base_image:
+            raise ConfigError("--base-image is for --sandbox docker only")
+        from glow.harness.process import ProcessSandbox
+
+        sandbox = ProcessSandbox()
+    why_not = sandbox.available()
+    if why_not:
+        raise ConfigError(f"the {sandbox.name} sandbox cannot run here: {why_not}")
+    return sandbox
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    root = Path(args.bundle)
+    if args.mutants < 0 or args.workers < 1:
+        raise ConfigError("--mutants must be 0 or more and --workers 1 or more")
+    loaded = load_bundle(root)
+    if loaded.bundle is None:
+        count = len(loaded.findings)
+        print(f"The bundle at {root} cannot be verified: {count} finding(s) to fix.")
+        for finding in loaded.findings:
+            print(f"- {finding.line()}")
+        return 1
+    deliverables = args.deliverable
+    replay = args.action == "replay"
+    if replay:
+        deliverables = _replay_targets(root)
+        if not deliverables:
+            print(f"Nothing to replay: the last verify of {root} found nothing to fix.")
+            return 0
+    unknown = sorted(set(deliverables or ()) - {d.id for d in loaded.bundle.deliverables})
+    if unknown:
+        raise ConfigError(
+            f"--deliverable names no deliverable of this bundle: {', '.join(unknown)}"
+        )
+    sandbox = make_sandbox(args)
+
+    def progress(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
+    report = verify(
+        loaded.bundle,
+        sandbox,
+        deliverables=deliverables,
+        mutants=args.mutants,
+        workers=args.workers,
+        progress=progress,
+    )
+    if not replay:
+        path = report_path(root)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(report.model_dump_json(indent=2), encoding="utf-8")
+    print(report.model_dump_json(indent=2) if args.json else report_text(report, replay=replay))
+    return 0 if report.ok else 1
+
+
+def _replay_targets(root: Path) -> list[str]:
+    path = report_path(root)
+    try:
+        last = Report.model_validate_json(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(
+            f"no earlier verify of {root} to replay: run glow author verify {root} first"
+        ) from None
+    except ValueError as error:
+        raise GlowError(f"the last report ({path}) cannot be read: {error}") from None
+    return last.failed_deliverables()
