@@ -5,9 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from harness_bundles import write, write_calc_bundle
-
 from glow.harness.bundle import load_bundle
+from tests.harness_bundles import write, write_calc_bundle
 
 
 def lines(root: Path) -> list[str]:

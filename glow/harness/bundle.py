@@ -89,10 +89,12 @@ class Finding:
 class Deliverable:
     id: str
     manifest: DeliverableManifest
-    folder: Path
+    suites: dict[str, Path]
+    """Each suite's folder: ``visible`` and ``hidden`` in a bundle, ``visible`` alone in a
+    Learning Room (glow.harness.package)."""
 
     def suite(self, name: str) -> Path:
-        return self.folder / name
+        return self.suites[name]
 
 
 @dataclass(frozen=True)
@@ -101,10 +103,7 @@ class Bundle:
     manifest: BundleManifest
     deliverables: tuple[Deliverable, ...]
     variants: dict[str, Path]
-
-    @property
-    def workspace(self) -> Path:
-        return self.root / "workspace"
+    workspace: Path
 
     @property
     def limits(self) -> Limits:
@@ -161,7 +160,7 @@ def load_bundle(root: Path) -> Loaded:
     variants = _variants(root, deliverables, findings)
     if findings:
         return Loaded(None, tuple(findings))
-    return Loaded(Bundle(root, manifest, tuple(deliverables), variants), ())
+    return Loaded(Bundle(root, manifest, tuple(deliverables), variants, workspace), ())
 
 
 def _model(
@@ -242,7 +241,8 @@ def _deliverables(
                 findings.append(
                     Finding(f"deliverables/{name}/{suite}/", "", "missing or empty", name)
                 )
-        result.append(Deliverable(name, spec, folder / name))
+        suites = {suite: folder / name / suite for suite in SUITES}
+        result.append(Deliverable(name, spec, suites))
     owners: dict[str, str] = {}
     for d in result:
         for owned in d.manifest.owns:

@@ -49,7 +49,7 @@ def variant_files(bundle: Bundle, variant: str) -> dict[str, str]:
 
 def lay_out(bundle: Bundle, run: Run, target: Path) -> None:
     """The scratch workspace of one run, in ``target`` (which must not exist)."""
-    shutil.copytree(bundle.workspace, target, symlinks=True)
+    shutil.copytree(bundle.workspace, target, symlinks=True, ignore=shutil.ignore_patterns(".git"))
     files = variant_files(bundle, run.variant) | dict(run.overlay)
     for relative, text in files.items():
         path = target / relative

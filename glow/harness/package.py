@@ -1,0 +1,115 @@
+"""The learner-facing package of a bundle, and the project read back from a Learning Room.
+
+What a room receives (and so what publishing writes into the Learning Room template): every
+file of ``workspace/``, each deliverable's visible tests at ``.coursegen/tests/<id>/``, its
+learner-facing manifest at ``.coursegen/deliverables/<id>.yml`` (what it asks and which files
+the learner owns) and the bundle's manifest at ``.coursegen/project.yml``. Never a hidden test
+and never a reference variant: ``leaks`` says which of those a set of files would give away.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from glow.harness.bundle import (
+    Bundle,
+    BundleManifest,
+    Deliverable,
+    DeliverableManifest,
+    Finding,
+    Loaded,
+    files_under,
+)
+from glow.harness.sandbox import TESTS_DIR
+
+PROJECT_FILE = ".coursegen/project.yml"
+DELIVERABLES_DIR = ".coursegen/deliverables"
+
+
+def learner_files(bundle: Bundle) -> dict[str, bytes]:
+    """Every file a learner's room receives, by path relative to the room's root."""
+    files = {
+        relative: (bundle.workspace / relative).read_bytes()
+        for relative in files_under(bundle.workspace)
+    }
+    files[PROJECT_FILE] = _yaml(bundle.manifest.model_dump(mode="json", exclude_none=True))
+    for d in bundle.deliverables:
+        files[f"{DELIVERABLES_DIR}/{d.id}.yml"] = _yaml(d.manifest.model_dump(mode="json"))
+        visible = d.suite("visible")
+        for relative in files_under(visible):
+            files[f"{TESTS_DIR}/{d.id}/{relative}"] = (visible / relative).read_bytes()
+    return files
+
+
+def _yaml(data: object) -> bytes:
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A file that must never reach a room: a hidden test or a reference answer."""
+
+    source: str
+    content: bytes
+
+
+def secrets(bundle: Bundle) -> list[Secret]:
+    """Every hidden test and every variant file whose content differs from the starter's."""
+    found = []
+    for d in bundle.deliverables:
+        hidden = d.suite("hidden")
+        for relative in files_under(hidden):
+            found.append(
+                Secret(f"deliverables/{d.id}/hidden/{relative}", (hidden / relative).read_bytes())
+            )
+    for name, folder in sorted(bundle.variants.items()):
+        for relative in files_under(folder):
+            content = (folder / relative).read_bytes()
+            starter = bundle.workspace / relative
+            if starter.is_file() and starter.read_bytes() == content:
+                continue
+            found.append(Secret(f"variants/{name}/{relative}", content))
+    return found
+
+
+def leaks(secret_files: list[Secret], visible: dict[str, bytes]) -> list[str]:
+    """The secrets whose content appears in any visible file (a copy, or pasted inside one).
+
+    Content shorter than 24 bytes once stripped is not searched for (it would match by chance);
+    a visible suite that is also part of the hidden one (a hidden test identical to a visible
+    test) is no leak.
+    """
+    public = set(visible.values())
+    found = []
+    for secret in secret_files:
+        needle = secret.content.strip()
+        if secret.content in public and secret.source.split("/")[2:3] == ["hidden"]:
+            continue
+        if len(needle) < 24:
+            continue
+        if any(needle in content for content in visible.values()):
+            found.append(secret.source)
+    return found
+
+
+def published_bundle(checkout: Path) -> Loaded:
+    """The project of a Learning Room's checkout, as a bundle with visible suites only."""
+    project = checkout / PROJECT_FILE
+    if not project.is_file():
+        return Loaded(None, (Finding(PROJECT_FILE, "", "missing: this room holds no project"),))
+    try:
+        manifest = BundleManifest.model_validate(yaml.safe_load(project.read_text("utf-8")))
+        deliverables = []
+        for name in manifest.deliverables:
+            path = checkout / DELIVERABLES_DIR / f"{name}.yml"
+            spec = DeliverableManifest.model_validate(yaml.safe_load(path.read_text("utf-8")))
+            suites = {"visible": checkout / TESTS_DIR / name}
+            deliverables.append(Deliverable(name, spec, suites))
+    except (OSError, ValueError, yaml.YAMLError) as error:
+        problem = " ".join(str(error).split())[:300]
+        return Loaded(None, (Finding(DELIVERABLES_DIR, "", f"cannot be read: {problem}"),))
+    bundle = Bundle(checkout, manifest, tuple(deliverables), {}, checkout)
+    return Loaded(bundle, ())
