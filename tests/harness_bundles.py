@@ -96,6 +96,7 @@ SUITES = {
 }
 
 COURSEGEN_YML = """version: 1
+id: shell-arithmetic
 title: Shell arithmetic
 summary: Add and clamp numbers in POSIX shell.
 deliverables: [add, clamp]

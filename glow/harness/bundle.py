@@ -55,6 +55,9 @@ class BundleManifest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     version: Literal[1]
+    id: Slug
+    """The project's name among the workshop's projects: the admin repository keeps its
+    hidden tests under ``courses/<id>/``."""
     title: Annotated[str, Field(min_length=1, max_length=120)]
     summary: str = ""
     deliverables: Annotated[list[Slug], Field(min_length=1, max_length=20)]
