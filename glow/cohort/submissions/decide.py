@@ -1,0 +1,156 @@
+"""Which submissions wait for a verdict, and what the verdict says: pure.
+
+A room's project bot (``glow project``, with the room's job token) marks a deliverable's issue
+with the label ``submitted`` and one comment of its own whose first line is the marker
+``glow:submission:<id>`` and whose second records the commit submitted (``<!-- sha: ... -->``).
+The verdict is one comment of the grader's (the provisioning App), marker ``glow:verdict:<id>``,
+with the commit it graded on the same kind of line. A submission waits while the label is on
+and no verdict of ours names its commit; the label comes off once the verdict is written, so a
+re-run finds nothing to do and writes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from glow.markers import has_marker, marker
+
+SUBMITTED_LABEL = "submitted"
+_SHA = re.compile(r"^<!-- sha: ([0-9a-f]{40}) -->$")
+_DELIVERABLE = re.compile(r"^<!-- glow:deliverable:([a-z0-9][a-z0-9-]{0,39}) -->$")
+
+
+@dataclass(frozen=True)
+class Submission:
+    room: str
+    issue: int
+    deliverable: str
+    sha: str
+    graded: bool
+    """A verdict of ours already names this commit (an earlier run stopped before taking the
+    label off): only the label is left to remove."""
+    verdict_comments: int
+    """How many of the issue's comments are our verdicts (0: post without reading again)."""
+
+
+def sha_line(sha: str) -> str:
+    return f"<!-- sha: {sha} -->"
+
+
+def recorded_sha(body: str | None) -> str | None:
+    """The commit a submission or verdict comment records on its second line."""
+    lines = (body or "").lstrip("\ufeff").splitlines()
+    if len(lines) < 2:
+        return None
+    found = _SHA.match(lines[1].strip())
+    return found.group(1) if found else None
+
+
+def deliverable_of(issue: Mapping[str, Any]) -> str | None:
+    first = str(issue.get("body") or "").lstrip("\ufeff").split("\n", 1)[0].strip()
+    found = _DELIVERABLE.match(first)
+    return found.group(1) if found else None
+
+
+def _login(item: Mapping[str, Any]) -> str:
+    return str((item.get("user") or {}).get("login") or "").lower()
+
+
+def waiting(
+    room: str,
+    issue: Mapping[str, Any],
+    comments: Iterable[Mapping[str, Any]],
+    *,
+    room_bot: str,
+    grader: str,
+) -> Submission | None:
+    """The submission this deliverable issue waits on, or None.
+
+    Only the room bot's issue and submission comment count, and only the grader's verdict:
+    anyone can type a marker, only the author tells whose it is.
+    """
+    labels = {str(label.get("name", "")).lower() for label in issue.get("labels") or []}
+    deliverable = deliverable_of(issue)
+    if SUBMITTED_LABEL not in labels or deliverable is None or _login(issue) != room_bot.lower():
+        return None
+    mine = list(comments)
+    submitted = [
+        c
+        for c in mine
+        if _login(c) == room_bot.lower() and has_marker(c.get("body"), f"submission:{deliverable}")
+    ]
+    sha = recorded_sha(submitted[-1].get("body")) if submitted else None
+    if sha is None:
+        return None
+    verdicts = [
+        c
+        for c in mine
+        if _login(c) == grader.lower() and has_marker(c.get("body"), f"verdict:{deliverable}")
+    ]
+    graded = any(recorded_sha(v.get("body")) == sha for v in verdicts)
+    return Submission(room, int(issue["number"]), deliverable, sha, graded, len(verdicts))
+
+
+VerdictKind = Literal["passed", "failed", "stopped", "not-run"]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    title: str
+    kind: VerdictKind
+    """passed: every hidden check passes. failed: some do not (or the project did not install
+    or boot). stopped: a limit stopped the run (time, memory, processes). not-run: the
+    workshop's side failed (no hidden checks, the sandbox): never the learner's verdict."""
+    passed: int = 0
+    total: int = 0
+    detail: str = ""
+    """The sandbox's headline, for failed (install or boot), stopped and not-run."""
+
+
+def verdict_body(deliverable: str, sha: str, verdict: Verdict) -> str:
+    short = sha[:7]
+    head = [marker(f"verdict:{deliverable}"), sha_line(sha)]
+    title = verdict.title
+    if verdict.kind == "not-run":
+        lines = [
+            f"## Hidden checks could not run: {title}",
+            f"Your submission of commit {short} is recorded, but the hidden checks could not "
+            "run, and that is no verdict on your work.",
+            f"What went wrong on the workshop's side: {verdict.detail}",
+            "Next step: comment help on this issue so a facilitator looks; after their fix, "
+            "comment /submit again.",
+        ]
+    elif verdict.kind == "passed":
+        lines = [
+            f"## Hidden checks passed: {title}",
+            f"All {verdict.total} hidden checks pass on commit {short}. This deliverable is done.",
+        ]
+    elif verdict.kind == "stopped":
+        lines = [
+            f"## Hidden checks did not finish: {title}",
+            f"The hidden checks on commit {short} were stopped before they finished: "
+            f"{verdict.detail}",
+            "Next step: make sure your code finishes quickly on unusual input too (an empty "
+            "value, a very large one), push, then comment /submit again.",
+        ]
+    elif verdict.total:
+        lines = [
+            f"## Hidden checks did not all pass: {title}",
+            f"{verdict.passed} of {verdict.total} hidden checks pass on commit {short}.",
+            "The hidden checks try more cases than the visible ones, such as edge cases and "
+            "wrong input; their code stays private.",
+            "Next step: reread what the deliverable asks, try the cases at its edges, push, "
+            "then comment /submit again.",
+        ]
+    else:
+        lines = [
+            f"## Hidden checks did not pass: {title}",
+            f"The project did not get as far as the hidden checks on commit {short}: "
+            f"{verdict.detail}",
+            "Next step: check that the visible checks run on your latest push, fix what they "
+            "report, then comment /submit again.",
+        ]
+    return "\n".join([*head, *lines])

@@ -1,0 +1,131 @@
+"""`glow grade`'s one handler: the schedule, a facilitator's dispatch and a `grade` repository
+dispatch all run the same pass. For every room on the rosters: its open issues labelled
+``submitted`` (one listing a room), and for each one waiting (``decide.waiting``) the room's
+files at the submitted commit, the deliverable's hidden suite from this admin repository's
+``courses/<project id>/hidden/<deliverable>/``, one run in the process sandbox, and the verdict
+upserted on the learner's issue before the label comes off."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from glow.bot.context import Context
+from glow.bot.router import Router
+from glow.cohort.submissions.events import DISPATCH_TYPES
+
+if TYPE_CHECKING:
+    from glow.cohort.submissions.decide import Submission, Verdict
+    from glow.github import Repo
+    from glow.harness.sandbox import Sandbox
+
+router: Router[Context] = Router()
+ROOM_BOT = "github-actions[bot]"
+
+
+@router.register("schedule")
+@router.register("workflow_dispatch")
+@router.register("repository_dispatch", *DISPATCH_TYPES)
+def grade(ctx: Context) -> int:
+    from glow.cohort.submissions import rooms as read
+    from glow.cohort.submissions.decide import verdict_body, waiting
+    from glow.harness.process import ProcessSandbox
+
+    courses = Path(ctx.args.courses)
+    admin = ctx.admin
+    room_names = sorted(
+        {
+            learner.learning_room_repo
+            for cohort in admin.cohorts().cohorts
+            for learner in admin.roster(cohort.id).learners.values()
+            if learner.learning_room_repo
+        }
+    )
+    sandbox = ProcessSandbox()
+    graded = 0
+    grader = ""
+    for name in room_names:
+        repo = ctx.repo(name, auth="provisioning")
+        grader = grader or repo.login()
+        try:
+            issues = read.open_submissions(repo)
+        except Exception as exc:  # one unreadable room never stops the others
+            ctx.log(f"{name}: cannot list its submissions ({exc})")
+            continue
+        for issue in issues:
+            found = waiting(
+                name,
+                issue,
+                read.comments(repo, int(issue["number"])),
+                room_bot=ROOM_BOT,
+                grader=grader,
+            )
+            if found is None:
+                continue
+            if not found.graded:
+                verdict = judge(ctx, repo, found, courses, sandbox)
+                key = f"verdict:{found.deliverable}"
+                body = verdict_body(found.deliverable, found.sha, verdict)
+                repo.upsert_comment(found.issue, key, body, comments=found.verdict_comments)
+                graded += 1
+                ctx.log(
+                    f"{name}#{found.issue}: {found.deliverable} at {found.sha[:7]}: "
+                    f"{verdict.kind}, {verdict.passed} of {verdict.total} hidden checks"
+                    + (f" ({verdict.detail})" if verdict.detail else "")
+                )
+            read.take_label_off(repo, found.issue)
+    print(f"glow grade: {graded} submission(s) graded in {len(room_names)} room(s)")
+    return 0
+
+
+def judge(ctx: Context, repo: Repo, found: Submission, courses: Path, sandbox: Sandbox) -> Verdict:
+    from dataclasses import replace
+
+    from glow.cohort.submissions import rooms as read
+    from glow.cohort.submissions.decide import Verdict
+    from glow.harness.matrix import STARTER
+    from glow.harness.package import published_bundle
+    from glow.harness.verify import Run, run_one
+
+    title = found.deliverable
+    with tempfile.TemporaryDirectory(prefix="glow-grade-") as scratch:
+        checkout = Path(scratch) / "room"
+        checkout.mkdir()
+        try:
+            read.fetch_commit(repo, found.sha, checkout)
+        except read.RoomTooLarge as exc:
+            return Verdict(title, "failed", detail=f"the submission is too large: {exc}")
+        loaded = published_bundle(checkout)
+        if loaded.bundle is None:
+            why = "; ".join(f.line() for f in loaded.findings)
+            return Verdict(title, "failed", detail=f"the project files cannot be read: {why}")
+        bundle = loaded.bundle
+        match = [d for d in bundle.deliverables if d.id == found.deliverable]
+        hidden = courses / bundle.manifest.id / "hidden" / found.deliverable
+        if not match or not hidden.is_dir():
+            ctx.log(f"no hidden checks at {hidden} for {repo.full_name}#{found.issue}")
+            missing = "the workshop has no hidden checks for this deliverable yet"
+            return Verdict(title, "not-run", detail=missing)
+        title = match[0].manifest.title
+        suites = dict(match[0].suites) | {"hidden": hidden}
+        deliverables = tuple(
+            replace(d, suites=suites) if d.id == found.deliverable else d
+            for d in bundle.deliverables
+        )
+        result = run_one(
+            replace(bundle, deliverables=deliverables),
+            sandbox,
+            Run(found.deliverable, "hidden", STARTER),
+            Path(scratch),
+        )
+    outcome = result.outcome
+    if outcome.status == "error" or (outcome.stage == "check" and result.problem):
+        return Verdict(title, "not-run", detail=result.problem or outcome.headline)
+    if not result.ran:
+        return Verdict(title, "stopped", detail=outcome.headline)
+    if result.passed:
+        return Verdict(title, "passed", result.passed_count, len(result.checks))
+    return Verdict(
+        title, "failed", result.passed_count, len(result.checks), detail=outcome.headline
+    )
