@@ -47,6 +47,12 @@ COMMANDS: tuple[Command, ...] = (
         "glow.cohort.day2",
     ),
     Command(
+        "grade",
+        "glow.cohort.submissions.command",
+        "Grade project submissions with the hidden checks (the admin repository's job).",
+        "glow.cohort.submissions",
+    ),
+    Command(
         "group",
         "glow.cohort.grouping.command",
         "Pair learners of a cohort for peer review, stable across re-runs.",

@@ -24,58 +24,86 @@ router: Router[Context] = Router()
 ROOM_BOT = "github-actions[bot]"
 
 
+def rooms_on_rosters(ctx: Context) -> set[str]:
+    admin = ctx.admin
+    return {
+        learner.learning_room_repo.lower()
+        for cohort in admin.cohorts().cohorts
+        for learner in admin.roster(cohort.id).learners.values()
+        if learner.learning_room_repo
+    }
+
+
 @router.register("schedule")
+def watch(ctx: Context) -> int:
+    """From the public workshop repository's schedule (whose minutes are free): one search for
+    open submissions; when any wait, a ``grade`` dispatch to the admin repository, whose job
+    grades them. Prints a count only: this log is public."""
+    from glow.cohort.settings import CohortSettings
+    from glow.cohort.submissions import rooms as read
+
+    owner = CohortSettings.from_env(need_template=False).rooms_owner
+    admin = ctx.admin.repo
+    found = read.search_submissions(admin, owner)
+    count = sum(len(items) for items in found.values())
+    if count:
+        admin.request(
+            "POST", admin.url("dispatches"), json={"event_type": "grade", "client_payload": {}}
+        )
+    print(f"glow grade: {count} submission(s) waiting" + (", grading asked for" if count else ""))
+    return 0
+
+
 @router.register("workflow_dispatch")
 @router.register("repository_dispatch", *DISPATCH_TYPES)
 def grade(ctx: Context) -> int:
+    import os
+
     from glow.cohort.submissions import rooms as read
     from glow.cohort.submissions.decide import verdict_body, waiting
+    from glow.errors import ConfigError
     from glow.harness.process import ProcessSandbox
 
+    admin_name = ctx.admin.repo.full_name
+    running_in = os.environ.get("GITHUB_REPOSITORY", "")
+    if running_in and running_in.lower() != admin_name.lower():
+        raise ConfigError(
+            f"glow grade runs the hidden checks only in the admin repository {admin_name}'s "
+            f"jobs, never in {running_in}'s (its logs may be public)"
+        )
     courses = Path(ctx.args.courses)
-    admin = ctx.admin
-    room_names = sorted(
-        {
-            learner.learning_room_repo
-            for cohort in admin.cohorts().cohorts
-            for learner in admin.roster(cohort.id).learners.values()
-            if learner.learning_room_repo
-        }
-    )
+    rostered = rooms_on_rosters(ctx)
+    owners = sorted({name.split("/", 1)[0] for name in rostered})
     sandbox = ProcessSandbox()
+    why_not = sandbox.available()
+    if why_not:
+        raise ConfigError(f"the hidden checks need the process sandbox: {why_not}")
     graded = 0
-    grader = ""
-    for name in room_names:
-        repo = ctx.repo(name, auth="provisioning")
-        grader = grader or repo.login()
-        try:
-            issues = read.open_submissions(repo)
-        except Exception as exc:  # one unreadable room never stops the others
-            ctx.log(f"{name}: cannot list its submissions ({exc})")
-            continue
-        for issue in issues:
-            found = waiting(
-                name,
-                issue,
-                read.comments(repo, int(issue["number"])),
-                room_bot=ROOM_BOT,
-                grader=grader,
-            )
-            if found is None:
-                continue
-            if not found.graded:
-                verdict = judge(ctx, repo, found, courses, sandbox)
-                key = f"verdict:{found.deliverable}"
-                body = verdict_body(found.deliverable, found.sha, verdict)
-                repo.upsert_comment(found.issue, key, body, comments=found.verdict_comments)
-                graded += 1
-                ctx.log(
-                    f"{name}#{found.issue}: {found.deliverable} at {found.sha[:7]}: "
-                    f"{verdict.kind}, {verdict.passed} of {verdict.total} hidden checks"
-                    + (f" ({verdict.detail})" if verdict.detail else "")
+    for owner in owners:
+        found = read.search_submissions(ctx.admin.repo, owner)
+        for name in sorted(set(found) & rostered):
+            repo = ctx.repo(name, auth="provisioning")
+            grader = repo.login()
+            for issue in found[name]:
+                number = int(issue["number"])
+                submission = waiting(
+                    name, issue, read.comments(repo, number), room_bot=ROOM_BOT, grader=grader
                 )
-            read.take_label_off(repo, found.issue)
-    print(f"glow grade: {graded} submission(s) graded in {len(room_names)} room(s)")
+                if submission is None:
+                    continue
+                if not submission.graded:
+                    verdict = judge(ctx, repo, submission, courses, sandbox)
+                    key = f"verdict:{submission.deliverable}"
+                    body = verdict_body(submission.deliverable, submission.sha, verdict)
+                    repo.upsert_comment(number, key, body, comments=submission.verdict_comments)
+                    graded += 1
+                    ctx.log(
+                        f"{name}#{number}: {submission.deliverable} at {submission.sha[:7]}: "
+                        f"{verdict.kind}, {verdict.passed} of {verdict.total} hidden checks"
+                        + (f" ({verdict.detail})" if verdict.detail else "")
+                    )
+                read.take_label_off(repo, number)
+    print(f"glow grade: {graded} submission(s) graded")
     return 0
 
 

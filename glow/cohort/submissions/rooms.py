@@ -26,10 +26,19 @@ class RoomTooLarge(Exception):
     pass
 
 
-def open_submissions(repo: Repo) -> list[dict[str, Any]]:
-    """The room's open issues labelled ``submitted`` (one listing; empty when none)."""
-    params = {"state": "open", "labels": SUBMITTED_LABEL, "per_page": 100}
-    return [i for i in repo.paginate(repo.url("issues"), params) if "pull_request" not in i]
+def search_submissions(repo: Repo, owner: str) -> dict[str, list[dict[str, Any]]]:
+    """Every open issue labelled ``submitted`` in ``owner``'s repositories this credential can
+    see, by repository: one search (a page of 100 per request), not one listing per room.
+
+    GitHub's search index lags a little behind a new label: a submission it does not show yet
+    waits for the next run, which finds it (the label stays on until a verdict is written)."""
+    query = f"org:{owner} is:issue is:open label:{SUBMITTED_LABEL}"
+    found: dict[str, list[dict[str, Any]]] = {}
+    for item in repo.paginate("search/issues", {"q": query}, key="items"):
+        parts = str(item.get("repository_url") or "").rstrip("/").split("/")
+        if len(parts) >= 2:
+            found.setdefault(f"{parts[-2]}/{parts[-1]}".lower(), []).append(item)
+    return found
 
 
 def comments(repo: Repo, issue: int) -> list[dict[str, Any]]:
