@@ -324,7 +324,7 @@ def test_an_unchanged_bundle_is_not_rebuilt(
     bundle = workspace(tmp_path)
     assert DockerSandbox(base_image=base_image).prepare(bundle) is None
 
-    def no_build(*args: object, **kwargs: object) -> tuple[str, str]:
+    def no_build(*args: object, **kwargs: object) -> None:
         raise AssertionError("rebuilt an unchanged bundle")
 
     monkeypatch.setattr("glow.authoring.dockerbox.build_image", no_build)

@@ -79,17 +79,17 @@ class DockerSandbox:
             self.image = tag
             return None
         started = time.monotonic()
-        headline, tail = build_image(
+        failure = build_image(
             engine, workspace, tag=tag, base_image=self.base_image, timeout=self.build_timeout
         )
-        if headline is None:
+        if failure is None:
             self.image = tag
             return None
         return Outcome(
-            status="timeout" if "did not finish" in headline else "failed",
+            status="timeout" if failure.timed_out else "failed",
             stage="prepare",
-            headline=headline,
-            stdout_tail=tail,
+            headline=failure.headline,
+            stdout_tail=failure.tail,
             wall_seconds=time.monotonic() - started,
         )
 

@@ -53,15 +53,21 @@ class BuildProgress:
     lines: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class BuildFailure:
+    headline: str
+    timed_out: bool = False
+    tail: str = ""
+
+
 def build_image(
     engine: Any, workspace: Path, *, tag: str, base_image: str | None, timeout: float
-) -> tuple[str | None, str]:
-    """Build ``tag`` from ``workspace/Dockerfile``: the headline of its failure (None when it
-    was built) and the last lines the build printed."""
+) -> BuildFailure | None:
+    """Build ``tag`` from ``workspace/Dockerfile``; None when built."""
     from docker.errors import APIError, NotFound
 
     if not (workspace / "Dockerfile").is_file():
-        return headlines.NO_DOCKERFILE, ""
+        return BuildFailure(headlines.NO_DOCKERFILE)
     progress = BuildProgress()
     args = {"BASE_IMAGE": base_image} if base_image else {}
 
@@ -83,10 +89,12 @@ def build_image(
             with contextlib.suppress(NotFound, APIError):
                 engine.containers.get(progress.running_in).kill()
         worker.join(30)
-        return headlines.build_timed_out(progress.step, timeout), tail(progress)
+        headline = headlines.build_timed_out(progress.step, timeout)
+        return BuildFailure(headline, timed_out=True, tail=tail(progress))
     if progress.error is not None:
-        return headlines.build_failed(progress.step, progress.error), tail(progress)
-    return None, tail(progress)
+        headline = headlines.build_failed(progress.step, progress.error)
+        return BuildFailure(headline, tail=tail(progress))
+    return None
 
 
 def tail(progress: BuildProgress) -> str:
