@@ -225,7 +225,11 @@ def _ended(stage: Stage, code: int, disk_full: bool, limits: Limits) -> tuple[St
         size = f"{limits.file_size_mb} MB"
         return "killed", f"killed: {script} filled the job's {size} of disk (limits.file_size_mb)"
     if caught == signal.SIGKILL:
-        return "killed", f"killed: {script} was killed (SIGKILL), at a resource limit"
+        cpu = _seconds(limits.cpu_seconds)
+        return (
+            "killed",
+            f"killed: {script} was killed (SIGKILL) past its {cpu} of CPU (limits.cpu_seconds)",
+        )
     if code == 0:
         return "passed", f"{script} exited with 0"
     return "failed", f"{script} exited with {code}"

@@ -24,8 +24,6 @@ import subprocess
 import sys
 import tarfile
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from typing import Any
 
@@ -114,6 +112,9 @@ def _script(
 
 
 def _poll(url: str, timeout: float, server: subprocess.Popen[bytes]) -> tuple[bool, dict[str, Any]]:
+    import urllib.error  # only a job with a boot poll pays for these imports
+    import urllib.request
+
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     deadline = time.monotonic() + timeout
     last: dict[str, Any] = {"kind": "none"}
