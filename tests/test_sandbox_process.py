@@ -15,7 +15,7 @@ import pytest
 
 from glow.harness.process import ProcessSandbox, parse_facts
 from glow.harness.process import judge as judge_outcome
-from glow.harness.sandbox import BootPoll, Job, Limits, Outcome
+from glow.harness.sandbox import RESULTS_LIMIT, BootPoll, Job, Limits, Outcome
 
 SANDBOX = ProcessSandbox()
 WHY_NOT = SANDBOX.available()
@@ -405,3 +405,16 @@ def test_without_bubblewrap_available_says_what_to_install(tmp_path: Path) -> No
 def test_the_sandbox_is_named_process() -> None:
     assert SANDBOX.name == "process"
     assert SANDBOX.prepare(Path(os.getcwd())) is None
+
+
+@needs_bwrap
+def test_output_and_results_come_back_capped(scratch: Path) -> None:
+    check = (
+        "yes out | head -c 100000; yes err | head -c 100000 >&2; "
+        'head -c 2000000 /dev/zero | tr "\\0" x > "$COURSEGEN_RESULTS"'
+    )
+    outcome = SANDBOX.run(Job(workspace=workspace(scratch, check=check), limits=SMALL))
+    assert outcome.status == "passed", outcome.headline
+    assert outcome.stdout_tail == "out\n" * 1000
+    assert outcome.stderr_tail == "err\n" * 1000
+    assert outcome.results == "x" * RESULTS_LIMIT
