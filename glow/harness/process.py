@@ -34,6 +34,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import select
 import shutil
 import signal
 import subprocess
@@ -369,6 +370,8 @@ def _read_report(fd: int, lines: list[str]) -> None:
 
 
 def _read_info(fd: int, info: dict[str, int]) -> None:
+    """bubblewrap's ``--info-fd``: the host pid of the sandbox's PID 1, held as a pidfd too (a
+    signal through it can never reach another process that reused the pid)."""
     with os.fdopen(fd, "rb") as stream:
         data = b""
         while chunk := os.read(stream.fileno(), 4096):
@@ -377,7 +380,9 @@ def _read_info(fd: int, info: dict[str, int]) -> None:
                 pid = json.loads(data).get("child-pid")
             except ValueError:
                 continue
-            if isinstance(pid, int):
+            if isinstance(pid, int) and "child-pid" not in info:
+                with suppress(OSError, AttributeError):
+                    info["pidfd"] = os.pidfd_open(pid)
                 info["child-pid"] = pid
 
 
@@ -391,20 +396,42 @@ def _feed(stdin: IO[bytes], workspace: Path) -> None:
         return
 
 
-def _stop(proc: subprocess.Popen[bytes], info: Mapping[str, int]) -> None:
-    """Kill the sandbox's PID 1 (every process of the job with it), then bubblewrap."""
-    pid = info.get("child-pid")
-    if pid is not None:
-        with suppress(OSError):
-            os.kill(pid, signal.SIGKILL)
+def _exited(proc: subprocess.Popen[bytes], timeout: float) -> bool:
+    """Whether bubblewrap ends within ``timeout``, leaving it unreaped (its pid, and so its
+    process group's id, stay reserved for ``_sweep``)."""
+    try:
+        pidfd = os.pidfd_open(proc.pid)
+    except (AttributeError, OSError):  # pragma: no cover - Linux before 5.3
         try:
-            proc.wait(timeout=_REAP_SECONDS)
-            return
+            proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            pass
+            return False
+        return True
+    try:
+        return bool(select.select([pidfd], [], [], max(0.0, timeout))[0])
+    finally:
+        os.close(pidfd)
+
+
+def _sweep(proc: subprocess.Popen[bytes]) -> None:
+    """Kill what is left of bubblewrap's process group (a sandbox PID 1 that bubblewrap left
+    before setting it up), then reap bubblewrap."""
     with suppress(OSError):
         os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
+
+
+def _stop(proc: subprocess.Popen[bytes], info: Mapping[str, int]) -> None:
+    """Kill the sandbox's PID 1, which kills every process of the job with it, wait for
+    bubblewrap to reap it, then sweep bubblewrap's process group."""
+    with suppress(OSError):
+        if "pidfd" in info:
+            signal.pidfd_send_signal(info["pidfd"], signal.SIGKILL)
+        elif "child-pid" in info:
+            os.kill(info["child-pid"], signal.SIGKILL)
+    if "child-pid" in info:
+        _exited(proc, _REAP_SECONDS)
+    _sweep(proc)
 
 
 class ProcessSandbox:
@@ -487,14 +514,15 @@ class ProcessSandbox:
         for thread in threads:
             thread.start()
         stdout, stderr = _Tail(proc.stdout), _Tail(proc.stderr)
-        timed_out = False
-        try:
-            proc.wait(timeout=max(0.0, job.limits.wall_seconds - (time.monotonic() - started)))
-        except subprocess.TimeoutExpired:
-            timed_out = True
+        timed_out = not _exited(proc, job.limits.wall_seconds - (time.monotonic() - started))
+        if timed_out:
             _stop(proc, info)
+        else:
+            _sweep(proc)
         for thread in threads:
             thread.join(timeout=5)
+        if "pidfd" in info:
+            os.close(info["pidfd"])
         out, err = stdout.text(), stderr.text()
         outcome = judge(
             parse_facts(lines),
