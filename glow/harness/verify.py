@@ -34,6 +34,8 @@ class Run:
     variant: str
     overlay: tuple[tuple[str, str], ...] = ()
     """Files (relative to the workspace) replaced after the variant, e.g. one mutant."""
+    note: str = ""
+    """What the progress line adds (a mutant: where and what changed)."""
 
 
 def variant_files(bundle: Bundle, variant: str) -> dict[str, str]:
@@ -149,10 +151,11 @@ def _cell(r: SuiteResult) -> Cell:
     )
 
 
-def _describe(r: SuiteResult) -> str:
+def _describe(r: SuiteResult, note: str = "") -> str:
     verdict = "passed" if r.passed else "failed"
     detail = f"{r.passed_count} of {len(r.checks)} checks" if r.checks else r.outcome.headline
-    return f"{r.deliverable}, {r.suite} suite, {r.variant}: {verdict} ({detail})"
+    variant = f"{r.variant} ({note})" if note else r.variant
+    return f"{r.deliverable}, {r.suite} suite, {variant}: {verdict} ({detail})"
 
 
 def run_all(
@@ -169,10 +172,10 @@ def run_all(
         ThreadPoolExecutor(max_workers=max(1, workers)) as pool,
     ):
         futures = [pool.submit(run_one, bundle, sandbox, run, Path(scratch)) for run in runs]
-        for done, future in enumerate(futures, start=1):
+        for done, (run, future) in enumerate(zip(runs, futures, strict=True), start=1):
             result = future.result()
             results.append(result)
-            progress(f"{label} {done}/{len(runs)}: {_describe(result)}")
+            progress(f"{label} {done}/{len(runs)}: {_describe(result, run.note)}")
     return results
 
 
@@ -188,16 +191,15 @@ def mutation_runs(
             text = (bundle.workspace / relative).read_text(encoding="utf-8")
         found += mutate.candidates(relative, text)
     chosen = mutate.choose(found, limit)
+    suites = ("visible", "hidden")
     return [
-        (
-            m,
-            [
-                Run(deliverable, suite, "strong", ((m.path, m.text),))
-                for suite in ("visible", "hidden")
-            ],
-        )
+        (m, [Run(deliverable, s, "strong", ((m.path, m.text),), _note(m)) for s in suites])
         for m in chosen
     ]
+
+
+def _note(m: mutate.Mutant) -> str:
+    return f"mutant: {m.path} line {m.line}, {m.description}"
 
 
 def verify(
