@@ -118,8 +118,8 @@ def test_an_unchanged_body_needs_no_write() -> None:
 
 @pytest.mark.parametrize(
     ("body", "expected"),
-    [("/submit", True), ("  /SUBMIT please", True), ("/submitted", False), ("please /submit", False),
-     ("", False), (None, False)],
+    [("/submit", True), ("  /SUBMIT please", True), ("/submitted", False),
+     ("please /submit", False), ("", False), (None, False)],
 )  # fmt: skip
 def test_a_submit_is_a_comment_whose_first_word_is_slash_submit(
     body: str | None, expected: bool
@@ -157,8 +157,8 @@ def test_the_scorecard_says_the_outcome_first_and_lists_each_failing_check() -> 
 
 
 def test_a_sandbox_fault_is_never_the_learners() -> None:
-    text = copy.scorecard("Write add", Target("main", SHA),
-                          Visible("sandbox", headline="bwrap: no permission"), ["add.sh"])  # fmt: skip
+    stopped = Visible("sandbox", headline="bwrap: no permission")
+    text = copy.scorecard("Write add", Target("main", SHA), stopped, ["add.sh"])
     assert "because our checking sandbox failed" in text.split("\n")[2]
     assert "not something you did" in text
     assert "What failed: bwrap: no permission" in text
