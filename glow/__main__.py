@@ -83,6 +83,12 @@ COMMANDS: tuple[Command, ...] = (
         "glow.room",
     ),
     Command(
+        "project",
+        "glow.room.project.command",
+        "Run a Learning Room project's visible checks on a push; record a learner's /submit.",
+        "glow.room.project",
+    ),
+    Command(
         "progress",
         "glow.cohort.replay.command",
         "A learner's progress rebuilt from their room: `glow progress replay OWNER/ROOM`.",

@@ -23,6 +23,7 @@ from glow.cohort.watchdog.copy import room_run_notice
 from glow.room.grading.copy import examples as grading_examples
 from glow.room.help.copy import answer as room_help
 from glow.room.progression import copy as progression_copy
+from glow.room.project.copy import examples as project_examples
 from tests import factories
 from tests.room_pr_copy import MESSAGES as ROOM_PR_MESSAGES
 
@@ -62,6 +63,7 @@ MESSAGES = {
     "day2": lambda: release_comment(Cohort(id="2026-12", day2_url="https://example.org/day2")),
     # Every message the autograders and the room watchdog can write.
     **{name: (lambda text=text: text) for name, text in grading_examples().items()},
+    **{name: (lambda text=text: text) for name, text in project_examples().items()},
     "room run failed": lambda: room_run_notice(7, pull_request=True),
     "room help": lambda: room_help(
         "ada", "https://github.com/o/r/issues/3#issuecomment-9", "@o/facilitators", pull=False

@@ -28,6 +28,8 @@ def workflow_files() -> list[str]:
         *ROOT.glob(".github/workflows/*.yml"),
         *ROOT.glob("learning-room-template/.github/workflows/*.yml"),
         *ROOT.glob("admin-roster/.github/workflows/*.yml"),
+        # A project's room workflow, shipped with its learner package (glow.harness.package).
+        *ROOT.glob("glow/harness/room/workflows/*.yml"),
     ]
     return [str(p) for p in found]
 
@@ -44,6 +46,10 @@ def test_ruff_is_clean() -> None:
 
 def test_zizmor_finds_nothing() -> None:
     targets = [str(ROOT / ".github/workflows"), str(ROOT / "actions")]
+    # A project's room workflow and action (files: zizmor finds workflows in folders only
+    # under .github/workflows).
+    targets += [str(p) for p in ROOT.glob("glow/harness/room/workflows/*.yml")]
+    targets += [str(p) for p in ROOT.glob("glow/harness/room/actions/*/action.yml")]
     for seeded in ("learning-room-template", "admin-roster"):
         for folder in (".github/workflows", ".github/actions", "actions"):
             if (ROOT / seeded / folder).is_dir():
@@ -71,6 +77,7 @@ def test_every_action_reference_is_pinned_to_a_full_sha() -> None:
         *map(Path, workflow_files()),
         *ROOT.glob("actions/*/action.yml"),
         *ROOT.glob("*/actions/*/action.yml"),
+        *ROOT.glob("glow/harness/room/actions/*/action.yml"),
     ]:
         for line in path.read_text().splitlines():
             m = re.search(r"uses:\s*([^\s#]+)", line)
@@ -89,7 +96,11 @@ def test_secrets_reach_only_the_step_that_runs_glow() -> None:
             for step in job.get("steps") or []:
                 leaked = [k for k, v in (step.get("env") or {}).items() if "secrets." in str(v)]
                 assert leaked == [], (path, step.get("name"), leaked)
-    for path in [*ROOT.glob("actions/*/action.yml"), *ROOT.glob("*/actions/*/action.yml")]:
+    for path in [
+        *ROOT.glob("actions/*/action.yml"),
+        *ROOT.glob("*/actions/*/action.yml"),
+        *ROOT.glob("glow/harness/room/actions/*/action.yml"),
+    ]:
         for step in yaml.safe_load(path.read_text())["runs"]["steps"]:
             env = " ".join(str(v) for v in (step.get("env") or {}).values())
             uses_secret = any(

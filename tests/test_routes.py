@@ -14,6 +14,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +26,23 @@ from glow.bot.routes import table
 
 ROOT = Path(__file__).resolve().parents[1]
 EVENT_DRIVEN = [c for c in COMMANDS if c.package]
-# The workshop repository's workflows run its actions; the admin repository's run its own.
-WORKFLOW_HOMES = [ROOT, ROOT / "admin-roster", ROOT / "learning-room-template"]
+
+
+def project_room() -> Path:
+    """A room's project workflow and action as a learner package lays them out."""
+    from glow.harness.package import room_files
+
+    home = Path(tempfile.mkdtemp(prefix="glow-project-room-"))
+    for relative, content in room_files().items():
+        (home / relative).parent.mkdir(parents=True, exist_ok=True)
+        (home / relative).write_bytes(content)
+    return home
+
+
+# The workshop repository's workflows run its actions; the admin repository's run its own; a
+# room with a project has the project workflow its learner package ships.
+PROJECT_ROOM = project_room()
+WORKFLOW_HOMES = [ROOT, ROOT / "admin-roster", ROOT / "learning-room-template", PROJECT_ROOM]
 GLOW_CALL = re.compile(r"\bglow ([a-z][a-z0-9-]*)")
 
 
@@ -65,7 +81,8 @@ def workflows_of(command: Command) -> dict[str, set[str]]:
         for path in sorted((home / ".github" / "workflows").glob("*.yml")):
             workflow = yaml.safe_load(path.read_text())
             if command.name in commands_called(home, workflow):
-                found[str(path.relative_to(ROOT))] = on_keys(workflow)
+                name = path.relative_to(home) if home == PROJECT_ROOM else path.relative_to(ROOT)
+                found[str(name)] = on_keys(workflow)
     return found
 
 

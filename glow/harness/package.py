@@ -3,7 +3,9 @@
 What a room receives (and so what publishing writes into the Learning Room template): every
 file of ``workspace/``, each deliverable's visible tests at ``.coursegen/tests/<id>/``, its
 learner-facing manifest at ``.coursegen/deliverables/<id>.yml`` (what it asks and which files
-the learner owns) and the bundle's manifest at ``.coursegen/project.yml``. Never a hidden test
+the learner owns), the bundle's manifest at ``.coursegen/project.yml``, and the room's project
+workflow (``ROOM_FILES``: ``glow project`` runs the visible checks on every push; rooms without
+a project never get it). Never a hidden test
 and never a reference variant: ``leaks`` says which of those a set of files would give away.
 """
 
@@ -27,6 +29,17 @@ from glow.harness.sandbox import TESTS_DIR
 
 PROJECT_FILE = ".coursegen/project.yml"
 DELIVERABLES_DIR = ".coursegen/deliverables"
+# The room's project workflow and its action (kept in this package as ``room/``: where each goes).
+ROOM_FILES = {
+    ".github/workflows/project.yml": "room/workflows/project.yml",
+    ".github/actions/project/action.yml": "room/actions/project/action.yml",
+}
+
+
+def room_files() -> dict[str, bytes]:
+    """The project workflow files every room with a project receives, by path in the room."""
+    here = Path(__file__).resolve().parent
+    return {target: (here / source).read_bytes() for target, source in ROOM_FILES.items()}
 
 
 def learner_files(bundle: Bundle) -> dict[str, bytes]:
@@ -41,6 +54,7 @@ def learner_files(bundle: Bundle) -> dict[str, bytes]:
         visible = d.suite("visible")
         for relative in files_under(visible):
             files[f"{TESTS_DIR}/{d.id}/{relative}"] = (visible / relative).read_bytes()
+    files.update(room_files())
     return files
 
 
