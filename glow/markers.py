@@ -82,3 +82,21 @@ def normalise_body(body: str | None) -> str:
     keeps a re-run from "updating" a comment that only differs in line endings.
     """
     return (body or "").replace("\r\n", "\n").rstrip()
+
+
+_RESULT = re.compile(r"^<!-- result: ([a-z-]+) ([0-9]+)/([0-9]+) -->$", re.MULTILINE)
+
+
+def result_line(kind: str, passed: int, total: int) -> str:
+    """The hidden line a scorecard or verdict carries with its outcome, for a program (the
+    learner-path certification) to read what the learner reads, never from the prose."""
+    return f"<!-- result: {kind} {passed}/{total} -->"
+
+
+def read_result(body: str | None) -> tuple[str, int, int] | None:
+    """The outcome a ``result_line`` in ``body`` carries (the last one), or None."""
+    found = _RESULT.findall(body or "")
+    if not found:
+        return None
+    kind, passed, total = found[-1]
+    return kind, int(passed), int(total)

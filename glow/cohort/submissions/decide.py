@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from glow.markers import has_marker, marker
+from glow.markers import has_marker, marker, result_line
 
 SUBMITTED_LABEL = "submitted"
 _SHA = re.compile(r"^<!-- sha: ([0-9a-f]{40}) -->$")
@@ -153,4 +153,5 @@ def verdict_body(deliverable: str, sha: str, verdict: Verdict) -> str:
             "Next step: check that the visible checks run on your latest push, fix what they "
             "report, then comment /submit again.",
         ]
-    return "\n".join([*head, *lines])
+    outcome = result_line(verdict.kind, verdict.passed, verdict.total)
+    return "\n".join([*head, *lines, "", outcome])

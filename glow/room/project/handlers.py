@@ -33,7 +33,7 @@ def score(ctx: Context) -> int:
     """Run the visible checks of every deliverable on the commit and upsert its scorecard."""
     from glow.errors import ConfigError
     from glow.harness.package import PROJECT_FILE, published_bundle
-    from glow.markers import with_marker
+    from glow.markers import result_line, with_marker
     from glow.room.project import checks, copy, room
     from glow.room.project.decide import (
         deliverable_issues,
@@ -70,7 +70,8 @@ def score(ctx: Context) -> int:
         spec = d.manifest
         key = scorecard_key(d.id)
         body = with_marker(key, copy.scorecard(spec.title, target, visible, spec.owns))
-        body += f"\n\n<!-- commit: {target.sha} -->"
+        outcome = result_line(visible.kind, visible.passed, visible.total)
+        body += f"\n\n<!-- commit: {target.sha} -->\n{outcome}"
         if visible.kind == "sandbox":
             ours_failed.append(f"{d.id}: {visible.headline}")
         if dry_run:
