@@ -1,0 +1,1 @@
+"""A household ledger: plain-text entries in, account balances out."""
