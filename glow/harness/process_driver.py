@@ -88,7 +88,7 @@ def _limiter(limits: dict[str, int]) -> Callable[[], None]:
     def apply() -> None:
         for name, value in (
             ("RLIMIT_CPU", (limits["cpu"], limits["cpu"] + 1)),
-            ("RLIMIT_AS", (limits["memory"], limits["memory"])),
+            ("RLIMIT_DATA", (limits["memory"], limits["memory"])),
             ("RLIMIT_NPROC", (limits["processes"], limits["processes"])),
             ("RLIMIT_FSIZE", (limits["file_size"], limits["file_size"])),
             ("RLIMIT_CORE", (0, 0)),

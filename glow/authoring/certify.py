@@ -1,0 +1,331 @@
+"""Learner-path certification: the exact path a learner takes, on a throwaway local GitHub.
+
+An organisation is set up with `glow setup` from this project, as `glow demo`'s is. The bundle
+is published as it would be: its learner package (``glow.harness.package.learner_files``) one
+commit on the Learning Room template, its hidden tests one commit in the admin repository under
+``courses/<id>/hidden/``. Then a learner registers through the real form and the real workflows
+make their room, and:
+
+1. the room as provisioned holds the untouched starter: every deliverable's visible-checks
+   scorecard must say they fail;
+2. the learner pushes the strong variant with git: every scorecard must say they pass;
+3. the learner comments ``/submit`` on each deliverable's issue and the admin repository's Grade
+   workflow runs (dispatched as the public Submissions schedule does): every hidden verdict must
+   say passed.
+
+Certification fails if a hidden test or a reference answer reaches the room: the template's
+files and history, the room's files and history before the learner's own push, its issues and
+comments, or its workflow logs (and, after grading, no hidden test anywhere in the room).
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from glow.harness.package import learner_files, leaks, secrets
+
+if TYPE_CHECKING:
+    import httpx
+
+    from glow.harness.bundle import Bundle
+    from glow.localhub.hub import LocalHub
+
+Say = Callable[[str], None]
+ORG = "certify"
+COHORT = "certify"
+LEARNER = "certifier"
+ROOM_BOT = "github-actions[bot]"
+PATIENCE = 300.0
+
+
+class Step(BaseModel):
+    name: str
+    ok: bool
+    detail: str
+    seconds: float
+
+
+class Certification(BaseModel):
+    ok: bool
+    bundle: str
+    steps: list[Step]
+    leaks: list[str]
+    seconds: float
+
+
+class CertificationFailed(Exception):
+    pass
+
+
+def _verdict_line(body: str, key: str) -> str | None:
+    """The machine line a scorecard or verdict carries: ``<!-- glow:KEY result: passed -->``."""
+    for line in body.splitlines()[:4]:
+        prefix = f"<!-- glow:{key} result: "
+        if line.startswith(prefix) and line.endswith(" -->"):
+            return line[len(prefix) : -4]
+    return None
+
+
+def commit_files(api: httpx.Client, full_name: str, files: Mapping[str, bytes], message: str) -> str:
+    """One commit on ``full_name``'s main branch adding or replacing ``files``, through the git
+    data API (as a web editor's or an App's commit is made); its sha."""
+    head = api.get(f"/repos/{full_name}/git/ref/heads/main")
+    head.raise_for_status()
+    parent = head.json()["object"]["sha"]
+    base_tree = api.get(f"/repos/{full_name}/git/commits/{parent}").json()["tree"]["sha"]
+    entries = []
+    for path, content in sorted(files.items()):
+        blob = api.post(
+            f"/repos/{full_name}/git/blobs",
+            json={"content": base64.b64encode(content).decode(), "encoding": "base64"},
+        )
+        blob.raise_for_status()
+        entries.append({"path": path, "mode": "100644", "type": "blob", "sha": blob.json()["sha"]})
+    tree = api.post(f"/repos/{full_name}/git/trees", json={"base_tree": base_tree, "tree": entries})
+    tree.raise_for_status()
+    commit = api.post(
+        f"/repos/{full_name}/git/commits",
+        json={"message": message, "tree": tree.json()["sha"], "parents": [parent]},
+    )
+    commit.raise_for_status()
+    sha: str = commit.json()["sha"]
+    api.patch(f"/repos/{full_name}/git/refs/heads/main", json={"sha": sha}).raise_for_status()
+    return sha
+
+
+def _git_env(token: str, home: Path) -> dict[str, str]:
+    basic = base64.b64encode(f"x-access-token:{token}".encode()).decode()
+    return {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(home),
+        "GIT_TERMINAL_PROMPT": "0",
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_CONFIG_COUNT": "1",
+        "GIT_CONFIG_KEY_0": "http.extraHeader",
+        "GIT_CONFIG_VALUE_0": f"Authorization: Basic {basic}",
+        "GIT_AUTHOR_NAME": LEARNER,
+        "GIT_AUTHOR_EMAIL": f"{LEARNER}@users.noreply.github.com",
+        "GIT_COMMITTER_NAME": LEARNER,
+        "GIT_COMMITTER_EMAIL": f"{LEARNER}@users.noreply.github.com",
+    }
+
+
+def _git(args: list[str], cwd: Path, env: Mapping[str, str]) -> str:
+    done = subprocess.run(
+        ["git", *args], cwd=cwd, env=dict(env), capture_output=True, timeout=120, check=False
+    )
+    if done.returncode != 0:
+        said = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise CertificationFailed(f"git {args[0]} failed: {said[-1] if said else 'no message'}")
+    return done.stdout.decode("utf-8", "replace")
+
+
+def history_blobs(web: str, token: str, full_name: str) -> dict[str, bytes]:
+    """Every blob in every commit of a repository's history, named ``repo@blob``."""
+    with tempfile.TemporaryDirectory(prefix="glow-certify-") as folder:
+        work = Path(folder)
+        env = _git_env(token, work)
+        _git(["clone", "-q", "--mirror", f"{web}/{full_name}.git", "mirror"], work, env)
+        mirror = work / "mirror"
+        listing = _git(["rev-list", "--objects", "--all"], mirror, env)
+        found = {}
+        for line in listing.splitlines():
+            sha = line.split(" ", 1)[0]
+            kind = _git(["cat-file", "-t", sha], mirror, env).strip()
+            if kind == "blob":
+                content = subprocess.run(
+                    ["git", "cat-file", "blob", sha], cwd=mirror, env=env, capture_output=True,
+                    check=True,
+                ).stdout
+                found[f"{full_name}@{line.strip()}"] = content
+        return found
+
+
+def push_as_learner(web: str, token: str, room: str, files: Mapping[str, str]) -> str:
+    """The learner clones their room, changes ``files``, commits and pushes with git."""
+    with tempfile.TemporaryDirectory(prefix="glow-certify-") as folder:
+        work = Path(folder)
+        env = _git_env(token, work)
+        _git(["clone", "-q", f"{web}/{room}.git", "room"], work, env)
+        checkout = work / "room"
+        for relative, text in files.items():
+            path = checkout / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        _git(["add", "-A"], checkout, env)
+        _git(["commit", "-q", "-m", "Solve the project's deliverables"], checkout, env)
+        _git(["push", "-q", "origin", "HEAD"], checkout, env)
+        return _git(["rev-parse", "HEAD"], checkout, env).strip()
+
+
+def room_texts(api: httpx.Client, hub: LocalHub, room: str) -> dict[str, bytes]:
+    """What the learner can read in their room besides its files: issues, comments, logs."""
+    found: dict[str, bytes] = {}
+    for issue in api.get(f"/repos/{room}/issues", params={"state": "all"}).json():
+        found[f"{room}#{issue['number']}"] = str(issue.get("body") or "").encode()
+    for comment in api.get(f"/repos/{room}/issues/comments", params={"per_page": 100}).json():
+        found[f"{room} comment {comment['id']}"] = str(comment.get("body") or "").encode()
+    if hub.runner is not None:
+        for run in hub.runner.runs(room):
+            found[f"{room} run {run.id} log"] = str(run.log or "").encode()
+    return found
+
+
+class Certifier:
+    """One certification on its own local GitHub (started and stopped by ``certify``)."""
+
+    def __init__(self, hub: LocalHub, root: Path, bundle: Bundle, say: Say) -> None:
+        self.hub, self.root, self.bundle, self.say = hub, root, bundle, say
+        self.steps: list[Step] = []
+        self.leaked: list[str] = []
+
+    def step(self, name: str, check: Callable[[], str]) -> bool:
+        started = time.monotonic()
+        self.say(f"Certification: {name}")
+        try:
+            detail, ok = check(), True
+        except CertificationFailed as failure:
+            detail, ok = str(failure), False
+        self.steps.append(Step(name=name, ok=ok, detail=detail, seconds=round(time.monotonic() - started, 2)))
+        if not ok:
+            self.say(f"Certification failed: {name}: {detail}")
+        return ok
+
+    # ---- the learner path ------------------------------------------------------------------
+
+    def run(self) -> Certification:
+        from glow.cohort.model import room_name
+        from glow.cohort.registration.form import render_public
+        from glow.rehearsal.world import accept_invitations, build_world, file_registration
+
+        started = time.monotonic()
+        bundle = self.bundle
+        world = build_world(self.hub, self.root, [LEARNER], {"cohorts": [{"id": COHORT}]}, org=ORG)
+        world.post("config", {"template_delay_seconds": 0})
+        api, web = world.api, self.hub.url
+        staff = world.token(FACILITATOR_LOGIN())
+        learner = world.token(LEARNER)
+        template, admin = f"{ORG}/learning-room-template", f"{ORG}/admin"
+        room = f"{ORG}/{room_name(COHORT, LEARNER)}"
+        hidden_only = [s for s in secrets(bundle) if "/hidden/" in s.source]
+        deliverables = [d.id for d in bundle.deliverables]
+
+        def publish() -> str:
+            package = learner_files(bundle) | dict(self.extra_template_files)
+            commit_files(api, template, package, f"Publish the project {bundle.manifest.id}")
+            hidden = {
+                f"courses/{bundle.manifest.id}/hidden/{d.id}/{relative}": (
+                    d.suite("hidden") / relative
+                ).read_bytes()
+                for d in bundle.deliverables
+                for relative in _files(d.suite("hidden"))
+            }
+            commit_files(api, admin, hidden, f"Hidden checks of {bundle.manifest.id}")
+            return f"{len(package)} files in the template, {len(hidden)} hidden tests in the admin repository"
+
+        def template_clean() -> str:
+            found = leaks(secrets(bundle), history_blobs(web, staff, template))
+            self.leaked += found
+            if found:
+                raise CertificationFailed(f"the template gives away {', '.join(found)}")
+            return "no hidden test or reference answer in the template or its history"
+
+        def provisioned() -> str:
+            file_registration(api, learner, LEARNER, render_public(COHORT, "day1-day2"), org=ORG)
+            self.idle()
+            accept_invitations(api, learner)
+            if api.get(f"/repos/{room}").status_code != 200:
+                raise CertificationFailed(f"no room {room} after registration")
+            self.idle()
+            return f"{room} made from the template"
+
+        def starter_fails() -> str:
+            cards = self.scorecards(api, room, deliverables)
+            passing = [d for d, result in cards.items() if result != "failed"]
+            if passing:
+                raise CertificationFailed(
+                    "the untouched starter's scorecard does not say failed for "
+                    + ", ".join(f"{d} ({cards[d]})" for d in passing)
+                )
+            return f"{len(cards)} scorecards say the visible checks fail"
+
+        def room_clean_before() -> str:
+            visible = history_blobs(web, staff, room) | room_texts(api, self.hub, room)
+            found = leaks(secrets(bundle), visible)
+            self.leaked += found
+            if found:
+                raise CertificationFailed(f"the room gives away {', '.join(found)}")
+            return "no hidden test or reference answer in the room, its history or its logs"
+
+        def strong_passes() -> str:
+            from glow.harness.verify import variant_files
+
+            push_as_learner(web, learner, room, variant_files(bundle, "strong"))
+            self.idle()
+            cards = self.scorecards(api, room, deliverables)
+            failing = [d for d, result in cards.items() if result != "passed"]
+            if failing:
+                raise CertificationFailed(
+                    "after the strong variant's push the scorecard does not say passed for "
+                    + ", ".join(f"{d} ({cards[d]})" for d in failing)
+                )
+            return f"{len(cards)} scorecards say the visible checks pass"
+
+        def hidden_pass() -> str:
+            issues = self.deliverable_issues(api, room)
+            for d in deliverables:
+                api.post(
+                    f"/repos/{room}/issues/{issues[d]}/comments",
+                    headers={"Authorization": f"token {learner}"},
+                    json={"body": "/submit"},
+                ).raise_for_status()
+                self.idle()
+            api.post(
+                f"/repos/{admin}/dispatches", json={"event_type": "grade", "client_payload": {}}
+            ).raise_for_status()
+            self.idle()
+            verdicts = self.verdicts(api, room, issues)
+            failing = [d for d in deliverables if verdicts.get(d) != "passed"]
+            if failing:
+                raise CertificationFailed(
+                    "the hidden verdict does not say passed for "
+                    + ", ".join(f"{d} ({verdicts.get(d, 'none')})" for d in failing)
+                )
+            return f"{len(verdicts)} hidden verdicts say passed"
+
+        def room_clean_after() -> str:
+            visible = history_blobs(web, staff, room) | room_texts(api, self.hub, room)
+            found = leaks(hidden_only, visible)
+            self.leaked += found
+            if found:
+                raise CertificationFailed(f"after grading the room gives away {', '.join(found)}")
+            return "no hidden test in the room, its history, its comments or its logs"
+
+        for name, check in (
+            ("publish the project", publish),
+            ("the template holds no secret", template_clean),
+            ("a learner registers and gets a room", provisioned),
+            ("the untouched starter's scorecards fail", starter_fails),
+            ("the room holds no secret", room_clean_before),
+            ("the strong variant's push passes the visible checks", strong_passes),
+            ("a submission passes the hidden checks", hidden_pass),
+            ("grading left no hidden test in the room", room_clean_after),
+        ):
+            if not self.step(name, check):
+                break
+        return Certification(
+            ok=all(s.ok for s in self.steps) and len(self.steps) == 8,
+            bundle=str(bundle.root),
+            steps=self.steps,
+            leaks=sorted(set(self.leaked)),
+            seconds=round(time.monotonic() - started, 2),
+        )
