@@ -25,6 +25,26 @@ def exercise_repository_lists(gh: Call, outsider: Call) -> None:
     outsider("GET", f"/repositories/{private['id']}", 404)
 
 
+def exercise_search(gh: Call, outsider: Call) -> None:
+    """Issue search as a GLOW job sends it (the hub's index lag set to 0 by the caller): one
+    issue found, one stranger who finds none, and GitHub's 422s. The issue has a body: GitHub's
+    description types a search item's body as a string (the hub keeps null for none)."""
+    gh(
+        "POST",
+        "/repos/org/template/issues",
+        201,
+        json={"title": "Challenge 1", "body": "Done, please look.", "labels": ["submitted"]},
+    )
+    q = "org:org is:issue is:open label:submitted"
+    [item] = gh("GET", "/search/issues", 200, params={"q": q})["items"]
+    assert item["title"] == "Challenge 1"
+    assert outsider("GET", "/search/issues", 200, params={"q": q})["total_count"] == 0
+    gh("GET", "/search/issues", 422, params={"q": "org:org label:submitted"})
+    gh("GET", "/search/issues", 422, params={"q": "is:issue lable:submitted"})
+    gh("GET", "/search/issues", 422)
+    gh("GET", "/search/issues", 422, params={"q": q, "per_page": 100, "page": 11})
+
+
 def exercise_refs_and_locks(gh: Call, learner: Call, issue_number: int) -> None:
     """The list form of git refs; locking and unlocking an issue, and a comment refused while it
     is locked (called while the issue is open, before its pull request merges)."""

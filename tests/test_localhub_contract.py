@@ -25,6 +25,7 @@ from glow.localhub.runner.cachestore import repo_key
 from tests.localhub_scenarios import (
     exercise_refs_and_locks,
     exercise_repository_lists,
+    exercise_search,
     exercise_settings,
 )
 
@@ -286,6 +287,8 @@ def exercise(hub: LocalHub) -> None:
     gh("PATCH", f"/repos/org/workshop/issues/{n}", 200, json={"state": "closed"})
     gh("PATCH", f"/repos/org/workshop/issues/{n}", 200, json={"state": "open"})
     exercise_refs_and_locks(gh, learner, n)
+    hub.store.config["search_lag_seconds"] = 0
+    exercise_search(gh, outsider)
 
     pr = learner(
         "POST",

@@ -43,12 +43,14 @@ from glow.localhub.api import (
     repolists,
     repos,
     reviews,
+    search,
     teams,
 )
 from glow.localhub.auth import ANONYMOUS, Principal, authenticate
 from glow.localhub.githttp import handle_git, is_git_path
 from glow.localhub.limits import InjectedFault, Limits
 from glow.localhub.routing import Ctx, HubError, Response, Router, describe_bug, parse_query
+from glow.localhub.searchindex import SearchIndex
 from glow.localhub.state import FlushThread, Store
 
 if TYPE_CHECKING:
@@ -83,6 +85,7 @@ API_MODULES = (
     actionsettings,
     caches,
     teams,
+    search,
 )
 
 
@@ -135,6 +138,7 @@ class LocalHub:
         if self._runner_workers < 1:
             raise ValueError("runner_workers must be 1 or more")
         self.runner: Runner | None = None
+        self.search_index = SearchIndex()
         self._register()
         self._ensure_builtin_accounts()
 
@@ -399,6 +403,7 @@ class LocalHub:
         # Every answer carries x-ratelimit-* headers, errors included; only an authenticated
         # request is charged (a 401 shows the anonymous budget, untouched).
         key, limit = self.limits.bucket(ANONYMOUS)
+        resource = "core"
         try:
             version = ctx.headers.get("x-github-api-version")
             if version and version not in API_VERSIONS:
@@ -422,7 +427,11 @@ class LocalHub:
             entry["route"] = ctx.route.template
             entry["route_method"] = ctx.route.method
             entry["creates_content"] = ctx.route.creates_content
-            rate = self.limits.primary_headers(key, limit, self.store.epoch(), charge=False)
+            resource = ctx.route.resource
+            key, limit = self.limits.bucket(ctx.principal, resource)
+            rate = self.limits.primary_headers(
+                key, limit, self.store.epoch(), charge=False, resource=resource
+            )
             if ctx.route.creates_content:
                 try:
                     self.limits.charge_content_creation(self.store.epoch(), key)
@@ -433,11 +442,17 @@ class LocalHub:
             # and a handler must never see another's half-made change (or a dict changing size
             # under its loop). Waiting (faults, template copies, the runner) happens outside.
             with self.store.lock:
+                if ctx.method != "GET":
+                    self._index_before_write(ctx)
                 resp = ctx.route.handler(ctx)
         except HubError as err:
             if "x-ratelimit-limit" not in err.headers:
                 charged = ctx.principal is not None
-                rate_now = self._charge(key, limit) if charged else self._peek(key, limit)
+                rate_now = (
+                    self._charge(key, limit, resource)
+                    if charged
+                    else self._peek(key, limit, resource)
+                )
                 err.headers = {**rate_now, **err.headers}
             raise
         if resp.raw is None and ctx.method == "GET" and resp.status == 200:
@@ -455,16 +470,28 @@ class LocalHub:
                 return Response(304, None, resp.headers)
         # GET /rate_limit does not count against the limit it reports (GitHub documents this).
         free = ctx.route.template == "/rate_limit"
-        resp.headers.update(rate if free else self._charge(key, limit))
+        resp.headers.update(rate if free else self._charge(key, limit, resource))
         if version:
             resp.headers["x-github-api-version-selected"] = version
         return resp
 
-    def _charge(self, key: str, limit: int) -> dict[str, str]:
-        return self.limits.primary_headers(key, limit, self.store.epoch(), charge=True)
+    def _index_before_write(self, ctx: Ctx) -> None:
+        """Let the search index catch up on a repository before a write may change its issues,
+        so search keeps the version the write replaces until the new one is old enough."""
+        owner, name = ctx.params.get("owner"), ctx.params.get("repo")
+        repo = self.store.repo(owner, name) if owner and name else None
+        if repo is not None:
+            search.catch_up(self, repo)
 
-    def _peek(self, key: str, limit: int) -> dict[str, str]:
+    def _charge(self, key: str, limit: int, resource: str = "core") -> dict[str, str]:
+        return self.limits.primary_headers(
+            key, limit, self.store.epoch(), charge=True, resource=resource
+        )
+
+    def _peek(self, key: str, limit: int, resource: str = "core") -> dict[str, str]:
         try:
-            return self.limits.primary_headers(key, limit, self.store.epoch(), charge=False)
+            return self.limits.primary_headers(
+                key, limit, self.store.epoch(), charge=False, resource=resource
+            )
         except HubError as over:  # already over the limit: show it, keep the original answer
             return over.headers

@@ -19,6 +19,9 @@ from glow.localhub.routing import HubError, invalid
 if TYPE_CHECKING:
     from glow.localhub.auth import Principal
 
+# The window each rate-limit resource is counted over: the primary limit an hour, search a minute.
+WINDOW_SECONDS = {"core": 3600, "search": 60}
+
 SECONDARY_MESSAGE = (
     "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. "
     "If you reach out to GitHub Support for help, please include the request ID."
@@ -129,21 +132,28 @@ class Limits:
     # Per account, as GitHub counts secondary limits (a burst of learners each opening one issue
     # is not one client's burst).
     _created: dict[str, deque[float]] = field(default_factory=dict)
-    _primary: dict[str, tuple[int, int]] = field(default_factory=dict)  # key -> (window, used)
+    # "resource|key" -> (window start, used)
+    _primary: dict[str, tuple[int, int]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def bucket(self, principal: Principal) -> tuple[str, int]:
+    def bucket(self, principal: Principal, resource: str = "core") -> tuple[str, int]:
         """The identity a principal's requests are counted for (the primary limit and the
-        content-creation budget), and its hourly primary limit, as GitHub counts them:
-        anonymous callers share 60; a job's GITHUB_TOKEN counts against its repository's; each
-        App installation has its own (two installations of one App are two identities); a
-        person's tokens share that person's."""
+        content-creation budget), and its limit, as GitHub counts them: anonymous callers share
+        60 an hour; a job's GITHUB_TOKEN counts against its repository's; each App installation
+        has its own (two installations of one App are two identities); a person's tokens share
+        that person's. The ``search`` resource counts the same identities per minute: 30 a
+        minute (``search_limit_per_minute``), 10 without a token."""
         if principal.kind == "anonymous":
-            return "anonymous", 60
+            return "anonymous", 10 if resource == "search" else 60
+        if resource == "search":
+            limit = int(self.config["search_limit_per_minute"])
+        elif principal.kind == "job":
+            limit = int(self.config["job_token_limit_per_hour"])
+        else:
+            limit = int(self.config["primary_limit_per_hour"])
         if principal.kind == "job":
             repo_id = principal.token and principal.token.get("repo_id")
-            return f"repo:{repo_id}", int(self.config["job_token_limit_per_hour"])
-        limit = int(self.config["primary_limit_per_hour"])
+            return f"repo:{repo_id}", limit
         if principal.kind == "installation":
             installation = principal.token and principal.token.get("installation_id")
             return f"installation:{installation}", limit
@@ -209,31 +219,28 @@ class Limits:
                 raise HubError(403, SECONDARY_MESSAGE, headers={"retry-after": str(max(wait, 1))})
             created.append(now)
 
-    def primary_headers(self, key: str, limit: int, now: float, *, charge: bool) -> dict[str, str]:
-        window = int(now // 3600) * 3600
+    def primary_headers(
+        self, key: str, limit: int, now: float, *, charge: bool, resource: str = "core"
+    ) -> dict[str, str]:
+        """The ``x-ratelimit-*`` headers of ``key`` on ``resource`` (``core``: an hour's
+        window; ``search``: a minute's), charging one request when ``charge``; over the limit,
+        GitHub's 403 with the same headers."""
+        length = WINDOW_SECONDS[resource]
+        window = int(now // length) * length
         with self._lock:
-            start, used = self._primary.get(key, (window, 0))
+            start, used = self._primary.get(f"{resource}|{key}", (window, 0))
             if start != window:
                 start, used = window, 0
             if charge:
                 used += 1
-            self._primary[key] = (start, used)
-        if used > limit:
-            raise HubError(
-                403,
-                f"API rate limit exceeded for {key}.",
-                headers={
-                    "x-ratelimit-limit": str(limit),
-                    "x-ratelimit-remaining": "0",
-                    "x-ratelimit-used": str(used),
-                    "x-ratelimit-reset": str(start + 3600),
-                    "x-ratelimit-resource": "core",
-                },
-            )
-        return {
+            self._primary[f"{resource}|{key}"] = (start, used)
+        headers = {
             "x-ratelimit-limit": str(limit),
             "x-ratelimit-remaining": str(max(limit - used, 0)),
             "x-ratelimit-used": str(used),
-            "x-ratelimit-reset": str(start + 3600),
-            "x-ratelimit-resource": "core",
+            "x-ratelimit-reset": str(start + length),
+            "x-ratelimit-resource": resource,
         }
+        if used > limit:
+            raise HubError(403, f"API rate limit exceeded for {key}.", headers=headers)
+        return headers

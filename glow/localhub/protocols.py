@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from glow.localhub.limits import Limits
 from glow.localhub.routing import Response, Router
+from glow.localhub.searchindex import SearchIndex
 from glow.localhub.shapes import Urls
 from glow.localhub.state import Store
 
@@ -38,6 +39,7 @@ class Hub(Protocol):
     requests: deque[dict[str, Any]]  # the request log
     deliveries: deque[dict[str, Any]]  # the delivery log
     runner: Runner | None  # the Actions runner, when the hub runs workflows
+    search_index: SearchIndex  # issues as search sees them, which lags (``searchindex.py``)
 
     def handle(self, method: str, target: str, headers: dict[str, str], body: bytes) -> Response:
         """The whole request pipeline: faults, authentication, limits, routing, ETag."""

@@ -169,6 +169,9 @@ class Route:
     handler: Handler
     pattern: re.Pattern[str]
     creates_content: bool = False
+    # The rate-limit resource the route counts against (``core``, or ``search``: its own
+    # budget per minute, as GitHub keeps it).
+    resource: str = "core"
 
 
 class Router:
@@ -176,7 +179,13 @@ class Router:
         self.routes: list[Route] = []
 
     def add(
-        self, method: str, template: str, handler: Handler, *, creates_content: bool = False
+        self,
+        method: str,
+        template: str,
+        handler: Handler,
+        *,
+        creates_content: bool = False,
+        resource: str = "core",
     ) -> None:
         regex = ""
         for part in re.split(r"(\{[^}]+\})", template):
@@ -188,14 +197,14 @@ class Router:
             else:
                 regex += re.escape(part)
         self.routes.append(
-            Route(method, template, handler, re.compile(f"^{regex}$"), creates_content)
+            Route(method, template, handler, re.compile(f"^{regex}$"), creates_content, resource)
         )
 
     def route(
-        self, method: str, template: str, *, creates_content: bool = False
+        self, method: str, template: str, *, creates_content: bool = False, resource: str = "core"
     ) -> Callable[[Handler], Handler]:
         def wrap(fn: Handler) -> Handler:
-            self.add(method, template, fn, creates_content=creates_content)
+            self.add(method, template, fn, creates_content=creates_content, resource=resource)
             return fn
 
         return wrap

@@ -30,6 +30,11 @@ DEFAULT_CONFIG: dict[str, Any] = {
     # the PR is opened or its head or base moves answers ``mergeable: null`` and starts the
     # job; a GET at least this many seconds (of the hub's clock) later has the answer.
     "mergeability_delay_seconds": 0,
+    # GET /search/issues: 30 requests a minute per identity (10 without a token, fixed), and
+    # the index's lag: a new or changed issue is searchable this many seconds (of the hub's
+    # clock) after the change, as GitHub's index trails its issues (``searchindex.py``).
+    "search_limit_per_minute": 30,
+    "search_lag_seconds": 5,
 }
 
 

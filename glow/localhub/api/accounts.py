@@ -64,18 +64,27 @@ def register(hub: Hub) -> None:
 
     @r.route("GET", "/rate_limit")
     def rate_limit(ctx: Ctx) -> Response:
-        key, limit = hub.limits.bucket(ctx.principal)
-        headers = hub.limits.primary_headers(key, limit, store.epoch(), charge=False)
-        core = {
-            "limit": limit,
-            "remaining": int(headers["x-ratelimit-remaining"]),
-            "reset": int(headers["x-ratelimit-reset"]),
-            "used": int(headers["x-ratelimit-used"]),
-        }
+        def usage(resource: str) -> dict[str, int]:
+            key, limit = hub.limits.bucket(ctx.principal, resource)
+            try:
+                headers = hub.limits.primary_headers(
+                    key, limit, store.epoch(), charge=False, resource=resource
+                )
+            except HubError as over:  # over the limit: reported, not refused
+                headers = over.headers
+            return {
+                "limit": limit,
+                "remaining": int(headers["x-ratelimit-remaining"]),
+                "reset": int(headers["x-ratelimit-reset"]),
+                "used": int(headers["x-ratelimit-used"]),
+            }
+
+        core = usage("core")
         return Response(
             200,
             {
-                "resources": {"core": core, "search": dict(core), "graphql": dict(core)},
+                # Search is counted apart, per minute (``limits``); GraphQL is not served.
+                "resources": {"core": core, "search": usage("search"), "graphql": dict(core)},
                 "rate": core,
             },
         )
