@@ -2,11 +2,17 @@
 
 `verify` loads a bundle, builds its runtime in a sandbox, runs the baseline matrix (the
 untouched starter and every reference variant against each deliverable's visible and hidden
-suites) and mutation analysis of the strong variant, and prints a readable report (or --json).
-It needs no network and no API key. The exit status is 0 only when the bundle passes.
+suites) and mutation analysis of the strong variant, then certifies the learner's path: on a
+throwaway local GitHub the project is published into the Learning Room template, a learner
+registers and gets a room, pushes the untouched starter (its scorecards must fail) and the
+strong variant (they must pass), submits, and the hidden checks grade it from the admin
+repository; no hidden test or reference answer may reach the room, its history or its logs.
+It prints a readable report (or --json), needs no network and no API key, and exits 0 only
+when the bundle passes.
 
-`replay` reruns, against the current harness, only the deliverables that failed in the last
-verify of that bundle; it changes no state (the last verify's report stays as it was).
+`replay` reruns, against the current harness, only what failed in the last verify of that
+bundle (its deliverables, or its certification); it changes no state (the last verify's report
+stays as it was).
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     for name, summary in (
         ("verify", "run the whole harness on a bundle"),
-        ("replay", "rerun the deliverables that failed in the last verify"),
+        ("replay", "rerun what failed in the last verify (deliverables, certification)"),
     ):
         action = sub.add_parser(
             name, help=summary, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -43,6 +49,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
             "--mutants", type=int, default=12, help="mutants per deliverable (12; 0 skips)"
         )
         action.add_argument("--workers", type=int, default=2, help="runs side by side (2)")
+        action.add_argument(
+            "--no-certify",
+            action="store_true",
+            help="skip learner-path certification on a throwaway local GitHub",
+        )
         action.add_argument(
             "--deliverable",
             action="append",

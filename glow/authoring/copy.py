@@ -2,21 +2,36 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from glow.harness.verify import Report
+
+if TYPE_CHECKING:
+    from glow.authoring.certify import Certification
 
 EPILOG = """examples:
   glow author verify examples/bundles/python-ledger
   glow author verify examples/bundles/node-notes --sandbox docker --base-image glow-base:local
   glow author verify my-bundle --json > report.json
+  glow author verify my-bundle --no-certify     the matrix and mutants only
   glow author replay my-bundle        rerun the deliverables that failed last time
 """
 
 
-def report_text(report: Report, *, replay: bool = False) -> str:
+def report_text(
+    report: Report, certification: Certification | None = None, *, replay: bool = False
+) -> str:
     what = "Replay" if replay else "Verification"
     lines = []
-    if report.ok:
+    if report.ok and certification is not None:
+        lines.append(f"{what} passed: {report.title} is certified for learners.")
+    elif report.ok:
         lines.append(f"{what} passed: {report.title} is ready for certification.")
+    elif not report.findings and certification is not None:
+        failed = next((step.name for step in certification.steps if not step.ok), "a step")
+        lines.append(
+            f"{what} failed: {report.title} failed learner-path certification at: {failed}."
+        )
     else:
         count = len(report.findings)
         lines.append(
@@ -50,6 +65,15 @@ def report_text(report: Report, *, replay: bool = False) -> str:
                 f"- {m.deliverable}: visible {m.visible_killed} of {m.mutants}, "
                 f"hidden {m.hidden_killed} of {m.mutants}"
             )
+    if certification is not None:
+        lines.append("")
+        verdict = "passed" if certification.ok else "failed"
+        lines.append(
+            f"Learner-path certification {verdict} in {certification.seconds:.0f} s "
+            "on a throwaway local GitHub:"
+        )
+        for step in certification.steps:
+            lines.append(f"- {'PASS' if step.ok else 'FAIL'} {step.name}: {step.detail}")
     if not report.ok:
         lines.append("")
         lines.append(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import sys
 from pathlib import Path
@@ -59,47 +60,70 @@ def run_verify(args: argparse.Namespace) -> int:
         for finding in loaded.findings:
             print(f"- {finding.line()}")
         return 1
+    bundle = loaded.bundle
     deliverables = args.deliverable
     replay = args.action == "replay"
+    certify_too = not args.no_certify and not deliverables
     if replay:
-        deliverables = _replay_targets(root)
-        if not deliverables:
+        deliverables, certify_too = _replay_targets(root)
+        if not deliverables and not certify_too:
             print(f"Nothing to replay: the last verify of {root} found nothing to fix.")
             return 0
-    unknown = sorted(set(deliverables or ()) - {d.id for d in loaded.bundle.deliverables})
+    unknown = sorted(set(deliverables or ()) - {d.id for d in bundle.deliverables})
     if unknown:
         raise ConfigError(
             f"--deliverable names no deliverable of this bundle: {', '.join(unknown)}"
         )
-    sandbox = make_sandbox(args)
 
     def progress(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
 
-    report = verify(
-        loaded.bundle,
-        sandbox,
-        deliverables=deliverables,
-        mutants=args.mutants,
-        workers=args.workers,
-        progress=progress,
-    )
+    if replay and not deliverables:
+        report = Report(
+            bundle=str(root), title=bundle.manifest.title, sandbox="none", ok=True,
+            deliverables=[], findings=[], cells=[], mutation=[], seconds={"total": 0.0},
+        )  # fmt: skip
+    else:
+        report = verify(
+            bundle,
+            make_sandbox(args),
+            deliverables=deliverables,
+            mutants=args.mutants,
+            workers=args.workers,
+            progress=progress,
+        )
+    certification = None
+    if report.ok and certify_too:
+        from glow.authoring.certify import certify
+
+        certification = certify(bundle, progress)
+        report = report.model_copy(update={"ok": certification.ok})
+    combined = report.model_dump(mode="json") | {
+        "certification": certification.model_dump(mode="json") if certification else None
+    }
     if not replay:
         path = report_path(root)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(report.model_dump_json(indent=2), encoding="utf-8")
-    print(report.model_dump_json(indent=2) if args.json else report_text(report, replay=replay))
+        path.write_text(json.dumps(combined, indent=2), encoding="utf-8")
+    if args.json:
+        print(json.dumps(combined, indent=2))
+    else:
+        print(report_text(report, certification, replay=replay))
     return 0 if report.ok else 1
 
 
-def _replay_targets(root: Path) -> list[str]:
+def _replay_targets(root: Path) -> tuple[list[str], bool]:
+    """The deliverables the last verify failed, and whether its certification failed."""
     path = report_path(root)
     try:
-        last = Report.model_validate_json(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        last = Report.model_validate_json(text)
+        certification = json.loads(text).get("certification")
     except FileNotFoundError:
         raise ConfigError(
             f"no earlier verify of {root} to replay: run glow author verify {root} first"
         ) from None
     except ValueError as error:
         raise GlowError(f"the last report ({path}) cannot be read: {error}") from None
-    return last.failed_deliverables()
+    failed_certification = bool(certification) and not certification.get("ok", False)
+    return last.failed_deliverables(), failed_certification

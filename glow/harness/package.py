@@ -71,14 +71,17 @@ class Secret:
 
 
 def secrets(bundle: Bundle) -> list[Secret]:
-    """Every hidden test and every variant file whose content differs from the starter's."""
+    """Every hidden test (but one identical to a visible test of its deliverable, which the
+    learner sees anyway) and every variant file whose content differs from the starter's."""
     found = []
     for d in bundle.deliverables:
+        visible = d.suite("visible")
+        public = {(visible / relative).read_bytes() for relative in files_under(visible)}
         hidden = d.suite("hidden")
         for relative in files_under(hidden):
-            found.append(
-                Secret(f"deliverables/{d.id}/hidden/{relative}", (hidden / relative).read_bytes())
-            )
+            content = (hidden / relative).read_bytes()
+            if content not in public:
+                found.append(Secret(f"deliverables/{d.id}/hidden/{relative}", content))
     for name, folder in sorted(bundle.variants.items()):
         for relative in files_under(folder):
             content = (folder / relative).read_bytes()
@@ -92,19 +95,12 @@ def secrets(bundle: Bundle) -> list[Secret]:
 def leaks(secret_files: list[Secret], visible: dict[str, bytes]) -> list[str]:
     """The secrets whose content appears in any visible file (a copy, or pasted inside one).
 
-    Content shorter than 24 bytes once stripped is not searched for (it would match by chance);
-    a visible suite that is also part of the hidden one (a hidden test identical to a visible
-    test) is no leak.
+    Content shorter than 24 bytes once stripped is not searched for: it would match by chance.
     """
-    public = set(visible.values())
     found = []
     for secret in secret_files:
         needle = secret.content.strip()
-        if secret.content in public and secret.source.split("/")[2:3] == ["hidden"]:
-            continue
-        if len(needle) < 24:
-            continue
-        if any(needle in content for content in visible.values()):
+        if len(needle) >= 24 and any(needle in content for content in visible.values()):
             found.append(secret.source)
     return found
 

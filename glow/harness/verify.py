@@ -245,7 +245,7 @@ def verify(
         cells = matrix.index(results)
         findings += matrix.matrix_findings(chosen, variants, cells)
         step = time.monotonic()
-        for d in chosen:
+        for d in chosen if mutants > 0 else []:
             if not (
                 cells[(d, "visible", "strong")].passed and cells[(d, "hidden", "strong")].passed
             ):

@@ -32,7 +32,8 @@ def search_submissions(repo: Repo, owner: str) -> dict[str, list[dict[str, Any]]
 
     GitHub's search index lags a little behind a new label: a submission it does not show yet
     waits for the next run, which finds it (the label stays on until a verdict is written)."""
-    query = f"org:{owner} is:issue is:open label:{SUBMITTED_LABEL}"
+    # Learning Rooms are private: is:private leaves out the organisation's public repositories.
+    query = f"org:{owner} is:issue is:open is:private label:{SUBMITTED_LABEL}"
     found: dict[str, list[dict[str, Any]]] = {}
     for item in repo.paginate("search/issues", {"q": query}, key="items"):
         parts = str(item.get("repository_url") or "").rstrip("/").split("/")
