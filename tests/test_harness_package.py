@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from glow.harness.bundle import load_bundle
-from glow.harness.package import PROJECT_FILE, learner_files, leaks, published_bundle, secrets
+from glow.harness.package import PROJECT_FILE, leaks, learner_files, published_bundle, secrets
 from tests.harness_bundles import write_calc_bundle
 
 
