@@ -255,147 +255,163 @@ class Certifier:
 
     # ---- the learner path ------------------------------------------------------------------
 
-    def run(self) -> Certification:
+    def open_world(self) -> None:
+        """An organisation set up by `glow setup`, with one learner to be."""
         from glow.cohort.model import room_name
-        from glow.cohort.registration.form import render_public
-        from glow.rehearsal.world import (
-            FACILITATOR,
-            accept_invitations,
-            build_world,
-            file_registration,
+        from glow.rehearsal.world import FACILITATOR, build_world
+
+        cohorts = {"cohorts": [{"id": COHORT}]}
+        self.world = world = build_world(self.hub, self.root, [LEARNER], cohorts, org=ORG)
+        world.post("config", {"template_delay_seconds": 0})
+        self.api, self.web = world.api, self.hub.url
+        self.staff = world.token(FACILITATOR)
+        self.learner = world.token(LEARNER)
+        self.grader = f"{world.app['slug']}[bot]"
+        self.template, self.admin = f"{ORG}/learning-room-template", f"{ORG}/admin"
+        self.room = f"{ORG}/{room_name(COHORT, LEARNER)}"
+
+    # ---- the steps, each one line of the report ---------------------------------------------
+
+    def publish(self) -> str:
+        bundle = self.bundle
+        package = learner_files(bundle) | dict(self.extra_template_files)
+        commit_files(self.api, self.template, package, f"Publish the project {bundle.manifest.id}")
+        hidden = {
+            f"courses/{bundle.manifest.id}/hidden/{d.id}/{relative}": (
+                d.suite("hidden") / relative
+            ).read_bytes()
+            for d in bundle.deliverables
+            for relative in files_under(d.suite("hidden"))
+        }
+        commit_files(self.api, self.admin, hidden, f"Hidden checks of {bundle.manifest.id}")
+        return (
+            f"{len(package)} files in the template, "
+            f"{len(hidden)} hidden tests in the admin repository"
         )
 
-        started = time.monotonic()
-        bundle = self.bundle
-        cohorts = {"cohorts": [{"id": COHORT}]}
-        world = build_world(self.hub, self.root, [LEARNER], cohorts, org=ORG)
-        world.post("config", {"template_delay_seconds": 0})
-        api, web = world.api, self.hub.url
-        staff = world.token(FACILITATOR)
-        grader = f"{world.app['slug']}[bot]"
-        learner = world.token(LEARNER)
-        template, admin = f"{ORG}/learning-room-template", f"{ORG}/admin"
-        room = f"{ORG}/{room_name(COHORT, LEARNER)}"
-        hidden_only = [s for s in secrets(bundle) if "/hidden/" in s.source]
-        deliverables = [d.id for d in bundle.deliverables]
+    def template_clean(self) -> str:
+        found = leaks(secrets(self.bundle), history_blobs(self.web, self.staff, self.template))
+        self.leaked += found
+        if found:
+            raise CertificationFailed(f"the template gives away {', '.join(found)}")
+        return "no hidden test or reference answer in the template or its history"
 
-        def publish() -> str:
-            package = learner_files(bundle) | dict(self.extra_template_files)
-            commit_files(api, template, package, f"Publish the project {bundle.manifest.id}")
-            hidden = {
-                f"courses/{bundle.manifest.id}/hidden/{d.id}/{relative}": (
-                    d.suite("hidden") / relative
-                ).read_bytes()
-                for d in bundle.deliverables
-                for relative in files_under(d.suite("hidden"))
-            }
-            commit_files(api, admin, hidden, f"Hidden checks of {bundle.manifest.id}")
-            return (
-                f"{len(package)} files in the template, "
-                f"{len(hidden)} hidden tests in the admin repository"
+    def provisioned(self) -> str:
+        from glow.cohort.registration.form import render_public
+        from glow.rehearsal.world import accept_invitations, file_registration
+
+        body = render_public(COHORT, "day1-day2")
+        file_registration(self.api, self.learner, LEARNER, body, org=ORG)
+        self.idle()
+        accept_invitations(self.api, self.learner)
+        if self.api.get(f"/repos/{self.room}").status_code != 200:
+            raise CertificationFailed(f"no room {self.room} after registration")
+        self.idle()
+        return f"{self.room} made from the template"
+
+    def push(self, variant: str | None) -> None:
+        """The learner pushes a variant's files (None: an empty commit, the untouched starter)."""
+        from glow.harness.verify import variant_files
+
+        files = variant_files(self.bundle, variant) if variant else {}
+        push_as_learner(self.web, self.learner, self.room, files)
+        self.idle()
+
+    def scorecards(self) -> dict[str, str]:
+        return self.results(self.api, self.room, "scorecard", ROOM_BOT)
+
+    def starter_fails(self) -> str:
+        self.push(None)
+        cards = self.scorecards()
+        # Any outcome but a pass is the starter failing, except no scorecard at all or a
+        # failure of the sandbox itself.
+        passing = [
+            d
+            for d, result in cards.items()
+            if result in ("passed", "none", "no issue") or result.startswith("sandbox")
+        ]
+        if passing:
+            raise CertificationFailed(
+                "the untouched starter's scorecard does not say failed for "
+                + ", ".join(f"{d} ({cards[d]})" for d in passing)
             )
+        return f"{len(cards)} scorecards say the visible checks fail"
 
-        def template_clean() -> str:
-            found = leaks(secrets(bundle), history_blobs(web, staff, template))
-            self.leaked += found
-            if found:
-                raise CertificationFailed(f"the template gives away {', '.join(found)}")
-            return "no hidden test or reference answer in the template or its history"
+    def room_clean_before(self) -> str:
+        visible = history_blobs(self.web, self.staff, self.room)
+        visible |= room_texts(self.api, self.hub, self.room)
+        found = leaks(secrets(self.bundle), visible)
+        self.leaked += found
+        if found:
+            raise CertificationFailed(f"the room gives away {', '.join(found)}")
+        return "no hidden test or reference answer in the room, its history or its logs"
 
-        def provisioned() -> str:
-            file_registration(api, learner, LEARNER, render_public(COHORT, "day1-day2"), org=ORG)
+    def strong_passes(self) -> str:
+        self.push("strong")
+        cards = self.scorecards()
+        failing = [d for d, result in cards.items() if result != "passed"]
+        if failing:
+            raise CertificationFailed(
+                "after the strong variant's push the scorecard does not say passed for "
+                + ", ".join(f"{d} ({cards[d]})" for d in failing)
+            )
+        return f"{len(cards)} scorecards say the visible checks pass"
+
+    def submit_and_grade(self) -> dict[str, str]:
+        """The learner comments /submit on every deliverable's issue; the public Submissions
+        schedule finds them (GitHub's search index has caught up ten minutes later) and
+        dispatches the admin repository's Grade workflow. The verdicts, per deliverable."""
+        issues = self.deliverable_issues(self.api, self.room)
+        for number in issues.values():
+            self.api.post(
+                f"/repos/{self.room}/issues/{number}/comments",
+                headers={"Authorization": f"token {self.learner}"},
+                json={"body": "/submit"},
+            ).raise_for_status()
             self.idle()
-            accept_invitations(api, learner)
-            if api.get(f"/repos/{room}").status_code != 200:
-                raise CertificationFailed(f"no room {room} after registration")
-            self.idle()
-            return f"{room} made from the template"
+        self.world.post("clock", {"advance_seconds": 600})
+        self.idle()
+        return self.results(self.api, self.room, "verdict", self.grader)
 
-        def starter_fails() -> str:
-            push_as_learner(web, learner, room, {})
-            self.idle()
-            cards = self.results(api, room, "scorecard", ROOM_BOT)
-            # Any outcome but a pass is the starter failing, except no scorecard at all or a
-            # failure of the sandbox itself.
-            passing = [
-                d
-                for d, result in cards.items()
-                if result in ("passed", "none", "no issue") or result.startswith("sandbox")
-            ]
-            if passing:
-                raise CertificationFailed(
-                    "the untouched starter's scorecard does not say failed for "
-                    + ", ".join(f"{d} ({cards[d]})" for d in passing)
-                )
-            return f"{len(cards)} scorecards say the visible checks fail"
+    def hidden_pass(self) -> str:
+        verdicts = self.submit_and_grade()
+        failing = [d for d, verdict in verdicts.items() if verdict != "passed"]
+        if failing:
+            raise CertificationFailed(
+                "the hidden verdict does not say passed for "
+                + ", ".join(f"{d} ({verdicts[d]})" for d in failing)
+            )
+        return f"{len(verdicts)} hidden verdicts say passed"
 
-        def room_clean_before() -> str:
-            visible = history_blobs(web, staff, room) | room_texts(api, self.hub, room)
-            found = leaks(secrets(bundle), visible)
-            self.leaked += found
-            if found:
-                raise CertificationFailed(f"the room gives away {', '.join(found)}")
-            return "no hidden test or reference answer in the room, its history or its logs"
+    def room_clean_after(self) -> str:
+        hidden_only = [s for s in secrets(self.bundle) if "/hidden/" in s.source]
+        visible = history_blobs(self.web, self.staff, self.room)
+        visible |= room_texts(self.api, self.hub, self.room)
+        found = leaks(hidden_only, visible)
+        self.leaked += found
+        if found:
+            raise CertificationFailed(f"after grading the room gives away {', '.join(found)}")
+        return "no hidden test in the room, its history, its comments or its logs"
 
-        def strong_passes() -> str:
-            from glow.harness.verify import variant_files
-
-            push_as_learner(web, learner, room, variant_files(bundle, "strong"))
-            self.idle()
-            cards = self.results(api, room, "scorecard", ROOM_BOT)
-            failing = [d for d, result in cards.items() if result != "passed"]
-            if failing:
-                raise CertificationFailed(
-                    "after the strong variant's push the scorecard does not say passed for "
-                    + ", ".join(f"{d} ({cards[d]})" for d in failing)
-                )
-            return f"{len(cards)} scorecards say the visible checks pass"
-
-        def hidden_pass() -> str:
-            issues = self.deliverable_issues(api, room)
-            for d in deliverables:
-                api.post(
-                    f"/repos/{room}/issues/{issues[d]}/comments",
-                    headers={"Authorization": f"token {learner}"},
-                    json={"body": "/submit"},
-                ).raise_for_status()
-                self.idle()
-            # The public Submissions schedule finds them (GitHub's search index has caught up
-            # by then) and dispatches the admin repository's Grade workflow.
-            world.post("clock", {"advance_seconds": 600})
-            self.idle()
-            verdicts = self.results(api, room, "verdict", grader)
-            failing = [d for d in deliverables if verdicts.get(d) != "passed"]
-            if failing:
-                raise CertificationFailed(
-                    "the hidden verdict does not say passed for "
-                    + ", ".join(f"{d} ({verdicts.get(d, 'none')})" for d in failing)
-                )
-            return f"{len(verdicts)} hidden verdicts say passed"
-
-        def room_clean_after() -> str:
-            visible = history_blobs(web, staff, room) | room_texts(api, self.hub, room)
-            found = leaks(hidden_only, visible)
-            self.leaked += found
-            if found:
-                raise CertificationFailed(f"after grading the room gives away {', '.join(found)}")
-            return "no hidden test in the room, its history, its comments or its logs"
-
-        for name, check in (
-            ("publish the project", publish),
-            ("the template holds no secret", template_clean),
-            ("a learner registers and gets a room", provisioned),
-            ("the untouched starter's scorecards fail", starter_fails),
-            ("the room holds no secret", room_clean_before),
-            ("the strong variant's push passes the visible checks", strong_passes),
-            ("a submission passes the hidden checks", hidden_pass),
-            ("grading left no hidden test in the room", room_clean_after),
-        ):
+    def run(self) -> Certification:
+        started = time.monotonic()
+        self.open_world()
+        steps = (
+            ("publish the project", self.publish),
+            ("the template holds no secret", self.template_clean),
+            ("a learner registers and gets a room", self.provisioned),
+            ("the untouched starter's scorecards fail", self.starter_fails),
+            ("the room holds no secret", self.room_clean_before),
+            ("the strong variant's push passes the visible checks", self.strong_passes),
+            ("a submission passes the hidden checks", self.hidden_pass),
+            ("grading left no hidden test in the room", self.room_clean_after),
+        )
+        for name, check in steps:
             if not self.step(name, check):
                 break
         return Certification(
-            ok=all(s.ok for s in self.steps) and len(self.steps) == 8,
-            bundle=str(bundle.root),
+            ok=all(s.ok for s in self.steps) and len(self.steps) == len(steps),
+            bundle=str(self.bundle.root),
             steps=self.steps,
             leaks=sorted(set(self.leaked)),
             seconds=round(time.monotonic() - started, 2),

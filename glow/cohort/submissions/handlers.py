@@ -84,8 +84,12 @@ def grade(ctx: Context) -> int:
         for name in sorted(set(found) & rostered):
             repo = ctx.repo(name, auth="provisioning")
             grader = repo.login()
-            for issue in found[name]:
-                number = int(issue["number"])
+            for item in found[name]:
+                number = int(item["number"])
+                # Search lags behind GitHub: read the issue as it is now (its label may be off).
+                issue = read.current_issue(repo, number)
+                if issue is None:
+                    continue
                 submission = waiting(
                     name, issue, read.comments(repo, number), room_bot=ROOM_BOT, grader=grader
                 )

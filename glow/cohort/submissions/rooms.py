@@ -42,6 +42,15 @@ def search_submissions(repo: Repo, owner: str) -> dict[str, list[dict[str, Any]]
     return found
 
 
+def current_issue(repo: Repo, number: int) -> dict[str, Any] | None:
+    """The issue as GitHub has it now, or None when it is gone or no longer labelled."""
+    issue = repo.get_json(repo.url("issues", number))
+    if not issue or issue.get("state") != "open":
+        return None
+    labels = {str(label.get("name", "")).lower() for label in issue.get("labels") or []}
+    return dict(issue) if SUBMITTED_LABEL in labels else None
+
+
 def comments(repo: Repo, issue: int) -> list[dict[str, Any]]:
     return list(repo.paginate(repo.url("issues", issue, "comments"), {"per_page": 100}))
 
