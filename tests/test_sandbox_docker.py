@@ -354,3 +354,22 @@ def test_an_http_response_is_one_short_line() -> None:
     assert headlines.boot_failed("http://h/", 5, None).endswith(
         "nothing answered (is the service listening on that port?)"
     )
+
+
+@pytest.mark.parametrize("example", ["python-ledger", "node-notes"])
+def test_each_example_passes_the_matrix_in_the_docker_sandbox(
+    base_image: str, example: str
+) -> None:
+    """The same verdicts as the process sandbox, from the bundle's own Dockerfile on a base
+    image built here (the bundle names a registry's image; none is reachable)."""
+    from glow.harness.bundle import load_bundle
+    from glow.harness.verify import verify
+
+    root = Path(__file__).resolve().parents[1] / "examples" / "bundles" / example
+    bundle = load_bundle(root).bundle
+    assert bundle is not None
+    report = verify(bundle, DockerSandbox(base_image=base_image), mutants=0, workers=2)
+    assert (report.ok, report.findings) == (True, [])
+    passed = {(c.suite, c.variant) for c in report.cells if c.passed}
+    assert ("hidden", "strong") in passed and ("visible", "naive") in passed
+    assert not {("visible", "starter"), ("hidden", "starter"), ("hidden", "naive")} & passed
