@@ -47,6 +47,9 @@ def test_a_submission_is_graded_once_by_the_hidden_checks(tmp_path: Path) -> Non
         c.open_world()
         c.publish()
         c.provisioned()
+        # The provisioning App's seed commit is checked too: the learner finds each
+        # deliverable's issue and its failing scorecard before their first push.
+        assert c.scorecards() == {"add": "ran 0 of 2", "clamp": "ran 0 of 2"}
         c.push("naive")
         assert c.scorecards() == {"add": "passed", "clamp": "passed"}
 
