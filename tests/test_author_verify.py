@@ -147,3 +147,22 @@ def test_a_bad_bundle_is_reported_by_file_and_field_without_running(
     assert "- deliverables/add/deliverable.yml: owns: List should have at least 1 item" in out
     assert "- variants/naive/: missing: the matrix needs it" in out
     assert "- variants/strong/add.sh: is not a learner-owned file" in out
+
+
+def test_a_new_bundle_fails_loudly_until_authored(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "shop"
+    args = ["author", "new", str(root), "--id", "shop", "--title", "A shop"]
+    assert main([*args, "--deliverable", "cart"]) == 0
+    capsys.readouterr()
+    assert main(["author", "verify", str(root)]) == 1
+    out = capsys.readouterr().out
+    assert "- workspace/.coursegen/runtime/install.sh: not authored yet (still the default)" in out
+    assert "- workspace/.coursegen/runtime/check.sh: not authored yet (still the default)" in out
+    assert "- variants/strong/: is empty" in out
+    assert main([*args, "--deliverable", "cart"]) == 2
+    assert "already exists" in capsys.readouterr().err
+    bad = ["author", "new", str(tmp_path / "x"), "--id", "Bad Id", "--title", "x"]
+    assert main([*bad, "--deliverable", "a"]) == 2
+    assert "--id: 'Bad Id' must be lower-case letters" in capsys.readouterr().err

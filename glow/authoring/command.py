@@ -10,6 +10,9 @@ repository; no hidden test or reference answer may reach the room, its history o
 It prints a readable report (or --json), needs no network and no API key, and exits 0 only
 when the bundle passes.
 
+`new` writes a bundle's skeleton whose runtime scripts fail loudly until authored; `verify`
+then lists, as findings, everything left to write.
+
 `replay` reruns, against the current harness, only what failed in the last verify of that
 bundle (its deliverables, or its certification); it changes no state (the last verify's report
 stays as it was).
@@ -24,6 +27,18 @@ from glow.authoring.copy import EPILOG as EPILOG
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    new = sub.add_parser(
+        "new",
+        help="write a new bundle's skeleton, its runtime scripts failing until authored",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    new.add_argument("bundle", metavar="PATH", help="a folder that does not exist yet")
+    new.add_argument("--id", required=True, help="the project's id: lower-case letters, digits, -")
+    new.add_argument("--title", required=True, help="the project's title")
+    new.add_argument(
+        "--deliverable", action="append", required=True, metavar="ID", help="repeatable, in order"
+    )
     for name, summary in (
         ("verify", "run the whole harness on a bundle"),
         ("replay", "rerun what failed in the last verify (deliverables, certification)"),
@@ -63,6 +78,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.action == "new":
+        from glow.authoring.verify import run_new
+
+        return run_new(args)
     from glow.authoring.verify import run_verify
 
     return run_verify(args)

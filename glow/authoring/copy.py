@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from glow.authoring.certify import Certification
 
 EPILOG = """examples:
+  glow author new my-bundle --id shop-api --title "A shop API" --deliverable cart --deliverable pay
   glow author verify examples/bundles/python-ledger
   glow author verify examples/bundles/node-notes --sandbox docker --base-image glow-base:local
   glow author verify my-bundle --json > report.json

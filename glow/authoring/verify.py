@@ -127,3 +127,29 @@ def _replay_targets(root: Path) -> tuple[list[str], bool]:
         raise GlowError(f"the last report ({path}) cannot be read: {error}") from None
     failed_certification = bool(certification) and not certification.get("ok", False)
     return last.failed_deliverables(), failed_certification
+
+
+def run_new(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from glow.harness.bundle import BundleManifest, message_of
+    from glow.harness.scaffold import skeleton, write_skeleton
+
+    root = Path(args.bundle)
+    if root.exists():
+        raise ConfigError(f"{root} already exists: name a new folder for the bundle")
+    deliverables = list(dict.fromkeys(args.deliverable))
+    try:
+        BundleManifest.model_validate(
+            {"version": 1, "id": args.id, "title": args.title, "deliverables": deliverables}
+        )
+    except ValidationError as error:
+        problem = error.errors()[0]
+        where = ".".join(str(part) for part in problem["loc"])
+        raise ConfigError(f"--{where.split('.')[0]}: {message_of(problem['msg'])}") from None
+    write_skeleton(root, skeleton(args.id, args.title, deliverables))
+    print(f"A new bundle is at {root}: its runtime scripts fail until you write them.")
+    print(
+        f"Next: write the starter, the tests and the variants, then run glow author verify {root}"
+    )
+    return 0

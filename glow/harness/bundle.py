@@ -6,12 +6,13 @@ folder) to fix, so a person or the authoring loop can act on it without reading 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Any, Literal, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from glow.harness.sandbox import BootPoll, Limits
 
@@ -23,7 +24,19 @@ BUGGY_PREFIX = "buggy-"
 SUITES = ("visible", "hidden")
 
 M = TypeVar("M", bound=BaseModel)
-Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
+
+
+def _slug(value: str) -> str:
+    if not _SLUG.fullmatch(value):
+        raise ValueError(
+            f"{value!r} must be lower-case letters, digits and dashes (at most 40), "
+            "for example shop-api"
+        )
+    return value
+
+
+Slug = Annotated[str, AfterValidator(_slug)]
 
 
 class BootSpec(BaseModel):
@@ -140,6 +153,11 @@ class Loaded:
     findings: tuple[Finding, ...]
 
 
+def message_of(text: str) -> str:
+    """A validation message as a person reads it (pydantic prefixes our own with its kind)."""
+    return text.removeprefix("Value error, ")
+
+
 def files_under(folder: Path) -> list[str]:
     """Every file below ``folder``, as sorted POSIX paths relative to it."""
     return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
@@ -182,7 +200,7 @@ def _model(
     except ValidationError as error:
         for problem in error.errors():
             field = ".".join(str(part) for part in problem["loc"])
-            findings.append(Finding(relative, field, problem["msg"], deliverable))
+            findings.append(Finding(relative, field, message_of(problem["msg"]), deliverable))
         return None
 
 
@@ -193,9 +211,18 @@ def _runtime_findings(workspace: Path, manifest: BundleManifest | None) -> list[
     wanted = ["install.sh", "check.sh"]
     if manifest is not None and manifest.runtime.boot is not None:
         wanted.insert(1, "boot.sh")
+    from glow.harness.scaffold import is_default
+
     for script in wanted:
-        if not (workspace / RUNTIME / script).is_file():
+        path = workspace / RUNTIME / script
+        if not path.is_file():
             found.append(Finding(f"workspace/{RUNTIME}/{script}", "", "missing"))
+        elif is_default(
+            script.removesuffix(".sh"), path.read_text(encoding="utf-8", errors="replace")
+        ):
+            found.append(
+                Finding(f"workspace/{RUNTIME}/{script}", "", "not authored yet (still the default)")
+            )
     return found
 
 
