@@ -33,7 +33,20 @@ def gated_copy(path: Path) -> str:
     return yaml.safe_dump({"on": triggers, "jobs": {key: copy}}, sort_keys=False)
 
 
-@pytest.mark.parametrize("path", ADMIN_WORKFLOWS, ids=lambda p: p.name)
+def scheduled(path: Path) -> bool:
+    triggers = yaml.safe_load(path.read_text(encoding="utf-8"))[True]
+    return "schedule" in triggers
+
+
+def test_every_admin_workflow_is_scheduled_and_gated_or_runs_only_when_dispatched() -> None:
+    for path in ADMIN_WORKFLOWS:
+        if not scheduled(path):
+            triggers, _, _ = the_job(path)
+            assert set(triggers) <= {"workflow_dispatch", "repository_dispatch"}, path.name
+    assert [p.name for p in ADMIN_WORKFLOWS if not scheduled(p)] == ["grade.yml"]
+
+
+@pytest.mark.parametrize("path", [p for p in ADMIN_WORKFLOWS if scheduled(p)], ids=lambda p: p.name)
 def test_a_scheduled_run_works_only_while_glow_schedules_is_on(
     path: Path, host: FakeHost, runner: Runner
 ) -> None:
