@@ -36,12 +36,15 @@ SPEC_DEFECTS = {("GET", "/app/installations"): "installation"}
 
 # Routes GitHub serves that its description folds into another or leaves out, validated as the
 # operation whose answer they give: the contents root; a repository by id (what PyGithub's
-# get_repo(id) calls); the list form of git refs (PyGithub's get_git_refs), matching-refs' answer.
+# get_repo(id) calls); the list form of git refs (PyGithub's get_git_refs), matching-refs' answer;
+# an archive of the default branch (GitHub's description makes {ref} required, its text does not).
 ALIASES = {
     ("GET", "/repos/{owner}/{repo}/contents"): "/repos/{owner}/{repo}/contents/{path}",
     ("GET", "/repos/{owner}/{repo}/contents/"): "/repos/{owner}/{repo}/contents/{path}",
     ("GET", "/repositories/{repository_id}"): "/repos/{owner}/{repo}",
     ("GET", "/repos/{owner}/{repo}/git/refs"): "/repos/{owner}/{repo}/git/matching-refs/{ref}",
+    ("GET", "/repos/{owner}/{repo}/tarball"): "/repos/{owner}/{repo}/tarball/{ref}",
+    ("GET", "/repos/{owner}/{repo}/zipball"): "/repos/{owner}/{repo}/zipball/{ref}",
 }
 
 
@@ -205,6 +208,10 @@ def exercise(hub: LocalHub) -> None:
     gh("GET", "/repos/org/workshop/branches/nope", 404)
     gh("GET", "/repos/org/workshop/commits", 200)
     gh("GET", f"/repos/org/workshop/commits/{head}", 200)
+    for kind in ("tarball", "zipball"):
+        gh("GET", f"/repos/org/workshop/{kind}/{head}", 302)
+        gh("GET", f"/repos/org/workshop/{kind}", 302)
+        gh("GET", f"/repos/org/workshop/{kind}/nope", 404)
 
     gh("GET", "/repos/org/workshop/git/ref/heads/main", 200)
     gh("GET", "/repos/org/workshop/git/matching-refs/heads/", 200)
@@ -502,10 +509,11 @@ def test_no_request_failed_inside_the_local_github(exercised: LocalHub) -> None:
 
 
 def test_every_route_has_a_success_in_the_scenario(exercised: LocalHub) -> None:
+    # A repository archive's success is its 302 to the download.
     answered = {
         (r["route_method"], r["route"])
         for r in exercised.requests
-        if r.get("route") and 200 <= r["status"] < 300
+        if r.get("route") and (200 <= r["status"] < 300 or r["status"] == 302)
     }
     missing = [
         f"{route.method} {route.template}"

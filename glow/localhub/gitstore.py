@@ -352,3 +352,10 @@ def diff_files(git_dir: Path, base: str, head: str) -> list[FileChange]:
 def fetch_all(git_dir: Path, source: Path) -> None:
     """Copy every object reachable from ``source``'s branches (template generation)."""
     git(git_dir, "fetch", "-q", "--no-tags", str(source), "+refs/heads/*:refs/glow-template/*")
+
+
+def archive(git_dir: Path, commit: str, prefix: str, fmt: str) -> bytes:
+    """``commit``'s tree as ``git archive`` writes it (``tar`` or ``zip``), every path under
+    ``prefix`` (which ends in ``/``). A commit id gives the tar a pax header naming it, as
+    GitHub's archives carry; ``export-ignore`` attributes are honoured, as on GitHub."""
+    return git(git_dir, "archive", f"--format={fmt}", f"--prefix={prefix}", commit).stdout

@@ -28,6 +28,7 @@ from glow.localhub.api import (
     actions,
     actionsettings,
     apps,
+    archives,
     assignees,
     caches,
     collaborators,
@@ -47,6 +48,7 @@ from glow.localhub.api import (
     teams,
 )
 from glow.localhub.auth import ANONYMOUS, Principal, authenticate
+from glow.localhub.codeload import handle_codeload, is_codeload_path
 from glow.localhub.githttp import handle_git, is_git_path
 from glow.localhub.limits import InjectedFault, Limits
 from glow.localhub.routing import Ctx, HubError, Response, Router, describe_bug, parse_query
@@ -71,6 +73,7 @@ API_MODULES = (
     repolists,
     collaborators,
     contents,
+    archives,
     commits,
     gitdata,
     issues,
@@ -362,6 +365,8 @@ class LocalHub:
                 resp = self._dispatch(self.control, ctx, path)
             elif path.startswith(API_PREFIX + "/") or path == API_PREFIX:
                 resp = self._api(ctx, path[len(API_PREFIX) :] or "/", entry)
+            elif is_codeload_path(path):  # archive downloads: not the API, never git
+                resp = handle_codeload(self, ctx)
             elif is_git_path(path):
                 resp = handle_git(self, ctx)
             else:

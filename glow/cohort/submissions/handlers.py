@@ -116,6 +116,7 @@ def judge(ctx: Context, repo: Repo, found: Submission, courses: Path, sandbox: S
 
     from glow.cohort.submissions import rooms as read
     from glow.cohort.submissions.decide import Verdict
+    from glow.cohort.submissions.unpack import RoomTooLarge
     from glow.harness.matrix import STARTER
     from glow.harness.package import published_bundle
     from glow.harness.verify import Run, run_one
@@ -126,7 +127,7 @@ def judge(ctx: Context, repo: Repo, found: Submission, courses: Path, sandbox: S
         checkout.mkdir()
         try:
             read.fetch_commit(repo, found.sha, checkout)
-        except read.RoomTooLarge as exc:
+        except RoomTooLarge as exc:
             return Verdict(title, "failed", detail=f"the submission is too large: {exc}")
         loaded = published_bundle(checkout)
         if loaded.bundle is None:
