@@ -100,3 +100,18 @@ def read_result(body: str | None) -> tuple[str, int, int] | None:
         return None
     kind, passed, total = found[-1]
     return kind, int(passed), int(total)
+
+
+_SHA_LINE = re.compile(r"^<!-- sha: ([0-9a-f]{40}) -->$", re.MULTILINE)
+
+
+def sha_line(sha: str) -> str:
+    """The hidden line that records a commit under a marker: the room's project bot writes it
+    on a submission (what was submitted) and the grader on a verdict (what was graded)."""
+    return f"<!-- sha: {sha} -->"
+
+
+def recorded_sha(body: str | None) -> str | None:
+    """The commit a ``sha_line`` in ``body`` records (the first one), or None."""
+    found = _SHA_LINE.search(body or "")
+    return found.group(1) if found else None

@@ -6,6 +6,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from glow.harness.process import ProcessSandbox
+
+_WHY_NOT = ProcessSandbox().available()
+needs_process_sandbox = pytest.mark.skipif(
+    _WHY_NOT is not None, reason=f"the process sandbox cannot run here: {_WHY_NOT}"
+)
+
 CHECK_SH = """#!/bin/sh
 # Each test is a shell script that exits 0 when its check passes.
 set -u

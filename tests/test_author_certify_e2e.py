@@ -12,15 +12,11 @@ import pytest
 from glow.__main__ import main
 from glow.authoring.certify import certify
 from glow.harness.bundle import load_bundle
-from glow.harness.process import ProcessSandbox
-from tests.harness_bundles import write_calc_bundle
+from tests.harness_bundles import needs_process_sandbox, write_calc_bundle
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.skipif(
-        ProcessSandbox().available() is not None,
-        reason=f"the process sandbox cannot run here: {ProcessSandbox().available()}",
-    ),
+    needs_process_sandbox,
 ]
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted(p.parent.name for p in (ROOT / "examples" / "bundles").glob("*/coursegen.yml"))

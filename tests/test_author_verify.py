@@ -12,13 +12,16 @@ from pathlib import Path
 import pytest
 
 from glow.__main__ import main
-from glow.harness.process import ProcessSandbox
-from tests.harness_bundles import STRONG, SUITES, VARIANTS, write, write_calc_bundle
-
-pytestmark = pytest.mark.skipif(
-    ProcessSandbox().available() is not None,
-    reason=f"the process sandbox cannot run here: {ProcessSandbox().available()}",
+from tests.harness_bundles import (
+    STRONG,
+    SUITES,
+    VARIANTS,
+    needs_process_sandbox,
+    write,
+    write_calc_bundle,
 )
+
+pytestmark = needs_process_sandbox
 
 
 @pytest.fixture(autouse=True)

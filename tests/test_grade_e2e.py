@@ -13,17 +13,13 @@ import pytest
 
 from glow.authoring.certify import ROOM_BOT, Certifier
 from glow.harness.bundle import load_bundle
-from glow.harness.process import ProcessSandbox
 from glow.localhub.hub import LocalHub
-from tests.harness_bundles import write_calc_bundle
+from tests.harness_bundles import needs_process_sandbox, write_calc_bundle
 from tests.test_event_budgets_e2e import BUDGETS, assert_within, last_request, requests_of
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.skipif(
-        ProcessSandbox().available() is not None,
-        reason=f"the process sandbox cannot run here: {ProcessSandbox().available()}",
-    ),
+    needs_process_sandbox,
 ]
 ROOT = Path(__file__).resolve().parents[1]
 

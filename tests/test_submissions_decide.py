@@ -4,14 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from glow.cohort.submissions.decide import (
-    Verdict,
-    recorded_sha,
-    sha_line,
-    verdict_body,
-    waiting,
-)
-from glow.markers import marker
+from glow.cohort.submissions.decide import Verdict, verdict_body, waiting
+from glow.markers import marker, recorded_sha, sha_line
 
 BOT = "github-actions[bot]"
 APP = "glow-provisioning[bot]"

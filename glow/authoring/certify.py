@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel
 
 from glow.harness.bundle import files_under
-from glow.harness.package import leaks, learner_files, secrets
+from glow.harness.package import Secret, leaks, learner_files, secrets
 from glow.markers import has_marker, read_result
 
 if TYPE_CHECKING:
@@ -337,11 +337,17 @@ class Certifier:
             )
         return f"{len(cards)} scorecards say the visible checks fail"
 
-    def room_clean_before(self) -> str:
+    def room_leaks(self, secret_files: list[Secret]) -> list[str]:
+        """The secrets the learner could read in their room: its files and history, its
+        issues and comments, its workflow logs."""
         visible = history_blobs(self.web, self.staff, self.room)
         visible |= room_texts(self.api, self.hub, self.room)
-        found = leaks(secrets(self.bundle), visible)
+        found = leaks(secret_files, visible)
         self.leaked += found
+        return found
+
+    def room_clean_before(self) -> str:
+        found = self.room_leaks(secrets(self.bundle))
         if found:
             raise CertificationFailed(f"the room gives away {', '.join(found)}")
         return "no hidden test or reference answer in the room, its history or its logs"
@@ -384,11 +390,8 @@ class Certifier:
         return f"{len(verdicts)} hidden verdicts say passed"
 
     def room_clean_after(self) -> str:
-        hidden_only = [s for s in secrets(self.bundle) if "/hidden/" in s.source]
-        visible = history_blobs(self.web, self.staff, self.room)
-        visible |= room_texts(self.api, self.hub, self.room)
-        found = leaks(hidden_only, visible)
-        self.leaked += found
+        # The learner pushed the strong variant themselves: only hidden tests are secret now.
+        found = self.room_leaks([s for s in secrets(self.bundle) if "/hidden/" in s.source])
         if found:
             raise CertificationFailed(f"after grading the room gives away {', '.join(found)}")
         return "no hidden test in the room, its history, its comments or its logs"

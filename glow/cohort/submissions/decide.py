@@ -16,10 +16,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from glow.markers import has_marker, marker, result_line
+from glow.markers import has_marker, marker, recorded_sha, result_line, sha_line
 
 SUBMITTED_LABEL = "submitted"
-_SHA = re.compile(r"^<!-- sha: ([0-9a-f]{40}) -->$")
 _DELIVERABLE = re.compile(r"^<!-- glow:deliverable:([a-z0-9][a-z0-9-]{0,39}) -->$")
 
 
@@ -34,19 +33,6 @@ class Submission:
     label off): only the label is left to remove."""
     verdict_comments: int
     """How many of the issue's comments are our verdicts (0: post without reading again)."""
-
-
-def sha_line(sha: str) -> str:
-    return f"<!-- sha: {sha} -->"
-
-
-def recorded_sha(body: str | None) -> str | None:
-    """The commit a submission or verdict comment records on its second line."""
-    lines = (body or "").lstrip("\ufeff").splitlines()
-    if len(lines) < 2:
-        return None
-    found = _SHA.match(lines[1].strip())
-    return found.group(1) if found else None
 
 
 def deliverable_of(issue: Mapping[str, Any]) -> str | None:

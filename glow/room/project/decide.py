@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from glow.harness.results import SuiteResult
-from glow.markers import has_marker
+from glow.markers import has_marker, recorded_sha, sha_line
 
 SUBMITTED_LABEL = ("submitted", "0e8a16", "Submitted for the hidden checks")
 SUBMIT = "/submit"
@@ -24,7 +24,6 @@ SHORT = 7
 
 _SHA = re.compile(r"[0-9a-f]{40}")
 _ISSUE_NUMBER = re.compile(r"/issues/(\d+)$")
-_HIDDEN_SHA = re.compile(r"^<!-- sha: ([0-9a-f]{40}) -->$", re.MULTILINE)
 _HIDDEN_REQUEST = re.compile(r"^<!-- request: (\d+) -->$", re.MULTILINE)
 
 
@@ -197,11 +196,11 @@ class Recorded:
 
 def recorded(body: str | None) -> Recorded | None:
     """The commit and the ``/submit`` comment a submission comment of ours records."""
-    sha = _HIDDEN_SHA.search(body or "")
+    sha = recorded_sha(body)
     request = _HIDDEN_REQUEST.search(body or "")
     if sha is None:
         return None
-    return Recorded(sha.group(1), int(request.group(1)) if request else 0)
+    return Recorded(sha, int(request.group(1)) if request else 0)
 
 
 @dataclass(frozen=True)
@@ -245,4 +244,4 @@ def pending_submissions(
 
 def hidden_lines(sha: str, request: int) -> str:
     """The hidden lines under a submission's marker: the commit and the request recorded."""
-    return f"<!-- sha: {sha} -->\n<!-- request: {request} -->"
+    return f"{sha_line(sha)}\n<!-- request: {request} -->"
