@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 
-from glow.authoring.certify import ROOM_BOT, Certifier
+from glow.authoring.certify import ROOM_BOT, Certifier, push_as_learner
 from glow.harness.bundle import load_bundle
+from glow.harness.verify import variant_files
 from glow.localhub.hub import LocalHub
 from tests.harness_bundles import needs_process_sandbox, write_calc_bundle
 from tests.test_event_budgets_e2e import BUDGETS, assert_within, last_request, requests_of
@@ -46,7 +47,20 @@ def test_a_submission_is_graded_once_by_the_hidden_checks(tmp_path: Path) -> Non
         # The provisioning App's seed commit is checked too: the learner finds each
         # deliverable's issue and its failing scorecard before their first push.
         assert c.scorecards() == {"add": "ran 0 of 2", "clamp": "ran 0 of 2"}
-        c.push("naive")
+        # The learner pushes a naive answer and, since the room is theirs, a check.sh that
+        # always passes and a project.yml that asks for the network: their own scorecards pass,
+        # the hidden checks run the published project's runtime, offline.
+        cheat = {
+            ".coursegen/runtime/check.sh": (
+                "#!/bin/sh\necho '<testsuite><testcase name=\"ok\"/></testsuite>' "
+                '> "$COURSEGEN_RESULTS"\n'
+            ),
+            ".coursegen/project.yml": (
+                c.room_file(".coursegen/project.yml").replace("network: false", "network: true")
+            ),
+        }
+        push_as_learner(c.web, c.learner, c.room, variant_files(bundle, "naive") | cheat)
+        c.idle()
         assert c.scorecards() == {"add": "passed", "clamp": "passed"}
 
         mark = last_request(hub)

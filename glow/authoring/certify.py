@@ -31,8 +31,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
-from glow.harness.bundle import files_under
-from glow.harness.package import Secret, leaks, learner_files, secrets
+from glow.harness.package import Secret, admin_files, leaks, learner_files, secrets
 from glow.markers import has_marker, read_result
 
 if TYPE_CHECKING:
@@ -276,14 +275,9 @@ class Certifier:
         bundle = self.bundle
         package = learner_files(bundle) | dict(self.extra_template_files)
         commit_files(self.api, self.template, package, f"Publish the project {bundle.manifest.id}")
-        hidden = {
-            f"courses/{bundle.manifest.id}/hidden/{d.id}/{relative}": (
-                d.suite("hidden") / relative
-            ).read_bytes()
-            for d in bundle.deliverables
-            for relative in files_under(d.suite("hidden"))
-        }
-        commit_files(self.api, self.admin, hidden, f"Hidden checks of {bundle.manifest.id}")
+        kept = admin_files(bundle)
+        commit_files(self.api, self.admin, kept, f"Hidden checks of {bundle.manifest.id}")
+        hidden = [path for path in kept if "/hidden/" in path]
         return (
             f"{len(package)} files in the template, "
             f"{len(hidden)} hidden tests in the admin repository"
@@ -316,6 +310,15 @@ class Certifier:
         files = variant_files(self.bundle, variant) if variant else {}
         push_as_learner(self.web, self.learner, self.room, files)
         self.idle()
+
+    def room_file(self, path: str) -> str:
+        """A file of the room's default branch, as the learner reads it."""
+        found = self.api.get(
+            f"/repos/{self.room}/contents/{path}",
+            headers={"Accept": "application/vnd.github.raw+json"},
+        )
+        found.raise_for_status()
+        return found.text
 
     def scorecards(self) -> dict[str, str]:
         return self.results(self.api, self.room, "scorecard", ROOM_BOT)

@@ -34,7 +34,7 @@ M = TypeVar("M", bound=BaseModel)
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
 
 
-def _slug(value: str) -> str:
+def check_slug(value: str) -> str:
     if not _SLUG.fullmatch(value):
         raise ValueError(
             f"{value!r} must be lower-case letters, digits and dashes (at most 40), "
@@ -45,7 +45,7 @@ def _slug(value: str) -> str:
 
 Slug = Annotated[
     str,
-    AfterValidator(_slug),
+    AfterValidator(check_slug),
     WithJsonSchema({"type": "string", "pattern": f"^{_SLUG.pattern}$", "maxLength": 40}),
 ]
 

@@ -23,12 +23,16 @@ from glow.harness.bundle import (
     DeliverableManifest,
     Finding,
     Loaded,
+    check_slug,
     files_under,
 )
 from glow.harness.sandbox import TESTS_DIR
 
 PROJECT_FILE = ".coursegen/project.yml"
 DELIVERABLES_DIR = ".coursegen/deliverables"
+# In the admin repository: each project's learner package as published (what grading lays the
+# learner's own files over) and its hidden tests, one folder per deliverable.
+COURSES_DIR = "courses"
 # The room's project workflow and its action (kept in this package as ``room/``: where each goes).
 ROOM_FILES = {
     ".github/workflows/project.yml": "room/workflows/project.yml",
@@ -56,6 +60,27 @@ def learner_files(bundle: Bundle) -> dict[str, bytes]:
             files[f"{TESTS_DIR}/{d.id}/{relative}"] = (visible / relative).read_bytes()
     files.update(room_files())
     return files
+
+
+def admin_files(bundle: Bundle) -> dict[str, bytes]:
+    """What the admin repository keeps of a published project, by path from its root:
+    ``courses/<id>/project/`` (the learner package) and ``courses/<id>/hidden/<deliverable>/``."""
+    base = f"{COURSES_DIR}/{bundle.manifest.id}"
+    files = {f"{base}/project/{path}": content for path, content in learner_files(bundle).items()}
+    for d in bundle.deliverables:
+        hidden = d.suite("hidden")
+        for relative in files_under(hidden):
+            files[f"{base}/hidden/{d.id}/{relative}"] = (hidden / relative).read_bytes()
+    return files
+
+
+def project_id(checkout: Path) -> str | None:
+    """The project id a room's ``.coursegen/project.yml`` names, when it names a valid one."""
+    try:
+        data = yaml.safe_load((checkout / PROJECT_FILE).read_text(encoding="utf-8"))
+        return check_slug(str(data["id"])) if isinstance(data, dict) else None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, KeyError, ValueError):
+        return None
 
 
 def _yaml(data: object) -> bytes:

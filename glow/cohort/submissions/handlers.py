@@ -7,6 +7,7 @@ upserted on the learner's issue before the label comes off."""
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -133,27 +134,37 @@ def grade_one(
 
 
 def judge(ctx: Context, repo: Repo, found: Submission, courses: Path, sandbox: Sandbox) -> Verdict:
+    """The hidden checks of one submission. Only the learner's own files come from the room
+    (every deliverable's ``owns``, as the admin repository's copy of the project lists them):
+    the runtime, the manifests and the limits are the published project's, kept in this admin
+    repository, so a learner who edits their room's check.sh or project.yml changes nothing
+    here. The run has no network, whatever the project declares: the hidden tests are in it."""
     from dataclasses import replace
 
     from glow.cohort.submissions import rooms as read
     from glow.cohort.submissions.decide import Verdict
     from glow.cohort.submissions.unpack import RoomTooLarge
     from glow.harness.matrix import STARTER
-    from glow.harness.package import published_bundle
+    from glow.harness.package import project_id, published_bundle
     from glow.harness.verify import Run, run_one
 
     title = found.deliverable
     with tempfile.TemporaryDirectory(prefix="glow-grade-") as scratch:
-        checkout = Path(scratch) / "room"
-        checkout.mkdir()
+        submitted = Path(scratch) / "room"
+        submitted.mkdir()
         try:
-            read.fetch_commit(repo, found.sha, checkout)
+            read.fetch_commit(repo, found.sha, submitted)
         except RoomTooLarge as exc:
             return Verdict(title, "failed", detail=f"the submission is too large: {exc}")
-        loaded = published_bundle(checkout)
-        if loaded.bundle is None:
-            why = "; ".join(f.line() for f in loaded.findings)
-            return Verdict(title, "failed", detail=f"the project files cannot be read: {why}")
+        project = project_id(submitted)
+        published = courses / project / "project" if project else None
+        loaded = published_bundle(published) if published else None
+        if loaded is None or loaded.bundle is None:
+            ctx.log(
+                f"{repo.full_name}#{found.issue}: no published project {project!r} in {courses}"
+            )
+            missing = "the workshop has no hidden checks for this project yet"
+            return Verdict(title, "not-run", detail=missing)
         bundle = loaded.bundle
         match = [d for d in bundle.deliverables if d.id == found.deliverable]
         hidden = courses / bundle.manifest.id / "hidden" / found.deliverable
@@ -162,17 +173,30 @@ def judge(ctx: Context, repo: Repo, found: Submission, courses: Path, sandbox: S
             missing = "the workshop has no hidden checks for this deliverable yet"
             return Verdict(title, "not-run", detail=missing)
         title = match[0].manifest.title
+        work = Path(scratch) / "work"
+        shutil.copytree(bundle.workspace, work, symlinks=True)
+        for owned in sorted({path for d in bundle.deliverables for path in d.manifest.owns}):
+            source, target = submitted / owned, work / owned
+            if source.is_file() and not source.is_symlink():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, target)
+            elif target.exists():
+                target.unlink()  # the learner removed it: the checks meet its absence
         suites = dict(match[0].suites) | {"hidden": hidden}
-        deliverables = tuple(
-            replace(d, suites=suites) if d.id == found.deliverable else d
-            for d in bundle.deliverables
+        offline = bundle.manifest.model_copy(
+            update={"runtime": bundle.manifest.runtime.model_copy(update={"network": False})}
         )
-        result = run_one(
-            replace(bundle, deliverables=deliverables),
-            sandbox,
-            Run(found.deliverable, "hidden", STARTER),
-            Path(scratch),
+        graded = replace(
+            bundle,
+            root=work,
+            workspace=work,
+            manifest=offline,
+            deliverables=tuple(
+                replace(d, suites=suites) if d.id == found.deliverable else d
+                for d in bundle.deliverables
+            ),
         )
+        result = run_one(graded, sandbox, Run(found.deliverable, "hidden", STARTER), Path(scratch))
     outcome = result.outcome
     if outcome.status == "error" or (outcome.stage == "check" and result.problem):
         return Verdict(title, "not-run", detail=result.problem or outcome.headline)
