@@ -19,6 +19,7 @@ from glow.cohort.registration.copy import FAILED, HELP_RECEIVED, RoomLinks
 from glow.cohort.registration.decide import Decision, promoted_plan, public_plan, read_form
 from glow.cohort.registration.form import render_public
 from glow.cohort.registration.issue import Issue
+from glow.cohort.submissions.copy import examples as verdict_examples
 from glow.cohort.watchdog.copy import room_run_notice
 from glow.room.grading.copy import examples as grading_examples
 from glow.room.help.copy import answer as room_help
@@ -64,6 +65,7 @@ MESSAGES = {
     # Every message the autograders and the room watchdog can write.
     **{name: (lambda text=text: text) for name, text in grading_examples().items()},
     **{name: (lambda text=text: text) for name, text in project_examples().items()},
+    **{name: (lambda text=text: text) for name, text in verdict_examples().items()},
     "room run failed": lambda: room_run_notice(7, pull_request=True),
     "room help": lambda: room_help(
         "ada", "https://github.com/o/r/issues/3#issuecomment-9", "@o/facilitators", pull=False

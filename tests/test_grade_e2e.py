@@ -75,7 +75,7 @@ def test_a_submission_is_graded_once_by_the_hidden_checks(tmp_path: Path) -> Non
         [verdict] = verdict_comments(c, issues["add"])
         lines = verdict["body"].splitlines()
         assert lines[2] == "## Hidden checks did not all pass: Write add"
-        assert lines[3].startswith("4 of 7 hidden checks pass on commit ")
+        assert lines[4].startswith("4 of 7 hidden checks pass on commit ")
         hidden = bundle.deliverable("add").suite("hidden")
         for test in hidden.iterdir():
             assert test.read_text().strip() not in verdict["body"]

@@ -66,7 +66,8 @@ def test_verdicts_lead_with_the_outcome_and_never_blame_the_learner_for_our_faul
     lines = passed.splitlines()
     assert lines[0] == marker("verdict:add") and recorded_sha(passed) == SHA
     assert lines[2] == "## Hidden checks passed: Write add"
-    assert lines[3].startswith("All 7 hidden checks pass on commit aaaaaaa.")
+    assert lines[3] == ""
+    assert lines[4].startswith("All 7 hidden checks pass on commit aaaaaaa.")
     failed = verdict_body("add", SHA, Verdict("Write add", "failed", 4, 7))
     assert "4 of 7 hidden checks pass on commit aaaaaaa." in failed
     assert "Next step:" in failed

@@ -6,7 +6,9 @@ submission with one search of the rooms' organisation, takes the room's files at
 (with the provisioning App), runs the deliverable's hidden checks from this admin repository's
 `courses/<project id>/hidden/<deliverable>/` in the process sandbox (bubblewrap), and upserts
 one verdict per deliverable on the learner's issue: how many hidden checks pass, never their
-code. The label then comes off, so a re-run writes nothing.
+code. The label then comes off, so a re-run writes nothing. One submission's run has at most
+5 minutes, and a run starts no new submission after --max-minutes (the Grade job allows 2
+hours), oldest first: the rest keep their label and the next run takes them.
 
 It runs only in the admin repository's job or at a facilitator's terminal: the public workshop
 repository's schedule only counts the waiting submissions and dispatches `grade` here.
@@ -21,6 +23,13 @@ from glow.cohort.submissions.copy import EPILOG as EPILOG
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--max-minutes",
+        type=float,
+        default=100.0,
+        metavar="M",
+        help="start no new submission after M minutes; the rest wait for the next run (100)",
+    )
     parser.add_argument(
         "--courses",
         default="courses",

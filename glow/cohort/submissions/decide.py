@@ -82,6 +82,24 @@ def waiting(
 
 VerdictKind = Literal["passed", "failed", "stopped", "not-run"]
 
+# What a verdict says when the checks could not judge the work: fixed words, never text the
+# run produced (the learner's code runs beside the hidden tests and could print them).
+GONE = (
+    "the submitted commit can no longer be read (a force-push may have removed it): push your "
+    "work again, then comment /submit"
+)
+UNREADABLE = "the submitted commit's files could not be read from GitHub's archive"
+NO_RESULTS = (
+    "the checks ended before writing their results: your code may stop the test run early "
+    "(for example by exiting)"
+)
+
+
+def stopped_detail(status: str, stage: str, wall_seconds: float) -> str:
+    if status == "timeout":
+        return f"the {stage} step was still running at the time limit of {wall_seconds:.0f} s"
+    return f"the {stage} step went over a limit on memory, processes or disk"
+
 
 @dataclass(frozen=True)
 class Verdict:
@@ -97,47 +115,10 @@ class Verdict:
 
 
 def verdict_body(deliverable: str, sha: str, verdict: Verdict) -> str:
-    short = sha[:7]
-    head = [marker(f"verdict:{deliverable}"), sha_line(sha)]
-    title = verdict.title
-    if verdict.kind == "not-run":
-        lines = [
-            f"## Hidden checks could not run: {title}",
-            f"Your submission of commit {short} is recorded, but the hidden checks could not "
-            "run, and that is no verdict on your work.",
-            f"What went wrong on the workshop's side: {verdict.detail}",
-            "Next step: comment help on this issue so a facilitator looks; after their fix, "
-            "comment /submit again.",
-        ]
-    elif verdict.kind == "passed":
-        lines = [
-            f"## Hidden checks passed: {title}",
-            f"All {verdict.total} hidden checks pass on commit {short}. This deliverable is done.",
-        ]
-    elif verdict.kind == "stopped":
-        lines = [
-            f"## Hidden checks did not finish: {title}",
-            f"The hidden checks on commit {short} were stopped before they finished: "
-            f"{verdict.detail}",
-            "Next step: make sure your code finishes quickly on unusual input too (an empty "
-            "value, a very large one), push, then comment /submit again.",
-        ]
-    elif verdict.total:
-        lines = [
-            f"## Hidden checks did not all pass: {title}",
-            f"{verdict.passed} of {verdict.total} hidden checks pass on commit {short}.",
-            "The hidden checks try more cases than the visible ones, such as edge cases and "
-            "wrong input; their code stays private.",
-            "Next step: reread what the deliverable asks, try the cases at its edges, push, "
-            "then comment /submit again.",
-        ]
-    else:
-        lines = [
-            f"## Hidden checks did not pass: {title}",
-            f"The project did not get as far as the hidden checks on commit {short}: "
-            f"{verdict.detail}",
-            "Next step: check that the visible checks run on your latest push, fix what they "
-            "report, then comment /submit again.",
-        ]
+    """The verdict comment: its marker, the commit graded, what the learner reads, and the
+    hidden result line a program reads."""
+    from glow.cohort.submissions.copy import verdict_text
+
     outcome = result_line(verdict.kind, verdict.passed, verdict.total)
-    return "\n".join([*head, *lines, "", outcome])
+    head = f"{marker(f'verdict:{deliverable}')}\n{sha_line(sha)}\n"
+    return f"{head}{verdict_text(verdict, sha)}\n\n{outcome}"

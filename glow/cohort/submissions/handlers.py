@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,9 @@ if TYPE_CHECKING:
 
 router: Router[Context] = Router()
 ROOM_BOT = "github-actions[bot]"
+# One submission's hidden run, whatever the project allows: a learner's hang costs the Grade job
+# (and the learners after them) at most this.
+HIDDEN_WALL_SECONDS = 300.0
 
 
 def rooms_on_rosters(ctx: Context) -> set[str]:
@@ -80,6 +84,8 @@ def grade(ctx: Context) -> int:
         raise ConfigError(f"the hidden checks need the process sandbox: {why_not}")
     graded = 0
     failed: list[str] = []
+    left: list[str] = []
+    deadline = time.monotonic() + 60 * float(ctx.args.max_minutes)
     for owner in owners:
         found = read.search_submissions(ctx.admin.repo, owner)
         for name in sorted(set(found) & rostered):
@@ -87,6 +93,9 @@ def grade(ctx: Context) -> int:
             grader = repo.login()
             for item in found[name]:
                 number = int(item["number"])
+                if time.monotonic() > deadline:
+                    left.append(f"{name}#{number}")
+                    continue
                 try:
                     graded += grade_one(ctx, repo, name, number, grader, courses, sandbox)
                 except GitHubError as exc:
@@ -95,6 +104,11 @@ def grade(ctx: Context) -> int:
                     failed.append(f"{name}#{number}")
                     ctx.log(f"{name}#{number}: not graded this run ({exc})")
     print(f"glow grade: {graded} submission(s) graded")
+    if left:
+        print(
+            f"glow grade: {len(left)} submission(s) left for the next run, past this run's "
+            f"{ctx.args.max_minutes} minutes (they keep their label)"
+        )
     if failed:
         raise GlowError(
             f"{len(failed)} submission(s) could not be graded this run ({', '.join(failed[:5])}); "
@@ -142,8 +156,9 @@ def judge(ctx: Context, repo: Repo, found: Submission, courses: Path, sandbox: S
     from dataclasses import replace
 
     from glow.cohort.submissions import rooms as read
-    from glow.cohort.submissions.decide import Verdict
-    from glow.cohort.submissions.unpack import RoomTooLarge
+    from glow.cohort.submissions.decide import GONE, NO_RESULTS, UNREADABLE, Verdict, stopped_detail
+    from glow.cohort.submissions.unpack import RoomTooLarge, UnreadableArchive
+    from glow.errors import GitHubError
     from glow.harness.matrix import STARTER
     from glow.harness.package import project_id, published_bundle
     from glow.harness.verify import Run, run_one
@@ -156,6 +171,13 @@ def judge(ctx: Context, repo: Repo, found: Submission, courses: Path, sandbox: S
             read.fetch_commit(repo, found.sha, submitted)
         except RoomTooLarge as exc:
             return Verdict(title, "failed", detail=f"the submission is too large: {exc}")
+        except UnreadableArchive as exc:
+            ctx.log(f"{repo.full_name}#{found.issue}: {exc}")
+            return Verdict(title, "failed", detail=UNREADABLE)
+        except GitHubError as exc:
+            if exc.status != 404:
+                raise  # GitHub failed now: the label stays and the next run tries again
+            return Verdict(title, "failed", detail=GONE)
         project = project_id(submitted)
         published = courses / project / "project" if project else None
         loaded = published_bundle(published) if published else None
@@ -183,8 +205,12 @@ def judge(ctx: Context, repo: Repo, found: Submission, courses: Path, sandbox: S
             elif target.exists():
                 target.unlink()  # the learner removed it: the checks meet its absence
         suites = dict(match[0].suites) | {"hidden": hidden}
+        runtime = bundle.manifest.runtime
+        limits = runtime.limits.model_copy(
+            update={"wall_seconds": min(runtime.limits.wall_seconds, HIDDEN_WALL_SECONDS)}
+        )
         offline = bundle.manifest.model_copy(
-            update={"runtime": bundle.manifest.runtime.model_copy(update={"network": False})}
+            update={"runtime": runtime.model_copy(update={"network": False, "limits": limits})}
         )
         graded = replace(
             bundle,
@@ -197,13 +223,22 @@ def judge(ctx: Context, repo: Repo, found: Submission, courses: Path, sandbox: S
             ),
         )
         result = run_one(graded, sandbox, Run(found.deliverable, "hidden", STARTER), Path(scratch))
+    # What the learner reads is built from the outcome's kind, never from its text: a learner's
+    # server or program writes the headline's excerpts (a boot poll's body, say), and the hidden
+    # tests sat beside it. The facilitators' log has the headline.
     outcome = result.outcome
-    if outcome.status == "error" or (outcome.stage == "check" and result.problem):
-        return Verdict(title, "not-run", detail=result.problem or outcome.headline)
+    ctx.log(
+        f"{repo.full_name}#{found.issue}: {outcome.status} at {outcome.stage}: {outcome.headline}"
+    )
+    if outcome.status == "error":
+        return Verdict(title, "not-run", detail="the sandbox that runs the hidden checks failed")
     if not result.ran:
-        return Verdict(title, "stopped", detail=outcome.headline)
+        wall = graded.limits.wall_seconds
+        return Verdict(title, "stopped", detail=stopped_detail(outcome.status, outcome.stage, wall))
+    if outcome.stage != "check":
+        return Verdict(title, "failed", detail=f"the project's {outcome.stage} step failed")
+    if result.problem:
+        return Verdict(title, "failed", detail=NO_RESULTS)
     if result.passed:
         return Verdict(title, "passed", result.passed_count, len(result.checks))
-    return Verdict(
-        title, "failed", result.passed_count, len(result.checks), detail=outcome.headline
-    )
+    return Verdict(title, "failed", result.passed_count, len(result.checks))

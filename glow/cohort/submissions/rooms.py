@@ -31,7 +31,9 @@ def search_submissions(repo: Repo, owner: str) -> dict[str, list[dict[str, Any]]
     # Learning Rooms are private: is:private leaves out the organisation's public repositories.
     query = f"org:{owner} is:issue is:open is:private label:{SUBMITTED_LABEL}"
     found: dict[str, list[dict[str, Any]]] = {}
-    for item in repo.paginate("search/issues", {"q": query}, key="items"):
+    # Oldest first: a run that stops at its time budget leaves the newest for the next run.
+    params = {"q": query, "sort": "created", "order": "asc"}
+    for item in repo.paginate("search/issues", params, key="items"):
         parts = str(item.get("repository_url") or "").rstrip("/").split("/")
         if len(parts) >= 2:
             found.setdefault(f"{parts[-2]}/{parts[-1]}".lower(), []).append(item)

@@ -26,6 +26,11 @@ MAX_BYTES = 20_000_000
 _TAR_OVERHEAD = 4_000_000
 
 
+class UnreadableArchive(GitHubError):
+    """GitHub's archive of the commit is not one git could make (or not gzip at all): the
+    submission gets a verdict saying so, and the grader moves on."""
+
+
 class RoomTooLarge(Exception):
     """The room at that commit is more than the grader reads (the message says how)."""
 
@@ -36,7 +41,7 @@ def inflate(data: bytes, *, label: str, limit: int = MAX_BYTES + _TAR_OVERHEAD) 
     try:
         raw = inflater.decompress(data, limit)
     except zlib.error as exc:
-        raise GitHubError(f"the archive is not gzip data ({exc})") from None
+        raise UnreadableArchive(f"the archive is not gzip data ({exc})") from None
     if inflater.unconsumed_tail:
         raise RoomTooLarge(f"more than {MAX_BYTES // 1_000_000} MB at {label}")
     return raw
@@ -46,7 +51,7 @@ def _relative(member: tarfile.TarInfo) -> PurePosixPath | None:
     """The member's path below the top-level folder (None for the folder itself)."""
     path = PurePosixPath(member.name)
     if path.is_absolute() or ".." in path.parts:
-        raise GitHubError(f"the archive has an entry outside its folder: {member.name!r}")
+        raise UnreadableArchive(f"the archive has an entry outside its folder: {member.name!r}")
     return PurePosixPath(*path.parts[1:]) if len(path.parts) > 1 else None
 
 
@@ -64,11 +69,13 @@ def unpack(data: bytes, target: Path, *, label: str) -> int:
                 if top is None:
                     top = first
                 elif first != top:
-                    raise GitHubError(f"the archive has more than one folder: {top}, {first}")
+                    raise UnreadableArchive(f"the archive has more than one folder: {top}, {first}")
                 if member.issym() or member.isdir():
                     continue  # a link is left out; folders are made for the files in them
                 if not member.isfile():
-                    raise GitHubError(f"the archive has an entry git cannot make: {member.name!r}")
+                    raise UnreadableArchive(
+                        f"the archive has an entry git cannot make: {member.name!r}"
+                    )
                 if relative is None or relative.parts[0] == ".git":
                     continue
                 files += 1
@@ -83,14 +90,14 @@ def unpack(data: bytes, target: Path, *, label: str) -> int:
                     raise RoomTooLarge(f"more than {MAX_BYTES // 1_000_000} MB at {label}")
                 _write(tar, member, target.joinpath(*relative.parts))
     except tarfile.TarError as exc:
-        raise GitHubError(f"the archive of {label} cannot be read ({exc})") from None
+        raise UnreadableArchive(f"the archive of {label} cannot be read ({exc})") from None
     return files
 
 
 def _write(tar: tarfile.TarFile, member: tarfile.TarInfo, destination: Path) -> None:
     source = tar.extractfile(member)
     if source is None:  # pragma: no cover - a regular file always has a body
-        raise GitHubError(f"the archive has no body for {member.name!r}")
+        raise UnreadableArchive(f"the archive has no body for {member.name!r}")
     destination.parent.mkdir(parents=True, exist_ok=True)
     destination.write_bytes(source.read(member.size))
     if member.mode & 0o111:

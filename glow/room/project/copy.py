@@ -45,15 +45,24 @@ def _count(n: int) -> str:
     return "1 visible check" if n == 1 else f"{n} visible checks"
 
 
-def scorecard(title: str, target: Target, visible: Visible, owns: Sequence[str]) -> str:
-    """The visible checks' scorecard of one deliverable on one commit (below its marker)."""
+def scorecard(
+    title: str, target: Target, visible: Visible, owns: Sequence[str], default_branch: str = ""
+) -> str:
+    """The visible checks' scorecard of one deliverable on one commit (below its marker).
+    ``/submit`` submits the default branch: on another branch the next step says to merge."""
     where = f"on branch {target.branch} at commit {target.short}"
     lines = [f"## Visible checks: {title}", ""]
     files = _files(owns)
     if visible.kind == "ran":
         passes = "pass" if visible.passed != 1 else "passes"
         lines += [f"{visible.passed} of {_count(visible.total)} {passes} {where}.", ""]
-        if visible.all_pass:
+        if visible.all_pass and default_branch and target.branch != default_branch:
+            lines += [
+                f"Next step: merge this work into your {default_branch} branch; then comment "
+                f"`{SUBMIT}` on this issue, since a submission is the latest commit of "
+                f"{default_branch}.",
+            ]
+        elif visible.all_pass:
             lines += [
                 f"Next step: when you are ready, comment `{SUBMIT}` on this issue to submit "
                 "this work for the hidden checks.",
@@ -134,6 +143,9 @@ def examples() -> dict[str, str]:
     return {
         "project issue": deliverable_issue("Write add", "Make add print its sum.", owns, "main"),
         "project scorecard pass": scorecard("Write add", target, Visible("ran", 2, 2), owns),
+        "project scorecard pass on a branch": scorecard(
+            "Write add", Target("add-work", target.sha), Visible("ran", 2, 2), owns, "main"
+        ),
         "project scorecard fail": scorecard(
             "Write add",
             target,

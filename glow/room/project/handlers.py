@@ -69,7 +69,8 @@ def score(ctx: Context) -> int:
         visible = verdicts[d.id]
         spec = d.manifest
         key = scorecard_key(d.id)
-        body = with_marker(key, copy.scorecard(spec.title, target, visible, spec.owns))
+        text = copy.scorecard(spec.title, target, visible, spec.owns, default)
+        body = with_marker(key, text)
         outcome = result_line(visible.kind, visible.passed, visible.total)
         body += f"\n\n<!-- commit: {target.sha} -->\n{outcome}"
         if visible.kind == "sandbox":
