@@ -290,10 +290,17 @@ def _mutation(
     progress(f"Mutation analysis of {deliverable}: {len(planned)} mutants of the strong variant")
     runs = [run for _mutant, pair in planned for run in pair]
     results = run_all(bundle, sandbox, runs, workers, progress, "mutants")
-    visible = sum(1 for r in results[0::2] if not r.passed)
-    hidden = sum(1 for r in results[1::2] if not r.passed)
+    # A mutant counts only when the sandbox ran both suites: its own failure says nothing of
+    # what a suite would catch (a mutant that hangs until the time limit is caught, as usual).
+    pairs = [
+        (v, h)
+        for v, h in zip(results[0::2], results[1::2], strict=True)
+        if "error" not in (v.outcome.status, h.outcome.status)
+    ]
+    visible = sum(1 for v, _ in pairs if not v.passed)
+    hidden = sum(1 for _, h in pairs if not h.passed)
     return matrix.MutationScore(
-        deliverable, len(planned), visible, hidden, time.monotonic() - started
+        deliverable, len(pairs), visible, hidden, time.monotonic() - started
     )
 
 
