@@ -424,6 +424,21 @@ class Certifier:
         )
 
 
+def source_tree() -> Path:
+    """GLOW's own source tree, which certification builds its workshop from, or one line
+    saying what to do."""
+    from glow.errors import ConfigError, GlowError
+    from glow.rehearsal.command import project_root
+
+    try:
+        return project_root()
+    except GlowError:
+        raise ConfigError(
+            "learner-path certification builds a workshop from GLOW's own source tree: run "
+            "glow author verify from a clone of the GLOW repository, or add --no-certify"
+        ) from None
+
+
 def certify(
     bundle: Bundle,
     say: Say,
@@ -435,16 +450,14 @@ def certify(
     import shutil
 
     from glow.localhub.hub import LocalHub
-    from glow.rehearsal.command import project_root
 
+    root = root or source_tree()
     data = Path(tempfile.mkdtemp(prefix="glow-certify-"))
     hub = LocalHub(data / "hub")
     hub.start()
     try:
         say(f"Certification: a throwaway local GitHub at {hub.url}")
-        certifier = Certifier(
-            hub, root or project_root(), bundle, say, extra_template_files=extra_template_files
-        )
+        certifier = Certifier(hub, root, bundle, say, extra_template_files=extra_template_files)
         return certifier.run()
     finally:
         hub.stop()

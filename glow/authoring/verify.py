@@ -75,6 +75,11 @@ def run_verify(args: argparse.Namespace) -> int:
             f"--deliverable names no deliverable of this bundle: {', '.join(unknown)}"
         )
 
+    if certify_too:
+        from glow.authoring.certify import source_tree
+
+        source_tree()  # before the matrix's minutes, not after
+
     def progress(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
 
@@ -101,7 +106,9 @@ def run_verify(args: argparse.Namespace) -> int:
     combined = report.model_dump(mode="json") | {
         "certification": certification.model_dump(mode="json") if certification else None
     }
-    if not replay:
+    # The last full verify is what replay reads: a run of some deliverables or a replay
+    # leaves it as it was.
+    if not replay and not args.deliverable:
         path = report_path(root)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(combined, indent=2), encoding="utf-8")
