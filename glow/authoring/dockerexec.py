@@ -144,6 +144,14 @@ def out_of_memory(engine: Any, container_id: str, since: float) -> bool:
     return any(True for _ in events)
 
 
+class _Stay(urllib.request.HTTPRedirectHandler):
+    """A redirect is an answer below 400 (the service is up), never followed: a bundle's
+    service cannot send the host's poll to another address."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
 def poll_once(url: str, opener: urllib.request.OpenerDirector) -> tuple[bool, str | None]:
     """(answered below 400, the response as one line; None when nothing answered)."""
     try:
@@ -154,14 +162,14 @@ def poll_once(url: str, opener: urllib.request.OpenerDirector) -> tuple[bool, st
             )
     except urllib.error.HTTPError as error:
         body = error.read(400).decode("utf-8", "replace") if error.fp else ""
-        return False, headlines.http_response(error.code, str(error.reason), body)
+        return error.code < 400, headlines.http_response(error.code, str(error.reason), body)
     except (OSError, ValueError):
         return False, None
 
 
 def poll(url: str, seconds: float) -> tuple[bool, str | None]:
     """Poll ``url`` until it answers below 400 or ``seconds`` pass: (up, last response)."""
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), _Stay())
     deadline = time.monotonic() + seconds
     last: str | None = None
     while True:

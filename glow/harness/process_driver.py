@@ -115,7 +115,13 @@ def _poll(url: str, timeout: float, server: subprocess.Popen[bytes]) -> tuple[bo
     import urllib.error  # only a job with a boot poll pays for these imports
     import urllib.request
 
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    class Stay(urllib.request.HTTPRedirectHandler):
+        # A redirect is an answer below 400: the service is up. It is never followed, so a
+        # service cannot send the poll elsewhere.
+        def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+            return None
+
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), Stay())
     deadline = time.monotonic() + timeout
     last: dict[str, Any] = {"kind": "none"}
     while True:
@@ -127,6 +133,8 @@ def _poll(url: str, timeout: float, server: subprocess.Popen[bytes]) -> tuple[bo
                     return True, last
         except urllib.error.HTTPError as exc:
             last = _response(int(exc.code), str(exc.reason), exc.read(4096) if exc.fp else b"")
+            if int(exc.code) < 400:
+                return True, last
         except (urllib.error.URLError, OSError, ValueError) as exc:
             reason = getattr(exc, "reason", exc)
             last = {"kind": "error", "error": str(reason)}
