@@ -37,6 +37,12 @@ def test_secrets_are_hidden_tests_and_reference_answers_found_even_pasted_inside
     above = (bundle.deliverable("clamp").suite("hidden") / "above.sh").read_bytes()
     pasted = {"notes.md": b"# my notes\n" + above + b"\nthe end\n"}
     assert leaks(secrets(bundle), pasted) == ["deliverables/clamp/hidden/above.sh"]
+    # One distinctive line is enough; a line the learner sees anyway is not.
+    [line] = [x for x in above.splitlines() if b"clamp 12" in x]
+    assert leaks(secrets(bundle), {"log": b"ran: " + line}) == [
+        "deliverables/clamp/hidden/above.sh"
+    ]
+    assert leaks(secrets(bundle), {"log": b"ran: " + line}, frozenset({line.strip()})) == []
 
 
 def test_a_room_reads_its_project_back_with_visible_suites_only(tmp_path: Path) -> None:

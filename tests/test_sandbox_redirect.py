@@ -29,7 +29,7 @@ def test_a_redirecting_service_is_up_and_the_redirect_is_not_followed(tmp_path: 
     (runtime / "install.sh").write_text("exit 0\n")
     (runtime / "boot.sh").write_text("exec python3 server.py\n")
     (runtime / "check.sh").write_text(
-        "echo '<testsuite><testcase name=\"up\"/></testsuite>' > \"$COURSEGEN_RESULTS\"\n"
+        'echo \'<testsuite><testcase name="up"/></testsuite>\' > "$COURSEGEN_RESULTS"\n'
     )
     job = Job(
         workspace=tmp_path,

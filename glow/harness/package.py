@@ -11,6 +11,7 @@ and never a reference variant: ``leaks`` says which of those a set of files woul
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,15 +118,35 @@ def secrets(bundle: Bundle) -> list[Secret]:
     return found
 
 
-def leaks(secret_files: list[Secret], visible: dict[str, bytes]) -> list[str]:
-    """The secrets whose content appears in any visible file (a copy, or pasted inside one).
+# A line this long, found word for word elsewhere, did not get there by chance.
+DISTINCTIVE = 24
 
-    Content shorter than 24 bytes once stripped is not searched for: it would match by chance.
-    """
+
+def lines_of(files: Mapping[str, bytes]) -> frozenset[bytes]:
+    """Every stripped line of some files: what a learner may see anyway (the learner package),
+    so a secret's line that is also one of these gives nothing away."""
+    return frozenset(line.strip() for content in files.values() for line in content.splitlines())
+
+
+def leaks(
+    secret_files: list[Secret],
+    visible: Mapping[str, bytes],
+    public: frozenset[bytes] = frozenset(),
+) -> list[str]:
+    """The secrets that appear in any visible file: the whole file (a copy, or pasted inside
+    one), or any of its distinctive lines (at least 24 characters once stripped, and not a
+    line of ``public``), so one copied test or answer line is found too."""
+    texts = list(visible.values())
     found = []
     for secret in secret_files:
-        needle = secret.content.strip()
-        if len(needle) >= 24 and any(needle in content for content in visible.values()):
+        whole = secret.content.strip()
+        needles = [whole] if len(whole) >= DISTINCTIVE else []
+        needles += [
+            line.strip()
+            for line in secret.content.splitlines()
+            if len(line.strip()) >= DISTINCTIVE and line.strip() not in public
+        ]
+        if any(needle in text for needle in needles for text in texts):
             found.append(secret.source)
     return found
 
