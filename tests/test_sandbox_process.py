@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import threading
@@ -13,6 +14,16 @@ from pathlib import Path
 
 import pytest
 
+from glow.harness.cgroup import (
+    PREFIX,
+    Mounted,
+    Parent,
+    memory_mounts,
+    memory_parent,
+    oom_kills,
+    own_cgroups,
+    usable_parent,
+)
 from glow.harness.process import ProcessSandbox, parse_facts
 from glow.harness.process import judge as judge_outcome
 from glow.harness.sandbox import RESULTS_LIMIT, BootPoll, Job, Limits, Outcome
@@ -21,6 +32,16 @@ SANDBOX = ProcessSandbox()
 WHY_NOT = SANDBOX.available()
 needs_bwrap = pytest.mark.skipif(
     WHY_NOT is not None, reason=f"the process sandbox cannot run here: {WHY_NOT}"
+)
+
+RLIMIT_ONLY = ProcessSandbox(cgroups=False)
+needs_cgroup = pytest.mark.skipif(
+    WHY_NOT is not None or SANDBOX.memory_enforcement != "cgroup",
+    reason=(
+        f"the process sandbox cannot run here: {WHY_NOT}"
+        if WHY_NOT
+        else "no memory cgroup is writable here (memory is held by RLIMIT_DATA alone)"
+    ),
 )
 
 JUNIT = '<testsuite name="s"><testcase classname="c" name="{name}"/></testsuite>'
@@ -46,6 +67,15 @@ def write_results(name: str) -> str:
 def survivors(marker: str) -> str:
     found = subprocess.run(["pgrep", "-af", marker], capture_output=True, text=True)
     return found.stdout.strip()
+
+
+def leftover_cgroups() -> list[str]:
+    """The job cgroups this test process made that are still there."""
+    parent = usable_parent()
+    if parent is None:
+        return []
+    mine = f"{PREFIX}{os.getpid()}-"
+    return [entry.name for entry in parent.path.iterdir() if entry.name.startswith(mine)]
 
 
 def tree_bytes(place: Path) -> int:
@@ -97,6 +127,78 @@ def test_a_script_ended_by_sh_reporting_sigxcpu_is_killed_at_the_cpu_limit() -> 
     )
     assert (outcome.status, outcome.stage, outcome.exit_code) == ("killed", "install", 152)
     assert outcome.headline == "killed: install.sh used more than 3 s of CPU (limits.cpu_seconds)"
+
+
+def test_an_oom_kill_in_the_jobs_cgroup_makes_a_failed_job_killed_at_the_memory_limit() -> None:
+    facts = parse_facts(
+        ['{"event": "stage", "stage": "check"}', '{"event": "exit", "stage": "check", "code": -9}']
+    )
+    job = Job(workspace=Path("/x"), limits=Limits(memory_mb=64))
+    outcome = judge_outcome(facts, job, timed_out=False, wall_seconds=1, oom_killed=True)
+    assert (outcome.status, outcome.stage, outcome.exit_code) == ("killed", "check", -9)
+    assert outcome.headline == (
+        "killed: check.sh ran out of the job's 64 MB of memory"
+        " (limits.memory_mb; files the job writes count too)"
+    )
+    without = judge_outcome(facts, job, timed_out=False, wall_seconds=1)
+    assert "memory" not in without.headline
+
+
+def test_an_oom_kill_while_the_workspace_is_copied_in_names_the_copy() -> None:
+    facts = parse_facts(['{"event": "stage", "stage": "prepare"}'])
+    job = Job(workspace=Path("/x"), limits=Limits(memory_mb=128))
+    outcome = judge_outcome(facts, job, timed_out=False, wall_seconds=1, oom_killed=True)
+    assert (outcome.status, outcome.stage) == ("killed", "prepare")
+    assert outcome.headline.startswith(
+        "killed: copying the workspace in ran out of the job's 128 MB of memory"
+    )
+
+
+def test_a_job_that_passed_despite_an_oom_kill_stays_passed() -> None:
+    facts = parse_facts(['{"event": "exit", "stage": "check", "code": 0}'])
+    outcome = judge_outcome(
+        facts, Job(workspace=Path("/x")), timed_out=False, wall_seconds=1, oom_killed=True
+    )
+    assert outcome.status == "passed"
+
+
+def test_the_jobs_cgroups_are_made_under_the_harnesss_own_memory_cgroup() -> None:
+    container_v1 = (
+        "30 25 0:26 /docker/abc /sys/fs/cgroup/memory ro,nosuid - cgroup cgroup rw,memory\n"
+        "31 25 0:27 /docker/abc /sys/fs/cgroup/pids ro,nosuid - cgroup cgroup rw,pids\n"
+        "32 25 0:28 / /sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw\n"
+    )
+    own = own_cgroups("9:pids:/docker/abc\n4:memory,hugetlb:/docker/abc/job\n0::/user.slice\n")
+    assert own == {"memory": "/docker/abc/job", "": "/user.slice"}
+    mounts = memory_mounts(container_v1)
+    assert mounts == [
+        Mounted("v1", "/sys/fs/cgroup/memory", "/docker/abc"),
+        Mounted("v2", "/sys/fs/cgroup/unified", "/"),
+    ]
+    assert memory_parent(mounts, own) == [
+        Parent("v1", Path("/sys/fs/cgroup/memory/job")),
+        Parent("v2", Path("/sys/fs/cgroup/unified/user.slice")),
+    ]
+    unified = memory_mounts("25 1 0:23 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw,nsdelegate\n")
+    runner = own_cgroups("0::/system.slice/runner.service\n")
+    assert memory_parent(unified, runner) == [
+        Parent("v2", Path("/sys/fs/cgroup/system.slice/runner.service"))
+    ]
+    outside = [Mounted("v1", "/sys/fs/cgroup/memory", "/docker/other")]
+    assert memory_parent(outside, own) == []
+
+
+def test_oom_kills_are_read_from_either_cgroup_version() -> None:
+    v1 = "oom_kill_disable 0\nunder_oom 0\noom_kill 2\n"
+    v2 = "low 0\nhigh 0\nmax 7\noom 1\noom_kill 1\noom_group_kill 0\n"
+    assert oom_kills("v1", v1) == 2
+    assert oom_kills("v2", v2) == 1
+    assert oom_kills("v2", "low 0\nmax 3\n") == 0
+
+
+def test_without_cgroups_memory_is_held_by_the_rlimit() -> None:
+    assert RLIMIT_ONLY.memory_enforcement == "rlimit"
+    assert SANDBOX.memory_enforcement in {"cgroup", "rlimit"}
 
 
 # ---- jobs in the sandbox ----
@@ -208,6 +310,7 @@ def test_a_fork_bomb_is_held_to_the_process_limit_and_leaves_nothing(scratch: Pa
     )
     assert "Cannot fork" in outcome.stderr_tail
     assert survivors(marker) == ""
+    assert leftover_cgroups() == []
     assert subprocess.run(["true"]).returncode == 0
 
 
@@ -277,6 +380,7 @@ def test_a_job_past_its_wall_clock_is_killed_with_every_process(scratch: Path) -
     )
     assert time.monotonic() - started < 10
     assert survivors(marker) == ""
+    assert leftover_cgroups() == []
 
 
 @needs_bwrap
@@ -289,11 +393,14 @@ def test_a_daemon_left_behind_by_a_passing_check_dies_with_the_job(scratch: Path
 
 
 @needs_bwrap
+@pytest.mark.parametrize("sandbox", [SANDBOX, RLIMIT_ONLY], ids=["default", "rlimit"])
 @pytest.mark.parametrize("memory_mb", [64, 512])
-def test_memory_over_the_limit_is_refused(scratch: Path, memory_mb: int) -> None:
+def test_memory_over_the_limit_is_refused(
+    scratch: Path, memory_mb: int, sandbox: ProcessSandbox
+) -> None:
     grab = "python3 -c \"b = bytearray(300 * 1024 * 1024); print('got', len(b))\""
     limits = Limits(wall_seconds=20, cpu_seconds=5, memory_mb=memory_mb, processes=32)
-    outcome = SANDBOX.run(Job(workspace=workspace(scratch, check=grab), limits=limits))
+    outcome = sandbox.run(Job(workspace=workspace(scratch, check=grab), limits=limits))
     if memory_mb == 512:
         assert outcome.status == "passed", outcome
         assert outcome.stdout_tail == f"got {300 * 1024 * 1024}\n"
@@ -301,6 +408,80 @@ def test_memory_over_the_limit_is_refused(scratch: Path, memory_mb: int) -> None
         assert (outcome.status, outcome.stage, outcome.exit_code) == ("failed", "check", 1)
         assert outcome.headline == "check.sh exited with 1"
         assert "MemoryError" in outcome.stderr_tail
+
+
+MEMORY_HEADLINE = (
+    "killed: {script} ran out of the job's 64 MB of memory"
+    " (limits.memory_mb; files the job writes count too)"
+)
+SHARED = (
+    'python3 -c "import mmap; m = mmap.mmap(-1, 300 * 1024 * 1024); '
+    "[m.__setitem__(i, 1) for i in range(0, len(m), 4096)]; print('touched', len(m))\""
+)
+
+
+@needs_cgroup
+def test_shared_anonymous_memory_over_the_limit_is_killed_naming_the_memory_limit(
+    scratch: Path,
+) -> None:
+    limits = Limits(wall_seconds=30, cpu_seconds=10, memory_mb=64, processes=32)
+    outcome = SANDBOX.run(Job(workspace=workspace(scratch, check=SHARED), limits=limits))
+    assert (outcome.status, outcome.stage) == ("killed", "check"), outcome
+    assert outcome.headline == MEMORY_HEADLINE.format(script="check.sh")
+    assert "touched" not in outcome.stdout_tail
+    assert leftover_cgroups() == []
+
+
+@needs_cgroup
+@pytest.mark.parametrize("place", ["/dev/shm", "/tmp", "/workspace"])
+def test_files_written_past_the_memory_limit_are_killed_naming_the_memory_limit(
+    scratch: Path, place: str
+) -> None:
+    # The disk (file_size_mb) would hold 300 MB; the job's 64 MB of memory must not.
+    fill = f"head -c 314572800 /dev/zero > {place}/fill && echo filled"
+    limits = Limits(wall_seconds=30, cpu_seconds=10, memory_mb=64, file_size_mb=400)
+    outcome = SANDBOX.run(
+        Job(workspace=workspace(scratch, install=fill, check="exit 0"), limits=limits)
+    )
+    assert (outcome.status, outcome.stage) == ("killed", "install"), outcome
+    assert outcome.headline == MEMORY_HEADLINE.format(script="install.sh")
+    assert "filled" not in outcome.stdout_tail
+    assert leftover_cgroups() == []
+
+
+@needs_cgroup
+def test_a_job_over_its_memory_beside_one_within_it_touches_only_its_own(scratch: Path) -> None:
+    outcomes: dict[str, Outcome] = {}
+    limits = Limits(wall_seconds=30, cpu_seconds=10, memory_mb=64, processes=32)
+    checks = {"greedy": SHARED, "modest": f"sleep 1; {write_results('modest')}"}
+
+    def one(name: str) -> None:
+        job = Job(workspace=workspace(scratch, check=checks[name]), limits=limits)
+        outcomes[name] = SANDBOX.run(job)
+
+    threads = [threading.Thread(target=one, args=(name,)) for name in checks]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes["greedy"].status == "killed", outcomes["greedy"]
+    assert outcomes["modest"].status == "passed", outcomes["modest"]
+    assert leftover_cgroups() == []
+
+
+NODE_WASM = (
+    'node -e "const m = new WebAssembly.Memory({initial: 1, maximum: 65536}); '
+    "WebAssembly.instantiate(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]))"
+    ".then(() => console.log('wasm', m.buffer.byteLength))\""
+)
+
+
+@needs_bwrap
+@pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is not installed here")
+def test_node_starts_and_instantiates_webassembly_under_256_mb(scratch: Path) -> None:
+    outcome = SANDBOX.run(Job(workspace=workspace(scratch, check=NODE_WASM), limits=SMALL))
+    assert (outcome.status, outcome.stage) == ("passed", "check"), outcome
+    assert outcome.stdout_tail == "wasm 65536\n"
 
 
 @needs_bwrap

@@ -11,7 +11,26 @@ What a job sees:
 - no network (its own namespace with only loopback) unless ``job.network``, then the host's;
 - a scrubbed environment: the job's ``COURSEGEN_*`` variables, ``COURSEGEN_RESULTS``, a plain
   ``PATH``, ``HOME`` and ``LANG``;
-- rlimits on every script: CPU, address space (memory), processes, file size, no core files.
+- rlimits on every script: CPU, data segment (memory), processes, file size, no core files;
+- where the machine lets the harness make one, a memory cgroup for the whole job (``cgroup``).
+
+Memory (``ProcessSandbox.memory_enforcement`` says which a job has):
+
+- ``"cgroup"``: the job (bubblewrap and everything below it) runs in its own memory cgroup of
+  ``limits.memory_mb``, swap off, removed after the job. Everything counts: private and shared
+  memory of every process and the pages of the job's tmpfs mounts (a file written to
+  ``/dev/shm`` or ``/tmp`` is memory), so the tmpfs sizes cap the disk and the cgroup the RAM.
+  An OOM kill in the cgroup makes the job "killed", with a headline naming ``limits.memory_mb``.
+  The scripts raise their ``oom_score_adj``, so the kernel takes a script before the driver.
+- ``"rlimit"``: no cgroup is writable here (an ordinary user without a delegated memory
+  controller, as on GitHub's Ubuntu runners). Then memory is only the per-process
+  ``RLIMIT_DATA``: it refuses private memory past the limit (a MemoryError, a failed script), but
+  shared anonymous memory and tmpfs pages are not counted, so a job may use more RAM than
+  ``limits.memory_mb`` (up to four tmpfs of ``limits.file_size_mb`` besides). ``available()``
+  does not depend on it.
+
+``RLIMIT_DATA`` applies in both cases (not ``RLIMIT_AS``, which refuses the address space
+Node.js reserves for WebAssembly).
 
 Nothing inside the sandbox writes to the host: the results and the driver's facts come back on a
 pipe (``process_driver``), stdout and stderr on pipes, each read with a cap.
@@ -21,8 +40,7 @@ so as root each job runs bubblewrap as a fresh unprivileged host uid (a random o
 ``_UID_BASE``, never shared by two jobs of this process): bubblewrap then builds the sandbox in an
 unprivileged user namespace, the job's processes are counted against ``limits.processes``, and
 the job cannot read what only root may (``/etc/shadow``). As an ordinary user (GitHub's Ubuntu
-runners) bubblewrap runs as that user. This does not need cgroups, which this machine (cgroup
-v1, inside a container) and an unprivileged runner cannot delegate.
+runners) bubblewrap runs as that user. Counting processes does not need cgroups.
 
 The wall clock: at ``limits.wall_seconds`` the host kills the sandbox's PID 1 (bubblewrap's,
 named on ``--info-fd``), which kills every process in its PID namespace, and waits for bubblewrap
@@ -49,6 +67,7 @@ from typing import IO, Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
+from glow.harness.cgroup import JobCgroup, Parent, gated, start_in, usable_parent
 from glow.harness.sandbox import RESULTS_LIMIT, WORKSPACE, Job, Limits, Outcome, Stage, Status
 
 BWRAP = "/usr/bin/bwrap"
@@ -236,6 +255,15 @@ def _ended(stage: Stage, code: int, disk_full: bool, limits: Limits) -> tuple[St
     return "failed", f"{script} exited with {code}"
 
 
+def out_of_memory(stage: Stage, limits: Limits) -> str:
+    """The headline of a job whose memory cgroup had a process OOM-killed during ``stage``."""
+    doing = "copying the workspace in" if stage == "prepare" else f"{stage}.sh"
+    return (
+        f"killed: {doing} ran out of the job's {limits.memory_mb} MB of memory"
+        " (limits.memory_mb; files the job writes count too)"
+    )
+
+
 def judge(
     facts: Sequence[Fact],
     job: Job,
@@ -243,8 +271,28 @@ def judge(
     timed_out: bool,
     wall_seconds: float,
     sandbox_stderr: str = "",
+    oom_killed: bool = False,
 ) -> Outcome:
-    """The outcome of one job from the driver's facts and what the host saw."""
+    """The outcome of one job from the driver's facts and what the host saw. A job that did not
+    pass while its memory cgroup OOM-killed a process was killed at its memory limit, in the
+    stage it ended in (a job that passed all the same stays passed)."""
+    outcome = _judged(
+        facts, job, timed_out=timed_out, wall_seconds=wall_seconds, sandbox_stderr=sandbox_stderr
+    )
+    if not oom_killed or outcome.status == "passed":
+        return outcome
+    headline = out_of_memory(outcome.stage, job.limits)
+    return outcome.model_copy(update={"status": "killed", "headline": headline})
+
+
+def _judged(
+    facts: Sequence[Fact],
+    job: Job,
+    *,
+    timed_out: bool,
+    wall_seconds: float,
+    sandbox_stderr: str,
+) -> Outcome:
     stage: Stage = "prepare"
     results: str | None = None
     for fact in facts:
@@ -439,8 +487,20 @@ class ProcessSandbox:
 
     name = "process"
 
-    def __init__(self, bwrap: str | None = None) -> None:
+    def __init__(self, bwrap: str | None = None, *, cgroups: bool = True) -> None:
+        """``cgroups=False`` keeps to the per-process memory rlimit even where a memory cgroup
+        could be made (to compare the two)."""
         self.bwrap = bwrap or shutil.which("bwrap") or BWRAP
+        self.cgroups = cgroups
+
+    def _cgroup_parent(self) -> Parent | None:
+        return usable_parent() if self.cgroups else None
+
+    @property
+    def memory_enforcement(self) -> Literal["cgroup", "rlimit"]:
+        """How ``limits.memory_mb`` is held here: "cgroup" (the whole job, tmpfs pages and shared
+        memory included) or "rlimit" (each process's data segment only)."""
+        return "cgroup" if self._cgroup_parent() is not None else "rlimit"
 
     def available(self) -> str | None:
         if not os.access(self.bwrap, os.X_OK):
@@ -478,32 +538,64 @@ class ProcessSandbox:
 
     def run(self, job: Job) -> Outcome:
         started = time.monotonic()
-        with _job_user() as user:
-            return self._run(job, user, started)
+        parent = self._cgroup_parent()
+        if parent is None:
+            with _job_user() as user:
+                return self._run(job, user, None, started)
+        try:
+            cgroup = JobCgroup(parent, job.limits.memory_mb * _MB)
+        except OSError as exc:
+            headline = f"error: the job's memory cgroup could not be made in {parent.path}: {exc}"
+            return Outcome(status="error", stage="prepare", headline=headline)
+        try:
+            with _job_user() as user:
+                return self._run(job, user, cgroup, started)
+        finally:
+            cgroup.remove()
 
-    def _run(self, job: Job, user: Mapping[str, Any], started: float) -> Outcome:
+    def _run(
+        self, job: Job, user: Mapping[str, Any], cgroup: JobCgroup | None, started: float
+    ) -> Outcome:
         report_r, report_w = os.pipe()
         info_r, info_w = os.pipe()
         command = bwrap_command(self.bwrap, job, system_mounts(), report_w, info_w, driver_source())
+        passed = [report_w, info_w]
+        gate_w = -1
+        if cgroup is not None:
+            gate_r, gate_w = os.pipe()
+            command = gated(command, gate_r)
+            passed.append(gate_r)
         try:
             proc = subprocess.Popen(
                 command,
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
-                pass_fds=(report_w, info_w),
+                pass_fds=passed,
                 env={},
                 start_new_session=True,
                 **user,
             )
         except OSError as exc:
-            for fd in (report_r, report_w, info_r, info_w):
-                os.close(fd)
+            for fd in (report_r, info_r, *passed, gate_w):
+                with suppress(OSError):
+                    os.close(fd)
             headline = f"error: bubblewrap could not start: {exc}"
             return Outcome(status="error", stage="prepare", headline=headline)
-        os.close(report_w)
-        os.close(info_w)
+        for fd in passed:
+            os.close(fd)
         assert proc.stdin and proc.stdout and proc.stderr
+        if cgroup is not None:
+            try:
+                start_in(cgroup, proc, gate_w)
+            except OSError as exc:
+                _sweep(proc)
+                for stream in (proc.stdin, proc.stdout, proc.stderr):
+                    stream.close()
+                for fd in (report_r, info_r):
+                    os.close(fd)
+                headline = f"error: the job could not be put in its memory cgroup: {exc}"
+                return Outcome(status="error", stage="prepare", headline=headline)
         lines: list[str] = []
         info: dict[str, int] = {}
         threads = [
@@ -530,5 +622,6 @@ class ProcessSandbox:
             timed_out=timed_out,
             wall_seconds=time.monotonic() - started,
             sandbox_stderr=err,
+            oom_killed=cgroup is not None and cgroup.oom_killed(),
         )
         return outcome.model_copy(update={"stdout_tail": out, "stderr_tail": err})

@@ -7,7 +7,8 @@ python, visible read-only in the sandbox), so it imports the standard library on
 1. unpacks the workspace (a tar stream on stdin) into ``/workspace``, a size-limited tmpfs;
 2. runs install.sh, then boot.sh in the background and the boot poll (from inside the job's
    network namespace, which the host cannot reach), then check.sh, each with ``sh`` from
-   ``/workspace``, a scrubbed environment and the job's rlimits;
+   ``/workspace``, a scrubbed environment and the job's rlimits (and ``oom_score_adj`` 1000, so
+   that in the job's memory cgroup the kernel's OOM killer takes a script before the driver);
 3. reports facts, one JSON object a line, on the file descriptor the host named: the stage that
    starts, how a script ended, the boot poll's last answer, whether a stage filled its disk, the
    results check.sh wrote (capped). The host decides the outcome from these facts.
@@ -94,6 +95,13 @@ def _limiter(limits: dict[str, int]) -> Callable[[], None]:
             ("RLIMIT_CORE", (0, 0)),
         ):
             resource.setrlimit(getattr(resource, name), value)
+        # Where the job has a memory cgroup, its OOM killer takes a script before the driver,
+        # which then reports how the script ended. Raising it needs no privilege.
+        try:
+            with open("/proc/self/oom_score_adj", "w") as handle:
+                handle.write("1000")
+        except OSError:
+            pass
 
     return apply
 
