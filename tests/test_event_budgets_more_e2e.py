@@ -214,7 +214,11 @@ def test_a_provision_dispatch_makes_each_pending_room_within_a_budget_per_room(o
 
 def test_the_hourly_schedules_on_a_healthy_cohort_write_nothing(org: Org) -> None:
     runs = org.runs(lambda: org.world.post("clock", {"advance_seconds": 3600}))
-    assert set(runs) == {"provision.yml", "day2-release.yml"}
+    assert set(runs) == {"provision.yml", "day2-release.yml", "submissions.yml"}
+    # The Submissions schedule's one search finds nothing waiting: no grade is dispatched.
+    _, spent = runs["submissions.yml"]
+    within("grade-watch", spent)
+    assert not [r for r in spent if r["method"] != "GET" and not r["route"].endswith("tokens")]
     _, spent = runs["provision.yml"]
     # The run's first step syncs the template, the second provisions: each mints its own token.
     mints = [i for i, r in enumerate(spent) if r["route"].endswith("/access_tokens")]
