@@ -373,3 +373,17 @@ def test_each_example_passes_the_matrix_in_the_docker_sandbox(
     passed = {(c.suite, c.variant) for c in report.cells if c.passed}
     assert ("hidden", "strong") in passed and ("visible", "naive") in passed
     assert not {("visible", "starter"), ("hidden", "starter"), ("hidden", "naive")} & passed
+
+
+def test_glow_author_base_image_builds_one_a_bundle_can_use(
+    engine: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from glow.__main__ import main
+
+    assert main(["author", "base-image", "glow-cli-base:test", "--program", "python3"]) == 0
+    assert "Built glow-cli-base:test" in capsys.readouterr().out
+    image = engine.images.get("glow-cli-base:test")
+    said = engine.containers.run(image.id, ["python3", "-c", "print(6 * 7)"], remove=True)
+    assert said.strip() == b"42"
+    assert main(["author", "base-image", "x:y", "--program", "no-such-program"]) == 2
+    assert "--program: base image: no program 'no-such-program'" in capsys.readouterr().err

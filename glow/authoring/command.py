@@ -10,8 +10,10 @@ repository; no hidden test or reference answer may reach the room, its history o
 It prints a readable report (or --json), needs no network and no API key, and exits 0 only
 when the bundle passes.
 
-`new` writes a bundle's skeleton whose runtime scripts fail loudly until authored; `verify`
-then lists, as findings, everything left to write.
+`base-image` builds a Docker image from programs of this machine (their libraries and data
+folders with them), for `verify --sandbox docker --base-image TAG` where no registry is
+reachable. `new` writes a bundle's skeleton whose runtime scripts fail loudly until
+authored; `verify` then lists, as findings, everything left to write.
 
 `replay` reruns, against the current harness, only what failed in the last verify of that
 bundle (its deliverables, or its certification); it changes no state (the last verify's report
@@ -38,6 +40,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     new.add_argument("--title", required=True, help="the project's title")
     new.add_argument(
         "--deliverable", action="append", required=True, metavar="ID", help="repeatable, in order"
+    )
+    image = sub.add_parser(
+        "base-image",
+        help="build a Docker base image from this machine's programs (no registry needed)",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    image.add_argument("tag", metavar="TAG", help="the image's name, e.g. glow-base:local")
+    image.add_argument(
+        "--program",
+        action="append",
+        required=True,
+        metavar="NAME",
+        help="a program the bundle's scripts run (repeatable): sh is always added",
     )
     for name, summary in (
         ("verify", "run the whole harness on a bundle"),
@@ -78,6 +94,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.action == "base-image":
+        from glow.authoring.verify import run_base_image
+
+        return run_base_image(args)
     if args.action == "new":
         from glow.authoring.verify import run_new
 

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 EPILOG = """examples:
   glow author new my-bundle --id shop-api --title "A shop API" --deliverable cart --deliverable pay
   glow author verify examples/bundles/python-ledger
+  glow author base-image glow-base:local --program python3 --program node
   glow author verify examples/bundles/node-notes --sandbox docker --base-image glow-base:local
   glow author verify my-bundle --json > report.json
   glow author verify my-bundle --no-certify     the matrix and mutants only

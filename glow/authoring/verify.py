@@ -160,3 +160,20 @@ def run_new(args: argparse.Namespace) -> int:
         f"Next: write the starter, the tests and the variants, then run glow author verify {root}"
     )
     return 0
+
+
+def run_base_image(args: argparse.Namespace) -> int:
+    from glow.authoring.baseimage import BaseImageError, build_base_image
+    from glow.authoring.engine import unavailable
+
+    why_not = unavailable()
+    if why_not:
+        raise ConfigError(f"the Docker engine cannot be reached: {why_not}")
+    programs = list(dict.fromkeys(["sh", *args.program]))
+    try:
+        image = build_base_image(args.tag, programs)
+    except BaseImageError as error:
+        raise ConfigError(f"--program: {error}") from None
+    print(f"Built {args.tag} ({image[:19]}) with {', '.join(programs)}.")
+    print(f"Next: glow author verify PATH --sandbox docker --base-image {args.tag}")
+    return 0
