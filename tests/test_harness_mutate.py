@@ -33,3 +33,11 @@ def test_choose_spreads_evenly_and_is_deterministic() -> None:
     assert len({m.line for m in picked}) == 4
     assert choose(mutants, 0) == []
     assert choose(mutants[:2], 10) == mutants[:2]
+
+
+def test_only_the_lines_the_answer_wrote_are_mutated() -> None:
+    starter = '"""Fees: 0 below 100."""\ndef fee(total):\n    raise NotImplementedError\n'
+    answer = '"""Fees: 0 below 100."""\ndef fee(total):\n    return 5 if total >= 100 else 0\n'
+    found = candidates("fee.py", answer, starter)
+    assert found and {m.line for m in found} == {3}
+    assert {m.line for m in candidates("fee.py", answer, answer)} == {1, 2, 3}

@@ -4,7 +4,8 @@ The operators know no language: they flip a comparison, swap ``+`` and ``-``, ch
 integer, swap a boolean word, or remove one line. A mutant that no longer parses is killed by
 both suites alike, so it never tips the comparison the analysis exists for: whether the hidden
 suite catches mistakes the visible suite lets through. Mutants are chosen deterministically
-(spread evenly over the candidates), so two runs on the same bundle measure the same mutants.
+(spread evenly over the candidates), so two runs on the same bundle measure the same mutants;
+and only the lines the answer wrote are mutated, not the starter's own.
 """
 
 from __future__ import annotations
@@ -63,10 +64,15 @@ def _line_mutants(path: str, lines: list[str], number: int) -> list[Mutant]:
     return found
 
 
-def candidates(path: str, text: str) -> list[Mutant]:
+def candidates(path: str, text: str, starter: str | None = None) -> list[Mutant]:
+    """The mutants of ``text``. Given the ``starter``'s text of the same file, only the lines
+    the answer wrote or changed are mutated (the starter's scaffolding, its comments and
+    docstrings among them, is the same for every learner), unless it changed none."""
     lines = text.splitlines(keepends=True)
+    given = {line.strip() for line in (starter or "").splitlines()}
+    written = [n for n, line in enumerate(lines) if line.strip() not in given]
     found: list[Mutant] = []
-    for number in range(len(lines)):
+    for number in written or range(len(lines)):
         found += _line_mutants(path, lines, number)
     return found
 

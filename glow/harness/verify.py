@@ -186,10 +186,10 @@ def mutation_runs(
     owned = bundle.deliverable(deliverable).manifest.owns
     found: list[mutate.Mutant] = []
     for relative in owned:
+        starter = (bundle.workspace / relative).read_text(encoding="utf-8")
         text = strong.get(relative)
-        if text is None:
-            text = (bundle.workspace / relative).read_text(encoding="utf-8")
-        found += mutate.candidates(relative, text)
+        if text is not None:
+            found += mutate.candidates(relative, text, starter)
     chosen = mutate.choose(found, limit)
     suites = ("visible", "hidden")
     return [
