@@ -231,7 +231,9 @@ def _ghes_text(path: str, text: str) -> str:
     from glow.cohort.golive.ghes import ghes_variant
 
     parts = path.split("/")
-    if path.endswith(".yml") and (".github" in parts or parts[-1] == "action.yml"):
+    # glow/harness/room/ holds the project workflow a learner package ships into a room.
+    room_workflow = parts[:3] == ["glow", "harness", "room"]
+    if path.endswith(".yml") and (".github" in parts or parts[-1] == "action.yml" or room_workflow):
         return ghes_variant(text)
     return text
 
