@@ -1,7 +1,7 @@
 """A local OpenAI-compatible server for the model-call tests: ``POST /v1/chat/completions`` on
 127.0.0.1 in a thread, answering each request with the next mode of its script (the last mode
 repeats): a good structured answer, a hung or trickling response, a malformed answer, a refusal,
-or an HTTP 500. It counts the requests and keeps their bodies.
+or an HTTP 500 or 401. It counts the requests and keeps their bodies.
 
 ``Outline`` is the answer model the tests ask for: defined here, at module level, so the model
 call's child process can import it.
@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-Mode = Literal["good", "hang", "trickle", "malformed", "refusal", "error500"]
+Mode = Literal["good", "hang", "trickle", "malformed", "refusal", "error500", "error401"]
 
 
 class Outline(BaseModel):
@@ -95,6 +95,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(200, _completion(None, refusal="I can't help with that request."))
         elif mode == "error500":
             self._json(500, {"error": {"message": "the model is overloaded", "type": "server"}})
+        elif mode == "error401":
+            self._json(401, {"error": {"message": "Incorrect API key provided", "type": "auth"}})
         else:
             self._stall(trickle=mode == "trickle")
 

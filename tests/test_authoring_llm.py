@@ -109,6 +109,25 @@ def test_server_errors_past_the_retries_make_the_model_unavailable() -> None:
     assert "\n" not in message
 
 
+def test_a_rejected_key_is_not_retried_and_names_the_setting() -> None:
+    with openai_server("error401") as server, pytest.raises(ModelUnavailable) as caught:
+        structured(Outline, MESSAGES, settings_for(server.base_url))
+    assert server.requests == 1
+    assert "HTTP 401" in str(caught.value)
+    assert str(caught.value).endswith("check OPENAI_API_KEY.")
+
+
+def test_an_unreachable_server_names_the_base_url_setting() -> None:
+    with openai_server("good") as server:
+        closed = server.base_url  # nothing listens here once the server has stopped
+    with pytest.raises(ModelUnavailable) as caught:
+        structured(Outline, MESSAGES, settings_for(closed, retries=0))
+    message = str(caught.value)
+    assert f"The model server at {closed} could not be reached in 1 attempt" in message
+    assert "check OPENAI_BASE_URL" in message
+    assert "\n" not in message
+
+
 def test_a_missing_api_key_is_one_line_naming_it() -> None:
     with pytest.raises(ConfigError) as caught:
         ModelSettings.from_env({"GLOW_MODEL": "gpt-5.5"})
