@@ -17,13 +17,13 @@ from glow.room.project.decide import (
     deliverable_issues,
     hidden_lines,
     is_submit,
-    our_comments,
     pending_submissions,
     recorded,
     target_of,
     visible_of,
     write_needed,
 )
+from glow.room.rules import our_comments
 
 BOT = "github-actions[bot]"
 SHA = "abc1234" + "d" * 33

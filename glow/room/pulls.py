@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from glow.errors import GitHubError
-from glow.markers import has_marker
 from glow.room.progression.decide import LEARNER_FILE, LearnerFacts, parse_learner_file
 
 if TYPE_CHECKING:
@@ -72,17 +71,10 @@ def list_pulls(repo: Repo, state: str) -> list[dict[str, Any]]:
 def our_comments(repo: Repo, key: str) -> dict[int, dict[str, Any]]:
     """Our comment for ``key`` on each issue or pull request of the room (the oldest, when an
     earlier fault left two), by number: one list call over the whole room."""
-    found: dict[int, dict[str, Any]] = {}
-    for comment in repo.paginate(repo.url("issues", "comments")):
-        if not isinstance(comment, dict) or not has_marker(comment.get("body"), key):
-            continue
-        match = _ISSUE_NUMBER.search(str(comment.get("issue_url") or ""))
-        if match is None or not repo.is_ours(comment):
-            continue
-        number = int(match.group(1))
-        if number not in found or int(comment["id"]) < int(found[number]["id"]):
-            found[number] = comment
-    return found
+    from glow.room.rules import our_comments as ours
+
+    listed = [c for c in repo.paginate(repo.url("issues", "comments")) if isinstance(c, dict)]
+    return {number: dict(c) for number, c in ours(listed, repo.login(), key).items()}
 
 
 def upsert_once(repo: Repo, number: int, key: str, body: str) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 from glow.cohort.forms import field_sections
 from glow.cohort.intake import is_intake_issue
 from glow.keywords import closing_references
+from glow.markers import has_marker
 from glow.room.progression.decide import trusted
 
 
@@ -143,3 +144,24 @@ def judged(body: str | None, key: str) -> str | None:
     """The fingerprint ``judged_line`` recorded in ``body``, or None."""
     found = re.search(rf"<!-- glow:{re.escape(key)}:judged ([A-Za-z0-9-]+) -->", body or "")
     return found.group(1) if found else None
+
+
+def our_comments(
+    comments: Iterable[Mapping[str, Any]], bot: str, key: str
+) -> dict[int, Mapping[str, Any]]:
+    """Our comment for ``key`` on each issue or pull request of a room-wide comment listing
+    (the oldest, when an earlier fault left two), by number. Ours: written by ``bot`` with
+    ``key``'s marker as its first line (anyone can type a marker)."""
+    from glow.room.help.decide import issue_number
+
+    found: dict[int, Mapping[str, Any]] = {}
+    for comment in comments:
+        if not has_marker(comment.get("body"), key):
+            continue
+        author = str((comment.get("user") or {}).get("login") or "")
+        number = issue_number(comment)
+        if number is None or author.lower() != bot.lower():
+            continue
+        if number not in found or int(comment["id"]) < int(found[number]["id"]):
+            found[number] = comment
+    return found

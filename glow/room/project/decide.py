@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from glow.harness.results import SuiteResult
-from glow.markers import has_marker, recorded_sha, sha_line
+from glow.markers import has_marker, normalise_body, recorded_sha, sha_line
+from glow.room.help.decide import issue_number
+from glow.room.rules import our_comments
 
 SUBMITTED_LABEL = ("submitted", "0e8a16", "Submitted for the hidden checks")
 SUBMIT = "/submit"
@@ -23,7 +25,6 @@ PRACTICE_PREFIX = "practice/"
 SHORT = 7
 
 _SHA = re.compile(r"[0-9a-f]{40}")
-_ISSUE_NUMBER = re.compile(r"/issues/(\d+)$")
 _HIDDEN_REQUEST = re.compile(r"^<!-- request: (\d+) -->$", re.MULTILINE)
 
 
@@ -129,12 +130,6 @@ def _author(item: Mapping[str, Any]) -> str:
     return str((item.get("user") or {}).get("login") or "").lower()
 
 
-def issue_number(comment: Mapping[str, Any]) -> int | None:
-    """The number of the issue a comment of the room-wide listing is on."""
-    match = _ISSUE_NUMBER.search(str(comment.get("issue_url") or ""))
-    return int(match.group(1)) if match else None
-
-
 def deliverable_issues(
     issues: Iterable[Mapping[str, Any]], bot: str, deliverables: Iterable[str]
 ) -> dict[str, Mapping[str, Any]]:
@@ -152,22 +147,6 @@ def deliverable_issues(
     return found
 
 
-def our_comments(
-    comments: Iterable[Mapping[str, Any]], bot: str, key: str
-) -> dict[int, Mapping[str, Any]]:
-    """Our comment for ``key`` on each issue (the oldest, when an earlier fault left two)."""
-    found: dict[int, Mapping[str, Any]] = {}
-    for comment in comments:
-        number = issue_number(comment)
-        if number is None or _author(comment) != bot.lower():
-            continue
-        if not has_marker(comment.get("body"), key):
-            continue
-        if number not in found or int(comment["id"]) < int(found[number]["id"]):
-            found[number] = comment
-    return found
-
-
 Write = Literal["create", "update", "none"]
 
 
@@ -175,8 +154,7 @@ def write_needed(existing: Mapping[str, Any] | None, body: str) -> Write:
     """What to do so the issue carries ``body`` (marker included) as our one comment."""
     if existing is None:
         return "create"
-    have = str(existing.get("body") or "").replace("\r\n", "\n").rstrip()
-    return "none" if have == body.rstrip() else "update"
+    return "none" if normalise_body(existing.get("body")) == normalise_body(body) else "update"
 
 
 # Submissions --------------------------------------------------------------------------------

@@ -37,10 +37,10 @@ def score(ctx: Context) -> int:
     from glow.room.project import checks, copy, room
     from glow.room.project.decide import (
         deliverable_issues,
-        our_comments,
         scorecard_key,
         target_of,
     )
+    from glow.room.rules import our_comments
 
     assert ctx.event is not None  # the router calls this only for an event
     checkout = _checkout(ctx)
@@ -111,11 +111,11 @@ def submit(ctx: Context) -> int:
         deliverable_issues,
         hidden_lines,
         is_submit,
-        our_comments,
         pending_submissions,
         submission_key,
     )
     from glow.room.pulls import learner_handle
+    from glow.room.rules import our_comments
 
     assert ctx.event is not None
     comment = ctx.event.comment
