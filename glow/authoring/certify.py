@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
+from glow.github.identity import JOB_TOKEN_LOGIN
 from glow.harness.package import (
     Secret,
     admin_files,
@@ -51,7 +52,7 @@ Say = Callable[[str], None]
 ORG = "certify"
 COHORT = "certify"
 LEARNER = "certifier"
-ROOM_BOT = "github-actions[bot]"
+ROOM_BOT = JOB_TOKEN_LOGIN  # the room's bots write with the room's job token
 PATIENCE = 300.0
 
 
@@ -213,15 +214,12 @@ class Certifier:
 
     def deliverable_issues(self, api: httpx.Client, room: str) -> dict[str, int]:
         """Each deliverable's issue the room's bot opened, found by marker and author."""
-        found: dict[str, int] = {}
-        issues = api.get(f"/repos/{room}/issues", params={"state": "all", "per_page": 100})
-        for issue in issues.json():
-            if (issue.get("user") or {}).get("login") != ROOM_BOT:
-                continue
-            for d in self.bundle.deliverables:
-                if has_marker(issue.get("body"), f"deliverable:{d.id}"):
-                    found.setdefault(d.id, int(issue["number"]))
-        return found
+        from glow.room.project.decide import deliverable_issues
+
+        listed = api.get(f"/repos/{room}/issues", params={"state": "all", "per_page": 100})
+        ids = [d.id for d in self.bundle.deliverables]
+        found = deliverable_issues(listed.json(), ROOM_BOT, ids)
+        return {d: int(issue["number"]) for d, issue in found.items()}
 
     def results(self, api: httpx.Client, room: str, key: str, author: str) -> dict[str, str]:
         """Per deliverable, what the latest comment of ``author`` with ``key:<id>``'s marker

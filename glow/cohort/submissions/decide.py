@@ -17,9 +17,18 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from glow.markers import has_marker, marker, recorded_sha, result_line, sha_line
+from glow.room.project.decide import SUBMITTED, submission_key
 
-SUBMITTED_LABEL = "submitted"
+# The room's project bot writes these (glow.room.project): the label, the deliverable issue's
+# marker (``deliverable_key``), the submission comment's (``submission_key``).
+SUBMITTED_LABEL = SUBMITTED
 _DELIVERABLE = re.compile(r"^<!-- glow:deliverable:([a-z0-9][a-z0-9-]{0,39}) -->$")
+
+
+def is_submitted(issue: Mapping[str, Any]) -> bool:
+    """The issue carries the ``submitted`` label (names compare as GitHub compares them)."""
+    labels = {str(label.get("name", "")).lower() for label in issue.get("labels") or []}
+    return SUBMITTED_LABEL in labels
 
 
 @dataclass(frozen=True)
@@ -58,15 +67,14 @@ def waiting(
     Only the room bot's issue and submission comment count, and only the grader's verdict:
     anyone can type a marker, only the author tells whose it is.
     """
-    labels = {str(label.get("name", "")).lower() for label in issue.get("labels") or []}
     deliverable = deliverable_of(issue)
-    if SUBMITTED_LABEL not in labels or deliverable is None or _login(issue) != room_bot.lower():
+    if not is_submitted(issue) or deliverable is None or _login(issue) != room_bot.lower():
         return None
     mine = list(comments)
     submitted = [
         c
         for c in mine
-        if _login(c) == room_bot.lower() and has_marker(c.get("body"), f"submission:{deliverable}")
+        if _login(c) == room_bot.lower() and has_marker(c.get("body"), submission_key(deliverable))
     ]
     sha = recorded_sha(submitted[-1].get("body")) if submitted else None
     if sha is None:

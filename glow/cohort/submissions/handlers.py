@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from glow.harness.sandbox import Sandbox
 
 router: Router[Context] = Router()
-ROOM_BOT = "github-actions[bot]"
 # One submission's hidden run, whatever the project allows: a learner's hang costs the Grade job
 # (and the learners after them) at most this.
 HIDDEN_WALL_SECONDS = 300.0
@@ -122,13 +121,15 @@ def grade_one(
 ) -> int:
     """Grade one issue's submission when it waits; 1 when a verdict was written."""
     from glow.cohort.submissions import rooms as read
-    from glow.cohort.submissions.decide import verdict_body, waiting
+    from glow.cohort.submissions.decide import SUBMITTED_LABEL, verdict_body, waiting
+    from glow.github.identity import JOB_TOKEN_LOGIN
 
     # Search lags behind GitHub: read the issue as it is now (its label may be off).
     issue = read.current_issue(repo, number)
     if issue is None:
         return 0
-    submission = waiting(name, issue, read.comments(repo, number), room_bot=ROOM_BOT, grader=grader)
+    room_bot = JOB_TOKEN_LOGIN  # the room's project bot writes with the room's job token
+    submission = waiting(name, issue, read.comments(repo, number), room_bot=room_bot, grader=grader)
     if submission is None:
         return 0
     written = 0
@@ -143,7 +144,8 @@ def grade_one(
             f"{verdict.kind}, {verdict.passed} of {verdict.total} hidden checks"
             + (f" ({verdict.detail})" if verdict.detail else "")
         )
-    read.take_label_off(repo, number)
+    labels = [str(label.get("name")) for label in issue.get("labels") or []]
+    repo.set_labels_diff(number, remove=[SUBMITTED_LABEL], current=labels)
     return written
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from glow.cohort.submissions.decide import SUBMITTED_LABEL
+from glow.cohort.submissions.decide import SUBMITTED_LABEL, is_submitted
 from glow.cohort.submissions.unpack import unpack
 from glow.errors import GitHubError
 from glow.github.repo import is_not_found
@@ -43,10 +43,9 @@ def search_submissions(repo: Repo, owner: str) -> dict[str, list[dict[str, Any]]
 def current_issue(repo: Repo, number: int) -> dict[str, Any] | None:
     """The issue as GitHub has it now, or None when it is gone or no longer labelled."""
     issue = repo.get_json(repo.url("issues", number))
-    if not issue or issue.get("state") != "open":
+    if not issue or issue.get("state") != "open" or not is_submitted(issue):
         return None
-    labels = {str(label.get("name", "")).lower() for label in issue.get("labels") or []}
-    return dict(issue) if SUBMITTED_LABEL in labels else None
+    return dict(issue)
 
 
 def comments(repo: Repo, issue: int) -> list[dict[str, Any]]:
@@ -62,11 +61,3 @@ def fetch_commit(repo: Repo, sha: str, target: Path) -> None:
             raise GitHubError(f"{repo.full_name} has no commit {sha[:7]}", status=404) from exc
         raise
     unpack(archive.content, target, label=f"commit {sha[:7]}")
-
-
-def take_label_off(repo: Repo, issue: int) -> None:
-    try:
-        repo.request("DELETE", repo.url("issues", issue, "labels", SUBMITTED_LABEL))
-    except GitHubError as exc:
-        if exc.status != 404:
-            raise

@@ -19,7 +19,8 @@ from glow.markers import has_marker, normalise_body, recorded_sha, sha_line
 from glow.room.help.decide import issue_number
 from glow.room.rules import our_comments
 
-SUBMITTED_LABEL = ("submitted", "0e8a16", "Submitted for the hidden checks")
+SUBMITTED = "submitted"
+SUBMITTED_LABEL = (SUBMITTED, "0e8a16", "Submitted for the hidden checks")
 SUBMIT = "/submit"
 PRACTICE_PREFIX = "practice/"
 SHORT = 7
@@ -70,10 +71,16 @@ def target_of(event: str, payload: Mapping[str, Any], env_sha: str = "") -> Targ
         sha = str(payload.get("after") or "")
     else:
         sha = env_sha
-    sha = sha.lower()
-    if not _SHA.fullmatch(sha) or set(sha) == {"0"}:
+    found = commit_sha(sha)
+    if found is None:
         return "the event names no commit: nothing to check"
-    return Target(branch, sha)
+    return Target(branch, found)
+
+
+def commit_sha(text: str) -> str | None:
+    """``text`` as a full commit sha (lower case), or None (not one, or git's all-zero "none")."""
+    sha = text.strip().lower()
+    return sha if _SHA.fullmatch(sha) and set(sha) != {"0"} else None
 
 
 # What a run of the visible checks says --------------------------------------------------------

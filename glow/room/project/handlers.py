@@ -108,6 +108,7 @@ def submit(ctx: Context) -> int:
     from glow.room.project import copy, room
     from glow.room.project.decide import (
         Target,
+        commit_sha,
         deliverable_issues,
         hidden_lines,
         is_submit,
@@ -140,14 +141,14 @@ def submit(ctx: Context) -> int:
     default = room.default_branch(repo, ctx.event.payload)
     # The default branch's head when the comment was made (GITHUB_SHA of an issue_comment run),
     # else now.
-    head = _sha(os.environ.get("GITHUB_SHA", "")) or room.branch_head(repo, default)
+    head = commit_sha(os.environ.get("GITHUB_SHA", "")) or room.branch_head(repo, default)
     if head is None:
         ctx.log("the default branch has no commit: nothing to submit", branch=default)
         return 0
     target = Target(default, head)
     for request in requests:
         issue = found[request.deliverable]
-        title = str(issue.get("title") or "").removeprefix("Project: ")
+        title = project[request.deliverable]
         key = submission_key(request.deliverable)
         text = f"{hidden_lines(head, request.comment)}\n{copy.submission(title, target)}"
         existing = our_comments(listed, bot, key).get(request.issue)
@@ -162,16 +163,12 @@ def submit(ctx: Context) -> int:
     return 0
 
 
-def _sha(text: str) -> str | None:
-    sha = text.strip().lower()
-    return sha if len(sha) == 40 and all(c in "0123456789abcdef" for c in sha) else None
-
-
-def _project(checkout: Path) -> list[str] | None:
-    """The deliverable ids of the checkout's project (None: the room holds none)."""
+def _project(checkout: Path) -> dict[str, str] | None:
+    """The title of each deliverable of the checkout's project, by id, in order (None: the room
+    holds no project)."""
     from glow.harness.package import published_bundle
 
     loaded = published_bundle(checkout)
     if loaded.bundle is None:
         return None
-    return [d.id for d in loaded.bundle.deliverables]
+    return {d.id: d.manifest.title for d in loaded.bundle.deliverables}
