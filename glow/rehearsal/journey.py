@@ -75,7 +75,10 @@ class Learner:
     # Whether the room has a run queued or going, asked of the local GitHub directly (None:
     # ask its REST API). The rehearsal polls often; through the API, ten learners' polling
     # alone would pass GitHub's 5,000 requests an hour for the facilitator's token.
-    busy: Callable[[str], bool] | None = None
+    busy: Callable[[str], list[str]] | None = None
+    # How many runs the whole runner has finished so far: while that count moves, a room whose
+    # runs are still queued waits its turn in a shared queue, and is not stuck.
+    finished: Callable[[], int] | None = None
     # How long the learner waits for their room's bots: the runner is shared by the whole
     # cohort, so a larger cohort queues longer (learners.py scales it).
     wait: float = WAIT
@@ -102,12 +105,27 @@ class Learner:
 
     # -- Waiting for the room's bots --------------------------------------------------------
     def idle(self, timeout: float | None = None) -> None:
-        """Wait until no run of the room is queued or in progress."""
+        """Wait until no run of the room is queued or in progress.
+
+        The learner waits ``timeout`` seconds (the cohort's wait by default) from the last time
+        the shared runner finished any run, and at most three times that in all: a room whose
+        runs wait behind other rooms' runs is slow, a room whose runs never move is stuck."""
         timeout = self.wait if timeout is None else timeout
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        started = time.monotonic()
+        last_move = last_look = started
+        seen = self.finished() if self.finished is not None else 0
+        pending: list[str] = []
+        while True:
+            now = time.monotonic()
+            if now - last_move > timeout or now - started > 3 * timeout:
+                break
+            if self.finished is not None and now - last_look > min(5, timeout / 4):  # a scan
+                count, last_look = self.finished(), now
+                if count != seen:
+                    last_move, seen = now, count
             if self.busy is not None:
-                if not self.busy(self.room):
+                pending = self.busy(self.room)
+                if not pending:
                     return
                 time.sleep(0.2)
                 continue
@@ -116,16 +134,19 @@ class Learner:
             )
             # A run waiting for approval (a pull request the bot opened with its job token)
             # waits for a person, not for time: it is not the room being busy.
-            busy = [
-                r
+            pending = [
+                f"{r.get('name')} ({r.get('event')}) {r['status']}"
                 for r in runs.json().get("workflow_runs", [])
-                if r["status"] in ("queued", "in_progress", "waiting", "pending", "requested")
-                and r.get("conclusion") != "action_required"
+                if r["status"] in BUSY and r.get("conclusion") != "action_required"
             ]
-            if not busy:
+            if not pending:
                 return
             time.sleep(0.2)
-        raise Stuck("the room's workflow runs did not finish in time")
+        waited = time.monotonic() - started
+        raise Stuck(
+            f"the room's workflow runs did not finish in time (waited {waited:.0f} s; still "
+            f"busy: {', '.join(pending) or 'unknown'})"
+        )
 
     def wait_for(self, what: str, probe: Callable[[], Any], timeout: float | None = None) -> Any:
         timeout = self.wait if timeout is None else timeout
@@ -695,14 +716,22 @@ def journey(learner: Learner, challenges: Sequence[tuple[int, str | None]]) -> N
 BUSY = ("queued", "in_progress", "waiting", "pending", "requested")
 
 
-def room_busy(hub: Any, room: str) -> bool:
-    """A run of ``room`` is queued or going on the local GitHub (read from its store, not its
-    API). A run waiting for approval waits for a person, not for time: not busy."""
+def room_busy(hub: Any, room: str) -> list[str]:
+    """The runs of ``room`` queued or going on the local GitHub (read from its store, not its
+    API), each as "name (event) status, queued since HH:MM:SS". A run waiting for approval waits
+    for a person, not for time: not busy."""
     with hub.store.lock:
         runs = list(hub.store.data["runs"].values())
-    return any(
-        r.get("repo") == room
+    return [
+        f"{r.get('name')} ({r.get('event')}) {r.get('status')} since {r.get('created_at')}"
+        for r in runs
+        if r.get("repo") == room
         and r.get("status") in BUSY
         and r.get("conclusion") != "action_required"
-        for r in runs
-    )
+    ]
+
+
+def runs_finished(hub: Any) -> int:
+    """How many runs the local GitHub's runner has finished, in every repository."""
+    with hub.store.lock:
+        return sum(1 for r in hub.store.data["runs"].values() if r.get("status") == "completed")

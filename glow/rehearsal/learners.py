@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from glow.rehearsal.journey import WAIT, Learner, journey, room_busy
+from glow.rehearsal.journey import WAIT, Learner, journey, room_busy, runs_finished
 from glow.rehearsal.matrix import billed_minutes, duplicate_markers, matrix
 from glow.rehearsal.world import (
     COHORT,
@@ -67,6 +67,7 @@ def rehearse_learners(
                 api=world.api,
                 control=control,
                 busy=lambda room: room_busy(hub, room),
+                finished=lambda: runs_finished(hub),
                 # Every learner's runs share the runner: a larger cohort waits in a longer queue.
                 wait=max(WAIT, 3.0 * count),
             )

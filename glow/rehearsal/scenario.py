@@ -267,7 +267,7 @@ def walk_one(hub: Any, root: Path, world: Any, login: str, token: str) -> list[A
     import httpx
 
     from glow.cohort.model import room_name
-    from glow.rehearsal.journey import Learner, journey, room_busy
+    from glow.rehearsal.journey import Learner, journey, room_busy, runs_finished
     from glow.room.challenges import load_directory
 
     catalogue = load_directory(root / "learning-room-template" / "challenges")
@@ -281,6 +281,7 @@ def walk_one(hub: Any, root: Path, world: Any, login: str, token: str) -> list[A
         api=world.api,
         control=httpx.Client(base_url=hub.url, timeout=60),
         busy=lambda room: room_busy(hub, room),
+        finished=lambda: runs_finished(hub),
     )
     journey(learner, [(c.number, c.grader) for c in catalogue.for_path("day1-day2")])
     return list(learner.cells)
