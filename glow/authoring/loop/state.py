@@ -89,6 +89,11 @@ class Plan(_Model):
     stack: Stack
     pinned: list[Literal["language", "framework", "runtime"]] = Field(default_factory=list)
     deliverables: list[PlannedDeliverable]
+    # Whether the project may reach the network when it installs, boots or checks: only when
+    # the creator says so; a bundle asking for it otherwise is reported, not run.
+    network: bool = False
+    # The planner's own report of instructions in the brief that try to change its task.
+    suspected_injection: str = ""
 
 
 class FileChange(_Model):
@@ -138,6 +143,9 @@ class NodeExecution(_Model):
     retry: RetryTarget | None = None  # repairs, and failing reviewers: where to go next
     notes: str = ""
     injection: str = ""  # suspected prompt injection: the run blocks on it
+    # The node could not finish (a model call failed, the sandbox could not run): the run
+    # blocks, and an explicit re-run executes this node again.
+    error: str = ""
     started_at: str  # ISO 8601, UTC
     seconds: float
     model_calls: int = 0
@@ -167,6 +175,8 @@ class RunState(_Model):
     blocked_reason: str = ""
     feedback: list[str] = Field(default_factory=list)  # every rejection's reason, in order
     pull_request: int | None = None  # the publish pull request, once open
+    model_calls: int = 0  # every author call so far, the plan's included (a replay skips them)
+    revised_for: int = 0  # how many of ``feedback`` the bundle was last authored against
 
     @field_validator("files")
     @classmethod
