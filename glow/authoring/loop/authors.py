@@ -23,7 +23,16 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from glow.errors import ConfigError
 from glow.harness.bundle import files_under
 
-from .state import Authored, Brief, FileChange, NodeName, Plan, Repair, Verdict
+from .state import (
+    Authored,
+    Brief,
+    FileChange,
+    NodeName,
+    Plan,
+    PlannedDeliverable,
+    Repair,
+    Verdict,
+)
 
 _T = TypeVar("_T")
 Step = Literal["plan", "runtime", "tests", "repair", "review"]
@@ -241,7 +250,27 @@ class BundleAuthor:
         return found
 
     def plan(self, brief: Brief) -> Plan:
-        raise ConfigError("A bundle author does not plan: the bundle is the plan.")
+        """The bundle's own plan: its manifest's title, summary and deliverables (the brief's
+        outcomes and stack kept as the creator wrote them)."""
+        from glow.harness.bundle import load_bundle
+
+        loaded = load_bundle(self.root)
+        if loaded.bundle is None:
+            problems = "; ".join(f.line() for f in loaded.findings[:3])
+            raise ConfigError(f"The bundle at {self.root} cannot be read: {problems}")
+        manifest = loaded.bundle.manifest
+        return Plan(
+            title=manifest.title,
+            summary=manifest.summary,
+            outcomes=list(brief.outcomes),
+            stack=brief.stack,
+            pinned=[k for k in ("language", "framework", "runtime") if getattr(brief.stack, k)],
+            deliverables=[
+                PlannedDeliverable(id=d.id, title=d.manifest.title, asks=d.manifest.asks)
+                for d in loaded.bundle.deliverables
+            ],
+            network=manifest.runtime.network,
+        )
 
     def runtime(self, task: Task) -> Authored:
         files = [
