@@ -177,6 +177,9 @@ class RunState(_Model):
     pull_request: int | None = None  # the publish pull request, once open
     model_calls: int = 0  # every author call so far, the plan's included (a replay skips them)
     revised_for: int = 0  # how many of ``feedback`` the bundle was last authored against
+    # The id of the last comment on the brief read for a gate command: each is read once, in
+    # order, whichever run reads it (an event dropped by the concurrency group loses nothing).
+    last_comment: int = 0
 
     @field_validator("files")
     @classmethod
