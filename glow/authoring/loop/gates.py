@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from . import store
@@ -261,6 +261,10 @@ def apply_comment(
     if not may_decide(permission, bot=login.lower().endswith("[bot]")):
         return None
     at = str(comment.get("created_at") or "")
+    # Each gate comment is carried out once, whichever run reads it first: the record keeps
+    # the id of the last one (comment ids grow with time).
+    raw_id = comment.get("id")
+    comment_id = raw_id if isinstance(raw_id, int) else 0
     decisions: list[GateDecision] = []
 
     def update(old: str | None) -> str | None:
@@ -270,7 +274,14 @@ def apply_comment(
         if old is None:
             return None
         where = f"{admin.full_name}/{store.run_path(issue_number)}"
-        decision = decide(store.load(old, where=where), command, login, permission, at=at)
+        state = store.load(old, where=where)
+        if comment_id and comment_id <= state.last_comment:
+            return old  # read and carried out by an earlier run
+        decision = decide(state, command, login, permission, at=at)
+        if decision.changed and comment_id:
+            decision = replace(
+                decision, state=decision.state.model_copy(update={"last_comment": comment_id})
+            )
         decisions.append(decision)
         return store.dump(decision.state) if decision.changed else old
 
