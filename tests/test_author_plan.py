@@ -166,3 +166,38 @@ def test_the_problems_comment_lists_each_answer_to_fix_and_the_next_step() -> No
     assert lines[3] == "No plan was made: 3 answers of the Course brief form need fixing."
     assert [f"- {p}" for p in problems] == lines[5:8]
     assert lines[-1].startswith("Next: edit this issue")
+
+
+def test_a_new_plan_is_recorded_once_and_a_revised_one_adds_an_event() -> None:
+    from glow.authoring.loop.intake import planned_state
+
+    brief = read_brief("A bakery API", GOOD)
+    assert isinstance(brief, Brief)
+    plan = merge_plan(brief, suggestion())
+    first, made = planned_state(7, plan, None, "2027-01-01T10:00:00+00:00")
+    assert made == "created" and first.status == "planned" and first.plan == plan
+    assert [e.text for e in first.events] == ["The plan was posted on the brief."]
+    same, kept = planned_state(7, plan, first, "2027-01-02T10:00:00+00:00")
+    assert kept == "unchanged" and same == first  # the clock alone changes nothing
+    other = merge_plan(brief, suggestion(summary="Another way to build it."))
+    revised, changed = planned_state(7, other, first, "2027-01-03T10:00:00+00:00")
+    assert changed == "updated" and revised.plan.summary == "Another way to build it."
+    assert [e.at for e in revised.events] == [
+        "2027-01-01T10:00:00+00:00",
+        "2027-01-03T10:00:00+00:00",
+    ]
+
+
+def test_without_a_token_the_command_says_which_setting_to_set(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import argparse
+
+    from glow.authoring.loop.intake import run_plan
+    from glow.errors import ConfigError
+
+    for name in ("GLOW_PAT", "GITHUB_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    args = argparse.Namespace(issue=3, admin="acme/admin", recording=None)
+    with pytest.raises(ConfigError, match="set GLOW_PAT"):
+        run_plan(args)
