@@ -8,6 +8,7 @@ from pathlib import Path
 
 from glow.cohort.golive.decide import minutes_check, setup_checks, workflow_check
 from glow.cohort.setup.decide import (
+    ADMIN_LABELS,
     APP_PERMISSIONS,
     SCHEDULES_VARIABLE,
     Installation,
@@ -15,6 +16,7 @@ from glow.cohort.setup.decide import (
     RepoState,
     Team,
     app_check,
+    label_steps,
     repo_steps,
     secret_steps,
     team_steps,
@@ -47,6 +49,45 @@ def test_a_missing_repository_is_created_and_pushed_an_empty_one_only_pushed() -
     assert [s.kind for s in steps] == ["push"]
     steps, _ = repo_steps(NAMES, "admin", RepoState(exists=True, empty=False))
     assert steps == []
+
+
+def test_every_label_the_admin_repositorys_forms_add_is_made_by_setup() -> None:
+    """GitHub adds a form's label only where the label exists: setup makes each one."""
+    import yaml
+
+    from glow.room.grading.forms import check_form
+
+    forms = sorted((ROOT / "admin-roster" / ".github" / "ISSUE_TEMPLATE").glob("*.yml"))
+    assert forms, "the admin repository has the course-brief form"
+    named = set()
+    for path in forms:
+        text = path.read_text(encoding="utf-8")
+        assert check_form(text) == [], path.name
+        named |= set(yaml.safe_load(text).get("labels") or [])
+    assert named == set(ADMIN_LABELS)
+
+
+def test_setup_ships_the_course_brief_form_into_the_admin_repository() -> None:
+    import shutil
+
+    from glow.cohort.setup.content import admin_source
+
+    source = admin_source(ROOT, "{}")
+    try:
+        shipped = source / ".github" / "ISSUE_TEMPLATE" / "course-brief.yml"
+        form = ROOT / "admin-roster" / ".github" / "ISSUE_TEMPLATE" / "course-brief.yml"
+        assert shipped.read_text(encoding="utf-8") == form.read_text(encoding="utf-8")
+    finally:
+        shutil.rmtree(source)
+
+
+def test_a_missing_label_is_made_once_and_an_existing_one_left_as_it_is() -> None:
+    wanted = {"course-brief": ("1d76db", "A course brief"), "other": ("ffffff", "")}
+    steps = label_steps("acme/admin", wanted, ["Course-Brief", "bug"])
+    assert [(s.kind, s.target, s.detail) for s in steps] == [
+        ("create-label", "acme/admin", "other")
+    ]
+    assert label_steps("acme/admin", wanted, ["course-brief", "other"]) == []
 
 
 def test_a_private_workshop_is_reported_not_flipped() -> None:

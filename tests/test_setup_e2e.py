@@ -137,6 +137,10 @@ def test_setup_on_an_empty_organisation_then_golive_passes_and_a_learner_gets_a_
             headers={"Accept": "application/vnd.github.raw+json"},
         ).json()
         assert [c["id"] for c in cohorts["cohorts"]] == [COHORT]
+        # The course-brief form is in the admin repository, and the label it adds exists.
+        brief_form = f"/repos/{ORG}/admin/contents/.github/ISSUE_TEMPLATE/course-brief.yml"
+        assert org.api.get(brief_form).status_code == 200
+        assert org.api.get(f"/repos/{ORG}/admin/labels/course-brief").status_code == 200
         chooser = org.api.get(
             f"/repos/{ORG}/workshop/contents/.github/ISSUE_TEMPLATE/config.yml",
             headers={"Accept": "application/vnd.github.raw+json"},

@@ -15,6 +15,12 @@ folders with them), for `verify --sandbox docker --base-image TAG` where no regi
 reachable. `new` writes a bundle's skeleton whose runtime scripts fail loudly until
 authored; `verify` then lists, as findings, everything left to write.
 
+`plan` reads a course brief (an issue filed with the Course brief form in the private admin
+repository), asks the author for a plan (the OpenAI author, or a recording with --recording),
+keeps what the creator pinned, posts the plan on the issue as one comment and records the run
+in the admin repository (`authoring/<issue>/run.json`). A brief with problems gets them as that
+comment, and each is printed on its own line. Run again, it changes only what changed.
+
 `replay` reruns, against the current harness, only what failed in the last verify of that
 bundle (its deliverables, or its certification); it changes no state (the last verify's report
 stays as it was).
@@ -23,6 +29,7 @@ stays as it was).
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from glow.authoring.copy import EPILOG as EPILOG
 
@@ -40,6 +47,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     new.add_argument("--title", required=True, help="the project's title")
     new.add_argument(
         "--deliverable", action="append", required=True, metavar="ID", help="repeatable, in order"
+    )
+    plan = sub.add_parser(
+        "plan",
+        help="turn a course brief issue into a plan, posted on the issue",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    plan.add_argument(
+        "--issue", type=int, required=True, metavar="N", help="the course brief's issue number"
+    )
+    plan.add_argument(
+        "--admin", required=True, metavar="OWNER/REPO", help="the private admin repository"
+    )
+    plan.add_argument(
+        "--recording",
+        type=Path,
+        metavar="FILE",
+        help="plan with a recorded author (JSON), no model and no key",
     )
     image = sub.add_parser(
         "base-image",
@@ -98,6 +123,10 @@ def run(args: argparse.Namespace) -> int:
         from glow.authoring.verify import run_base_image
 
         return run_base_image(args)
+    if args.action == "plan":
+        from glow.authoring.loop.intake import run_plan
+
+        return run_plan(args)
     if args.action == "new":
         from glow.authoring.verify import run_new
 

@@ -19,6 +19,7 @@ _EXPORTS: dict[str, str] = {
     "GitHubSettings": "client",
     "client_from_env": "client",
     "token_client": "client",
+    "terminal_client": "client",
     "app_client": "client",
     "installation_client": "client",
     "find_installation_id": "client",
@@ -73,6 +74,7 @@ __all__ = [
     "replace_between_markers",
     "retry_delay",
     "split_full_name",
+    "terminal_client",
     "token_client",
     "with_marker",
 ]
@@ -93,6 +95,7 @@ if TYPE_CHECKING:
         client_from_env,
         find_installation_id,
         installation_client,
+        terminal_client,
         token_client,
     )
     from glow.github.files import FileAt

@@ -264,6 +264,20 @@ def installation_client(
     return client
 
 
+def terminal_client(
+    missing: str, environ: Mapping[str, str] | None = None
+) -> tuple[GitHub[TokenAuthStrategy], str, str]:
+    """A person's client at a terminal: (client, token, api_url) from their token (GLOW_PAT,
+    else GITHUB_TOKEN) and GITHUB_API_URL. ``missing`` is the one line a ConfigError says when
+    neither is set: which token, with which rights, for this command."""
+    settings = GitHubSettings.from_env(environ)
+    secret = settings.pat or settings.token
+    if secret is None:
+        raise ConfigError(missing)
+    token = secret.get_secret_value()
+    return token_client(token, settings.api_url), token, settings.api_url
+
+
 def client_from_env(
     environ: Mapping[str, str] | None = None,
     *,

@@ -13,7 +13,17 @@ Status = Literal["pass", "fail", "note"]
 
 # Which of setup's steps and findings belong to which check.
 SETUP_CHECKS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Repositories", ("create-repo", "push", "make-template", "write-cohorts", "contact-link")),
+    (
+        "Repositories",
+        (
+            "create-repo",
+            "push",
+            "make-template",
+            "write-cohorts",
+            "contact-link",
+            "create-label",
+        ),
+    ),
     ("Organisation variables", ("create-variable", "update-variable")),
     ("Facilitators' team", ("create-team", "add-member", "grant-team")),
 )

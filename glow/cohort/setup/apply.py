@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from glow.cohort.setup.content import variables_read
 from glow.cohort.setup.decide import (
+    ADMIN_LABELS,
     ROLES,
     Finding,
     HumanStep,
@@ -20,6 +21,7 @@ from glow.cohort.setup.decide import (
     Step,
     VariableScope,
     app_check,
+    label_steps,
     repo_steps,
     scoped_variables,
     secret_steps,
@@ -123,6 +125,12 @@ def run_setup(
         if state.exists and not state.empty:
             _check_content(org, role, options, report, act, web)
 
+    # The labels the admin repository's issue forms add (a new repository has none yet).
+    admin_labels = org.labels("admin")
+    for step in label_steps(names.full("admin"), ADMIN_LABELS, admin_labels):
+        color, description = ADMIN_LABELS[step.detail]
+        act(step, _label_writer(org, step.detail, color, description))
+
     installation, person, findings = app_check(org.installations(), options.app_slug, names, web)
     report.left.extend(person)
     report.problems.extend(findings)
@@ -190,6 +198,10 @@ def _writer(
 def _variable_writer(org: Org, scope: VariableScope, step: Step) -> Callable[[], object]:
     exists = step.kind == "update-variable"
     return lambda: org.set_variable(scope, step.target, step.detail, exists=exists)
+
+
+def _label_writer(org: Org, name: str, color: str, description: str) -> Callable[[], object]:
+    return lambda: org.create_label("admin", name, color, description)
 
 
 def _team_writer(org: Org, step: Step) -> Callable[[], object]:

@@ -18,6 +18,7 @@ DONE = {
     "sync-template": "Synced the Learning Room template {target}: {detail}.",
     "write-cohorts": "Wrote {detail} in {target}.",
     "contact-link": "Pointed the registration form's contact link at {detail}.",
+    "create-label": "Created the label {detail} in {target}, for its issue form.",
     "create-variable": "Set the variable {target} of {scope} to {detail}.",
     "update-variable": "Changed the variable {target} of {scope} to {detail}.",
     "create-team": "Created the team {target}, {detail}.",

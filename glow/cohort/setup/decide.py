@@ -51,6 +51,13 @@ TEAM_PERMISSIONS: Mapping[Role, str] = {
 SCHEDULES_VARIABLE = "GLOW_SCHEDULES"
 SCHEDULES_SET_BY_SETUP = frozenset({"on", "off"})
 
+# The labels the admin repository's issue forms (admin-roster/.github/ISSUE_TEMPLATE/) add:
+# GitHub adds a form's label only where the label exists, so setup makes them (name: colour,
+# description). tests/test_setup_decide.py holds this equal to what the forms name.
+ADMIN_LABELS: Mapping[str, tuple[str, str]] = {
+    "course-brief": ("1d76db", "A course brief: glow author plan turns it into a plan"),
+}
+
 
 @dataclass(frozen=True)
 class Names:
@@ -212,6 +219,15 @@ def variable_steps(
         elif name != SCHEDULES_VARIABLE or present[name] in SCHEDULES_SET_BY_SETUP:
             steps.append(Step("update-variable", name, value, scope))
     return steps
+
+
+def label_steps(
+    full_name: str, wanted: Mapping[str, tuple[str, str]], present: Iterable[str]
+) -> list[Step]:
+    """A step for each label missing from the repository (GitHub matches names ignoring case;
+    an existing label's colour and description are the facilitators' to change)."""
+    have = {name.lower() for name in present}
+    return [Step("create-label", full_name, name) for name in wanted if name.lower() not in have]
 
 
 def repo_steps(names: Names, role: Role, state: RepoState) -> tuple[list[Step], list[Finding]]:

@@ -171,6 +171,17 @@ class Org:
     def login(self) -> str:
         return self.api.login()
 
+    def labels(self, role: Role) -> frozenset[str]:
+        """The repository's label names (none for a repository not made yet: a dry run)."""
+        try:
+            return frozenset(
+                str(label["name"]) for label in self.api.paginate(self.repo(role).url("labels"))
+            )
+        except GitHubError as exc:
+            if exc.status == 404:
+                return frozenset()
+            raise
+
     # Writing -----------------------------------------------------------------------------------
 
     def create_repo(self, role: Role) -> None:
@@ -203,6 +214,17 @@ class Org:
             self.api.request("PATCH", f"{url}/{name}", json=body)
         else:
             self.api.request("POST", url, json=body)
+
+    def create_label(self, role: Role, name: str, color: str, description: str) -> None:
+        try:
+            self.api.request(
+                "POST",
+                self.repo(role).url("labels"),
+                json={"name": name, "color": color, "description": description},
+            )
+        except GitHubError as exc:
+            if exc.status != 422:  # already_exists: made since we read the labels
+                raise
 
     def create_team(self) -> None:
         self.api.request(

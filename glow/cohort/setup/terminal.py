@@ -7,8 +7,6 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from glow.errors import ConfigError
-
 if TYPE_CHECKING:
     from glow.cohort.setup.apply import SetupOptions, SetupReport
 
@@ -42,18 +40,14 @@ def options_from(args: argparse.Namespace) -> SetupOptions:
 
 
 def facilitator_client() -> tuple[Any, str, str]:
-    """(client, token, api_url), or one ConfigError naming the setting to set."""
-    from glow.github.client import GitHubSettings, token_client
+    """(client, token, api_url), or one ConfigError naming the setting to set
+    (``glow.github.client.terminal_client``, shared with `glow author plan`)."""
+    from glow.github.client import terminal_client
 
-    settings = GitHubSettings.from_env()
-    secret = settings.pat or settings.token
-    if secret is None:
-        raise ConfigError(
-            "no token: set GLOW_PAT to a personal access token of an owner of the "
-            "organisation (see docs/setup.md, step 2)"
-        )
-    token = secret.get_secret_value()
-    return token_client(token, settings.api_url), token, settings.api_url
+    return terminal_client(
+        "no token: set GLOW_PAT to a personal access token of an owner of the "
+        "organisation (see docs/setup.md, step 2)"
+    )
 
 
 def setup_by_hand(args: argparse.Namespace) -> int:
