@@ -7,7 +7,7 @@ new ``RunState`` with one more ``NodeExecution``, and the routers read only that
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -54,7 +54,22 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class Stack(_Model):
+def _no_defaults(schema: dict[str, Any], model: type[BaseModel]) -> None:
+    """Drop ``default`` from each property of an answer's JSON schema: a model fills every
+    field under strict structured outputs anyway, and some OpenAI-compatible servers refuse a
+    strict schema that carries ``default``. The Python defaults stay."""
+    for prop in schema.get("properties", {}).values():
+        prop.pop("default", None)
+
+
+class _Answer(_Model):
+    """A record an author answers with (through a model's structured outputs): its JSON schema
+    is one OpenAI's strict mode accepts."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_no_defaults)
+
+
+class Stack(_Answer):
     """The project's stack, in the creator's words. Never interpreted by the platform: the
     bundle's own scripts run it; these are advice for the author and words for people."""
 
@@ -73,13 +88,13 @@ class Brief(_Model):
     data: str = ""  # data sources or constraints, free text
 
 
-class PlannedDeliverable(_Model):
+class PlannedDeliverable(_Answer):
     id: str  # lower-case letters, digits and dashes
     title: str
     asks: str  # what the learner is asked to build, plain words
 
 
-class Plan(_Model):
+class Plan(_Answer):
     """The brief turned into a plan: what the graph authors. ``pinned`` names the stack fields
     the creator set; those keep the creator's words whatever a model suggests."""
 
@@ -92,11 +107,12 @@ class Plan(_Model):
     # Whether the project may reach the network when it installs, boots or checks: only when
     # the creator says so; a bundle asking for it otherwise is reported, not run.
     network: bool = False
-    # The planner's own report of instructions in the brief that try to change its task.
+    # The planner's own report of instructions in the brief that try to change its task, reach
+    # for secrets or the network (as ``Authored.suspected_injection``): reported, not acted on.
     suspected_injection: str = ""
 
 
-class FileChange(_Model):
+class FileChange(_Answer):
     """One file of the bundle written (``content``) or deleted (``content`` None). ``path`` is
     relative to the bundle's root (``coursegen.yml``, ``workspace/...``, ``deliverables/...``,
     ``variants/...``); anything else is refused by ``safety``."""
@@ -105,7 +121,7 @@ class FileChange(_Model):
     content: str | None
 
 
-class Authored(_Model):
+class Authored(_Answer):
     """What an author returns from an authoring or repair step."""
 
     files: list[FileChange]
@@ -121,7 +137,7 @@ class Repair(Authored):
     retry: RetryTarget
 
 
-class Verdict(_Model):
+class Verdict(_Answer):
     """A reviewer's typed verdict."""
 
     passed: bool
