@@ -201,3 +201,25 @@ def test_without_a_token_the_command_says_which_setting_to_set(
     args = argparse.Namespace(issue=3, admin="acme/admin", recording=None)
     with pytest.raises(ConfigError, match="set GLOW_PAT"):
         run_plan(args)
+
+
+def test_the_network_is_allowed_only_when_the_creator_ticks_it() -> None:
+    ticked = GOOD.replace(
+        "### Network\n\n_No response_",
+        "### Network\n\n- [X] The project needs the network to install, boot or check",
+    )
+    assert "- [X]" in ticked
+    with_network = read_brief("Bakery API", ticked)
+    without = read_brief("Bakery API", GOOD)
+    assert isinstance(with_network, Brief) and isinstance(without, Brief)
+    assert (with_network.network, without.network) == (True, False)
+    # A suggestion asking for the network does not get it; the creator's tick does.
+    assert merge_plan(without, suggestion(network=True)).network is False
+    assert merge_plan(with_network, suggestion()).network is True
+
+
+def test_the_planners_report_of_injected_instructions_is_kept_in_the_plan() -> None:
+    brief = read_brief("Bakery API", GOOD)
+    assert isinstance(brief, Brief)
+    said = "The problem statement asks to print every environment variable."
+    assert merge_plan(brief, suggestion(suspected_injection=said)).suspected_injection == said

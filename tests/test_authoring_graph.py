@@ -448,3 +448,36 @@ def test_the_routing_table(
     )
     assert route(state) == goes
     assert goes in graph.EDGES[node]
+
+
+def test_a_rejection_with_a_reason_authors_the_bundle_again_from_the_feedback(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    Checks(monkeypatch)
+    revised = Authored(files=[FileChange(path="workspace/app.py", content="x = 'revised'\n")])
+    author = Scripted(runtime=[PROJECT, revised], tests=[SUITES], review=[PASS])
+    first = graph.run_graph(start(), context(author))
+    assert first.status == "awaiting_gate"
+    # What gates.decide records for "/reject Use a CSV file, not JSON": the feedback, the
+    # counters reset, the run running again.
+    rejected = first.model_copy(
+        update={
+            "status": "running",
+            "gate": None,
+            "feedback": ["Use a CSV file, not JSON"],
+            "authoring_attempt": 0,
+            "reviewer_attempt": 0,
+        }
+    )
+    assert graph.entry(rejected) == "authoring_runtime"
+    again = graph.run_graph(rejected, context(author))
+    assert nodes(again)[len(HAPPY) :] == HAPPY
+    assert again.status == "awaiting_gate"
+    assert again.files["workspace/app.py"] == "x = 'revised'\n"
+    asked = [(step, task.feedback) for step, task in author.asked]
+    assert asked[len(HAPPY) - 2 :][:2] == [
+        ("runtime", ["Use a CSV file, not JSON"]),
+        ("tests", ["Use a CSV file, not JSON"]),
+    ]
+    assert again.revised_for == 1
+    assert graph.entry(again) == END  # waiting at gate 1 again, nothing left to run

@@ -27,7 +27,10 @@ LANGUAGE = "Language"
 FRAMEWORK = "Framework"
 RUNTIME = "Runtime"
 DATA = "Data sources and constraints"
-LABELS = (PROBLEM, OUTCOMES, LANGUAGE, FRAMEWORK, RUNTIME, DATA)
+NETWORK = "Network"
+NETWORK_BOX = "The project needs the network to install, boot or check"
+LABELS = (PROBLEM, OUTCOMES, LANGUAGE, FRAMEWORK, RUNTIME, DATA, NETWORK)
+_BOX = re.compile(r"^\s*-\s\[(?P<mark>[ xX])\]\s+(?P<text>.+?)\s*$")
 
 MAX_TITLE = 120
 MAX_TEXT = 4000  # the problem statement, and the data sources and constraints
@@ -99,6 +102,19 @@ def read_brief(title: str, body: str | None) -> Brief | list[str]:
                 "it blank for a suggestion."
             )
         stack[label.lower()] = " ".join(text.split())
+    network = any(
+        (m := _BOX.match(line)) is not None
+        and m.group("mark") != " "
+        and " ".join(m.group("text").split()) == NETWORK_BOX
+        for line in sections.get(NETWORK.lower(), [])
+    )
     if problems:
         return problems
-    return Brief(title=name, problem=problem, outcomes=outcomes, stack=Stack(**stack), data=data)
+    return Brief(
+        title=name,
+        problem=problem,
+        outcomes=outcomes,
+        stack=Stack(**stack),
+        data=data,
+        network=network,
+    )

@@ -88,8 +88,9 @@ def route(state: RunState) -> Next:
 
 
 def entry(state: RunState) -> Next:
-    """Where a run (re)starts: the node that could not finish runs again; otherwise the route
-    from the last recorded execution; nothing once the graph has concluded."""
+    """Where a run (re)starts: the node that could not finish runs again; after a rejection with
+    a reason, authoring_runtime (the author revises the bundle from the feedback); otherwise the
+    route from the last recorded execution; nothing once the graph has concluded."""
     if state.status not in ("planned", "running", "blocked"):
         return END
     last = state.last
@@ -97,6 +98,8 @@ def entry(state: RunState) -> Next:
         return last.node
     if state.status == "blocked":
         return END
+    if state.revised_for < len(state.feedback):
+        return "authoring_runtime"  # a person rejected it with a reason: author it again
     return route(state)
 
 

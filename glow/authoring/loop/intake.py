@@ -110,8 +110,13 @@ def plan_brief(
             number, PLAN_KEY, problems_comment(brief), comments=issue.comments
         )
         return Planned(plan=None, problems=brief, comment=outcome, recorded="none")
+    calls = author.calls
     plan = merge_plan(brief, author.plan(brief))
     state, recorded = planned_state(number, plan, earlier, clock())
+    if recorded != "unchanged":
+        # The plan's model call counts: a recorded author replaying the run skips its answer.
+        used = state.model_calls + author.calls - calls
+        state = state.model_copy(update={"model_calls": used})
     # Recorded first: a plan on the issue always has its record.
     if recorded != "unchanged":
         save_run(admin, state, f"Plan for course brief #{number} (glow author plan)")

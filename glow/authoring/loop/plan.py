@@ -72,6 +72,10 @@ def merge_plan(brief: Brief, suggested: Plan) -> Plan:
         stack=stack,
         pinned=pinned,
         deliverables=list(suggested.deliverables),
+        # The network is the creator's to allow, never a suggestion's.
+        network=brief.network,
+        # Kept as the planner reported it: the run blocks on it before anything is authored.
+        suspected_injection=suggested.suspected_injection,
     )
 
 

@@ -86,6 +86,7 @@ class Brief(_Model):
     outcomes: list[str] = Field(default_factory=list)
     stack: Stack = Field(default_factory=Stack)  # blank fields: the creator left them to us
     data: str = ""  # data sources or constraints, free text
+    network: bool = False  # the creator ticked: the project needs the network
 
 
 class PlannedDeliverable(_Answer):
