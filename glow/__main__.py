@@ -115,6 +115,12 @@ COMMANDS: tuple[Command, ...] = (
         "glow.authoring.command",
         "Verify a course bundle with the authoring harness: `glow author verify PATH`.",
     ),
+    Command(
+        "course",
+        "glow.authoring.loop.command",
+        "The authoring loop for a course brief: plan, gates, author/review graph, publish.",
+        "glow.authoring.loop",
+    ),
     Command("local", "glow.localhub.cli", "Run the local GitHub: `glow local serve`."),
     Command(
         "demo",
