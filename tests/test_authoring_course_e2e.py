@@ -1,0 +1,146 @@
+"""The authoring loop end to end on the local GitHub, as `glow course` runs it: a creator files
+a course brief in the private admin repository; the recorded python-ledger author's plan is
+posted; the graph runs in the process sandbox, repairs the one failing node (a hidden suite too
+weak for the baseline matrix) and waits at gate 1, every node recorded in the admin repository
+and shown in one timeline comment; a re-run writes nothing; three `/approve` comments, read in
+one run, move it through the gates to publishing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from glow.authoring.loop.authors import RecordedAuthor
+from glow.authoring.loop.course import reconcile
+from glow.authoring.loop.ledger import LEDGER, brief_body
+from glow.authoring.loop.plan import PLAN_KEY
+from glow.authoring.loop.state import RunState
+from glow.authoring.loop.store import read_run
+from glow.authoring.loop.timeline import TIMELINE_KEY
+from glow.github import Repo, WritePacer
+from glow.github.client import installation_client
+from glow.harness.process import ProcessSandbox
+from glow.localhub.hub import LocalHub
+from glow.markers import has_marker
+from glow.rehearsal.world import ORG, RepoSpec, World, build_world
+from tests.harness_bundles import needs_process_sandbox
+
+pytestmark = [pytest.mark.e2e, needs_process_sandbox]
+ROOT = Path(__file__).resolve().parents[1]
+ADMIN = f"{ORG}/admin"
+
+
+class Creator:
+    def __init__(self, hub: LocalHub) -> None:
+        self.world: World = build_world(hub, ROOT, [], repos={"admin": RepoSpec()}, secrets=False)
+        app = self.world.app
+        gh = installation_client(app["id"], app["private_key"], ORG, hub.api_url)
+        self.bot = Repo(gh, ORG, "admin", pacer=WritePacer(0))
+        self.said: list[str] = []
+
+    def as_facilitator(self, method: str, path: str, body: Any = None) -> Any:
+        auth = {"Authorization": f"token {self.world.token('facilitator')}"}
+        resp = self.world.api.request(method, path, json=body, headers=auth)
+        resp.raise_for_status()
+        return resp.json() if resp.content else None
+
+    def file_brief(self) -> int:
+        issue = self.as_facilitator(
+            "POST",
+            f"/repos/{ADMIN}/issues",
+            {"title": "A household ledger", "body": brief_body(), "labels": ["course-brief"]},
+        )
+        return int(issue["number"])
+
+    def comment(self, number: int, body: str) -> None:
+        self.as_facilitator("POST", f"/repos/{ADMIN}/issues/{number}/comments", {"body": body})
+
+    def reconcile(self, number: int) -> RunState | None:
+        return reconcile(
+            self.bot,
+            number,
+            author=lambda: RecordedAuthor.from_file(LEDGER),
+            sandbox=ProcessSandbox,
+            template=f"{ORG}/learning-room-template",
+            say=self.said.append,
+        )
+
+    def ours(self, number: int, key: str) -> list[dict[str, Any]]:
+        listed = self.as_facilitator("GET", f"/repos/{ADMIN}/issues/{number}/comments")
+        return [
+            c
+            for c in listed
+            if has_marker(c["body"], key) and c["user"]["login"] == self.bot.login()
+        ]
+
+    def mark(self) -> int:
+        return max(r["id"] for r in self.world.get("requests"))
+
+    def writes_since(self, mark: int) -> list[str]:
+        return [
+            f"{r['method']} {r['path']}"
+            for r in self.world.get("requests")
+            if r["id"] > mark
+            and r["method"] != "GET"
+            and r["path"].startswith("/api/")
+            and not r["path"].endswith("/access_tokens")
+        ]
+
+
+def test_a_brief_becomes_a_repaired_reviewed_run_that_people_approve(tmp_path: Path) -> None:
+    hub = LocalHub(tmp_path / "hub").start()
+    try:
+        creator = Creator(hub)
+        number = creator.file_brief()
+        state = creator.reconcile(number)
+        assert state is not None
+        assert (state.status, state.gate) == ("awaiting_gate", 1), state.blocked_reason
+        assert [(e.node, e.passed) for e in state.executions][:4] == [
+            ("authoring_runtime", True),
+            ("authoring_tests", False),
+            ("authoring_repair", True),
+            ("authoring_tests", True),
+        ]
+        assert state.model_calls == 6  # the plan, the project, the suites, a repair, 2 reviews
+        [plan] = creator.ours(number, PLAN_KEY)
+        assert "A household ledger" in plan["body"]
+        [timeline] = creator.ours(number, TIMELINE_KEY)
+        lines = [line for line in timeline["body"].splitlines() if line.strip()]
+        assert lines[1].startswith("#")  # the heading first, after the hidden marker
+        assert "gate 1" in lines[2]
+        tests_rows = [line for line in lines if "| Authoring: tests |" in line]
+        assert len(tests_rows) == 2
+        assert "failed" in tests_rows[0] and "naive variant" in tests_rows[0]
+        assert "passed" in tests_rows[1] and "authoring 2 of 5" in tests_rows[1]
+        # Nothing of the bundle's hidden tests is in the comment; they stay in run.json.
+        hidden = state.files["deliverables/record/hidden/test_record.py"]
+        assert not any(line in timeline["body"] for line in hidden.splitlines() if len(line) > 30)
+        recorded = read_run(creator.bot, number)
+        assert recorded == state
+        stored = creator.bot.read_file(f"authoring/{number}/timeline.json")
+        assert stored is not None and json.loads(stored.text)
+
+        # Run again with nothing new: nothing is written, no model is asked.
+        mark = creator.mark()
+        again = creator.reconcile(number)
+        assert again == state
+        assert creator.writes_since(mark) == []
+
+        # Three approvals, read in one run, each once and in order.
+        for _ in range(3):
+            creator.comment(number, "/approve")
+        published = creator.reconcile(number)
+        assert published is not None
+        assert published.status == "publishing"
+        assert [e.text for e in published.events if e.actor == "facilitator"] == [
+            e.text for e in published.events if e.kind == "course" and e.actor
+        ]
+        assert len([e for e in published.events if e.actor == "facilitator"]) == 3
+        mark = creator.mark()
+        assert creator.reconcile(number) == published  # the approvals are not read twice
+        assert creator.writes_since(mark) == []
+    finally:
+        hub.stop()
