@@ -77,7 +77,7 @@ class Creator:
         ]
 
     def mark(self) -> int:
-        return max(r["id"] for r in self.world.get("requests"))
+        return max(int(r["id"]) for r in self.world.get("requests"))
 
     def writes_since(self, mark: int) -> list[str]:
         return [
