@@ -121,6 +121,8 @@ def _node_row(execution: NodeExecution) -> Row:
     findings = list(execution.findings)
     if execution.injection:
         findings.insert(0, f"suspected prompt injection: {execution.injection}")
+    if execution.error:
+        findings.insert(0, f"could not finish: {execution.error}")
     return Row(
         at=execution.started_at,
         kind="node",
