@@ -126,3 +126,42 @@ def exercise_settings(gh: Call, outsider: Call) -> None:
     gh("GET", f"{team}/repos", 200)
     gh("GET", "/orgs/org/installations", 200)
     outsider("GET", "/orgs/org/installations", 403)
+
+
+def exercise_required_checks(gh: Call, outsider: Call, pull: int, head: str) -> None:
+    """Commit statuses and a branch that requires one: the merge of ``pull`` (open, its head
+    ``head``) is refused while the required context is missing, then pending, and allowed once
+    it says success (``enforce_admins``: the owner may not bypass it)."""
+    repo = "/repos/org/workshop"
+    gh("GET", f"{repo}/branches/main/protection", 404)
+    body = {
+        "required_status_checks": {"strict": False, "contexts": ["glow/certification"]},
+        "enforce_admins": True,
+        "required_pull_request_reviews": None,
+        "restrictions": None,
+    }
+    outsider("PUT", f"{repo}/branches/main/protection", 403, json=body)
+    # A private repository of an organisation on GitHub Free cannot be protected.
+    gh("PUT", "/repos/org/template/branches/main/protection", 403, json=body)
+    gh("PUT", f"{repo}/branches/main/protection", 422, json={"enforce_admins": True})
+    gh("PUT", f"{repo}/branches/main/protection", 200, json=body)
+    protection = gh("GET", f"{repo}/branches/main/protection", 200)
+    assert protection["required_status_checks"]["contexts"] == ["glow/certification"]
+    assert gh("GET", f"{repo}/branches/main", 200)["protected"] is True
+    assert gh("GET", f"{repo}/commits/{head}/status", 200)["state"] == "pending"
+    refused = gh("PUT", f"{repo}/pulls/{pull}/merge", 405, json={})
+    assert refused["message"] == 'Required status check "glow/certification" is expected.'
+    status = {"state": "pending", "context": "glow/certification", "description": "Running"}
+    outsider("POST", f"{repo}/statuses/{head}", 403, json=status)
+    gh("POST", f"{repo}/statuses/{'0' * 40}", 422, json=status)
+    gh("POST", f"{repo}/statuses/{head}", 422, json={**status, "state": "done"})
+    gh("POST", f"{repo}/statuses/{head}", 422, json={**status, "description": "x" * 141})
+    gh("POST", f"{repo}/statuses/{head}", 201, json=status)
+    gh("PUT", f"{repo}/pulls/{pull}/merge", 405, json={})
+    gh("POST", f"{repo}/statuses/{head}", 201, json={"state": "failure", "context": "other"})
+    gh("POST", f"{repo}/statuses/{head}", 201, json={**status, "state": "success"})
+    combined = gh("GET", f"{repo}/commits/{head}/status", 200)
+    assert (combined["state"], combined["total_count"]) == ("failure", 2)
+    listed = gh("GET", f"{repo}/commits/{head}/statuses", 200)
+    assert [s["state"] for s in listed] == ["success", "failure", "pending"]
+    assert gh("GET", f"{repo}/statuses/{head}", 200) == listed

@@ -25,6 +25,7 @@ from glow.localhub.runner.cachestore import repo_key
 from tests.localhub_scenarios import (
     exercise_refs_and_locks,
     exercise_repository_lists,
+    exercise_required_checks,
     exercise_search,
     exercise_settings,
 )
@@ -45,6 +46,7 @@ ALIASES = {
     ("GET", "/repos/{owner}/{repo}/git/refs"): "/repos/{owner}/{repo}/git/matching-refs/{ref}",
     ("GET", "/repos/{owner}/{repo}/tarball"): "/repos/{owner}/{repo}/tarball/{ref}",
     ("GET", "/repos/{owner}/{repo}/zipball"): "/repos/{owner}/{repo}/zipball/{ref}",
+    ("GET", "/repos/{owner}/{repo}/statuses/{ref}"): "/repos/{owner}/{repo}/commits/{ref}/statuses",
 }
 
 
@@ -347,6 +349,7 @@ def exercise(hub: LocalHub) -> None:
     )
     gh("GET", f"/repos/org/workshop/pulls/{p}/comments", 200)
     gh("PUT", f"/repos/org/workshop/pulls/{p}/merge", 409, json={"sha": "0" * 40})
+    exercise_required_checks(gh, outsider, p, pr["head"]["sha"])
     gh("PUT", f"/repos/org/workshop/pulls/{p}/merge", 200, json={"merge_method": "merge"})
     gh("PUT", f"/repos/org/workshop/pulls/{p}/merge", 405, json={})
     gh("GET", f"/repos/org/workshop/pulls/{p}/merge", 204)

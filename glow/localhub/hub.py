@@ -45,6 +45,7 @@ from glow.localhub.api import (
     repos,
     reviews,
     search,
+    statuses,
     teams,
 )
 from glow.localhub.auth import ANONYMOUS, Principal, authenticate
@@ -75,6 +76,7 @@ API_MODULES = (
     contents,
     archives,
     commits,
+    statuses,
     gitdata,
     issues,
     assignees,

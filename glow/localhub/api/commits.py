@@ -125,7 +125,7 @@ def branch_json(hub: Hub, repo: dict[str, Any], name: str, sha: str) -> dict[str
     return {
         "name": name,
         "commit": {"sha": sha, "url": f"{hub.urls.api}/repos/{repo['full_name']}/commits/{sha}"},
-        "protected": False,
+        "protected": name in repo.get("protection", {}),
     }
 
 
@@ -152,19 +152,24 @@ def register(hub: Hub) -> None:
         info = gitstore.read_commit(store.git_dir(repo), sha)
         assert info is not None
         url = f"{hub.urls.api}/repos/{repo['full_name']}/branches/{name}"
+        protection = repo.get("protection", {}).get(name)
+        contexts = list((protection or {}).get("contexts") or [])
         return Response(
             200,
             {
                 "name": name,
                 "commit": commit_json(hub, repo, info),
-                "protected": False,
+                "protected": protection is not None,
                 "_links": {"html": f"{hub.urls.web}/{repo['full_name']}/tree/{name}", "self": url},
                 "protection": {
-                    "enabled": False,
+                    "enabled": protection is not None,
                     "required_status_checks": {
-                        "enforcement_level": "off",
-                        "contexts": [],
-                        "checks": [],
+                        # GitHub says "non_admins" when administrators may bypass the checks.
+                        "enforcement_level": "off"
+                        if not contexts
+                        else ("everyone" if protection["enforce_admins"] else "non_admins"),
+                        "contexts": contexts,
+                        "checks": [{"context": c, "app_id": None} for c in contexts],
                     },
                 },
                 "protection_url": f"{url}/protection",

@@ -10,6 +10,7 @@ from glow.localhub.api.common import repo_for, str_field
 from glow.localhub.api.issuedata import actor, issue_json, set_state
 from glow.localhub.api.pulldata import emit_pull, get_pull
 from glow.localhub.api.pushes import emit_push, identity_for
+from glow.localhub.api.statuses import unmet_checks
 from glow.localhub.routing import Ctx, HubError, Response, invalid
 
 if TYPE_CHECKING:
@@ -37,6 +38,10 @@ def do_merge(hub: Hub, ctx: Ctx, repo: dict[str, Any]) -> Response:
         expected = str_field(ctx, "sha", "PullRequest")
         if expected and expected != pr["head_sha"]:
             raise HubError(409, "Head branch was modified. Review and try the merge again.")
+        # A protected base's required status checks must say success on the head first.
+        unmet = unmet_checks(hub, ctx, repo, pr["base_ref"], pr["head_sha"])
+        if unmet:
+            raise HubError(405, unmet)
         base_ref = f"refs/heads/{pr['base_ref']}"
         base_sha = gitstore.rev_parse(git_dir, base_ref)
         if base_sha is None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from glow.localhub import gitstore, shapes
 from glow.localhub.api.issuedata import issue_json
+from glow.localhub.api.required import unmet_contexts
 from glow.localhub.events import repo_json
 from glow.localhub.routing import not_found
 
@@ -135,6 +136,7 @@ def pull_json(
     if full:
         merged = bool(pr.get("merged"))
         mergeable = mergeability(hub, repo, iss, base_sha, probe=probe)
+        blocked = bool(unmet_contexts(repo, pr["base_ref"], pr["head_sha"]))
         mb = gitstore.merge_base(git_dir, base_sha, pr["head_sha"]) or base_sha
         files = gitstore.diff_files(git_dir, mb, pr["head_sha"])
         data.update(
@@ -144,7 +146,7 @@ def pull_json(
                 "rebaseable": mergeable,
                 "mergeable_state": "unknown"
                 if mergeable is None
-                else ("clean" if mergeable else "dirty"),
+                else ("dirty" if not mergeable else "blocked" if blocked else "clean"),
                 "merged_by": hub.user_json(pr["merged_by"]) if pr.get("merged_by") else None,
                 "comments": iss.get("comments", 0),
                 "review_comments": sum(
