@@ -66,6 +66,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="plan with a recorded author (JSON), no model and no key",
     )
+    demo = sub.add_parser(
+        "demo",
+        help="a course brief to a certified, merged assignment on a throwaway local GitHub",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    demo.add_argument("--json", action="store_true", help="print one JSON object")
     image = sub.add_parser(
         "base-image",
         help="build a Docker base image from this machine's programs (no registry needed)",
@@ -123,6 +130,10 @@ def run(args: argparse.Namespace) -> int:
         from glow.authoring.verify import run_base_image
 
         return run_base_image(args)
+    if args.action == "demo":
+        from glow.authoring.loop.demo import run as run_demo
+
+        return run_demo(args)
     if args.action == "plan":
         from glow.authoring.loop.intake import run_plan
 

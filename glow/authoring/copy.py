@@ -17,6 +17,7 @@ EPILOG = """examples:
   glow author verify my-bundle --json > report.json
   glow author verify my-bundle --no-certify     the matrix and mutants only
   glow author replay my-bundle        rerun the deliverables that failed last time
+  glow author demo --json         a brief to a certified, merged assignment, locally, no key
   export GLOW_PAT=ghp_your_token
   glow author plan --admin my-org/admin --issue=12    plan that course brief, post it there
   glow author plan --admin my-org/admin --issue=12 --recording plan.json   no model, no key

@@ -142,6 +142,21 @@ def run(args: argparse.Namespace) -> int:
 
 
 def publisher(admin: Repo, template: str | None) -> Any:
-    """The publish step (a certified pull request to the template), or None without a template
-    setting (the run then waits at "publishing" and says what to set)."""
-    return None
+    """The publish step (a certified pull request to the template), with the admin repository's
+    own client (the App is installed on the whole organisation)."""
+    if template is None:
+        return _no_template
+    from glow.github import Repo as RepoClass
+    from glow.github import split_full_name
+
+    from .publishing import step
+
+    owner, name = split_full_name(template)
+    return step(admin, RepoClass(admin.gh, owner, name))
+
+
+def _no_template(state: Any) -> Any:
+    raise ConfigError(
+        "LEARNING_ROOM_TEMPLATE_REPO is not set: set it to the Learning Room template (owner/name) "
+        "to publish this approved course"
+    )

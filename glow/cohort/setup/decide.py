@@ -14,12 +14,16 @@ from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import urlsplit
 
-# Seed 003, section 7.2a: the provisioning App's permissions, no more and no fewer.
+# Seed 003, section 7.2a: the provisioning App's permissions, no more and no fewer; and the
+# two publishing a course needs (glow course, issue 13): a pull request to the Learning Room
+# template, and its glow/certification commit status.
 APP_PERMISSIONS: Mapping[str, str] = {
     "administration": "write",
     "contents": "write",
     "metadata": "read",
     "issues": "write",
+    "pull_requests": "write",
+    "statuses": "write",
 }
 
 # The secrets the workshop's and the admin repository's workflows read (App mode), and the one
