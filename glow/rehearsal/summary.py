@@ -328,3 +328,7 @@ def print_summary(hub: LocalHub, result: dict[str, Any]) -> None:
     )
     out.write(f"  workflow runs       {hub.url}/_localhub/runs\n")
     out.write(f"  clone the workshop  git clone {hub.url}/{ORG}/workshop.git\n")
+    out.write(
+        "\nNext: glow author demo turns a course brief into a certified assignment published "
+        "into the Learning Room template, on its own local GitHub, with no network and no key.\n"
+    )
