@@ -49,12 +49,19 @@ def snapshot() -> TemplateSnapshot:
 
 def test_the_app_manifest_requests_exactly_the_seed_permission_set() -> None:
     manifest = json.loads((ROOT / "provisioner" / "app-manifest.json").read_text())
+    # Seed 003's set, and what publishing a course needs (a pull request to the template and
+    # its commit status); setup checks an installation against the same set.
     assert manifest["default_permissions"] == {
         "administration": "write",
         "contents": "write",
         "metadata": "read",
         "issues": "write",
+        "pull_requests": "write",
+        "statuses": "write",
     }
+    from glow.cohort.setup.decide import APP_PERMISSIONS
+
+    assert manifest["default_permissions"] == dict(APP_PERMISSIONS)
     assert manifest["default_events"] == []
     assert manifest["public"] is False
     assert manifest["hook_attributes"]["active"] is False
