@@ -121,6 +121,21 @@ def admin_from_env(environ: Mapping[str, str]) -> Repo:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Every handler the router has for the Actions event (by hand: the one reconcile)."""
+    from glow.bot.gate import current_event
+
+    from .handlers import reconcile_brief, router
+
+    found = current_event()
+    if found is None:
+        return reconcile_brief(args) or 0
+    codes = [handler(args) or 0 for handler in router.handlers(*found)]
+    return max(codes, default=0)
+
+
+def reconcile_args(args: argparse.Namespace) -> int:
+    """Reconcile the brief the event (or ``--issue``) names, with the settings of the module's
+    docstring: exit 1 when the run ends blocked (the timeline says why), else 0."""
     from .course import reconcile
 
     environ = os.environ
