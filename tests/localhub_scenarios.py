@@ -131,7 +131,8 @@ def exercise_settings(gh: Call, outsider: Call) -> None:
 def exercise_required_checks(gh: Call, outsider: Call, pull: int, head: str) -> None:
     """Commit statuses and a branch that requires one: the merge of ``pull`` (open, its head
     ``head``) is refused while the required context is missing, then pending, and allowed once
-    it says success (``enforce_admins``: the owner may not bypass it)."""
+    it says success (``enforce_admins``: the owner may not bypass it); a direct write of a new
+    commit is refused too. It leaves ``enforce_admins`` off, so the owner writes to main again."""
     repo = "/repos/org/workshop"
     gh("GET", f"{repo}/branches/main/protection", 404)
     body = {
@@ -165,3 +166,58 @@ def exercise_required_checks(gh: Call, outsider: Call, pull: int, head: str) -> 
     listed = gh("GET", f"{repo}/commits/{head}/statuses", 200)
     assert [s["state"] for s in listed] == ["success", "failure", "pending"]
     assert gh("GET", f"{repo}/statuses/{head}", 200) == listed
+    # A direct write to the branch needs the check too, unless administrators may bypass it.
+    write = {"message": "direct", "content": "aGkK"}
+    refused = gh("PUT", f"{repo}/contents/direct.md", 409, json=write)
+    assert (
+        refused["message"]
+        == 'Could not create file: Required status check "glow/certification" is expected.'
+    )
+    gh("PUT", f"{repo}/branches/main/protection", 200, json={**body, "enforce_admins": False})
+
+
+def exercise_rulesets(gh: Call, outsider: Call, app_id: int) -> None:
+    """A repository ruleset as `glow author` keeps it on the template (called with the public
+    `workshop`, whose main it leaves as it found it): the default branch requires a status of
+    everyone but the App; a direct write is refused, the rules of a branch are listed."""
+    repo = "/repos/org/workshop"
+    body = {
+        "name": "GLOW certification",
+        "target": "branch",
+        "enforcement": "active",
+        "conditions": {"ref_name": {"include": ["~DEFAULT_BRANCH"], "exclude": []}},
+        "rules": [
+            {
+                "type": "required_status_checks",
+                "parameters": {
+                    "required_status_checks": [{"context": "glow/certification"}],
+                    "strict_required_status_checks_policy": False,
+                },
+            }
+        ],
+        "bypass_actors": [
+            {"actor_id": app_id, "actor_type": "Integration", "bypass_mode": "always"}
+        ],
+    }
+    gh("POST", "/repos/org/template/rulesets", 403, json=body)  # private, on GitHub Free
+    outsider("POST", f"{repo}/rulesets", 403, json=body)
+    gh("POST", f"{repo}/rulesets", 422, json={"enforcement": "active"})
+    made = gh("POST", f"{repo}/rulesets", 201, json=body)
+    gh("POST", f"{repo}/rulesets", 422, json=body)
+    gh("GET", f"{repo}/rulesets", 200)
+    gh("GET", f"{repo}/rulesets/{made['id']}", 200)
+    gh("GET", f"{repo}/rulesets/0", 404)
+    assert gh("GET", f"{repo}/rules/branches/main", 200)[0]["ruleset_id"] == made["id"]
+    write = {"message": "direct", "content": "aGkK"}
+    refused = gh("PUT", f"{repo}/contents/direct.md", 409, json=write)
+    assert refused["message"].startswith("Repository rule violations found")
+    main = gh("GET", f"{repo}/git/ref/heads/main", 200)["object"]["sha"]
+    parent = gh("GET", f"{repo}/git/commits/{main}", 200)
+    tree = parent["tree"]["sha"]
+    new = gh(
+        "POST", f"{repo}/git/commits", 201, json={"message": "x", "tree": tree, "parents": [main]}
+    )
+    gh("PATCH", f"{repo}/git/refs/heads/main", 422, json={"sha": new["sha"]})
+    gh("PUT", f"{repo}/rulesets/{made['id']}", 200, json={"enforcement": "evaluate"})
+    gh("DELETE", f"{repo}/rulesets/{made['id']}", 204)
+    gh("DELETE", f"{repo}/rulesets/{made['id']}", 404)

@@ -15,13 +15,16 @@ import pytest
 
 from glow.authoring.certify import Certification, Step
 from glow.authoring.loop.publish import (
+    RULESET,
     certify_pull_request,
     ensure_required_status,
     merge_when_certified,
     open_pull_request,
+    ruleset_body,
+    ruleset_key,
 )
 from glow.authoring.loop.state import Plan, PlannedDeliverable, RunState, Stack
-from glow.errors import GlowError
+from glow.errors import GitHubError, GlowError
 from glow.github import token_client
 from glow.github.repo import Repo
 from glow.harness.bundle import Bundle, files_under, load_bundle
@@ -117,8 +120,9 @@ class StandIn:
 
 def test_a_run_is_published_certified_and_merged(org: Org) -> None:
     state = ledger_state()
-    assert ensure_required_status(org.template) == "created"
-    assert ensure_required_status(org.template) == "unchanged"
+    app_id = int(org.world.app["id"])
+    assert ensure_required_status(org.template, app_id) == "created"
+    assert ensure_required_status(org.template, app_id) == "unchanged"
 
     number = open_pull_request(org.template, org.admin, state)
     files = org.pull_files(number)
@@ -144,7 +148,10 @@ def test_a_run_is_published_certified_and_merged(org: Org) -> None:
     # Before certification GitHub refuses the merge, and so does GLOW.
     refused = org.merge(number)
     assert refused.status_code == 405
-    assert refused.json()["message"] == 'Required status check "glow/certification" is expected.'
+    assert refused.json()["message"] == (
+        'Repository rule violations found\n\nRequired status check "glow/certification" is '
+        "expected.\n\n"
+    )
     said = merge_when_certified(org.template, number)
     assert not said and "glow/certification says no status" in said.reason
 
@@ -164,7 +171,7 @@ def test_a_run_is_published_certified_and_merged(org: Org) -> None:
 
 def test_a_failed_certification_names_its_step_and_the_merge_stays_refused(org: Org) -> None:
     state = ledger_state()
-    ensure_required_status(org.template)
+    ensure_required_status(org.template, int(org.world.app["id"]))
     number = open_pull_request(org.template, org.admin, state)
     failing = "the untouched starter's scorecards fail"
     done = certify_pull_request(
@@ -196,5 +203,53 @@ def test_a_head_someone_else_changed_fails_without_certifying(org: Org) -> None:
 
 def test_a_private_template_on_github_free_cannot_require_the_status(org: Org) -> None:
     org.world.post(f"orgs/{ORG}/plan", {"plan": "free"})
-    with pytest.raises(GlowError, match="cannot require the glow/certification status"):
-        ensure_required_status(org.template)
+    with pytest.raises(GlowError, match="cannot require the glow/certification status") as err:
+        ensure_required_status(org.template, int(org.world.app["id"]))
+    assert "Move the organisation to a paid plan" in str(err.value)
+
+
+def test_the_ruleset_lets_the_app_through_and_is_put_back_when_changed_by_hand(
+    org: Org,
+) -> None:
+    app_id = int(org.world.app["id"])
+    assert ensure_required_status(org.template, app_id) == "created"
+    rulesets = f"/repos/{ORG}/learning-room-template/rulesets"
+    [listed] = org.world.api.get(rulesets).json()
+    assert listed["name"] == RULESET
+    ruleset = org.world.api.get(f"{rulesets}/{listed['id']}").json()
+    assert ruleset["conditions"]["ref_name"]["include"] == ["~DEFAULT_BRANCH"]
+    assert ruleset["bypass_actors"] == [
+        {"actor_id": app_id, "actor_type": "Integration", "bypass_mode": "always"}
+    ]
+    # Someone turns it to "evaluate" (enforcing nothing): the next run puts it back.
+    org.world.api.put(f"{rulesets}/{listed['id']}", json={"enforcement": "evaluate"})
+    assert ensure_required_status(org.template, app_id) == "updated"
+    assert ensure_required_status(org.template, app_id) == "unchanged"
+    # Token mode knows no App: no one bypasses it.
+    assert ensure_required_status(org.template, None) == "updated"
+    assert org.world.api.get(f"{rulesets}/{listed['id']}").json()["bypass_actors"] == []
+    # A person's direct write to the default branch is refused, in one line.
+    with pytest.raises(GitHubError, match="GitHub refused to move 'main'"):
+        org.template.commit_files({"NOTES.md": "direct\n"}, "Direct", branch="main")
+
+
+def test_a_ruleset_compares_by_what_glow_sets_not_by_githubs_defaults() -> None:
+    wanted = ruleset_body(7)
+    answered = {
+        **wanted,
+        "id": 1,
+        "source": "o/r",
+        "rules": [
+            {
+                "type": "required_status_checks",
+                "parameters": {
+                    "do_not_enforce_on_create": False,
+                    "required_status_checks": [{"context": "glow/certification"}],
+                    "strict_required_status_checks_policy": False,
+                },
+            }
+        ],
+    }
+    assert ruleset_key(answered) == ruleset_key(wanted)
+    assert ruleset_key(ruleset_body(8)) != ruleset_key(wanted)
+    assert ruleset_key({**answered, "enforcement": "evaluate"}) != ruleset_key(wanted)

@@ -43,7 +43,7 @@ def test_a_certified_pull_request_is_merged_and_a_new_room_holds_the_project(
         gh = token_client(c.staff, hub.api_url)
         template = Repo(gh, *c.template.split("/"))
         admin = Repo(gh, *c.admin.split("/"))
-        ensure_required_status(template)
+        assert ensure_required_status(template, int(c.world.app["id"])) == "created"
 
         state = ledger_state()
         number = open_pull_request(template, admin, state)

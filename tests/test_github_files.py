@@ -162,6 +162,19 @@ def test_commit_files_retries_when_the_branch_moved(room: Repo, fake_github: Fak
     assert len(fake_github.calls("POST", "/git/blobs")) == 1  # the blob is not uploaded twice
 
 
+def test_commit_files_refused_by_a_branch_rule_says_so_at_once(
+    room: Repo, fake_github: FakeGitHub
+) -> None:
+    """A ruleset's refusal is a 422 like a lost race; it is no race, so it is not retried."""
+    refusal = 'Repository rule violations found\n\nRequired status check "ci" is expected.\n\n'
+    fake_github.fail("PATCH", "/git/refs/heads/main", 422, message=refusal, times=5)
+    with pytest.raises(GitHubError) as caught:
+        room.commit_files({"mine.txt": "mine"}, "Mine", branch="main")
+    assert str(caught.value).startswith(f"GitHub refused to move 'main' in {ROOM}: ")
+    assert 'Required status check "ci" is expected.' in str(caught.value)
+    assert len(fake_github.calls("PATCH", "/git/refs/")) == 1
+
+
 def test_commit_files_on_a_missing_branch(room: Repo) -> None:
     with pytest.raises(GitHubError, match="Branch 'nope' not found"):
         room.commit_files({"a": "a"}, "x", branch="nope")

@@ -26,6 +26,7 @@ from tests.localhub_scenarios import (
     exercise_refs_and_locks,
     exercise_repository_lists,
     exercise_required_checks,
+    exercise_rulesets,
     exercise_search,
     exercise_settings,
 )
@@ -349,6 +350,7 @@ def exercise(hub: LocalHub) -> None:
     )
     gh("GET", f"/repos/org/workshop/pulls/{p}/comments", 200)
     gh("PUT", f"/repos/org/workshop/pulls/{p}/merge", 409, json={"sha": "0" * 40})
+    exercise_rulesets(gh, outsider, app["id"])
     exercise_required_checks(gh, outsider, p, pr["head"]["sha"])
     gh("PUT", f"/repos/org/workshop/pulls/{p}/merge", 200, json={"merge_method": "merge"})
     gh("PUT", f"/repos/org/workshop/pulls/{p}/merge", 405, json={})

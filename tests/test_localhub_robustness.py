@@ -42,6 +42,8 @@ PARAMS = {
     "repository_id": "1001",
     "team_slug": "team",
     "secret_name": "TOKEN",
+    "ruleset_id": "1",
+    "sha": "0" * 40,
 }
 
 BODIES: list[bytes] = [

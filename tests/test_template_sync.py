@@ -9,6 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from glow.authoring.loop.publish import ensure_required_status
+from glow.errors import GitHubError
+from glow.github import token_client
+from glow.github.repo import Repo
+from glow.rehearsal.world import FACILITATOR
 from tests.cohort_world import ROOT, WORKFLOWS, Glow, World, build_world, glow_runner
 
 pytestmark = pytest.mark.e2e
@@ -135,3 +140,20 @@ def test_a_freshly_created_empty_template_repository_is_filled(
     finally:
         w.http.close()
         w.hub.stop()
+
+
+def test_the_sync_still_writes_when_the_template_requires_certification(
+    world: World, glow: Glow, source: Path
+) -> None:
+    """`glow author` makes the template's default branch require `glow/certification` with a
+    ruleset that lets the provisioning App through: the sync, run as the App, commits straight
+    to the branch, while a person's direct write is refused."""
+    staff = Repo(token_client(world.tokens[FACILITATOR], world.hub.api_url), "org", "template")
+    assert ensure_required_status(staff, int(world.app["id"])) == "created"
+    with pytest.raises(GitHubError, match="Repository rule violations found"):
+        staff.commit_files({"NOTES.md": "direct\n"}, "Direct", branch="main")
+
+    code, out, err = glow("template", "sync", "--source", str(source))
+    assert code == 0, err + out
+    assert "Template org/template (main) synced: " in out
+    assert NEW_WORKFLOW in template_files(world)

@@ -274,9 +274,27 @@ def commit_files(
         except GitHubError as exc:
             if exc.status != 422:
                 raise
+            if refused_by_rule(exc):
+                raise GitHubError(
+                    f"GitHub refused to move {branch!r} in {repo.full_name}: "
+                    f"{' '.join(github_message(exc).split())} A branch rule (a ruleset or "
+                    "branch protection) stands in the way: add this identity to the rule's "
+                    "bypass list, or make the change through a pull request",
+                    status=422,
+                ) from exc
             contention.again(
                 f"Branch {branch!r} in {repo.full_name} kept moving while we committed"
             )
+
+
+def refused_by_rule(exc: GitHubError) -> bool:
+    """Whether a refused ref update is a branch rule's answer (a ruleset's "Repository rule
+    violations found", classic protection's required status check), not a lost race."""
+    message = github_message(exc).lower()
+    return any(
+        words in message
+        for words in ("rule violation", "required status check", "protected branch")
+    )
 
 
 def is_empty(repo: Repo) -> bool:

@@ -13,7 +13,7 @@ import subprocess
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from glow.localhub import gitstore
+from glow.localhub import gitrules, gitstore
 from glow.localhub.auth import authenticate, check_repo
 from glow.localhub.routing import Ctx, HubError, Response
 
@@ -78,13 +78,33 @@ def handle_git(hub: Hub, ctx: Ctx) -> Response:
     assert repo is not None
     git_dir = hub.store.git_dir(repo)
     before = gitstore.refs(git_dir) if rest == "/git-receive-pack" else None
-    resp = _run_backend(hub, ctx, str(repo["id"]), rest, principal.login or "anonymous")
+    env: dict[str, str] = {}
+    settings = list(UPLOAD_PACK_CONFIG.items())
+    if before is not None:
+        # A branch rule (protection or a ruleset) declines a ref as GitHub does (gitrules.py).
+        updates = gitrules.pushed_refs(ctx.raw_body, ctx.headers.get("content-encoding"))
+        html_url = f"{hub.urls.web}/{repo['full_name']}"
+        refused = gitrules.refusals(hub.store, principal, repo, updates, html_url)
+        if refused:
+            env, more = gitrules.hook_config(hub.data_dir, refused)
+            settings += more
+    resp = _run_backend(
+        hub, ctx, str(repo["id"]), rest, principal.login or "anonymous", env, settings
+    )
     if before is not None:
         _after_push(hub, repo, before, principal)
     return resp
 
 
-def _run_backend(hub: Hub, ctx: Ctx, repo_dir: str, rest: str, user: str) -> Response:
+def _run_backend(
+    hub: Hub,
+    ctx: Ctx,
+    repo_dir: str,
+    rest: str,
+    user: str,
+    extra: dict[str, str],
+    settings: list[tuple[str, str]],
+) -> Response:
     qs = urlencode({k: v[-1] for k, v in ctx.query.items()})
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
@@ -99,9 +119,10 @@ def _run_backend(hub: Hub, ctx: Ctx, repo_dir: str, rest: str, user: str) -> Res
         "REMOTE_ADDR": "127.0.0.1",
         "GIT_CONFIG_NOSYSTEM": "1",
         "HOME": str(hub.store.git_root),
-        "GIT_CONFIG_COUNT": str(len(UPLOAD_PACK_CONFIG)),
+        "GIT_CONFIG_COUNT": str(len(settings)),
+        **extra,
     }
-    for index, (key, value) in enumerate(UPLOAD_PACK_CONFIG.items()):
+    for index, (key, value) in enumerate(settings):
         env[f"GIT_CONFIG_KEY_{index}"], env[f"GIT_CONFIG_VALUE_{index}"] = key, value
     if ctx.headers.get("content-encoding"):
         env["HTTP_CONTENT_ENCODING"] = ctx.headers["content-encoding"]

@@ -13,8 +13,9 @@ template, as a pull request that GitHub will not merge until certification says 
   while the learner-path certification (``glow.authoring.certify``) runs, then success or the
   first failing step.
 - ``merge_when_certified`` merges only when that status says success.
-- ``ensure_required_status`` makes the template's default branch require the status, so GitHub
-  itself refuses any other merge.
+- ``ensure_required_status`` makes the template's default branch require the status through a
+  repository ruleset, so GitHub itself refuses any other merge, with the provisioning App let
+  through so ``glow template sync`` still commits to the branch.
 
 Every step reads GitHub first and writes only what differs: a re-run writes nothing.
 """
@@ -304,36 +305,93 @@ def merge_when_certified(template: Repo, pr: int) -> Merge:
 
 # ---- protect ---------------------------------------------------------------------------------
 
+RULESET = "GLOW certification"
 
-def ensure_required_status(template: Repo) -> Outcome:
-    """The template's default branch requires ``glow/certification`` of everyone (admins
-    included). A branch protected by other rules already is left to a person, named."""
-    branch = default_branch(template)
-    url = template.url("branches", branch, "protection")
+
+def ruleset_body(app_id: int | None) -> dict[str, Any]:
+    """The ruleset GLOW keeps on the template: the default branch requires ``glow/certification``
+    of everyone but the provisioning App (when ``app_id`` is known), which syncs the template."""
+    checks = {
+        "required_status_checks": [{"context": CONTEXT}],
+        "strict_required_status_checks_policy": False,
+    }
+    bypass = [{"actor_id": app_id, "actor_type": "Integration", "bypass_mode": "always"}]
+    return {
+        "name": RULESET,
+        "target": "branch",
+        "enforcement": "active",
+        "conditions": {"ref_name": {"include": ["~DEFAULT_BRANCH"], "exclude": []}},
+        "rules": [{"type": "required_status_checks", "parameters": checks}],
+        "bypass_actors": bypass if app_id is not None else [],
+    }
+
+
+def ruleset_key(ruleset: Mapping[str, Any]) -> tuple[Any, ...]:
+    """What of a ruleset GLOW cares about, in a form two answers compare by (GitHub may add
+    fields and defaults, ``do_not_enforce_on_create`` say, and order lists as it likes)."""
+    names = (ruleset.get("conditions") or {}).get("ref_name") or {}
+    rules = []
+    for rule in ruleset.get("rules") or []:
+        params = rule.get("parameters") or {}
+        checks = params.get("required_status_checks") or []
+        rules.append(
+            (
+                rule.get("type"),
+                tuple(sorted(str(c.get("context")) for c in checks)),
+                bool(params.get("strict_required_status_checks_policy")),
+            )
+        )
+    actors = {
+        (a.get("actor_type"), a.get("actor_id"), a.get("bypass_mode") or "always")
+        for a in ruleset.get("bypass_actors") or []
+    }
+    return (
+        ruleset.get("target") or "branch",
+        ruleset.get("enforcement"),
+        tuple(sorted(names.get("include") or [])),
+        tuple(sorted(names.get("exclude") or [])),
+        tuple(sorted(rules, key=repr)),
+        tuple(sorted(actors, key=repr)),
+    )
+
+
+def ensure_required_status(template: Repo, app_id: int | None) -> Outcome:
+    """The template's default branch requires ``glow/certification`` through a repository
+    ruleset named ``GLOW certification``, so GitHub itself refuses an uncertified merge.
+
+    A ruleset, not classic branch protection: a required status check also refuses a direct
+    push to the branch, and classic protection lets no App through, while ``glow template
+    sync`` commits straight to the default branch. The ruleset names the provisioning App
+    (``app_id``) as a bypass actor, so the sync, run as the App, still writes. Without an App
+    (token mode: ``app_id`` None) there is no bypass actor and the sync, run with the
+    PROVISIONING_TOKEN, is refused once the ruleset exists: add that token's user, or a
+    repository role it holds, to the ruleset's bypass list in the template's Settings, Rules.
+
+    Idempotent: the ruleset is found by name; unchanged, nothing is written; changed by hand,
+    it is put back (``updated``)."""
+    wanted = ruleset_body(app_id)
+    url = template.url("rulesets")
     try:
-        current = template.get_json(url)
+        listed = template.paginate(url, {"targets": "branch"})
+        found = next((r for r in listed if r.get("name") == RULESET), None)
+        if found is None:
+            template.request("POST", url, json=wanted)
+            return "created"
+        current = template.request("GET", template.url("rulesets", found["id"])).json()
+        if ruleset_key(current) == ruleset_key(wanted):
+            return "unchanged"
+        template.request("PUT", template.url("rulesets", found["id"]), json=wanted)
+        return "updated"
     except GitHubError as exc:
-        if exc.status == 403:
+        if exc.status == 403 and "upgrade" in str(exc).lower():
             raise GlowError(
                 f"{template.full_name} cannot require the {CONTEXT} status: {exc}. Move the "
                 "organisation to a paid plan (or make the template public); until then GitHub "
                 "does not enforce it, and only merge_when_certified checks it"
             ) from None
+        if exc.status in (403, 404):
+            raise GlowError(
+                f"{template.full_name} cannot require the {CONTEXT} status: {exc}. Run this "
+                "with an administrator's token of the template (rulesets need admin rights)"
+            ) from None
         raise
-    if current is not None:
-        checks = current.get("required_status_checks") or {}
-        if CONTEXT in (checks.get("contexts") or []) and current["enforce_admins"]["enabled"]:
-            return "unchanged"
-        raise GlowError(
-            f"{template.full_name}'s {branch} branch has its own protection rules: add "
-            f"{CONTEXT} as a required status check (and include administrators) in its "
-            "Settings, Branches"
-        )
-    protection = {
-        "required_status_checks": {"strict": False, "contexts": [CONTEXT]},
-        "enforce_admins": True,
-        "required_pull_request_reviews": None,
-        "restrictions": None,
-    }
-    template.request("PUT", url, json=protection)
-    return "created"

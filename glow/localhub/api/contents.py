@@ -10,6 +10,7 @@ from glow.localhub import gitstore
 from glow.localhub.api.commits import commit_json, head_or_empty
 from glow.localhub.api.common import repo_for, str_field
 from glow.localhub.api.pushes import check_message, commit_files, malformed_path
+from glow.localhub.api.rules import refusal
 from glow.localhub.routing import Ctx, HubError, Response, invalid, not_found
 
 if TYPE_CHECKING:
@@ -161,6 +162,14 @@ def write_path(
             raise HubError(422, 'Invalid request.\n\n"sha" wasn\'t supplied.')
         if current is not None and given_sha != current.sha:
             raise HubError(409, f"{path} does not match {given_sha}")
+        refused = refusal(store, ctx.principal, repo, f"refs/heads/{branch}", None)
+        if refused is not None:
+            # The new commit has no status yet: a required check refuses it (409, "Conflict").
+            verb = "delete" if data is None else ("create" if current is None else "update")
+            text = refused.message()
+            raise HubError(
+                409, text if refused.kind == "ruleset" else f"Could not {verb} file: {text}"
+            )
         sha, _ = commit_files(
             hub, repo, branch, {path: data}, message, ctx.principal.login, principal=ctx.principal
         )

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from glow.localhub import gitstore, shapes
 from glow.localhub.api.common import paginate, repo_for, str_field
 from glow.localhub.api.pushes import MALFORMED_PATH, check_message, emit_push, identity_for
+from glow.localhub.api.rules import refusal
 from glow.localhub.api.webflow import verification
 from glow.localhub.routing import Ctx, HubError, Response, invalid, not_found
 
@@ -149,6 +150,9 @@ def register(hub: Hub) -> None:
                 raise HubError(422, "Reference already exists")
             if not SHA_RE.fullmatch(sha) or gitstore.object_type(git_dir, sha) is None:
                 raise HubError(422, "Object does not exist")
+            refused = refusal(store, ctx.principal, repo, ref, sha)
+            if refused is not None:
+                raise HubError(422, refused.message())
             gitstore.update_ref(git_dir, ref, sha, "0" * 40)
         emit_push(hub, repo, ref, "0" * 40, sha, ctx.principal)
         return Response(
@@ -172,6 +176,9 @@ def register(hub: Hub) -> None:
                 raise HubError(422, "Object does not exist")
             if not force and gitstore.merge_base(git_dir, old, sha) != old:
                 raise HubError(422, "Update is not a fast forward")
+            refused = refusal(store, ctx.principal, repo, ref, sha)
+            if refused is not None:
+                raise HubError(422, refused.message())
             gitstore.update_ref(git_dir, ref, sha, old)
             repo["pushed_at"] = store.now_iso()
             store.mark_dirty()

@@ -10,6 +10,7 @@ from glow.localhub.api.common import repo_for, str_field
 from glow.localhub.api.issuedata import actor, issue_json, set_state
 from glow.localhub.api.pulldata import emit_pull, get_pull
 from glow.localhub.api.pushes import emit_push, identity_for
+from glow.localhub.api.rules import refusal
 from glow.localhub.api.statuses import unmet_checks
 from glow.localhub.routing import Ctx, HubError, Response, invalid
 
@@ -42,6 +43,11 @@ def do_merge(hub: Hub, ctx: Ctx, repo: dict[str, Any]) -> Response:
         unmet = unmet_checks(hub, ctx, repo, pr["base_ref"], pr["head_sha"])
         if unmet:
             raise HubError(405, unmet)
+        ruled = refusal(
+            store, ctx.principal, repo, f"refs/heads/{pr['base_ref']}", pr["head_sha"], merge=True
+        )
+        if ruled is not None:
+            raise HubError(405, ruled.message())
         base_ref = f"refs/heads/{pr['base_ref']}"
         base_sha = gitstore.rev_parse(git_dir, base_ref)
         if base_sha is None:
