@@ -167,7 +167,9 @@ def publisher(admin: Repo, template: str | None) -> Any:
     from .publishing import step
 
     owner, name = split_full_name(template)
-    return step(admin, RepoClass(admin.gh, owner, name))
+    raw = os.environ.get("PROVISIONING_APP_ID", "").strip()
+    app_id = int(raw) if raw.isdigit() else None
+    return step(admin, RepoClass(admin.gh, owner, name), app_id=app_id)
 
 
 def _no_template(state: Any) -> Any:

@@ -75,7 +75,7 @@ def run_demo(root: Path, say: Say) -> dict[str, Any]:
                 number,
                 author=lambda: RecordedAuthor.from_file(LEDGER),
                 sandbox=ProcessSandbox,
-                publish=step(admin, template, say),
+                publish=step(admin, template, say, app_id=int(app["id"])),
                 template=world.template,
                 say=say,
             )

@@ -38,11 +38,12 @@ def publish_run(
     save: Save,
     say: Callable[[str], None] = print,
     certify: publish.Certify | None = None,
+    app_id: int | None = None,
 ) -> RunState:
     """Open (or find) the pull request, certify it, merge it: the run's record afterwards."""
     said = {e.text for e in state.events}
     try:
-        publish.ensure_required_status(template)
+        publish.ensure_required_status(template, app_id)
     except GlowError as exc:
         text = f"The template does not require certification before a merge: {exc}"
         if text not in said:
@@ -87,11 +88,16 @@ def publish_run(
 
 
 def step(
-    admin: Repo, template: Repo, say: Callable[[str], None] = print
+    admin: Repo,
+    template: Repo,
+    say: Callable[[str], None] = print,
+    *,
+    app_id: int | None = None,
 ) -> Callable[[RunState], RunState]:
-    """``course.reconcile``'s publish step, recording to the admin repository."""
+    """``course.reconcile``'s publish step, recording to the admin repository. ``app_id``: the
+    provisioning App, which the template's ruleset lets through (``glow template sync``)."""
 
     def save(state: RunState) -> None:
         store.save_run(admin, state, f"Publishing brief #{state.brief_issue}: {state.status}")
 
-    return lambda state: publish_run(admin, template, state, save=save, say=say)
+    return lambda state: publish_run(admin, template, state, save=save, say=say, app_id=app_id)
