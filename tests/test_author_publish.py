@@ -225,12 +225,17 @@ def test_the_ruleset_lets_the_app_through_and_is_put_back_when_changed_by_hand(
     org.world.api.put(f"{rulesets}/{listed['id']}", json={"enforcement": "evaluate"})
     assert ensure_required_status(org.template, app_id) == "updated"
     assert ensure_required_status(org.template, app_id) == "unchanged"
-    # Token mode knows no App: no one bypasses it.
-    assert ensure_required_status(org.template, None) == "updated"
-    assert org.world.api.get(f"{rulesets}/{listed['id']}").json()["bypass_actors"] == []
-    # A person's direct write to the default branch is refused, in one line.
+    # A person's direct write to the default branch is refused, in one line: only the App
+    # (glow template sync) goes around the required status.
     with pytest.raises(GitHubError, match="GitHub refused to move 'main'"):
         org.template.commit_files({"NOTES.md": "direct\n"}, "Direct", branch="main")
+    # Token mode knows no App: the template's administrators (the token's user among them)
+    # are let through instead, so the sync with PROVISIONING_TOKEN still writes.
+    assert ensure_required_status(org.template, None) == "updated"
+    assert org.world.api.get(f"{rulesets}/{listed['id']}").json()["bypass_actors"] == [
+        {"actor_id": 5, "actor_type": "RepositoryRole", "bypass_mode": "always"}
+    ]
+    assert org.template.commit_files({"NOTES.md": "synced\n"}, "Sync", branch="main")
 
 
 def test_a_ruleset_compares_by_what_glow_sets_not_by_githubs_defaults() -> None:

@@ -308,6 +308,9 @@ def merge_when_certified(template: Repo, pr: int) -> Merge:
 RULESET = "GLOW certification"
 
 
+ADMIN_ROLE = 5  # GitHub's id of the built-in repository role "admin", for bypass_actors
+
+
 def ruleset_body(app_id: int | None) -> dict[str, Any]:
     """The ruleset GLOW keeps on the template: the default branch requires ``glow/certification``
     of everyone but the provisioning App (when ``app_id`` is known), which syncs the template."""
@@ -315,14 +318,20 @@ def ruleset_body(app_id: int | None) -> dict[str, Any]:
         "required_status_checks": [{"context": CONTEXT}],
         "strict_required_status_checks_policy": False,
     }
-    bypass = [{"actor_id": app_id, "actor_type": "Integration", "bypass_mode": "always"}]
+    # Token mode (no App): the PROVISIONING_TOKEN's user administers the template (it makes the
+    # ruleset), so the repository's admin role is let through instead (GitHub's role id 5).
+    bypass = (
+        [{"actor_id": app_id, "actor_type": "Integration", "bypass_mode": "always"}]
+        if app_id is not None
+        else [{"actor_id": ADMIN_ROLE, "actor_type": "RepositoryRole", "bypass_mode": "always"}]
+    )
     return {
         "name": RULESET,
         "target": "branch",
         "enforcement": "active",
         "conditions": {"ref_name": {"include": ["~DEFAULT_BRANCH"], "exclude": []}},
         "rules": [{"type": "required_status_checks", "parameters": checks}],
-        "bypass_actors": bypass if app_id is not None else [],
+        "bypass_actors": bypass,
     }
 
 
@@ -363,9 +372,9 @@ def ensure_required_status(template: Repo, app_id: int | None) -> Outcome:
     push to the branch, and classic protection lets no App through, while ``glow template
     sync`` commits straight to the default branch. The ruleset names the provisioning App
     (``app_id``) as a bypass actor, so the sync, run as the App, still writes. Without an App
-    (token mode: ``app_id`` None) there is no bypass actor and the sync, run with the
-    PROVISIONING_TOKEN, is refused once the ruleset exists: add that token's user, or a
-    repository role it holds, to the ruleset's bypass list in the template's Settings, Rules.
+    (token mode: ``app_id`` None) the template's administrators are let through instead: the
+    PROVISIONING_TOKEN's user administers the template, and a person who administers it is
+    trusted with its main branch anyway.
 
     Idempotent: the ruleset is found by name; unchanged, nothing is written; changed by hand,
     it is put back (``updated``)."""
