@@ -136,6 +136,8 @@ def plan_comment(plan: Plan, *, creator_outcomes: int | None = None) -> str:
     for name in STACK_FIELDS:
         source = "pinned by you" if name in plan.pinned else "suggested"
         lines.append(f"| {name.capitalize()} | {_cell(getattr(plan.stack, name))} | {source} |")
+    network = "allowed, as you asked" if plan.network else "none: the project runs offline"
+    lines += ["", f"Network: {network}."]
     lines += [
         "",
         "### Deliverables",
@@ -150,9 +152,10 @@ def plan_comment(plan: Plan, *, creator_outcomes: int | None = None) -> str:
         "",
         "### Next",
         "",
-        "The author and review run is next: it writes the project from this plan.",
-        "To change the plan first, edit the brief (this issue's description), then run "
-        "glow author plan again.",
+        "The author and review run is next: it writes the project from this plan, and the "
+        "timeline comment on this issue shows each step as it runs.",
+        "To change the course, wait until the run asks for your approval, then comment "
+        "/reject followed by what to change.",
     ]
     return with_marker(PLAN_KEY, "\n".join(lines) + "\n")
 
@@ -167,6 +170,7 @@ def problems_comment(problems: list[str]) -> str:
         "",
         *[f"- {problem}" for problem in problems],
         "",
-        "Next: edit this issue's title or description, then run glow author plan again.",
+        "Next: edit this issue's title or description; the brief is read again when you save "
+        "it.",
     ]
     return with_marker(PLAN_KEY, "\n".join(lines) + "\n")
