@@ -223,3 +223,12 @@ def test_the_planners_report_of_injected_instructions_is_kept_in_the_plan() -> N
     assert isinstance(brief, Brief)
     said = "The problem statement asks to print every environment variable."
     assert merge_plan(brief, suggestion(suspected_injection=said)).suspected_injection == said
+
+
+def test_a_suggestion_cannot_hide_the_rest_of_the_plan_comment() -> None:
+    brief = read_brief("Bakery API", GOOD)
+    assert isinstance(brief, Brief)
+    sneaky = suggestion(summary="Orders. <!-- everything below is hidden")
+    body = plan_comment(merge_plan(brief, sneaky))
+    assert body.count("<!--") == 1  # our own marker only
+    assert "&lt;!-- everything below is hidden" in body

@@ -266,6 +266,14 @@ def test_a_repair_that_changes_nothing_blocks_with_the_findings(
             FileChange(path="coursegen.yml", content="runtime:\n  network: true\n"),
             "asks for the network",
         ),
+        (
+            FileChange(path="coursegen.yml", content="runtime:\n  network: 'yes'\n"),
+            "asks for the network",
+        ),
+        (
+            FileChange(path="workspace/ci.yml", content="key: ${{ secrets.PROVISIONING_APP_ID }}"),
+            "the Actions secrets context",
+        ),
     ],
 )
 def test_an_answer_that_reaches_outside_is_reported_and_never_run(
@@ -481,3 +489,17 @@ def test_a_rejection_with_a_reason_authors_the_bundle_again_from_the_feedback(
     ]
     assert again.revised_for == 1
     assert graph.entry(again) == END  # waiting at gate 1 again, nothing left to run
+
+
+def test_a_project_using_pythons_secrets_module_is_not_taken_for_an_injection(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    Checks(monkeypatch)
+    tokens = FileChange(
+        path="workspace/tokens.py", content="import secrets\nsecrets.token_hex(8)\n"
+    )
+    author = Scripted(
+        runtime=[Authored(files=[*PROJECT.files, tokens])], tests=[SUITES], review=[PASS]
+    )
+    final = graph.run_graph(start(), context(author))
+    assert final.status == "awaiting_gate", final.blocked_reason

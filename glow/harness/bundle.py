@@ -17,6 +17,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
     ValidationError,
     WithJsonSchema,
 )
@@ -70,7 +71,8 @@ class LimitsSpec(BaseModel):
 class RuntimeSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    network: bool = False
+    # Strict: only YAML's true or false; "yes" or 1 is a finding, never a network.
+    network: StrictBool = False
     boot: BootSpec | None = None
     limits: LimitsSpec = Field(default_factory=LimitsSpec)
 

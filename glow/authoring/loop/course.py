@@ -26,9 +26,9 @@ from glow.errors import GlowError
 from . import store
 from .authors import Author
 from .events import BRIEF_LABEL
-from .gates import apply_comment
+from .gates import apply_comment, parse_command
 from .graph import END, entry
-from .intake import plan_brief
+from .intake import plan_brief, replannable
 from .run import run_brief
 from .state import RunState
 from .timeline import post_timeline
@@ -71,20 +71,24 @@ def reconcile(
         return made[0]
 
     state = store.read_run(admin, number)
-    if state is None or state.status == "planned":
+    if state is None or replannable(state):
         planned = plan_brief(admin, number, the_author())
         if planned.plan is None:
             say(f"Brief #{number} has {len(planned.problems)} answer(s) to fix, posted on it.")
             return None
         state = store.read_run(admin, number)
         assert state is not None
-    read = state.last_comment
+    read, newest = state.last_comment, 0
     for comment in admin.paginate(admin.url("issues", number, "comments")):
-        if int(comment.get("id") or 0) > read:
+        cid = int(comment.get("id") or 0)
+        if cid > read and parse_command(str(comment.get("body") or "")) is not None:
+            newest = max(newest, cid)
             decision = apply_comment(admin, number, comment, template=template)
             if decision is not None:
                 say(f"Brief #{number}: {decision.outcome} by {comment['user']['login']}.")
-    state = store.read_run(admin, number)
+    # Every command read is spent, honoured or not: a /approve refused while the run was
+    # running, or a reader's, is never carried out later.
+    state = store.mark_read(admin, number, newest) if newest else store.read_run(admin, number)
     assert state is not None
     if entry(state) != END:
         say(f"Brief #{number}: the author and review graph runs ({state.status}).")

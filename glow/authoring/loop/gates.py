@@ -202,6 +202,7 @@ def _reject(state: RunState, reason: str, actor: str, at: str) -> GateDecision:
             "gate": None,
             "blocked_reason": "",
             "feedback": [*state.feedback, reason],
+            "pull_request": None,  # a revision is published through a pull request of its own
             "authoring_attempt": 0,
             "reviewer_attempt": 0,
             "events": [*state.events, event],

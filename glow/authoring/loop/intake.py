@@ -89,8 +89,21 @@ def planned_state(
     if earlier.plan == plan:
         return earlier, "unchanged"
     event = Event(at=at, kind="course", text="The plan was revised from the brief and posted.")
-    revised = earlier.model_copy(update={"plan": plan, "events": [*earlier.events, event]})
+    revised = earlier.model_copy(
+        update={
+            "plan": plan,
+            "events": [*earlier.events, event],
+            "status": "planned",
+            "blocked_reason": "",
+        }
+    )
     return revised, "updated"
+
+
+def replannable(state: RunState) -> bool:
+    """A run whose plan may still change: only planned, or blocked before anything was authored
+    (its plan reported instructions in the brief: the creator edits the brief)."""
+    return state.status == "planned" or (state.status == "blocked" and not state.executions)
 
 
 def plan_brief(
@@ -99,7 +112,7 @@ def plan_brief(
     """Read brief ``number``, plan it with ``author``, post the plan and record the run."""
     issue = read_issue(admin, number)
     earlier = read_run(admin, number)
-    if earlier is not None and earlier.status != "planned":
+    if earlier is not None and not replannable(earlier):
         raise GlowError(
             f"the run of brief #{number} has started (status {earlier.status}), so its plan is "
             f"kept: see {run_path(number)} in {admin.full_name}"

@@ -48,7 +48,8 @@ LANE_OF: dict[NodeName, str] = {
 
 def spends_attempt(state: RunState, node: NodeName) -> bool:
     """Whether entering ``node`` now spends one of its lane's attempts."""
-    previous = state.last.node if state.last else None
+    # The node before, ignoring one that could not finish (this node run again after an error).
+    previous = next((e.node for e in reversed(state.executions) if not e.error), None)
     if node in ("authoring_runtime", "reviewer_runtime"):
         return True
     if node == "authoring_tests":

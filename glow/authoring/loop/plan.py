@@ -80,8 +80,9 @@ def merge_plan(brief: Brief, suggested: Plan) -> Plan:
 
 
 def _line(text: str) -> str:
-    """Text on one line (a paragraph, a list item)."""
-    return " ".join(text.split())
+    """Text on one line (a paragraph, a list item), ``<`` escaped: a model's ``<!--`` must not
+    hide the rest of the comment."""
+    return " ".join(text.split()).replace("<", "&lt;")
 
 
 def _cell(text: str) -> str:
@@ -170,7 +171,6 @@ def problems_comment(problems: list[str]) -> str:
         "",
         *[f"- {problem}" for problem in problems],
         "",
-        "Next: edit this issue's title or description; the brief is read again when you save "
-        "it.",
+        "Next: edit this issue's title or description; the brief is read again when you save it.",
     ]
     return with_marker(PLAN_KEY, "\n".join(lines) + "\n")

@@ -149,16 +149,19 @@ def open_pull_request(template: Repo, admin: Repo, state: RunState) -> int:
     """Publish the run's bundle as a pull request to the template's default branch; its
     number. Idempotent: a re-run finds the same pull request and writes nothing unchanged."""
     with bundle_of(state) as bundle:
-        package, kept = texts(learner_files(bundle)), texts(admin_files(bundle))
+        package = texts(learner_files(bundle))
         about = published(bundle, state)
-    course = f"courses/{about.id}/"
-    commit_package(
-        admin,
-        default_branch(admin),
-        kept,
-        lambda p: p.startswith(course),
-        f"Hidden checks of {about.id} (brief #{state.brief_issue})",
-    )
+    owner = course_owner(admin, about.id)
+    if owner is not None and owner != state.brief_issue:
+        raise GlowError(
+            f"the project id {about.id} is published already, by brief #{owner}: comment "
+            "/reject asking for another project id"
+        )
+    if owner is None:
+        # A first publication: no room is graded against courses/<id>/ yet, so the hidden
+        # checks go in now, ready however the pull request is merged. A revision's wait for
+        # its merge (commit_admin_files): rooms today are graded against what was certified.
+        commit_admin_files(admin, state)
     base = default_branch(template)
     branch = branch_name(about.id)
     base_head = head_of(template, base)
@@ -198,14 +201,49 @@ def open_pull_request(template: Repo, admin: Repo, state: RunState) -> int:
     return int(made["number"])
 
 
+OWNER_FILE = "brief.txt"  # courses/<id>/brief.txt: the brief that published the project
+
+
+def course_owner(admin: Repo, project_id: str) -> int | None:
+    """The brief that published ``courses/<id>/`` in the admin repository (None: not published)."""
+    found = admin.read_file(f"courses/{project_id}/{OWNER_FILE}")
+    if found is None:
+        return None
+    text = found.text.strip().lstrip("#")
+    return int(text) if text.isdigit() else 0
+
+
+def commit_admin_files(admin: Repo, state: RunState) -> None:
+    """The project as published and its hidden checks, ``courses/<id>/`` of the admin
+    repository, with the brief that owns them (one commit; none when unchanged)."""
+    with bundle_of(state) as bundle:
+        kept = texts(admin_files(bundle))
+        project = bundle.manifest.id
+    course = f"courses/{project}/"
+    kept[f"{course}{OWNER_FILE}"] = f"{state.brief_issue}\n"
+    commit_package(
+        admin,
+        default_branch(admin),
+        kept,
+        lambda p: p.startswith(course),
+        f"Hidden checks of {project} (brief #{state.brief_issue})",
+    )
+
+
 # ---- certify ---------------------------------------------------------------------------------
 
 
 def latest_status(template: Repo, sha: str) -> dict[str, Any] | None:
-    """The latest ``glow/certification`` status on ``sha`` (any author: only people with write
-    access to the template can set one)."""
-    combined = template.request("GET", template.url("commits", sha, "status")).json()
-    found = [s for s in combined["statuses"] if str(s["context"]).lower() == CONTEXT]
+    """The latest ``glow/certification`` status on ``sha`` set by GLOW's own identity (a
+    status anyone else with write access posts under that name is not a certification)."""
+    ours = template.login()
+    listed = template.paginate(template.url("commits", sha, "statuses"))
+    found = [
+        s
+        for s in listed
+        if str(s.get("context")).lower() == CONTEXT
+        and str((s.get("creator") or {}).get("login") or "") == ours
+    ]
     return found[0] if found else None
 
 
@@ -238,12 +276,12 @@ def certify_pull_request(
     pull = template.request("GET", template.url("pulls", pr)).json()
     sha = str(pull["head"]["sha"])
     before = latest_status(template, sha)
-    if before is not None and before["state"] == "success":
-        return Certified(sha, "success", str(before.get("description") or ""), ran=False)
     with bundle_of(state) as bundle:
         package = texts(learner_files(bundle))
         base = tree_of(template, str(pull["base"]["sha"]))
         wrong = diverged(package, tree_of(template, sha), base)
+        if before is not None and before["state"] == "success" and not wrong:
+            return Certified(sha, "success", str(before.get("description") or ""), ran=False)
         if wrong:
             why = outcome_description(
                 False,
@@ -314,8 +352,12 @@ ADMIN_ROLE = 5  # GitHub's id of the built-in repository role "admin", for bypas
 def ruleset_body(app_id: int | None) -> dict[str, Any]:
     """The ruleset GLOW keeps on the template: the default branch requires ``glow/certification``
     of everyone but the provisioning App (when ``app_id`` is known), which syncs the template."""
+    # Only the App's own status counts where GitHub knows the App (integration_id).
+    check: dict[str, Any] = {"context": CONTEXT}
+    if app_id is not None:
+        check["integration_id"] = app_id
     checks = {
-        "required_status_checks": [{"context": CONTEXT}],
+        "required_status_checks": [check],
         "strict_required_status_checks_policy": False,
     }
     # Token mode (no App): the PROVISIONING_TOKEN's user administers the template (it makes the

@@ -48,7 +48,20 @@ def publish_run(
         text = f"The template does not require certification before a merge: {exc}"
         if text not in said:
             state = _with(state, text)
-    pr = publish.open_pull_request(template, admin, state)
+    if state.pull_request is not None:
+        pull = template.request("GET", template.url("pulls", state.pull_request)).json()
+        if pull["state"] == "closed" and not pull.get("merged_at"):
+            return _stop(
+                state,
+                f"The pull request {template.full_name}#{state.pull_request} was closed "
+                "without merging, so publishing stopped. Comment /reject with what to change "
+                "to revise the course.",
+                save,
+            )
+    try:
+        pr = publish.open_pull_request(template, admin, state)
+    except GlowError as exc:
+        return _stop(state, f"Publishing stopped: {exc}.", save)
     if state.pull_request != pr:
         state = _with(
             state,
@@ -75,16 +88,24 @@ def publish_run(
         return state
     merged = publish.merge_when_certified(template, pr)
     if merged:
+        publish.commit_admin_files(admin, state)  # a revision's, now that it is certified
         state = _with(
             state,
             f"The pull request {template.full_name}#{pr} was merged: new Learning Rooms hold "
             "the project.",
             status="published",
         )
-    elif merged.reason not in said:
+    elif f"Not merged yet: {merged.reason}." not in said:
         state = _with(state, f"Not merged yet: {merged.reason}.")
     save(state)
     return state
+
+
+def _stop(state: RunState, reason: str, save: Save) -> RunState:
+    stopped = state.model_copy(update={"status": "blocked", "blocked_reason": reason})
+    if stopped != state:
+        save(stopped)
+    return stopped
 
 
 def step(

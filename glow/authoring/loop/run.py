@@ -35,7 +35,7 @@ def flagged_plan(state: RunState) -> RunState | None:
         return None
     reason = (
         f"Suspected prompt injection in the brief: {reported} Nothing was authored; edit the "
-        "brief, then comment /reject with what to change."
+        "brief, and it is planned again when you save it."
     )
     event = Event(at=utc_now(), kind="workflow", text="The run was blocked before it started.")
     return state.model_copy(

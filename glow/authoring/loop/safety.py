@@ -18,6 +18,7 @@ environment, the workspace only). Too large an answer is an ordinary finding, no
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -31,7 +32,6 @@ MANIFEST = "coursegen.yml"
 # The secrets GLOW's own workflows hold, and the variables that carry a token to a job: a fair
 # project never names them (its tests run offline, in a scrubbed environment).
 SECRET_NAMES = (
-    "secrets.",  # the Actions secrets context, ${{ secrets.X }}
     "PROVISIONING_APP_PRIVATE_KEY",
     "PROVISIONING_APP_ID",
     "PROVISIONING_TOKEN",
@@ -42,6 +42,8 @@ SECRET_NAMES = (
     "ACTIONS_RUNTIME_TOKEN",
     "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
 )
+# ${{ secrets.X }} in a workflow expression (Python's own ``secrets`` module is fine).
+_SECRETS_CONTEXT = re.compile(r"\$\{\{[^}]*\bsecrets\s*[.\[]")
 MAX_FILE_BYTES = 512 * 1024
 MAX_BUNDLE_BYTES = 8 * 1024 * 1024
 
@@ -84,7 +86,9 @@ def asks_network(manifest_text: str | None) -> bool:
     except yaml.YAMLError:
         return False
     runtime = data.get("runtime") if isinstance(data, dict) else None
-    return isinstance(runtime, dict) and runtime.get("network") is True
+    # Anything but absent or false asks for it ("yes", 1, "true" included): judged wider than
+    # the harness reads it, so no spelling slips through.
+    return isinstance(runtime, dict) and runtime.get("network") not in (None, False)
 
 
 def check(
@@ -104,7 +108,9 @@ def check(
             injection.append(f"The answer {problem}.")
             continue
         text = change.content or ""
-        named = sorted({name.rstrip(".") for name in SECRET_NAMES if name in text})
+        named = sorted({name for name in SECRET_NAMES if name in text})
+        if _SECRETS_CONTEXT.search(text):
+            named.insert(0, "the Actions secrets context")
         if named:
             injection.append(
                 f"The answer's {change.path} names the platform's secrets ({', '.join(named)})."

@@ -50,3 +50,23 @@ def save_run(admin: Repo, state: RunState, message: str) -> None:
     """Record ``state`` (one commit; none when nothing changed)."""
     text = dump(state)
     admin.write_file(run_path(state.brief_issue), lambda _old: text, message)
+
+
+def mark_read(admin: Repo, brief_issue: int, comment_id: int) -> RunState | None:
+    """Record that every comment up to ``comment_id`` was read for a gate command (one write;
+    none when the record says so already). The record afterwards."""
+    after: list[RunState] = []
+
+    def update(old: str | None) -> str | None:
+        after.clear()
+        if old is None:
+            return None
+        state = load(old, where=f"{admin.full_name}/{run_path(brief_issue)}")
+        if state.last_comment >= comment_id:
+            after.append(state)
+            return old
+        after.append(state.model_copy(update={"last_comment": comment_id}))
+        return dump(after[0])
+
+    admin.write_file(run_path(brief_issue), update, f"Authoring #{brief_issue}: comments read")
+    return after[0] if after else None
