@@ -1,6 +1,8 @@
 """The admin repository's schedules cost Actions minutes (it is private): a scheduled run does
 its work only while the variable GLOW_SCHEDULES is `on`, and a dispatch always does. The local
-runner evaluates the real workflows' job-level `if:` the way GitHub does."""
+runner evaluates the real workflows' job-level `if:` the way GitHub does. A workflow without a
+schedule runs only when dispatched, or (Author) only for a course brief's own events
+(tests/test_author_workflow.py runs its `if:`)."""
 
 from __future__ import annotations
 
@@ -39,11 +41,18 @@ def scheduled(path: Path) -> bool:
 
 
 def test_every_admin_workflow_is_scheduled_and_gated_or_runs_only_when_dispatched() -> None:
+    from glow.authoring.loop.events import BRIEF_LABEL
+
     for path in ADMIN_WORKFLOWS:
-        if not scheduled(path):
-            triggers, _, _ = the_job(path)
-            assert set(triggers) <= {"workflow_dispatch", "repository_dispatch"}, path.name
-    assert [p.name for p in ADMIN_WORKFLOWS if not scheduled(p)] == ["grade.yml"]
+        if scheduled(path) or path.name == "author.yml":
+            continue
+        triggers, _, _ = the_job(path)
+        assert set(triggers) <= {"workflow_dispatch", "repository_dispatch"}, path.name
+    assert [p.name for p in ADMIN_WORKFLOWS if not scheduled(p)] == ["author.yml", "grade.yml"]
+    # The one admin workflow an issue starts: only for a course brief, never a schedule.
+    triggers, _, job = the_job(next(p for p in ADMIN_WORKFLOWS if p.name == "author.yml"))
+    assert set(triggers) == {"issues", "issue_comment", "workflow_dispatch"}
+    assert f"contains(github.event.issue.labels.*.name, '{BRIEF_LABEL}')" in job["if"]
 
 
 @pytest.mark.parametrize("path", [p for p in ADMIN_WORKFLOWS if scheduled(p)], ids=lambda p: p.name)

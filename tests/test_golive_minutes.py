@@ -156,3 +156,32 @@ def test_the_readme_states_the_figure_glow_golive_prints() -> None:
 def test_a_workflow_that_is_not_yaml_names_its_file() -> None:
     with pytest.raises(EstimateError, match=r"^admin-roster/.github/workflows/bad.yml: "):
         estimate_from({f"{ADMIN}/bad.yml": dedent("on: [\n")}, learners=1)
+
+
+def test_the_admin_workflows_without_a_schedule_are_named_with_why_they_are_not_counted() -> None:
+    """Grade and Author run only when there is work no cohort size predicts (a submission, a
+    course brief): the printout names each, what starts it and the most a run costs, and the
+    total leaves them out."""
+    found = estimate(ROOT, learners=30)
+    by_file = {job.workflow.rsplit("/", 1)[1]: job for job in found.on_demand}
+    assert set(by_file) == {"author.yml", "grade.yml"}
+    author = by_file["author.yml"]
+    assert (author.name, author.timeout_minutes) == ("Author", 90)
+    assert "course brief" in author.when
+    assert found.total == found.scheduled_minutes + found.room_minutes + found.dispatched_minutes
+    assert (
+        f"{ADMIN}/author.yml (Author, no schedule): not in the total, since it runs only "
+        f"{author.when}; a run costs at most 90 minutes."
+    ) in lines(found)
+
+
+def test_an_unknown_admin_workflow_without_a_schedule_is_still_named() -> None:
+    text = yaml.safe_dump({"name": "Mine", "on": "workflow_dispatch", "jobs": {"a": {}}})
+    rooms = "learning-room-template/.github/workflows/room.yml"
+    found = estimate_from({f"{ADMIN}/mine.yml": text, rooms: text}, learners=3)
+    [job] = found.on_demand  # a room's own runs are in the measured figure per learner
+    assert (job.name, job.timeout_minutes) == ("Mine", 360)
+    assert (
+        f"{ADMIN}/mine.yml (Mine, no schedule): not in the total, since it runs only when an "
+        "event or a person starts it; a run costs at most 360 minutes."
+    ) in lines(found)

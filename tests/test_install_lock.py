@@ -1,6 +1,8 @@
 """The supply chain of the jobs that hold the provisioning App's key: every Python package they
 install comes from actions/install-glow/requirements.lock (exact versions, sha256 hashes),
-glow itself from a checkout; the admin repository's GLOW_INSTALL pin must be a full commit."""
+glow itself from a checkout; the admin repository's GLOW_INSTALL pin must be a full commit.
+The admin repository's Author job alone installs authoring.lock instead: the same lock with the
+`authoring` extra added, held to the same rules."""
 
 from __future__ import annotations
 
@@ -26,9 +28,14 @@ from tests.runner_fakes import REPO, FakeHost, make_runner, run_event
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCK = ROOT / "actions" / "install-glow" / "requirements.lock"
+AUTHORING_LOCK = ROOT / "actions" / "install-glow" / "authoring.lock"
+LOCKS = {"requirements": LOCK, "authoring": AUTHORING_LOCK}
 LOCK_SUFFIX = "actions/install-glow/requirements.lock"
 WORKSHOP_INSTALL = "actions/install-glow/action.yml"
 ADMIN_INSTALL = "admin-roster/actions/install-glow/action.yml"
+# The one action that installs authoring.lock, and the one workflow that runs it.
+AUTHOR_ACTION = "admin-roster/actions/author/action.yml"
+AUTHOR_WORKFLOW = "admin-roster/.github/workflows/author.yml"
 NOT_FOR_BOTS = ("openai", "langgraph", "docker")
 SHA = "0123456789abcdef0123456789abcdef01234567"
 EXPECTED_FORM = "git+https://github.com/OWNER/WORKSHOP@<40-character commit SHA>"
@@ -126,32 +133,72 @@ def relative(path: Path) -> str:
     return path.relative_to(ROOT).as_posix()
 
 
-# ---- the lock itself -------------------------------------------------------------------------
+# ---- the locks themselves --------------------------------------------------------------------
 
 
-def test_every_pin_is_exact_with_sha256_hashes_and_nothing_for_authoring() -> None:
-    pins = read_lock(LOCK.read_text())
+def wanted_by(lock: str) -> list[str]:
+    """What pyproject.toml asks of a lock: the runtime dependencies and the build backend, and
+    for the authoring lock the `authoring` extra too."""
+    meta = pyproject()
+    wanted = [*meta["project"]["dependencies"], *meta["build-system"]["requires"]]
+    if lock == "authoring":
+        wanted += meta["project"]["optional-dependencies"]["authoring"]
+    return wanted
+
+
+@pytest.mark.parametrize("lock", sorted(LOCKS))
+def test_every_pin_is_exact_with_sha256_hashes_for_the_bots_machine(lock: str) -> None:
+    """Exact versions and hashes (read_lock), and no entry the bots' machine would skip: pip
+    leaves out an entry whose marker does not hold there, and the job misses a dependency."""
+    pins = read_lock(LOCKS[lock].read_text())
     assert pins, "the lock is empty"
     for name, pin in pins.items():
         assert pin.hashes, f"{name} has no --hash"
         assert all(re.fullmatch(r"[0-9a-f]{64}", h) for h in pin.hashes), name
+        marker = pin.requirement.marker
+        assert marker is None or marker.evaluate(BOT_ENVIRONMENT), f"{name}: {marker}"
+
+
+def test_the_bots_lock_has_nothing_for_authoring() -> None:
+    pins = read_lock(LOCK.read_text())
     unwanted = [n for n in pins if n in NOT_FOR_BOTS or n.startswith(("langgraph", "langchain"))]
     assert unwanted == []
 
 
-def test_the_lock_satisfies_pyproject_with_the_extras_it_asks_for() -> None:
-    """Every runtime dependency and build requirement of pyproject.toml, at a locked version
-    its specifier allows. Extras stay in the lock (githubkit[auth-app], pyjwt[crypto]):
-    without them pip, in --require-hashes mode, reaches for an unpinned copy."""
-    pins = read_lock(LOCK.read_text())
-    meta = pyproject()
-    wanted = [*meta["project"]["dependencies"], *meta["build-system"]["requires"]]
-    for text in wanted:
+def test_the_authoring_lock_is_the_bots_lock_with_the_authoring_extra_added() -> None:
+    """Installed alone, it gives the Author job glow on exactly the bots' dependencies (same
+    versions, extras and files), and authoring's besides."""
+    bots = read_lock(LOCK.read_text())
+    authoring = read_lock(AUTHORING_LOCK.read_text())
+    for name, pin in bots.items():
+        other = authoring.get(name)
+        assert other is not None, f"{name} is missing: bash actions/install-glow/lock.sh"
+        assert (other.version, other.requirement.extras, sorted(other.hashes)) == (
+            pin.version,
+            pin.requirement.extras,
+            sorted(pin.hashes),
+        ), name
+    added = set(authoring) - set(bots)
+    assert set(NOT_FOR_BOTS) <= added
+
+
+@pytest.mark.parametrize("lock", sorted(LOCKS))
+def test_the_lock_satisfies_pyproject_with_the_extras_it_asks_for(lock: str) -> None:
+    """Every runtime dependency and build requirement of pyproject.toml (and, for the authoring
+    lock, its `authoring` extra), at a locked version its specifier allows. Extras stay in the
+    lock (githubkit[auth-app], pyjwt[crypto]): without them pip, in --require-hashes mode,
+    reaches for an unpinned copy."""
+    pins = read_lock(LOCKS[lock].read_text())
+    for text in wanted_by(lock):
         req = Requirement(text)
         pin = pins.get(canonicalize_name(req.name))
         assert pin is not None, f"{req.name} is not in the lock: bash actions/install-glow/lock.sh"
         assert req.specifier.contains(pin.version, prereleases=True), (text, pin.version)
         assert req.extras <= pin.requirement.extras, (text, str(pin.requirement))
+
+
+def test_the_authoring_extra_is_what_the_bots_never_install() -> None:
+    meta = pyproject()
     extras = meta["project"]["optional-dependencies"]
     assert sorted(canonicalize_name(Requirement(r).name) for r in extras["authoring"]) == sorted(
         NOT_FOR_BOTS
@@ -160,14 +207,21 @@ def test_the_lock_satisfies_pyproject_with_the_extras_it_asks_for() -> None:
     assert runtime.isdisjoint(NOT_FOR_BOTS)
 
 
-def test_the_lock_covers_every_transitive_runtime_dependency() -> None:
-    """Walk the requirements of pyproject's dependencies through the packages installed here:
-    each one reached is locked at a version it allows. A package installed here at another
-    version than the lock's (a newer release since the lock was made) is checked by name and
-    version only, since its metadata here is not that of the locked file; the slow test below
-    lets pip check the whole lock."""
-    pins = read_lock(LOCK.read_text())
-    todo = [Requirement(r) for r in pyproject()["project"]["dependencies"]]
+@pytest.mark.parametrize("lock", sorted(LOCKS))
+def test_the_lock_covers_every_transitive_runtime_dependency(lock: str) -> None:
+    """Walk the requirements of what the lock is for (pyproject's dependencies, and the
+    authoring extra for the authoring lock) through the packages installed here, with markers
+    evaluated for the bots' machine: each one reached is locked at a version it allows. A
+    package installed here at another version than the lock's (a newer release since the lock
+    was made) is checked by name and version only, since its metadata here is not that of the
+    locked file; the slow tests below let pip check the whole lock."""
+    pins = read_lock(LOCKS[lock].read_text())
+    build = {
+        canonicalize_name(Requirement(r).name) for r in pyproject()["build-system"]["requires"]
+    }
+    todo = [
+        req for req in map(Requirement, wanted_by(lock)) if canonicalize_name(req.name) not in build
+    ]
     walked: set[str] = set()
     reached: set[str] = set()
     while todo:
@@ -190,12 +244,9 @@ def test_the_lock_covers_every_transitive_runtime_dependency() -> None:
             envs = [{**BOT_ENVIRONMENT, "extra": e} for e in ("", *pin.requirement.extras)]
             if dep.marker is None or any(dep.marker.evaluate(env) for env in envs):
                 todo.append(dep)
-    # Today the test venv resolves exactly the lock, so the walk reaches every locked runtime
+    # Today the test venv resolves exactly the locks, so the walk reaches every locked runtime
     # package (only the build backend is outside it): a stale entry shows up here.
     assert walked, "no locked version is installed here: pip install -e '.[test]'"
-    build = {
-        canonicalize_name(Requirement(r).name) for r in pyproject()["build-system"]["requires"]
-    }
     if walked == reached:
         assert set(pins) - build == reached
 
@@ -208,15 +259,23 @@ def test_only_the_install_glow_actions_install_python_packages() -> None:
     assert found == {WORKSHOP_INSTALL, ADMIN_INSTALL}
 
 
+def default_lock(action: str) -> str:
+    """The lock an install-glow action installs when its caller names none."""
+    inputs = yaml.safe_load((ROOT / action).read_text()).get("inputs") or {}
+    return str(inputs["lock"]["default"]) if "lock" in inputs else "requirements"
+
+
 @pytest.mark.parametrize("action", [WORKSHOP_INSTALL, ADMIN_INSTALL])
 def test_every_install_is_the_lock_with_hashes_then_glow_without_dependencies(action: str) -> None:
     found = pip_installs(ROOT / action)
     assert len(found) == 2, found
     lock_install, glow_install = (words for _, words in found)
     assert {"--require-hashes", "--only-binary", ":all:", "-r"} <= set(lock_install)
-    # The workshop reads the lock beside its action; the admin side, the workshop checkout's.
+    # The workshop reads the lock beside its action; the admin side, the workshop checkout's,
+    # requirements.lock unless its caller asks for the authoring lock.
     lock = lock_install[lock_install.index("-r") + 1]
-    assert lock.replace("$GITHUB_ACTION_PATH", "actions/install-glow").endswith(LOCK_SUFFIX)
+    lock = lock.replace("$GITHUB_ACTION_PATH", "actions/install-glow")
+    assert lock.replace("$GLOW_LOCK", default_lock(action)).endswith(LOCK_SUFFIX)
     assert {"--no-index", "--no-deps", "--no-build-isolation"} <= set(glow_install)
     assert "-r" not in glow_install and "-e" not in glow_install
     for step, _ in found:
@@ -242,6 +301,100 @@ def test_every_action_that_runs_glow_installs_it_from_the_lock() -> None:
             assert "if" not in step and "inputs.glow-install" in str(step.get("with")), path
         names = [str(s.get("name")) for s in steps]
         assert not any("Set up Python" in n for n in names), relative(path)
+
+
+def install_glow_calls() -> dict[str, list[str]]:
+    """Each action or workflow that calls an install-glow action -> the lock each call names
+    (`requirements` when it names none)."""
+    calls: dict[str, list[str]] = {}
+    for path in [*action_files(), *workflow_files()]:
+        for step in steps_of(path):
+            if str(step.get("uses") or "").endswith("/actions/install-glow"):
+                lock = (step.get("with") or {}).get("lock", "requirements")
+                calls.setdefault(relative(path), []).append(str(lock))
+    return calls
+
+
+def callers_of(action: str) -> set[str]:
+    """The workflows and actions with a step that uses the local action ``action``."""
+    return {
+        relative(path)
+        for path in [*action_files(), *workflow_files()]
+        if any(str(s.get("uses") or "") == f"$/actions/{action}" for s in steps_of(path))
+    }
+
+
+def test_only_the_author_job_installs_the_authoring_lock() -> None:
+    """Every other job that runs glow holds the provisioning App's key with requirements.lock
+    alone: nothing of authoring (openai, langgraph, docker) reaches it."""
+    calls = install_glow_calls()
+    assert len(calls) >= 5, calls  # the workshop's and the admin repository's bots
+    authoring = {path for path, locks in calls.items() if locks != ["requirements"]}
+    assert authoring == {AUTHOR_ACTION}
+    assert calls[AUTHOR_ACTION] == ["authoring"]
+    # The author action runs in the Author workflow only, and that workflow runs nothing else.
+    assert callers_of("author") == {AUTHOR_WORKFLOW}
+    [job] = yaml.safe_load((ROOT / AUTHOR_WORKFLOW).read_text())["jobs"].values()
+    uses = [str(s["uses"]) for s in job["steps"] if "uses" in s]
+    assert [u for u in uses if u.startswith("$/")] == ["$/actions/author"]
+    # The workshop's own install-glow has no choice to make.
+    assert default_lock(WORKSHOP_INSTALL) == "requirements"
+    assert "lock" not in (yaml.safe_load((ROOT / WORKSHOP_INSTALL).read_text()).get("inputs") or {})
+
+
+def run_install_step(tmp_path: Path, lock: str) -> tuple[int, str, list[str]]:
+    """The admin install step's own script, as GitHub runs a bash step, with a `python` on PATH
+    that records what it was asked to install."""
+    [step] = [s for s in steps_of(ROOT / ADMIN_INSTALL) if s.get("env", {}).get("GLOW_LOCK")]
+    assert step["env"] == {"GLOW_LOCK": "${{ inputs.lock }}"}  # never interpolated into run
+    assert "${{" not in step["run"]
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    calls = tmp_path / "calls"
+    calls.write_text("")
+    fake = bin_dir / "python"
+    fake.write_text(f'#!/bin/sh\necho "$*" >>{shlex.quote(str(calls))}\n')
+    fake.chmod(0o755)
+    script = tmp_path / "install.sh"
+    script.write_text(step["run"])
+    env = {
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "GITHUB_WORKSPACE": "/ws",
+        "GLOW_LOCK": lock,
+    }
+    proc = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    return proc.returncode, proc.stdout + proc.stderr, calls.read_text().splitlines()
+
+
+@pytest.mark.parametrize("lock", sorted(LOCKS))
+def test_the_lock_input_picks_the_workshops_lock_file(tmp_path: Path, lock: str) -> None:
+    code, out, calls = run_install_step(tmp_path, lock)
+    assert code == 0, out
+    assert len(calls) == 2, calls
+    assert calls[0].endswith(f"-r /ws/.glow-workshop/actions/install-glow/{lock}.lock")
+    assert calls[1].endswith("/ws/.glow-workshop")
+    inputs = yaml.safe_load((ROOT / ADMIN_INSTALL).read_text())["inputs"]
+    assert inputs["lock"] == {
+        "description": inputs["lock"]["description"],
+        "required": False,
+        "default": "requirements",
+    }
+
+
+@pytest.mark.parametrize("lock", ["", "test", "../../evil", "requirements.lock", "authoring x"])
+def test_any_other_lock_input_fails_in_one_line_before_pip_runs(tmp_path: Path, lock: str) -> None:
+    code, out, calls = run_install_step(tmp_path, lock)
+    assert (code, calls) == (1, [])
+    assert out.splitlines() == [
+        f"::error::The install-glow input lock must be requirements or authoring, not '{lock}': "
+        "fix the calling action's lock input."
+    ]
 
 
 # ---- the GLOW_INSTALL pin ----------------------------------------------------------------------
@@ -449,33 +602,33 @@ def test_a_branch_pin_fails_the_admin_workflows_before_glow_runs(
 # ---- the lock from PyPI, as a job installs it -----------------------------------------------
 
 
-@pytest.mark.slow
-def test_the_lock_installs_with_hashes_into_a_fresh_venv(tmp_path: Path) -> None:
-    """The install step of actions/install-glow, verbatim, in a fresh venv on this checkout's
-    copy: pip fetches the locked wheels from PyPI, checks every hash and that the lock is
-    complete; the venv then holds exactly the lock and glow (about 15 seconds)."""
+def workshop_copy(tmp_path: Path) -> Path:
+    """This checkout as the workshop repository a job installs from: glow, pyproject and the
+    locks."""
     project = tmp_path / "workshop"
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     shutil.copytree(ROOT / "glow", project / "glow", ignore=ignore)
     shutil.copytree(ROOT / "actions" / "install-glow", project / "actions" / "install-glow")
     for name in ("pyproject.toml", "README.md"):
         shutil.copy2(ROOT / name, project / name)
+    return project
+
+
+def install_in_fresh_venv(tmp_path: Path, run: str, env: dict[str, str]) -> dict[str, str]:
+    """Run an install step's script in a fresh venv; what the venv then holds (pip's freeze,
+    without pip), after pip has checked it is consistent and `glow --help` works."""
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
-    [step] = [s for s in steps_of(ROOT / WORKSHOP_INSTALL) if "run" in s]
     script = tmp_path / "install.sh"
-    script.write_text(step["run"])
-    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
-    env.update(
-        PATH=f"{venv / 'bin'}{os.pathsep}{env['PATH']}",
-        GITHUB_ACTION_PATH=str(project / "actions" / "install-glow"),
-    )
+    script.write_text(run)
+    full_env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
+    full_env.update(PATH=f"{venv / 'bin'}{os.pathsep}{full_env['PATH']}", **env)
     proc = subprocess.run(
         ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
-        env=env,
+        env=full_env,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=600,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     python = str(venv / "bin" / "python")
@@ -489,9 +642,40 @@ def test_the_lock_installs_with_hashes_into_a_fresh_venv(tmp_path: Path) -> None
         for name, version in (line.split("==") for line in listed.splitlines())
     }
     installed.pop("pip")
-    assert installed.pop("glow") == pyproject()["project"]["version"]
-    assert installed == {name: pin.version for name, pin in read_lock(LOCK.read_text()).items()}
     help_text = subprocess.run(
         [str(venv / "bin" / "glow"), "--help"], capture_output=True, text=True, timeout=60
     )
     assert help_text.returncode == 0 and "usage: glow" in help_text.stdout
+    return installed
+
+
+@pytest.mark.slow
+def test_the_lock_installs_with_hashes_into_a_fresh_venv(tmp_path: Path) -> None:
+    """The install step of actions/install-glow, verbatim, in a fresh venv on this checkout's
+    copy: pip fetches the locked wheels from PyPI, checks every hash and that the lock is
+    complete; the venv then holds exactly the lock and glow (about 15 seconds)."""
+    project = workshop_copy(tmp_path)
+    [step] = [s for s in steps_of(ROOT / WORKSHOP_INSTALL) if "run" in s]
+    env = {"GITHUB_ACTION_PATH": str(project / "actions" / "install-glow")}
+    installed = install_in_fresh_venv(tmp_path, step["run"], env)
+    assert installed.pop("glow") == pyproject()["project"]["version"]
+    assert installed == {name: pin.version for name, pin in read_lock(LOCK.read_text()).items()}
+
+
+@pytest.mark.slow
+def test_the_authoring_lock_installs_as_the_author_job_installs_it(tmp_path: Path) -> None:
+    """The admin install step, verbatim, with the lock the author action asks for: the venv
+    holds exactly the authoring lock and glow, and the authoring extra imports (about a
+    minute)."""
+    workshop_copy(tmp_path).rename(tmp_path / ".glow-workshop")
+    [step] = [s for s in steps_of(ROOT / ADMIN_INSTALL) if "GLOW_LOCK" in (s.get("env") or {})]
+    [lock] = install_glow_calls()[AUTHOR_ACTION]
+    env = {"GITHUB_WORKSPACE": str(tmp_path), "GLOW_LOCK": lock}
+    installed = install_in_fresh_venv(tmp_path, step["run"], env)
+    assert installed.pop("glow") == pyproject()["project"]["version"]
+    pins = read_lock(AUTHORING_LOCK.read_text())
+    assert installed == {name: pin.version for name, pin in pins.items()}
+    python = str(tmp_path / "venv" / "bin" / "python")
+    imports = "import docker, langgraph.graph, openai, glow.authoring.llm"
+    proc = subprocess.run([python, "-c", imports], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr

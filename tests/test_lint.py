@@ -105,6 +105,12 @@ def test_secrets_reach_only_the_step_that_runs_glow() -> None:
             env = " ".join(str(v) for v in (step.get("env") or {}).values())
             uses_secret = any(
                 f"inputs.{name}" in env
-                for name in ("app-id", "app-private-key", "provisioning-token", "runs-token")
+                for name in (
+                    "app-id",
+                    "app-private-key",
+                    "provisioning-token",
+                    "runs-token",
+                    "openai-api-key",
+                )
             )
             assert not uses_secret or "exec glow" in str(step.get("run")), (path, step["name"])

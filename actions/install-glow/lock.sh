@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Regenerate requirements.lock beside this script: every package glow needs at run time (the
-# [project] dependencies of pyproject.toml, with their transitive dependencies) and the build
-# backend that turns the checkout into an installed glow (build-system requires), at exact
-# versions with the sha256 of every file of each version on PyPI.
+# Regenerate the two locks beside this script, at exact versions with the sha256 of every file of
+# each version on PyPI:
+# - requirements.lock: every package glow needs at run time (the [project] dependencies of
+#   pyproject.toml, with their transitive dependencies) and the build backend that turns the
+#   checkout into an installed glow (build-system requires). Every bot's job installs it.
+# - authoring.lock: the same, plus the `authoring` extra (openai, langgraph, docker) and their
+#   dependencies, with every package of requirements.lock at the same version. Installed alone
+#   (it is a superset), by the admin repository's Author workflow only (actions/author).
 #
 # Resolved for the bots' machine: CPython 3.11 on Linux x86_64 (GitHub's ubuntu-latest), wheels
 # only, so installing the lock never runs a package's build script.
@@ -46,3 +50,19 @@ cd "$root"
   --custom-compile-command "bash actions/install-glow/lock.sh" \
   --quiet \
   --output-file "$here/requirements.lock"
+
+# The authoring lock keeps requirements.lock's versions (a constraint), so the Author job runs
+# glow on exactly the dependencies the bots run it on, and only adds what authoring needs.
+"$scratch/venv/bin/uv" pip compile \
+  pyproject.toml "$scratch/build-system.in" \
+  --extra authoring \
+  --constraint "$here/requirements.lock" \
+  --python-version 3.11 \
+  --python-platform x86_64-unknown-linux-gnu \
+  --no-build \
+  --generate-hashes \
+  --no-annotate \
+  --no-strip-extras \
+  --custom-compile-command "bash actions/install-glow/lock.sh" \
+  --quiet \
+  --output-file "$here/authoring.lock"

@@ -4,8 +4,11 @@ Only private repositories are billed: the admin repository (seeded from ``admin-
 the learners' Learning Rooms (from ``learning-room-template/``); the workshop repository is
 public, so its workflows cost nothing. A private repository's scheduled jobs are counted from
 the real workflow files (their crons and job-level ``if:``), and the rooms' event-driven runs
-from the learner rehearsal's measured figure per learner. ``estimate_from`` decides from the
-files' text (pure); ``estimate`` reads them; ``lines`` is the printout ``glow golive`` shows.
+from the learner rehearsal's measured figure per learner. The admin repository's workflows
+without a schedule (Grade, Author) are named but not counted: they run only when there is work
+no cohort size predicts (a submission, a course brief), each at most its timeout a run.
+``estimate_from`` decides from the files' text (pure); ``estimate`` reads them; ``lines`` is
+the printout ``glow golive`` shows.
 """
 
 from __future__ import annotations
@@ -45,6 +48,16 @@ PRIVATE_REPOSITORIES = (
     ("learning-room-template", "each Learning Room", True),
 )
 WORKFLOWS = ".github/workflows"
+# Why an admin workflow without a schedule is not in the total: what starts it (by file name).
+ON_DEMAND_WHEN = {
+    "grade.yml": "when the workshop's Submissions workflow finds a waiting project submission",
+    "author.yml": (
+        "when a creator files, edits or comments on a course brief, or a facilitator runs it "
+        "for one"
+    ),
+}
+ON_DEMAND_OTHERWISE = "when an event or a person starts it"
+GITHUB_TIMEOUT_MINUTES = 360  # a job's timeout when its workflow sets none
 
 
 class EstimateError(ValueError):
@@ -67,12 +80,24 @@ class ScheduledJob:
 
 
 @dataclass(frozen=True)
+class OnDemandJob:
+    """A job of an admin workflow with no schedule: named, not counted (see ``ON_DEMAND_WHEN``)."""
+
+    workflow: str  # path in the workshop repository
+    name: str  # the workflow's name, as the Actions tab shows it
+    job: str
+    timeout_minutes: int  # the most one run can cost
+    when: str  # what starts it
+
+
+@dataclass(frozen=True)
 class MinutesEstimate:
     learners: int
     days_open: int
     scheduled: tuple[ScheduledJob, ...]
     room_minutes: int
     dispatched_minutes: int = 0
+    on_demand: tuple[OnDemandJob, ...] = ()
     per_learner: int = ROOM_MINUTES_PER_LEARNER
     free_plan: int = FREE_PLAN_MINUTES
     team_plan: int = TEAM_PLAN_MINUTES
@@ -157,12 +182,37 @@ def scheduled_jobs(
     return found
 
 
+def on_demand_jobs(path: str, text: str) -> list[OnDemandJob]:
+    """Every job of one admin workflow that has no schedule (none when it has one)."""
+    try:
+        doc = yaml.safe_load(text)
+        if crons_of(doc):
+            return []
+        jobs = doc.get("jobs") or {}
+        when = ON_DEMAND_WHEN.get(path.rsplit("/", 1)[-1], ON_DEMAND_OTHERWISE)
+        return [
+            OnDemandJob(
+                path,
+                str(doc.get("name") or path),
+                str(key),
+                int(job.get("timeout-minutes", GITHUB_TIMEOUT_MINUTES)),
+                when,
+            )
+            for key, job in jobs.items()
+        ]
+    except (yaml.YAMLError, ValueError, TypeError, AttributeError) as exc:
+        raise EstimateError(f"{path}: {exc}") from exc
+
+
 def estimate_from(
     workflows: Mapping[str, str], learners: int, days_open: int = DAYS_IN_MONTH
 ) -> MinutesEstimate:
     """The estimate from the workflow files' text (path in the workshop repository -> text);
-    files outside the private repositories' workflow folders are free (public)."""
+    files outside the private repositories' workflow folders are free (public). A room's
+    workflows without a schedule are in the measured figure per learner; the admin
+    repository's are named, not counted (``on_demand``)."""
     scheduled: list[ScheduledJob] = []
+    on_demand: list[OnDemandJob] = []
     for path, text in sorted(workflows.items()):
         for folder, repository, per_learner in PRIVATE_REPOSITORIES:
             if path.startswith(f"{folder}/{WORKFLOWS}/"):
@@ -170,12 +220,15 @@ def estimate_from(
                 scheduled += scheduled_jobs(
                     path, text, repository=repository, copies=copies, days_open=days_open
                 )
+                if not per_learner:
+                    on_demand += on_demand_jobs(path, text)
     return MinutesEstimate(
         learners=learners,
         days_open=days_open,
         scheduled=tuple(scheduled),
         room_minutes=learners * ROOM_MINUTES_PER_LEARNER,
         dispatched_minutes=learners * DISPATCHED_MINUTES_PER_LEARNER * JOB_MINUTES,
+        on_demand=tuple(on_demand),
     )
 
 
@@ -221,6 +274,11 @@ def lines(estimate: MinutesEstimate) -> list[str]:
         out.append(
             f"{job.workflow} (schedule, {job.repository}): {number(job.minutes)} minutes, "
             f"{job.runs_per_day} runs a day{copies} {when}."
+        )
+    for demand in estimate.on_demand:
+        out.append(
+            f"{demand.workflow} ({demand.name}, no schedule): not in the total, since it runs "
+            f"only {demand.when}; a run costs at most {number(demand.timeout_minutes)} minutes."
         )
     out += [
         "The workshop repository is public: its workflows cost no minutes.",
