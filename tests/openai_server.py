@@ -2,7 +2,8 @@
 127.0.0.1 in a thread, answering each request with the next mode of its script (the last mode
 repeats): a good structured answer, a hung or trickling response, a malformed answer, a refusal,
 or an HTTP 500 or 401. It counts the requests and keeps their bodies. A good answer is
-``GOOD_ANSWER`` (an ``Outline``) unless the server is given another ``answer``.
+``GOOD_ANSWER`` (an ``Outline``) unless the server is given another ``answer``, or ``answers``
+to give in turn (a recorded authoring run, served as a model would answer it).
 
 ``Outline`` is the answer model the tests ask for: defined here, at module level, so the model
 call's child process can import it.
@@ -35,10 +36,17 @@ GOOD_ANSWER = {"title": "Ledgers in Python", "outcomes": ["Add an entry", "Balan
 class OpenAIServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, script: list[Mode], answer: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        script: list[Mode],
+        answer: dict[str, Any] | None = None,
+        answers: list[dict[str, Any]] | None = None,
+    ) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.script = list(script)
         self.answer = GOOD_ANSWER if answer is None else answer
+        # Good answers in turn, one per good response (then ``answer``): a whole run replayed.
+        self.answers = list(answers or [])
         self.bodies: list[dict[str, Any]] = []
         self.trickled = 0
         self.stop = threading.Event()
@@ -90,7 +98,9 @@ class _Handler(BaseHTTPRequestHandler):
             return
         mode = self.server.next_mode(body)
         if mode == "good":
-            self._json(200, _completion(json.dumps(self.server.answer)))
+            with self.server.lock:
+                answer = self.server.answers.pop(0) if self.server.answers else self.server.answer
+            self._json(200, _completion(json.dumps(answer)))
         elif mode == "malformed":
             self._json(200, _completion(json.dumps({"title": 7, "chapters": "none"})))
         elif mode == "refusal":
@@ -132,10 +142,15 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def openai_server(*script: Mode, answer: dict[str, Any] | None = None) -> Iterator[OpenAIServer]:
+def openai_server(
+    *script: Mode,
+    answer: dict[str, Any] | None = None,
+    answers: list[dict[str, Any]] | None = None,
+) -> Iterator[OpenAIServer]:
     """The server running ``script`` in a thread, stopped (stalled responses released) after;
-    ``answer`` is what a good response holds (default ``GOOD_ANSWER``)."""
-    server = OpenAIServer(list(script) or ["good"], answer)
+    ``answer`` is what a good response holds (default ``GOOD_ANSWER``), after ``answers``, each
+    given once in turn."""
+    server = OpenAIServer(list(script) or ["good"], answer, answers)
     thread = threading.Thread(target=server.serve_forever, name="openai-server", daemon=True)
     thread.start()
     try:

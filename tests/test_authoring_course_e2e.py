@@ -1,9 +1,11 @@
-"""The authoring loop end to end on the local GitHub, as `glow course` runs it: a creator files
-a course brief in the private admin repository; the recorded python-ledger author's plan is
-posted; the graph runs in the process sandbox, repairs the one failing node (a hidden suite too
-weak for the baseline matrix) and waits at gate 1, every node recorded in the admin repository
-and shown in one timeline comment; a re-run writes nothing; three `/approve` comments, read in
-one run, move it through the gates to publishing."""
+"""The authoring loop end to end on the local GitHub, as `glow course` runs it, with the OpenAI
+author and the real SDK against a local OpenAI-compatible server (tests/openai_server.py) that
+answers as the recorded python-ledger run did: a creator files a course brief in the private
+admin repository; the plan is posted; the graph runs in the process sandbox, repairs the one
+failing node (a hidden suite too weak for the baseline matrix) and waits at gate 1, every node
+recorded in the admin repository and shown in one timeline comment; a re-run writes nothing and
+asks the model nothing; three `/approve` comments, read in one run, move it through the gates
+to publishing."""
 
 from __future__ import annotations
 
@@ -13,9 +15,11 @@ from typing import Any
 
 import pytest
 
-from glow.authoring.loop.authors import RecordedAuthor
+from glow.authoring.loop.authors import load_recording
 from glow.authoring.loop.course import reconcile
+from glow.authoring.loop.gates import REPLY_KEY
 from glow.authoring.loop.ledger import LEDGER, brief_body
+from glow.authoring.loop.openai_author import OpenAIAuthor
 from glow.authoring.loop.plan import PLAN_KEY
 from glow.authoring.loop.state import RunState
 from glow.authoring.loop.store import read_run
@@ -27,14 +31,26 @@ from glow.localhub.hub import LocalHub
 from glow.markers import has_marker
 from glow.rehearsal.world import ORG, RepoSpec, World, build_world
 from tests.harness_bundles import needs_process_sandbox
+from tests.openai_server import OpenAIServer, openai_server
 
 pytestmark = [pytest.mark.e2e, needs_process_sandbox]
 ROOT = Path(__file__).resolve().parents[1]
 ADMIN = f"{ORG}/admin"
 
 
+def recorded_answers() -> list[dict[str, Any]]:
+    """The recorded run's answers, as the model's JSON for each call in turn."""
+    answers = []
+    for answer in load_recording(LEDGER).answers:
+        given = answer.plan or answer.authored or answer.repair or answer.verdict
+        assert given is not None
+        answers.append(given.model_dump(mode="json"))
+    return answers
+
+
 class Creator:
-    def __init__(self, hub: LocalHub) -> None:
+    def __init__(self, hub: LocalHub, model: OpenAIServer) -> None:
+        self.model = model
         self.world: World = build_world(hub, ROOT, [], repos={"admin": RepoSpec()}, secrets=False)
         app = self.world.app
         gh = installation_client(app["id"], app["private_key"], ORG, hub.api_url)
@@ -62,7 +78,14 @@ class Creator:
         return reconcile(
             self.bot,
             number,
-            author=lambda: RecordedAuthor.from_file(LEDGER),
+            author=lambda: OpenAIAuthor.from_env(
+                {
+                    "OPENAI_API_KEY": "sk-local-test",
+                    "OPENAI_BASE_URL": self.model.base_url,
+                    "GLOW_MODEL": "local-model",
+                    "GLOW_MODEL_RETRIES": "0",
+                }
+            ),
             sandbox=ProcessSandbox,
             template=f"{ORG}/learning-room-template",
             say=self.said.append,
@@ -93,54 +116,71 @@ class Creator:
 def test_a_brief_becomes_a_repaired_reviewed_run_that_people_approve(tmp_path: Path) -> None:
     hub = LocalHub(tmp_path / "hub").start()
     try:
-        creator = Creator(hub)
-        number = creator.file_brief()
-        state = creator.reconcile(number)
-        assert state is not None
-        assert (state.status, state.gate) == ("awaiting_gate", 1), state.blocked_reason
-        assert [(e.node, e.passed) for e in state.executions][:4] == [
-            ("authoring_runtime", True),
-            ("authoring_tests", False),
-            ("authoring_repair", True),
-            ("authoring_tests", True),
-        ]
-        assert state.model_calls == 6  # the plan, the project, the suites, a repair, 2 reviews
-        [plan] = creator.ours(number, PLAN_KEY)
-        assert "A household ledger" in plan["body"]
-        [timeline] = creator.ours(number, TIMELINE_KEY)
-        lines = [line for line in timeline["body"].splitlines() if line.strip()]
-        assert lines[1].startswith("#")  # the heading first, after the hidden marker
-        assert "gate 1" in lines[2]
-        tests_rows = [line for line in lines if "| Authoring: tests |" in line]
-        assert len(tests_rows) == 2
-        assert "failed" in tests_rows[0] and "naive variant" in tests_rows[0]
-        assert "passed" in tests_rows[1] and "authoring 2 of 5" in tests_rows[1]
-        # Nothing of the bundle's hidden tests is in the comment; they stay in run.json.
-        hidden = state.files["deliverables/record/hidden/test_record.py"]
-        assert not any(line in timeline["body"] for line in hidden.splitlines() if len(line) > 30)
-        recorded = read_run(creator.bot, number)
-        assert recorded == state
-        stored = creator.bot.read_file(f"authoring/{number}/timeline.json")
-        assert stored is not None and json.loads(stored.text)
-
-        # Run again with nothing new: nothing is written, no model is asked.
-        mark = creator.mark()
-        again = creator.reconcile(number)
-        assert again == state
-        assert creator.writes_since(mark) == []
-
-        # Three approvals, read in one run, each once and in order.
-        for _ in range(3):
-            creator.comment(number, "/approve")
-        published = creator.reconcile(number)
-        assert published is not None
-        assert published.status == "publishing"
-        assert [e.text for e in published.events if e.actor == "facilitator"] == [
-            e.text for e in published.events if e.kind == "course" and e.actor
-        ]
-        assert len([e for e in published.events if e.actor == "facilitator"]) == 3
-        mark = creator.mark()
-        assert creator.reconcile(number) == published  # the approvals are not read twice
-        assert creator.writes_since(mark) == []
+        with openai_server("good", answers=recorded_answers()) as model:
+            _walk(Creator(hub, model))
     finally:
         hub.stop()
+
+
+def _walk(creator: Creator) -> None:
+    number = creator.file_brief()
+    # An eager /approve before anything ran: refused (one reply), and spent: it never
+    # approves gate 1 later.
+    creator.comment(number, "/approve")
+    state = creator.reconcile(number)
+    assert state is not None
+    assert (state.status, state.gate) == ("awaiting_gate", 1), state.blocked_reason
+    [refused] = creator.ours(number, REPLY_KEY)
+    assert refused["body"].splitlines()[1] == "## Gate command not applied"
+    assert [(e.node, e.passed) for e in state.executions][:4] == [
+        ("authoring_runtime", True),
+        ("authoring_tests", False),
+        ("authoring_repair", True),
+        ("authoring_tests", True),
+    ]
+    assert state.model_calls == 6  # the plan, the project, the suites, a repair, 2 reviews
+    [plan] = creator.ours(number, PLAN_KEY)
+    assert "A household ledger" in plan["body"]
+    [timeline] = creator.ours(number, TIMELINE_KEY)
+    lines = [line for line in timeline["body"].splitlines() if line.strip()]
+    assert lines[1].startswith("#")  # the heading first, after the hidden marker
+    assert "gate 1" in lines[2]
+    tests_rows = [line for line in lines if "| Authoring: tests |" in line]
+    assert len(tests_rows) == 2
+    assert "failed" in tests_rows[0] and "naive variant" in tests_rows[0]
+    assert "passed" in tests_rows[1] and "authoring 2 of 5" in tests_rows[1]
+    # Nothing of the bundle's hidden tests is in the comment; they stay in run.json.
+    hidden = state.files["deliverables/record/hidden/test_record.py"]
+    assert not any(line in timeline["body"] for line in hidden.splitlines() if len(line) > 30)
+    recorded = read_run(creator.bot, number)
+    assert recorded == state
+    stored = creator.bot.read_file(f"authoring/{number}/timeline.json")
+    assert stored is not None and json.loads(stored.text)
+
+    # Six model calls through the real SDK, each a structured output of the step's model.
+    assert creator.model.requests == 6
+    schemas = [b["response_format"]["json_schema"]["name"] for b in creator.model.bodies]
+    assert schemas == ["Plan", "Authored", "Authored", "Repair", "Verdict", "Verdict"]
+    # The repair was asked with the matrix's finding, fenced as untrusted data.
+    assert "naive variant" in creator.model.bodies[3]["messages"][-1]["content"]
+
+    # Run again with nothing new: nothing is written, no model is asked.
+    mark = creator.mark()
+    again = creator.reconcile(number)
+    assert again == state
+    assert creator.writes_since(mark) == []
+    assert creator.model.requests == 6
+
+    # Three approvals, read in one run, each once and in order.
+    for _ in range(3):
+        creator.comment(number, "/approve")
+    published = creator.reconcile(number)
+    assert published is not None
+    assert published.status == "publishing"
+    assert [e.text for e in published.events if e.actor == "facilitator"] == [
+        e.text for e in published.events if e.kind == "course" and e.actor
+    ]
+    assert len([e for e in published.events if e.actor == "facilitator"]) == 3
+    mark = creator.mark()
+    assert creator.reconcile(number) == published  # the approvals are not read twice
+    assert creator.writes_since(mark) == []
