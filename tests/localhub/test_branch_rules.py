@@ -215,3 +215,13 @@ def test_rulesets_are_checked_and_need_a_paid_plan_on_a_private_repository(
     gh.user("bob")
     stranger = gh.token("bob")  # may read the public repository, not set its rules
     assert gh.api("POST", url, stranger, json=ruleset(name="mine")).status_code == 403
+
+
+def test_a_ruleset_pattern_reads_as_github_reads_it() -> None:
+    from glow.localhub.api.rules import branch_pattern
+
+    assert branch_pattern("refs/heads/release/*").fullmatch("refs/heads/release/1.0")
+    assert not branch_pattern("refs/heads/release/*").fullmatch("refs/heads/release/1/hotfix")
+    assert branch_pattern("refs/heads/release/**").fullmatch("refs/heads/release/1/hotfix")
+    assert not branch_pattern("refs/heads/v?").fullmatch("refs/heads/v10")
+    assert not branch_pattern("refs/heads/a.b").fullmatch("refs/heads/aXb")

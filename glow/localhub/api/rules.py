@@ -15,7 +15,7 @@ stored and listed.
 
 from __future__ import annotations
 
-import fnmatch
+import re
 from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import quote
@@ -86,9 +86,30 @@ def expected(unmet: list[str], total: int) -> str:
     return f"{len(unmet)} of {total} required status checks are expected."
 
 
+def branch_pattern(pattern: str) -> re.Pattern[str]:
+    """A ruleset's ref pattern as GitHub reads it (fnmatch with ``File::FNM_PATHNAME``): ``*``
+    and ``?`` stop at ``/``, ``**`` crosses it; everything else is literal."""
+    out, i = [], 0
+    while i < len(pattern):
+        if pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append("[^/]")
+            i += 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    return re.compile("".join(out))
+
+
 def ref_matches(ruleset: dict[str, Any], ref: str, default_branch: str) -> bool:
     """Whether a branch ruleset's ``conditions.ref_name`` takes ``ref`` (``refs/heads/x``):
-    one ``include`` pattern (fnmatch, ``~DEFAULT_BRANCH``, ``~ALL``) and no ``exclude`` one."""
+    one ``include`` pattern (``branch_pattern``, ``~DEFAULT_BRANCH``, ``~ALL``) and no
+    ``exclude`` one."""
     names = ((ruleset.get("conditions") or {}).get("ref_name")) or {}
 
     def hit(pattern: str) -> bool:
@@ -96,7 +117,7 @@ def ref_matches(ruleset: dict[str, Any], ref: str, default_branch: str) -> bool:
             return True
         if pattern == "~DEFAULT_BRANCH":
             return ref == f"refs/heads/{default_branch}"
-        return fnmatch.fnmatchcase(ref, pattern)
+        return branch_pattern(pattern).fullmatch(ref) is not None
 
     include = names.get("include") or []
     return any(map(hit, include)) and not any(map(hit, names.get("exclude") or []))
