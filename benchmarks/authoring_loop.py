@@ -27,7 +27,7 @@ from glow.authoring.loop.authors import Author, BundleAuthor, RecordedAuthor  # 
 from glow.authoring.loop.context import NodeContext  # noqa: E402
 from glow.authoring.loop.graph import run_graph  # noqa: E402
 from glow.authoring.loop.ledger import LEDGER  # noqa: E402
-from glow.authoring.loop.state import Brief, RunState  # noqa: E402
+from glow.authoring.loop.state import Brief, RunState, summary  # noqa: E402
 from glow.harness.process import ProcessSandbox  # noqa: E402
 
 BRIEF = Brief(title="A household ledger", problem="Learners build a ledger.")
@@ -52,16 +52,7 @@ def one(name: str, author: Author, mutants: int) -> dict[str, object]:
         "status": final.status,
         "wall_seconds": round(time.monotonic() - started, 2),
         "model_calls": author.calls - calls_before,
-        "nodes": [
-            {
-                "node": e.node,
-                "passed": e.passed,
-                "attempt": e.attempt,
-                "seconds": e.seconds,
-                "model_calls": e.model_calls,
-            }
-            for e in final.executions
-        ],
+        "nodes": [summary(e) for e in final.executions],
     }
 
 

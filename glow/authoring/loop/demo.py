@@ -42,6 +42,7 @@ def run_demo(root: Path, say: Say) -> dict[str, Any]:
     from .events import BRIEF_LABEL
     from .ledger import LEDGER, brief_body
     from .publishing import step
+    from .state import summary
 
     started = time.monotonic()
     data = Path(tempfile.mkdtemp(prefix="glow-author-demo-"))
@@ -108,17 +109,7 @@ def run_demo(root: Path, say: Say) -> dict[str, Any]:
             "pull_request": state.pull_request,
             "room_has_project": holds,
             "model_calls": state.model_calls,
-            "nodes": [
-                {
-                    "node": e.node,
-                    "passed": e.passed,
-                    "attempt": e.attempt,
-                    "seconds": e.seconds,
-                    "model_calls": e.model_calls,
-                    "findings": e.findings[:1],
-                }
-                for e in state.executions
-            ],
+            "nodes": [summary(e) for e in state.executions],
             "wall_seconds": round(time.monotonic() - started, 1),
         }
     finally:

@@ -5,6 +5,8 @@ mutation analysis. Each returns findings, one sentence each; an empty list is a 
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from glow.harness.bundle import Bundle, Finding, load_bundle
@@ -52,20 +54,32 @@ def structure(files: dict[str, str], *, tests_written: bool) -> list[str]:
         return _load(root, tests_written=tests_written)[1]
 
 
-def boots(files: dict[str, str], sandbox: Sandbox, scratch: Path) -> list[str]:
-    """The shape's findings, else whether the untouched starter installs (and boots, for a
-    service) in the sandbox: a failing check is fine here, an install or boot failure is not."""
+@contextmanager
+def _laid(
+    files: dict[str, str], scratch: Path, *, tests_written: bool
+) -> Iterator[tuple[Path, Bundle | None, list[str]]]:
+    """The bundle laid out in a scratch folder and read: (folder, bundle, findings); the
+    folder is removed on leaving."""
     with tempfile.TemporaryDirectory(prefix="glow-loop-", dir=scratch) as folder:
         root = Path(folder) / "bundle"
         lay_out(files, root)
-        bundle, findings = _load(root, tests_written=False)
+        bundle, findings = _load(root, tests_written=tests_written)
+        if bundle is None and not findings:
+            findings = ["The bundle could not be read."]
+        yield Path(folder), bundle, findings
+
+
+def boots(files: dict[str, str], sandbox: Sandbox, scratch: Path) -> list[str]:
+    """The shape's findings, else whether the untouched starter installs (and boots, for a
+    service) in the sandbox: a failing check is fine here, an install or boot failure is not."""
+    with _laid(files, scratch, tests_written=False) as (folder, bundle, findings):
         if bundle is None or findings:
-            return findings or ["The bundle could not be read."]
+            return findings
         failed = sandbox.prepare(bundle.workspace)
         if failed is not None:
             return [f"The runtime did not build: {failed.headline}"]
         first = bundle.deliverables[0].id
-        result = run_one(bundle, sandbox, Run(first, "visible", "starter"), Path(folder))
+        result = run_one(bundle, sandbox, Run(first, "visible", "starter"), folder)
         outcome = result.outcome
         if outcome.stage in EARLY_STAGES and outcome.status != "passed":
             return [f"The starter did not {outcome.stage}: {outcome.headline}"]
@@ -76,12 +90,9 @@ def matrix(
     files: dict[str, str], sandbox: Sandbox, scratch: Path, *, mutants: int, workers: int
 ) -> list[str]:
     """The baseline matrix (and, with ``mutants``, the mutation analysis): its findings."""
-    with tempfile.TemporaryDirectory(prefix="glow-loop-", dir=scratch) as folder:
-        root = Path(folder) / "bundle"
-        lay_out(files, root)
-        bundle, findings = _load(root, tests_written=True)
+    with _laid(files, scratch, tests_written=True) as (_folder, bundle, findings):
         if bundle is None or findings:
-            return findings or ["The bundle could not be read."]
+            return findings
         report = verify(bundle, sandbox, mutants=mutants, workers=workers)
         return [
             f"{f.deliverable}: {f.message}" if f.deliverable else f.message for f in report.findings

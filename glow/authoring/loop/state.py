@@ -7,7 +7,7 @@ new ``RunState`` with one more ``NodeExecution``, and the routers read only that
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -21,16 +21,7 @@ NodeName = Literal[
     "reviewer_tests",
     "reviewer_repair",
 ]
-NODES: tuple[NodeName, ...] = (
-    "authoring_runtime",
-    "authoring_tests",
-    "authoring_repair",
-    "reviewer_runtime",
-    "reviewer_code",
-    "reviewer_pedagogy",
-    "reviewer_tests",
-    "reviewer_repair",
-)
+NODES: tuple[NodeName, ...] = get_args(NodeName)  # in the seed's order
 # Where a repair sends the run next: "runtime" re-enters the lane's start (authoring_runtime),
 # "tests" re-enters the lane's test node (authoring_tests, or reviewer_tests for a reviewer-lane
 # repair of test quality only, which keeps test fixes off the authoring budget).
@@ -166,6 +157,18 @@ class NodeExecution(_Model):
     started_at: str  # ISO 8601, UTC
     seconds: float
     model_calls: int = 0
+
+
+def summary(execution: NodeExecution) -> dict[str, object]:
+    """One node execution as a report row (``glow author demo --json``, the benchmark)."""
+    return {
+        "node": execution.node,
+        "passed": execution.passed,
+        "attempt": execution.attempt,
+        "seconds": execution.seconds,
+        "model_calls": execution.model_calls,
+        "findings": execution.findings[:1],
+    }
 
 
 class Event(_Model):
