@@ -4,8 +4,9 @@ answers as the recorded python-ledger run did: a creator files a course brief in
 admin repository; the plan is posted; the graph runs in the process sandbox, repairs the one
 failing node (a hidden suite too weak for the baseline matrix) and waits at gate 1, every node
 recorded in the admin repository and shown in one timeline comment; a re-run writes nothing and
-asks the model nothing; three `/approve` comments, read in one run, move it through the gates
-to publishing."""
+asks the model nothing; three `/approve` comments, read in one run, move it through the gates;
+the pull request to the Learning Room template is certified (its required status) and merged;
+and a learner's room made afterwards holds the new assignment."""
 
 from __future__ import annotations
 
@@ -15,27 +16,30 @@ from typing import Any
 
 import pytest
 
+from glow.authoring.certify import Certifier
 from glow.authoring.loop.authors import load_recording
 from glow.authoring.loop.course import reconcile
 from glow.authoring.loop.gates import REPLY_KEY
 from glow.authoring.loop.ledger import LEDGER, brief_body
 from glow.authoring.loop.openai_author import OpenAIAuthor
 from glow.authoring.loop.plan import PLAN_KEY
+from glow.authoring.loop.publishing import step
 from glow.authoring.loop.state import RunState
 from glow.authoring.loop.store import read_run
 from glow.authoring.loop.timeline import TIMELINE_KEY
 from glow.github import Repo, WritePacer
 from glow.github.client import installation_client
+from glow.harness.bundle import load_bundle
 from glow.harness.process import ProcessSandbox
 from glow.localhub.hub import LocalHub
 from glow.markers import has_marker
-from glow.rehearsal.world import ORG, RepoSpec, World, build_world
+from glow.rehearsal.world import World
 from tests.harness_bundles import needs_process_sandbox
 from tests.openai_server import OpenAIServer, openai_server
 
 pytestmark = [pytest.mark.e2e, needs_process_sandbox]
 ROOT = Path(__file__).resolve().parents[1]
-ADMIN = f"{ORG}/admin"
+EXAMPLE = ROOT / "examples" / "bundles" / "python-ledger"
 
 
 def recorded_answers() -> list[dict[str, Any]]:
@@ -49,16 +53,26 @@ def recorded_answers() -> list[dict[str, Any]]:
 
 
 class Creator:
+    """An organisation as `glow setup` makes it (one learner to be), on a paid plan so the
+    private template can require the certification status; the App that runs `glow course`."""
+
     def __init__(self, hub: LocalHub, model: OpenAIServer) -> None:
         self.model = model
-        self.world: World = build_world(hub, ROOT, [], repos={"admin": RepoSpec()}, secrets=False)
-        app = self.world.app
-        gh = installation_client(app["id"], app["private_key"], ORG, hub.api_url)
-        self.bot = Repo(gh, ORG, "admin", pacer=WritePacer(0))
         self.said: list[str] = []
+        bundle = load_bundle(EXAMPLE).bundle
+        assert bundle is not None
+        self.org = Certifier(hub, ROOT, bundle, self.said.append)
+        self.org.open_world()
+        self.world: World = self.org.world
+        self.world.post(f"orgs/{self.world.org}/plan", {"plan": "team"})
+        app = self.world.app
+        self.app_id = int(app["id"])
+        gh = installation_client(app["id"], app["private_key"], self.world.org, hub.api_url)
+        self.bot = Repo(gh, *self.org.admin.split("/"), pacer=WritePacer(0))
+        self.template = Repo(gh, *self.org.template.split("/"), pacer=WritePacer(0))
 
     def as_facilitator(self, method: str, path: str, body: Any = None) -> Any:
-        auth = {"Authorization": f"token {self.world.token('facilitator')}"}
+        auth = {"Authorization": f"token {self.org.staff}"}
         resp = self.world.api.request(method, path, json=body, headers=auth)
         resp.raise_for_status()
         return resp.json() if resp.content else None
@@ -66,13 +80,15 @@ class Creator:
     def file_brief(self) -> int:
         issue = self.as_facilitator(
             "POST",
-            f"/repos/{ADMIN}/issues",
+            f"/repos/{self.org.admin}/issues",
             {"title": "A household ledger", "body": brief_body(), "labels": ["course-brief"]},
         )
         return int(issue["number"])
 
     def comment(self, number: int, body: str) -> None:
-        self.as_facilitator("POST", f"/repos/{ADMIN}/issues/{number}/comments", {"body": body})
+        self.as_facilitator(
+            "POST", f"/repos/{self.org.admin}/issues/{number}/comments", {"body": body}
+        )
 
     def reconcile(self, number: int) -> RunState | None:
         return reconcile(
@@ -87,12 +103,13 @@ class Creator:
                 }
             ),
             sandbox=ProcessSandbox,
-            template=f"{ORG}/learning-room-template",
+            publish=step(self.bot, self.template, self.said.append, app_id=self.app_id),
+            template=self.org.template,
             say=self.said.append,
         )
 
     def ours(self, number: int, key: str) -> list[dict[str, Any]]:
-        listed = self.as_facilitator("GET", f"/repos/{ADMIN}/issues/{number}/comments")
+        listed = self.as_facilitator("GET", f"/repos/{self.org.admin}/issues/{number}/comments")
         return [
             c
             for c in listed
@@ -171,16 +188,39 @@ def _walk(creator: Creator) -> None:
     assert creator.writes_since(mark) == []
     assert creator.model.requests == 6
 
-    # Three approvals, read in one run, each once and in order.
+    # Three approvals, read in one run, each once and in order: the run publishes.
     for _ in range(3):
         creator.comment(number, "/approve")
     published = creator.reconcile(number)
     assert published is not None
-    assert published.status == "publishing"
-    assert [e.text for e in published.events if e.actor == "facilitator"] == [
-        e.text for e in published.events if e.kind == "course" and e.actor
-    ]
-    assert len([e for e in published.events if e.actor == "facilitator"]) == 3
+    assert published.status == "published", published.blocked_reason
+    approvals = [e for e in published.events if e.actor == "facilitator"]
+    assert [e.text.split(",")[0] for e in approvals][:1] and len(approvals) == 3
+    assert any(e.text.startswith("Certification success") for e in published.events)
+    assert creator.model.requests == 6  # publishing asks the model nothing
+
+    # The pull request holds the learner's files only, was certified by GLOW, and is merged.
+    template = creator.org.template
+    pull = creator.as_facilitator("GET", f"/repos/{template}/pulls/{published.pull_request}")
+    assert pull["merged"] is True
+    files = creator.as_facilitator("GET", f"/repos/{template}/pulls/{published.pull_request}/files")
+    names = [f["filename"] for f in files]
+    assert names and not [n for n in names if "/hidden/" in n or n.startswith("variants/")]
+    statuses = creator.as_facilitator(
+        "GET", f"/repos/{template}/commits/{pull['head']['sha']}/statuses"
+    )
+    ours = [s for s in statuses if s["context"] == "glow/certification"]
+    # Newest first: certified, after it was pending; every one of them GLOW's own.
+    assert [s["state"] for s in ours][:1] == ["success"] and "pending" in [s["state"] for s in ours]
+    assert {s["creator"]["login"] for s in ours} == {creator.bot.login()}
+    [timeline] = creator.ours(number, TIMELINE_KEY)
+    assert f"Published in pull request {template}#{published.pull_request}." in timeline["body"]
+
+    # Nothing new: the approvals are not read twice and nothing is written.
     mark = creator.mark()
-    assert creator.reconcile(number) == published  # the approvals are not read twice
+    assert creator.reconcile(number) == published
     assert creator.writes_since(mark) == []
+
+    # A learner who registers now gets a room holding the new assignment.
+    creator.org.provisioned()
+    assert "id: python-ledger" in creator.org.room_file(".coursegen/project.yml")

@@ -249,7 +249,9 @@ def latest_status(template: Repo, sha: str) -> dict[str, Any] | None:
 
 def set_status(template: Repo, sha: str, state: str, description: str) -> None:
     body = {"state": state, "context": CONTEXT, "description": description}
-    template.request("POST", template.url("statuses", sha), json=body)
+    # Each POST adds a status: not retried blindly after a server error (a duplicate pending
+    # would be harmless, but a late one could land after the success).
+    template.request("POST", template.url("statuses", sha), json=body, creates=True)
 
 
 @dataclass(frozen=True)
