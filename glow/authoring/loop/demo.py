@@ -61,6 +61,11 @@ def run_demo(root: Path, say: Say) -> dict[str, Any]:
         admin = Repo(gh, *world.admin.split("/"), pacer=WritePacer(0))
         template = Repo(gh, *world.template.split("/"), pacer=WritePacer(0))
         staff = {"Authorization": f"token {world.staff}"}
+        # The demo runs glow course itself, step by step, as the Author workflow would: that
+        # workflow is switched off here so the two never carry the same brief on side by side.
+        world.api.put(
+            f"/repos/{world.admin}/actions/workflows/author.yml/disable", headers=staff
+        ).raise_for_status()
         issue = world.api.post(
             f"/repos/{world.admin}/issues",
             json={"title": "A household ledger", "body": brief_body(), "labels": [BRIEF_LABEL]},
