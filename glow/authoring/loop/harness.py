@@ -48,18 +48,16 @@ def _load(root: Path, *, tests_written: bool) -> tuple[Bundle | None, list[str]]
 def structure(files: dict[str, str], *, tests_written: bool) -> list[str]:
     """The harness's findings on the bundle's shape (suites not required before the tests
     step)."""
-    with tempfile.TemporaryDirectory(prefix="glow-loop-") as folder:
-        root = Path(folder) / "bundle"
-        lay_out(files, root)
-        return _load(root, tests_written=tests_written)[1]
+    with _laid(files, None, tests_written=tests_written) as (_folder, _bundle, findings):
+        return findings
 
 
 @contextmanager
 def _laid(
-    files: dict[str, str], scratch: Path, *, tests_written: bool
+    files: dict[str, str], scratch: Path | None, *, tests_written: bool
 ) -> Iterator[tuple[Path, Bundle | None, list[str]]]:
-    """The bundle laid out in a scratch folder and read: (folder, bundle, findings); the
-    folder is removed on leaving."""
+    """The bundle laid out in a scratch folder (under ``scratch``, else the system's) and
+    read: (folder, bundle, findings); the folder is removed on leaving."""
     with tempfile.TemporaryDirectory(prefix="glow-loop-", dir=scratch) as folder:
         root = Path(folder) / "bundle"
         lay_out(files, root)
